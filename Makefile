@@ -1,0 +1,40 @@
+# The two commands a new machine needs:  make run   and   make test
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8501
+BIN := $(VENV)/bin
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test venv chromium demo-data clean-store
+
+# The venv is rebuilt whenever requirements.txt changes.
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Serve the dashboard on PORT (default 8501) over CJMETRICS_DB (default data/cjmetrics.duckdb).
+# A new store is created with the catalogue and the illustrative demo data.
+run: venv
+	$(BIN)/python -m cjmetrics init
+	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
+
+# Debian's chromium drives the browser tests (no browser download is possible or wanted).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "chromium could not be installed at $(CHROMIUM)"; exit 1; }
+
+test: venv chromium
+	$(BIN)/python -m pytest
+
+# Regenerate data/demo/*.csv (deterministic: the files only change if the generator does).
+demo-data: venv
+	$(BIN)/python data/demo/generate.py
+
+# Delete the local store; the next `make run` recreates it with the demo data.
+clean-store:
+	rm -f data/cjmetrics.duckdb data/cjmetrics.duckdb.wal

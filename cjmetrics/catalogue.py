@@ -1,0 +1,64 @@
+"""The reference frameworks as the Frameworks page shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .store import Store
+
+UNCONFIRMED = "Wording not confirmed"
+
+
+@dataclass
+class Catalogue:
+    outcomes: pd.DataFrame  # the 9 national outcomes with their indicators listed
+    aims: pd.DataFrame
+    priority_actions: pd.DataFrame  # with aim title and mapped outcome numbers
+    quality_indicators: pd.DataFrame
+    grade_scale: pd.DataFrame
+    standards: pd.DataFrame
+    indicators: pd.DataFrame
+    improvement_items: pd.DataFrame
+    opif: pd.DataFrame
+
+
+def build_catalogue(store: Store) -> Catalogue:
+    outcomes = store.outcomes()
+    indicators = store.indicators()
+    ndo = outcomes[outcomes["framework_id"] == "cjpf"].copy()
+    names = indicators.groupby("outcome_id")["name"].agg(lambda s: "; ".join(s))
+    ndo["Indicators"] = ndo["outcome_id"].map(names).fillna("")
+    aims = outcomes[outcomes["framework_id"] == "nscj"]
+    actions = store.catalogue_table("priority_actions").sort_values("number")
+    number_of = dict(zip(outcomes["outcome_id"], outcomes["number"]))
+    actions["Outcomes"] = actions["outcome_ids"].fillna("").map(
+        lambda ids: ", ".join(str(number_of.get(i, i)) for i in ids.split(";") if i))
+    actions["Aim"] = actions["aim_id"].map(dict(zip(aims["outcome_id"], aims["number"])))
+    scales = store.catalogue_table("scales")
+    return Catalogue(
+        outcomes=ndo.rename(columns={"number": "Outcome", "title": "National outcome"})[
+            ["Outcome", "National outcome", "Indicators"]],
+        aims=aims.rename(columns={"number": "Aim", "title": "National aim"})[["Aim", "National aim"]],
+        priority_actions=actions.rename(columns={"number": "Action", "text": "Priority action",
+                                                 "confirmed": "Wording confirmed"})[
+            ["Aim", "Action", "Priority action", "Outcomes", "Wording confirmed"]],
+        quality_indicators=store.catalogue_table("quality_indicators").sort_values("number"),
+        grade_scale=scales[scales["scale_id"] == "ci_six_point"].sort_values(
+            "value", ascending=False)[["value", "label"]].rename(
+            columns={"value": "Grade", "label": "Meaning"}),
+        standards=store.catalogue_table("standards").sort_values("number")[
+            ["number", "name", "description"]].rename(
+            columns={"number": "Standard", "name": "Name", "description": "Statement"}),
+        indicators=indicators.rename(columns={
+            "name": "Indicator", "framework_name": "Framework", "unit": "Unit",
+            "polarity": "Better when", "period_type": "Period", "source": "Source",
+            "confirmed": "Wording confirmed"})[
+            ["Indicator", "Framework", "Unit", "Better when", "Period", "Source",
+             "Wording confirmed"]],
+        improvement_items=store.catalogue_table("improvement_tool_items")[["text"]].rename(
+            columns={"text": "Local evidence item"}),
+        opif=outcomes[outcomes["framework_id"] == "opif"].rename(
+            columns={"title": "Outcome", "kind": "Kind"})[["Kind", "Outcome"]],
+    )

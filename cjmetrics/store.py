@@ -1,0 +1,546 @@
+"""The store: the only module that talks to DuckDB.
+
+One DuckDB file holds the catalogue, every imported figure and the audit record of every import.
+Nothing is overwritten in place: an upload adds rows tagged with its import id, the current value
+of a figure is the row from the newest import that has not been undone, and undoing an import only
+flips its status. One read-write connection per process; each query gets its own cursor (DuckDB
+cursors are cheap and safe to use from Streamlit's script threads); a lock serialises writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import duckdb
+import pandas as pd
+
+from . import config
+from .errors import CatalogueError, ImportRejected, NewerStoreError, StoreError, StoreLockedError
+
+# --------------------------------------------------------------------------------------------
+# Schema. Append a migration to change it; never edit one that has shipped.
+# --------------------------------------------------------------------------------------------
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "catalogue, observations, targets, annotations and imports",
+        [
+            """CREATE TABLE meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL)""",
+            """INSERT INTO meta VALUES ('data_version', 0)""",
+            """CREATE TABLE areas (
+                area_code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, level VARCHAR NOT NULL,
+                parent_code VARCHAR, aliases VARCHAR, sort_order INTEGER)""",
+            """CREATE TABLE frameworks (
+                framework_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, publisher VARCHAR,
+                published VARCHAR, description VARCHAR)""",
+            """CREATE TABLE outcomes (
+                outcome_id VARCHAR PRIMARY KEY, framework_id VARCHAR NOT NULL, number INTEGER,
+                short_name VARCHAR, title VARCHAR NOT NULL, kind VARCHAR, description VARCHAR)""",
+            """CREATE TABLE indicators (
+                indicator_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR,
+                framework_id VARCHAR NOT NULL, outcome_id VARCHAR,
+                unit VARCHAR NOT NULL CHECK (unit IN ('count','percent','rate','score','grade')),
+                polarity VARCHAR NOT NULL CHECK (polarity IN ('higher','lower')),
+                period_type VARCHAR NOT NULL, source VARCHAR, description VARCHAR,
+                confirmed BOOLEAN DEFAULT true, headline BOOLEAN DEFAULT false,
+                rag_green DOUBLE DEFAULT 1.0, rag_amber DOUBLE DEFAULT 0.9,
+                decimals INTEGER DEFAULT 0, sort_order INTEGER)""",
+            """CREATE TABLE priority_actions (
+                action_id VARCHAR PRIMARY KEY, aim_id VARCHAR NOT NULL, number INTEGER NOT NULL,
+                text VARCHAR NOT NULL, outcome_ids VARCHAR, confirmed BOOLEAN, description VARCHAR)""",
+            """CREATE TABLE quality_indicators (
+                qi_id VARCHAR PRIMARY KEY, number VARCHAR NOT NULL, title VARCHAR NOT NULL,
+                framework_id VARCHAR, description VARCHAR, in_use BOOLEAN)""",
+            """CREATE TABLE scales (
+                scale_id VARCHAR, value INTEGER, label VARCHAR NOT NULL, description VARCHAR,
+                PRIMARY KEY (scale_id, value))""",
+            """CREATE TABLE standards (
+                standard_id VARCHAR PRIMARY KEY, number INTEGER, name VARCHAR NOT NULL,
+                description VARCHAR)""",
+            """CREATE TABLE lists (
+                list_id VARCHAR, position INTEGER, value VARCHAR, description VARCHAR,
+                PRIMARY KEY (list_id, value))""",
+            """CREATE TABLE improvement_tool_items (
+                item_id VARCHAR PRIMARY KEY, outcome_id VARCHAR, text VARCHAR NOT NULL,
+                description VARCHAR)""",
+            """CREATE SEQUENCE import_seq START 1""",
+            """CREATE TABLE imports (
+                import_id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, file_name VARCHAR,
+                sha256 VARCHAR, rows_read INTEGER, rows_new INTEGER, rows_revised INTEGER,
+                rows_unchanged INTEGER, who VARCHAR NOT NULL, started_at TIMESTAMP,
+                committed_at TIMESTAMP, status VARCHAR NOT NULL, undone_at TIMESTAMP,
+                undone_by VARCHAR, summary VARCHAR)""",
+            """CREATE TABLE observations (
+                indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_start DATE NOT NULL, period_end DATE NOT NULL,
+                period_label VARCHAR NOT NULL, period_type VARCHAR NOT NULL,
+                breakdown VARCHAR NOT NULL DEFAULT '', value DOUBLE, numerator DOUBLE,
+                denominator DOUBLE, lower DOUBLE, upper DOUBLE, note VARCHAR, source VARCHAR,
+                import_id INTEGER NOT NULL)""",
+            """CREATE TABLE targets (
+                indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                baseline_label VARCHAR, baseline_start DATE, baseline_end DATE,
+                baseline_value DOUBLE, target_label VARCHAR, target_start DATE, target_end DATE,
+                target_value DOUBLE, note VARCHAR, source VARCHAR, import_id INTEGER NOT NULL)""",
+            """CREATE TABLE annotations (
+                indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_label VARCHAR NOT NULL, period_start DATE NOT NULL,
+                period_end DATE NOT NULL, text VARCHAR NOT NULL, source VARCHAR,
+                import_id INTEGER NOT NULL)""",
+        ],
+    ),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class RevisedTable:
+    """A table whose rows are revisions: the current row per key is the newest committed one."""
+
+    table: str
+    key: tuple[str, ...]
+    values: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.key + self.values
+
+
+OBSERVATIONS = RevisedTable(
+    "observations",
+    ("indicator_id", "area_code", "period_start", "period_end", "breakdown"),
+    ("period_label", "period_type", "value", "numerator", "denominator", "lower", "upper", "note",
+     "source"),
+)
+TARGETS = RevisedTable(
+    "targets",
+    ("indicator_id", "area_code"),
+    ("baseline_label", "baseline_start", "baseline_end", "baseline_value", "target_label",
+     "target_start", "target_end", "target_value", "note", "source"),
+)
+ANNOTATIONS = RevisedTable(
+    "annotations",
+    ("indicator_id", "area_code", "period_start", "period_end"),
+    ("period_label", "text", "source"),
+)
+# Columns that decide whether a re-uploaded row is "unchanged" (labels are derived, not data).
+_COMPARED = {
+    "observations": ("value", "numerator", "denominator", "lower", "upper", "note", "source"),
+    "targets": TARGETS.values,
+    "annotations": ("text", "source"),
+}
+
+# Catalogue files and their tables; columns are checked against the table on load.
+CATALOGUE_FILES: dict[str, str] = {
+    "areas": "areas.csv",
+    "frameworks": "frameworks.csv",
+    "outcomes": "outcomes.csv",
+    "indicators": "indicators.csv",
+    "priority_actions": "priority_actions.csv",
+    "quality_indicators": "quality_indicators.csv",
+    "scales": "scales.csv",
+    "standards": "standards.csv",
+    "lists": "lists.csv",
+    "improvement_tool_items": "improvement_tool_items.csv",
+}
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or would do, for a preview)."""
+
+    import_id: int | None
+    rows_read: int
+    rows_new: int
+    rows_revised: int
+    rows_unchanged: int
+    duplicate_of: int | None = None
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def message(self) -> str:
+        if self.duplicate_of is not None:
+            return (f"This file was already imported as import #{self.duplicate_of}; "
+                    "nothing was changed.")
+        if self.import_id is None:
+            return f"All {self.rows_read:,} rows match the store already; nothing was changed."
+        return (f"Import #{self.import_id}: {self.rows_new:,} new, {self.rows_revised:,} revised, "
+                f"{self.rows_unchanged:,} unchanged.")
+
+
+def _bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Store:
+    """A DuckDB file with the cjmetrics schema. Use `open_store()` to share one per process."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"The data store {self.path} is open in another program (perhaps the "
+                    "dashboard or another cjmetrics command). Close it, or point CJMETRICS_DB "
+                    "at another file, and try again.") from exc
+            raise StoreError(f"The data store {self.path} could not be opened: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path} is not a cjmetrics data store DuckDB can read ({exc}). "
+                "Point CJMETRICS_DB at another file, or move this one aside.") from exc
+        self._write_lock = threading.RLock()
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def close(self) -> None:
+        self._conn.close()
+
+    def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
+        """Run a read query on its own cursor and return a DataFrame."""
+        cur = self._conn.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: Sequence | dict | None = None):
+        cur = self._conn.cursor()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction under the process write lock; rolled back on any error, and
+        the data version bumped on success so cached page data is refreshed everywhere."""
+        with self._write_lock:
+            cur = self._conn.cursor()
+            cur.begin()
+            try:
+                yield cur
+                if bump:
+                    _bump_data_version(cur)
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            finally:
+                cur.close()
+
+    def data_version(self) -> int:
+        """Bumped by every committed write; pages key their caches on it."""
+        if not self._has_table("meta"):
+            return 0
+        return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.scalar(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+            [name]))
+
+    # -- schema -------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        if not self._has_table("schema_version"):
+            return 0
+        return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this file lacks, each in its own transaction. Idempotent."""
+        with self._write_lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute("""CREATE TABLE IF NOT EXISTS schema_version (
+                    version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)""")
+            finally:
+                cur.close()
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise NewerStoreError(
+                    f"{self.path} was written by a newer cjmetrics (schema {current}, this one "
+                    f"knows {SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with "
+                    "this version.")
+            applied = []
+            for version, description, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                cur = self._conn.cursor()
+                cur.begin()
+                try:
+                    for statement in statements:
+                        cur.execute(statement)
+                    cur.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                                [version, description, _now()])
+                    cur.commit()
+                except BaseException:
+                    cur.rollback()
+                    raise
+                finally:
+                    cur.close()
+                applied.append(version)
+            return applied
+
+    # -- catalogue ----------------------------------------------------------------------------
+    def load_catalogue(self, directory: Path | None = None) -> dict[str, int]:
+        """Add catalogue rows the store lacks. Rows already present are left as they are, so
+        edits made in the app survive an upgrade and running init twice changes nothing."""
+        directory = Path(directory or config.CATALOGUE_DIR)
+        added: dict[str, int] = {}
+        with self.transaction(bump=False) as cur:
+            for table, file_name in CATALOGUE_FILES.items():
+                path = directory / file_name
+                if not path.exists():
+                    raise CatalogueError(f"The catalogue file {path} is missing. Restore it from "
+                                         "the cjmetrics repository and run init again.")
+                expected = [r[0] for r in cur.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "ORDER BY column_index", [table]).fetchall()]
+                rel = cur.read_csv(str(path), header=True, all_varchar=True)
+                missing = sorted(set(expected) - set(rel.columns))
+                if missing:
+                    raise CatalogueError(f"The catalogue file {path.name} lacks the column(s) "
+                                         f"{', '.join(missing)}.")
+                before = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                cols = ", ".join(expected)
+                cur.register("catalogue_rows", rel.select(*expected))
+                cur.execute(f"INSERT OR IGNORE INTO {table} ({cols}) "
+                            f"SELECT {cols} FROM catalogue_rows")
+                cur.unregister("catalogue_rows")
+                added[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
+            if any(added.values()):
+                _bump_data_version(cur)
+        return added
+
+    # -- revisions ----------------------------------------------------------------------------
+    @staticmethod
+    def current_sql(spec: RevisedTable, where: str = "TRUE") -> str:
+        """SQL for the current rows of a revised table, with `where` applied before the window
+        so only the rows a page asks for are ranked."""
+        keys = ", ".join(f"t.{k}" for k in spec.key)
+        return f"""
+            SELECT * EXCLUDE (revision_rank) FROM (
+                SELECT t.*, row_number() OVER (PARTITION BY {keys}
+                                               ORDER BY t.import_id DESC) AS revision_rank
+                FROM {spec.table} t
+                WHERE t.import_id IN (SELECT import_id FROM imports WHERE status = 'committed')
+                  AND ({where})
+            ) WHERE revision_rank = 1"""
+
+    def compare(self, spec: RevisedTable, rows: pd.DataFrame,
+                cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+        """Classify incoming canonical rows against the store: `change` is new, revised or
+        unchanged, with the old values alongside (`old_<column>`)."""
+        own = cur is None
+        cur = cur or self._conn.cursor()
+        try:
+            cur.register("incoming", rows[list(spec.columns)])
+            join = " AND ".join(f"n.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
+            same = " AND ".join(f"n.{v} IS NOT DISTINCT FROM c.{v}" for v in _COMPARED[spec.table])
+            olds = ", ".join(f"c.{v} AS old_{v}" for v in _COMPARED[spec.table])
+            first_key = spec.key[0]
+            where = f"t.{first_key} IN (SELECT DISTINCT {first_key} FROM incoming)"
+            result = cur.execute(f"""
+                WITH c AS ({self.current_sql(spec, where)})
+                SELECT n.*, {olds},
+                       CASE WHEN c.{first_key} IS NULL THEN 'new'
+                            WHEN {same} THEN 'unchanged' ELSE 'revised' END AS change
+                FROM incoming n LEFT JOIN c ON {join}""").df()
+            cur.unregister("incoming")
+            return result
+        finally:
+            if own:
+                cur.close()
+
+    def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame, *, kind: str,
+                    file_name: str | None, sha256: str | None, who: str = "local",
+                    summary: str | None = None) -> ImportResult:
+        """Write new and revised rows with their import record in ONE transaction.
+
+        The same file (by SHA-256) already committed, or a file whose rows all match the store,
+        changes nothing and says so."""
+        if rows.empty:
+            raise ImportRejected("The file has no rows to import.")
+        started = _now()
+        with self._write_lock:
+            if sha256:
+                earlier = self.scalar(
+                    "SELECT min(import_id) FROM imports WHERE sha256 = ? AND kind = ? "
+                    "AND status = 'committed'", [sha256, kind])
+                if earlier is not None:
+                    return ImportResult(None, len(rows), 0, 0, len(rows), duplicate_of=int(earlier))
+            # Compared under the write lock, so no other writer can slip in before the commit.
+            changes = self.compare(spec, rows)
+            counts = changes["change"].value_counts()
+            n_new, n_rev = int(counts.get("new", 0)), int(counts.get("revised", 0))
+            n_same = int(counts.get("unchanged", 0))
+            if n_new + n_rev == 0:
+                return ImportResult(None, len(rows), 0, 0, n_same, changes=changes)
+            with self.transaction() as cur:
+                import_id = cur.execute("SELECT nextval('import_seq')").fetchone()[0]
+                cur.execute(
+                    "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', "
+                    "NULL, NULL, ?)",
+                    [import_id, kind, file_name, sha256, len(rows), n_new, n_rev, n_same, who,
+                     started, _now(), summary])
+                cols = ", ".join(spec.columns)
+                cur.register("changed", changes[changes["change"] != "unchanged"])
+                cur.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
+                            f"SELECT {cols}, ? FROM changed", [import_id])
+                cur.unregister("changed")
+        return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=changes)
+
+    def undo_import(self, import_id: int, who: str = "local") -> None:
+        """Mark an import undone: its rows stop counting and the previous values come back."""
+        with self.transaction() as cur:
+            status = cur.execute("SELECT status FROM imports WHERE import_id = ?",
+                                 [import_id]).fetchone()
+            if status is None:
+                raise ImportRejected(f"There is no import #{import_id}. List imports with "
+                                     "`python -m cjmetrics imports`.", title="Nothing was undone")
+            if status[0] != "committed":
+                raise ImportRejected(f"Import #{import_id} is already undone.",
+                                     title="Nothing was undone")
+            cur.execute("UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? "
+                        "WHERE import_id = ?", [_now(), who, import_id])
+
+    # -- reads --------------------------------------------------------------------------------
+    def areas(self) -> pd.DataFrame:
+        """Every area with whether it holds any figure, in display order."""
+        return self.query("""
+            SELECT a.*, p.name AS parent_name,
+                   a.area_code IN (SELECT DISTINCT area_code FROM observations) AS has_data
+            FROM areas a LEFT JOIN areas p ON p.area_code = a.parent_code
+            ORDER BY a.sort_order, a.name""")
+
+    def indicators(self) -> pd.DataFrame:
+        """Indicators with their framework and outcome, in catalogue order."""
+        return self.query("""
+            SELECT i.*, f.name AS framework_name, o.number AS outcome_number,
+                   o.short_name AS outcome_short_name, o.title AS outcome_title
+            FROM indicators i
+            LEFT JOIN frameworks f USING (framework_id)
+            LEFT JOIN outcomes o USING (outcome_id)
+            ORDER BY i.sort_order, i.indicator_id""")
+
+    def outcomes(self, framework_id: str | None = None) -> pd.DataFrame:
+        return self.query("SELECT * FROM outcomes WHERE ? IS NULL OR framework_id = ? "
+                          "ORDER BY framework_id, number", [framework_id, framework_id])
+
+    def catalogue_table(self, table: str) -> pd.DataFrame:
+        if table not in CATALOGUE_FILES:
+            raise ValueError(f"not a catalogue table: {table}")
+        return self.query(f"SELECT * FROM {table}")
+
+    def series(self, indicator_ids: Sequence[str], area_codes: Sequence[str],
+               start=None, end=None) -> pd.DataFrame:
+        """Current totals per indicator, area and period, oldest first.
+
+        A period with no total row is totalled from its breakdown rows when the indicator is a
+        count (channels add up; percentages do not)."""
+        where = ("t.indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
+                 "AND t.area_code IN (SELECT unnest($areas::VARCHAR[])) "
+                 "AND ($start::DATE IS NULL OR t.period_end >= $start::DATE) "
+                 "AND ($end::DATE IS NULL OR t.period_start <= $end::DATE)")
+        return self.query(f"""
+            WITH c AS ({self.current_sql(OBSERVATIONS, where)})
+            SELECT c.indicator_id, c.area_code, c.period_start, c.period_end,
+                   any_value(c.period_label) AS period_label,
+                   any_value(c.period_type) AS period_type,
+                   CASE WHEN bool_or(c.breakdown = '')
+                          THEN max(c.value) FILTER (WHERE c.breakdown = '')
+                        WHEN any_value(i.unit) = 'count' THEN sum(c.value) END AS value,
+                   max(c.numerator) FILTER (WHERE c.breakdown = '') AS numerator,
+                   max(c.denominator) FILTER (WHERE c.breakdown = '') AS denominator,
+                   max(c.lower) FILTER (WHERE c.breakdown = '') AS lower,
+                   max(c.upper) FILTER (WHERE c.breakdown = '') AS upper,
+                   string_agg(DISTINCT c.note, '; ') FILTER (WHERE c.breakdown = '') AS note,
+                   string_agg(DISTINCT c.source, '; ') AS source,
+                   NOT bool_or(c.breakdown = '') AS from_breakdown
+            FROM c JOIN indicators i USING (indicator_id)
+            GROUP BY c.indicator_id, c.area_code, c.period_start, c.period_end
+            HAVING value IS NOT NULL
+            ORDER BY c.indicator_id, c.area_code, c.period_start, c.period_end""",
+            {"ids": list(indicator_ids), "areas": list(area_codes), "start": start, "end": end})
+
+    def targets(self, indicator_ids: Sequence[str], area_codes: Sequence[str]) -> pd.DataFrame:
+        where = ("t.indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
+                 "AND t.area_code IN (SELECT unnest($areas::VARCHAR[]))")
+        return self.query(self.current_sql(TARGETS, where) + " ORDER BY indicator_id, area_code",
+                          {"ids": list(indicator_ids), "areas": list(area_codes)})
+
+    def annotations(self, indicator_ids: Sequence[str], area_codes: Sequence[str]) -> pd.DataFrame:
+        where = ("t.indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
+                 "AND t.area_code IN (SELECT unnest($areas::VARCHAR[]))")
+        return self.query(self.current_sql(ANNOTATIONS, where) + " ORDER BY period_start",
+                          {"ids": list(indicator_ids), "areas": list(area_codes)})
+
+    def imports(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM imports ORDER BY import_id DESC")
+
+    def demo_import_ids(self) -> list[int]:
+        """Committed imports of demo data: while any exists the UI labels figures illustrative."""
+        return [int(x) for x in self.query(
+            "SELECT import_id FROM imports WHERE kind = 'demo' AND status = 'committed'"
+        )["import_id"]]
+
+    def table_counts(self) -> dict[str, int]:
+        tables = self.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                            "ORDER BY table_name")["table_name"]
+        return {t: int(self.scalar(f'SELECT count(*) FROM "{t}"')) for t in tables}
+
+    def checksum(self) -> str:
+        """A digest of every table's content, to prove a failed import changed nothing."""
+        digest = hashlib.sha256()
+        for table in self.table_counts():
+            frame = self.query(f'SELECT * FROM "{table}"')
+            frame = frame.sort_values(list(frame.columns)).reset_index(drop=True) \
+                if len(frame) else frame
+            digest.update(table.encode())
+            digest.update(frame.to_csv(index=False).encode())
+        return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# One store per process and path.
+# --------------------------------------------------------------------------------------------
+_open: dict[Path, Store] = {}
+_open_lock = threading.Lock()
+
+
+def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:
+    """The process-wide Store for `path` (default: config.db_path()), migrated to this schema."""
+    resolved = Path(path or config.db_path()).resolve()
+    with _open_lock:
+        store = _open.get(resolved)
+        if store is None:
+            store = Store(resolved)
+            if migrate:
+                store.migrate()
+            _open[resolved] = store
+        return store
+
+
+def close_all() -> None:
+    """Close every open store (tests and the CLI use this before touching files)."""
+    with _open_lock:
+        for store in _open.values():
+            store.close()
+        _open.clear()

@@ -1,0 +1,138 @@
+"""The Trends page's model: one indicator over time for several areas, with its context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import analysis
+from .areas import SCOTLAND, AreaTree
+from .periods import parse_period
+from .store import Store
+
+
+@dataclass
+class TrendData:
+    indicator: dict
+    area_codes: list[str]  # the areas asked for, in order
+    series: pd.DataFrame  # one row per area and period, oldest first, with area_name
+    targets: pd.DataFrame
+    annotations: pd.DataFrame
+    comparator_code: str | None  # Scotland when it is drawn as a comparator
+    comparator_note: str | None  # why Scotland is or is not drawn
+    period_range: tuple[str, str] | None  # first and last period shown
+
+    @property
+    def title(self) -> str:
+        return self.indicator["name"]
+
+    @property
+    def sources(self) -> str:
+        values = sorted({s for cell in self.series["source"].dropna() for s in cell.split("; ")})
+        return "; ".join(values) if values else self.indicator.get("source") or ""
+
+    @property
+    def illustrative(self) -> bool:
+        return "illustrative" in self.sources.lower()
+
+    def table(self) -> pd.DataFrame:
+        """The tidy table behind the chart, in the words a lead would use."""
+        unit = self.indicator["unit"]
+        frame = self.series.assign(
+            Area=self.series["area_name"], Period=self.series["period_label"],
+            Value=self.series["value"],
+        )
+        columns = ["Area", "Period", "Value"]
+        if frame["lower"].notna().any():
+            frame["Lower 95% bound"], frame["Upper 95% bound"] = frame["lower"], frame["upper"]
+            columns += ["Lower 95% bound", "Upper 95% bound"]
+        if unit == "percent" and frame["numerator"].notna().any():
+            frame["Numerator"], frame["Denominator"] = frame["numerator"], frame["denominator"]
+            columns += ["Numerator", "Denominator"]
+        frame["Source"], frame["Note"] = frame["source"], frame["note"]
+        return frame[columns + ["Source", "Note"]].reset_index(drop=True)
+
+    def summary(self, tree: AreaTree | None = None) -> str:
+        """One sentence per area asked for: the latest figure and its change."""
+        unit, decimals = self.indicator["unit"], int(self.indicator.get("decimals") or 0)
+        sentences = []
+        for code in self.area_codes:
+            rows = self.series[self.series["area_code"] == code]
+            if rows.empty:
+                continue
+            latest = rows.iloc[-1]
+            previous = rows.iloc[-2] if len(rows) > 1 else None
+            sentences.append(analysis.describe_change(
+                self.indicator["short_name"] or self.title, latest["area_name"],
+                latest["period_label"], float(latest["value"]),
+                None if previous is None else previous["period_label"],
+                None if previous is None else float(previous["value"]), unit, decimals))
+        return " ".join(sentences)
+
+
+def period_options(store: Store, indicator_id: str, area_codes: list[str]) -> list[str]:
+    """The period labels held for an indicator in the chosen areas (and Scotland), in order."""
+    series = store.series([indicator_id], list(dict.fromkeys(area_codes + [SCOTLAND])))
+    ordered = series.drop_duplicates(["period_start", "period_end"]).sort_values(
+        ["period_start", "period_end"])
+    return list(ordered["period_label"])
+
+
+def build_trend(store: Store, indicator_id: str, area_codes: list[str],
+                start: str | None = None, end: str | None = None,
+                compare_scotland: bool = True) -> TrendData:
+    """Series, targets and annotations for an indicator, limited to a period range."""
+    indicators = store.indicators().set_index("indicator_id", drop=False)
+    if indicator_id not in indicators.index:
+        raise KeyError(indicator_id)
+    indicator = indicators.loc[indicator_id].to_dict()
+    tree = AreaTree(store.areas())
+    # Scotland's counts dwarf a council's, so it is only a fair comparator for rates and shares.
+    comparable = indicator["unit"] != "count"
+    comparator = SCOTLAND if compare_scotland and comparable and SCOTLAND not in area_codes \
+        else None
+    if compare_scotland and not comparable:
+        note = "Scotland is not drawn: its totals are not comparable with an area's counts."
+    else:
+        note = None
+    wanted = list(area_codes) + ([comparator] if comparator else [])
+    start_date = parse_period(start).start if start else None
+    end_date = parse_period(end).end if end else None
+    series = store.series([indicator_id], wanted, start_date, end_date)
+    series["area_name"] = series["area_code"].map(tree.name)
+    series["is_comparator"] = series["area_code"] == comparator
+    if comparator and not series["is_comparator"].any():
+        comparator, note = None, "No Scotland figure is held for this indicator."
+    order = {code: i for i, code in enumerate(wanted)}
+    series = series.sort_values(["area_code", "period_start", "period_end"],
+                                key=lambda s: s.map(order) if s.name == "area_code" else s)
+    period_range = None
+    if not series.empty:
+        ordered = series.sort_values(["period_start", "period_end"])
+        period_range = (ordered.iloc[0]["period_label"], ordered.iloc[-1]["period_label"])
+    targets = store.targets([indicator_id], list(area_codes))
+    targets["area_name"] = targets["area_code"].map(tree.name)
+    annotations = store.annotations([indicator_id], list(area_codes))
+    annotations["area_name"] = annotations["area_code"].map(tree.name)
+    if start_date is not None:
+        annotations = annotations[annotations["period_end"] >= pd.Timestamp(start_date)]
+    if end_date is not None:
+        annotations = annotations[annotations["period_start"] <= pd.Timestamp(end_date)]
+    return TrendData(indicator, list(area_codes), series.reset_index(drop=True), targets,
+                     annotations.reset_index(drop=True), comparator, note, period_range)
+
+
+def indicator_choices(store: Store) -> dict[str, str]:
+    """indicator_id -> a label that carries its framework and outcome, in catalogue order, so
+    a searchable selectbox reads as a grouped list ("Outcome 1 · Diversion: ...")."""
+    choices = {}
+    for row in store.indicators().itertuples():
+        if pd.notna(row.outcome_number):
+            group = f"Outcome {int(row.outcome_number)} · {row.outcome_short_name}"
+        elif row.framework_id == "cjpf":
+            group = "Performance Framework · Higher-level"
+        else:
+            group = row.framework_name or row.framework_id
+        choices[row.indicator_id] = f"{group}: {row.name}"
+    return choices

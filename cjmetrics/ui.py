@@ -1,0 +1,174 @@
+"""Shared Streamlit pieces: the only cjmetrics module that imports streamlit.
+
+Pages stay thin: they read filters with these widgets, ask cjmetrics for a model through
+`cached`, and render it with `chart_card`, `notice` and friends.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import runpy
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import config, export
+from .areas import SCOTLAND, AreaTree
+from .bootstrap import initialise
+from .errors import CjmetricsError
+from .store import Store
+
+log = logging.getLogger("cjmetrics")
+
+AREA_KEY = "area"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+# -- entry point -------------------------------------------------------------------------------
+def ensure_entrypoint() -> None:
+    """Run the entry point when a fresh server's first visit lands straight on a page URL.
+
+    Streamlit treats a top-level pages/ folder as a legacy multipage app until dashboard.py has
+    called st.navigation once in the process, so a first request for /trends would run the page
+    alone, without the navigation and area picker. Running dashboard.py registers the real
+    navigation, which then routes back to the page asked for."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        runpy.run_path(str(config.PROJECT_ROOT / "dashboard.py"), run_name="__main__")
+        st.stop()
+
+
+# -- the store and caching -------------------------------------------------------------------
+@st.cache_resource(show_spinner="Opening the data store…")
+def _store(path: str) -> Store:
+    return initialise(path)
+
+
+def store() -> Store:
+    """The process's store, created with the catalogue (and demo data when new) on first use."""
+    return _store(str(config.db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(module: str, name: str, path: str, version: int, args: tuple, kwargs: tuple):
+    import importlib
+
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_store(path), *args, **dict(kwargs))
+
+
+def cached(fn: Callable, *args, **kwargs):
+    """Call fn(store, *args, **kwargs) once per store data version: after any import or undo the
+    version moves on, so every session sees new figures on its next rerun."""
+    current = store()
+    return _cached_call(fn.__module__, fn.__name__, str(current.path), current.data_version(),
+                        tuple(args), tuple(sorted(kwargs.items())))
+
+
+def area_tree() -> AreaTree:
+    return cached(_areas_tree)
+
+
+def _areas_tree(current: Store) -> AreaTree:
+    return AreaTree(current.areas())
+
+
+# -- errors and text -------------------------------------------------------------------------
+def show_error(exc: BaseException) -> None:
+    if isinstance(exc, CjmetricsError):
+        st.error(f"**{exc.title}.** {plain(exc.user_message)}", icon=":material/error:")
+    else:
+        log.exception("unexpected error", exc_info=exc)
+        st.error("**Something unexpected went wrong.** Nothing was changed in the store. "
+                 "Try again; if it keeps happening, tell your administrator what you were doing "
+                 "(the details are in the server log).", icon=":material/error:")
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run a page body so that no traceback ever reaches a user."""
+    # st.stop() and reruns raise BaseException subclasses, so they pass through untouched.
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the user gets a sentence, the log the details
+        show_error(exc)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Text from users or files, escaped so markdown shows it literally (no links, images,
+    emphasis or HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+# -- shareable links ---------------------------------------------------------------------------
+def sync_from_url(key: str, options: list[str]) -> None:
+    """Let a link (?indicator=ID) choose a widget's value once, without overriding what the user
+    picks afterwards. Streamlit's own binding puts display labels in the URL; this keeps ids."""
+    wanted = st.query_params.get(key)
+    applied = f"_url_applied_{key}"
+    if wanted in options and st.session_state.get(applied) != wanted:
+        st.session_state[key] = wanted
+        st.session_state[applied] = wanted
+
+
+def sync_to_url(key: str, value: str) -> None:
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    st.session_state[f"_url_applied_{key}"] = value
+
+
+# -- sidebar ---------------------------------------------------------------------------------
+def sidebar() -> None:
+    """The area picker every page shares, and the demo-data notice."""
+    tree = area_tree()
+    options = tree.selectable()
+    if not options:
+        return
+    if st.session_state.get(AREA_KEY) not in options:
+        default = next((c for c in options if c != SCOTLAND), options[0])
+        st.session_state[AREA_KEY] = default
+    with st.sidebar:
+        st.selectbox("Area", options, key=AREA_KEY, format_func=tree.label,
+                     help="The partnership or council area the pages show. Councils of a "
+                          "partnership are listed under it.")
+        if cached(_demo_loaded):
+            st.caption(":material/info: The store holds **illustrative demo data**: invented "
+                       "figures to explore the dashboard, not official statistics. Undo the "
+                       "demo imports on the Imports page once your own data is in.")
+
+
+def _demo_loaded(current: Store) -> bool:
+    return bool(current.demo_import_ids())
+
+
+def chosen_area() -> str:
+    return st.session_state.get(AREA_KEY) or SCOTLAND
+
+
+def illustrative_notice(source: str | None) -> None:
+    if source and "illustrative" in source.lower():
+        st.caption(":material/science: Illustrative demo figures, not official statistics.")
+
+
+# -- charts ----------------------------------------------------------------------------------
+def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
+               file_stem: str) -> None:
+    """A chart with its one-sentence text alternative, the data behind it and downloads."""
+    st.plotly_chart(fig, theme=None, key=f"{key}-chart", config=PLOTLY_CONFIG,
+                    width="stretch")
+    if summary:
+        st.caption(plain(summary))
+    with st.expander("Data behind this chart", icon=":material/table:"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
+                           file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
+                           key=f"{key}-csv", icon=":material/download:")

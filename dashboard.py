@@ -1,0 +1,23 @@
+"""cjmetrics: the entry point `streamlit run dashboard.py` serves."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=":material/insights:",
+                   layout="wide")
+
+PAGES = {
+    "Progress": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
+    ],
+    "Reference": [
+        st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+with ui.guard():
+    ui.sidebar()
+navigation.run()

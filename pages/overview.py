@@ -1,0 +1,57 @@
+"""Overview: every headline indicator for the chosen area at a glance."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+ui.ensure_entrypoint()
+from cjmetrics.overview import build_overview
+
+RAG_BADGE = {"green": ("green", ":material/check_circle:"), "amber": ("orange", ":material/error:"),
+             "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
+
+
+def tile(t) -> None:
+    with st.container(border=True):
+        st.caption(t.group)
+        st.metric(t.title, t.latest_text, delta=t.previous_text,
+                  delta_color="normal" if t.polarity == "higher" else "inverse",
+                  chart_data=t.spark or None, help=t.summary)
+        if t.has_data:
+            colour, icon = RAG_BADGE[t.rag]
+            arrow = f"{t.direction.arrow} {t.direction.word}" if t.direction else ""
+            st.badge(t.rag_label, color=colour, icon=icon)
+            details = [f"Latest: {t.latest_label}", arrow, t.baseline_text, t.target_text,
+                       t.area_note, "Illustrative figures" if t.illustrative else None]
+            st.caption(" · ".join(ui.plain(d) for d in details if d))
+        else:
+            st.caption("No figures yet for this area.")
+        st.page_link("pages/trends.py", label="See the trend", icon=":material/show_chart:",
+                     query_params={"indicator": t.indicator_id})
+
+
+def grid(tiles, columns: int = 3) -> None:
+    for start in range(0, len(tiles), columns):
+        for column, t in zip(st.columns(columns), tiles[start:start + columns]):
+            with column:
+                tile(t)
+
+
+with ui.guard():
+    overview = ui.cached(build_overview, ui.chosen_area())
+    st.title(f"Overview: {overview.area_name}")
+    st.caption("The latest figure for each national outcome indicator and headline engagement "
+               "metric. Arrows and colours respect whether higher or lower is better; status is "
+               "measured against the area's target (on track at 100% of target or better, close "
+               "at 90% or better, unless an indicator sets its own bands).")
+    if not overview.has_data:
+        st.info(f"No figures are held for {overview.area_name} yet. To explore with illustrative "
+                "demo data, run `python -m cjmetrics init --demo` and reload this page.",
+                icon=":material/info:")
+    elif any(t.illustrative for t in overview.tiles):
+        st.warning("These are **illustrative demo figures**, not official statistics.",
+                   icon=":material/science:")
+    st.subheader("National outcomes (Community Justice Performance Framework)")
+    grid(overview.outcome_tiles)
+    st.subheader("Engagement")
+    grid(overview.engagement_tiles, columns=4)

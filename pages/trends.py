@@ -1,0 +1,59 @@
+"""Trends: one indicator over time for one or more areas, with target, baseline and notes."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+ui.ensure_entrypoint()
+from cjmetrics.charts import trend_figure
+from cjmetrics.trends import build_trend, indicator_choices, period_options
+
+with ui.guard():
+    st.title("Trends")
+    choices = ui.cached(indicator_choices)
+    if not choices:
+        st.info("The catalogue holds no indicators yet: run `python -m cjmetrics init`.")
+        st.stop()
+    ids = list(choices)
+    tree = ui.area_tree()
+    left, right = st.columns([3, 2])
+    ui.sync_from_url("indicator", ids)
+    indicator_id = left.selectbox(
+        "Indicator", ids, key="indicator", format_func=choices.get,
+        help="Type to search. Grouped by framework and outcome.")
+    ui.sync_to_url("indicator", indicator_id)
+    areas = right.multiselect("Areas", tree.selectable(), default=[ui.chosen_area()],
+                              key="areas", format_func=tree.name,
+                              help="Add areas to compare them on one chart.")
+    if not areas:
+        st.info("Choose at least one area to draw the trend.")
+        st.stop()
+    periods = ui.cached(period_options, indicator_id, areas)
+    start, end = None, None
+    if len(periods) > 1:
+        start, end = st.select_slider("Periods", periods, value=(periods[0], periods[-1]),
+                                      key=f"periods-{indicator_id}")
+    compare = st.toggle("Compare with Scotland", value=True, key="compare-scotland")
+    data = ui.cached(build_trend, indicator_id, areas, start, end, compare)
+    shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
+    missing = [tree.name(a) for a in areas if a not in shown]
+    if data.series.empty:
+        st.info(f"No figures are held for {ui.plain(data.title)} in "
+                f"{', '.join(tree.name(a) for a in areas)}. Choose another area, or load "
+                "figures for it.", icon=":material/info:")
+        st.stop()
+    if missing:
+        st.info(f"No figures held for {', '.join(missing)} on this indicator.",
+                icon=":material/info:")
+    if data.comparator_note:
+        st.caption(data.comparator_note)
+    ui.chart_card(trend_figure(data), data.table(), key="trend", summary=data.summary(),
+                  file_stem=f"{indicator_id}-trend")
+    if not data.annotations.empty:
+        st.markdown("**Notes on the chart**")
+        for number, note in enumerate(data.annotations.itertuples(), start=1):
+            st.markdown(f"{number}\\. **{ui.plain(note.period_label)}, "
+                        f"{ui.plain(note.area_name)}**: {ui.plain(note.text)}")
+    if not data.indicator.get("confirmed", True):
+        st.caption(f":material/edit_note: {ui.plain(data.indicator['description'])}")
+    ui.illustrative_notice(data.sources)
