@@ -12,6 +12,10 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
     ],
+    "Data": [
+        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        st.Page("pages/imports.py", title="Imports & history", icon=":material/history:"),
+    ],
     "Reference": [
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
     ],

@@ -17,7 +17,9 @@ from .trends import TrendData
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
-DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"]
+# "dot" is kept for the Scotland comparator, so no area's line can be mistaken for it.
+DASHES = ["solid", "dash", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px,2px,3px",
+          "solid"]
 COMPARATOR_COLOUR = "#595959"
 RAG_COLOURS = {"green": "#1b7837", "amber": "#b35806", "red": "#b2182b", "none": "#6b6b6b"}
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -62,7 +64,7 @@ def _hover_value(indicator: dict) -> str:
 def subtitle(data: TrendData) -> str:
     areas = ", ".join(dict.fromkeys(data.series.loc[~data.series["is_comparator"], "area_name"]))
     if data.comparator_code is not None:
-        areas += " (Scotland for comparison)"
+        areas = f"{areas} (Scotland for comparison)" if areas else "Scotland"
     span = f"{data.period_range[0]} to {data.period_range[1]}" if data.period_range else ""
     return " · ".join(p for p in (areas, span, f"Source: {data.sources}") if p)
 
@@ -73,11 +75,13 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
     fig = go.Figure()
     hover_value = _hover_value(indicator)
     series = data.series
+    line_colour: dict[str, str] = {}  # so an area's baseline-to-target line matches its line
     for i, code in enumerate(dict.fromkeys(series["area_code"])):
         rows = series[series["area_code"] == code]
         name = rows["area_name"].iloc[0]
         comparator = bool(rows["is_comparator"].iloc[0])
         colour = COMPARATOR_COLOUR if comparator else PALETTE[i % len(PALETTE)]
+        line_colour[code] = colour
         if rows["lower"].notna().any():
             band = rows.dropna(subset=["lower", "upper"])
             fig.add_trace(go.Scatter(
@@ -88,13 +92,15 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=rows["period_start"], y=rows["value"], name=name, legendgroup=code,
             mode="lines+markers",
-            line=dict(color=colour, width=2.5, dash="dot" if comparator else DASHES[i % 7]),
+            line=dict(color=colour, width=2.5,
+                      dash="dot" if comparator else DASHES[i % len(DASHES)]),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=8, color=colour),
             customdata=rows[["period_label"]],
             hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}<extra></extra>"))
     for i, (_, target) in enumerate(data.targets.iterrows()):
-        colour = PALETTE[data.area_codes.index(target["area_code"]) % len(PALETTE)] \
-            if target["area_code"] in data.area_codes else COMPARATOR_COLOUR
+        # An area with a target but no figures yet gets the next colour of the palette.
+        colour = line_colour.setdefault(target["area_code"],
+                                        PALETTE[len(line_colour) % len(PALETTE)])
         points = []
         if pd.notna(target["baseline_value"]):
             points.append((target["baseline_start"], target["baseline_value"],

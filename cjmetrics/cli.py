@@ -32,6 +32,37 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-demo", dest="demo", action="store_false",
                       help="never load demo data (by default a NEW store gets it, unless "
                            "CJMETRICS_DEMO=0)")
+    imp = commands.add_parser(
+        "import", help="import a filled-in template (CSV or XLSX): validate, preview, commit",
+        description="Validate FILE against the upload templates (indicator values, targets, "
+                    "notes), list every problem, and import it in one transaction when there are "
+                    "no errors. Exit 0 when imported (or nothing needed importing), 1 when the "
+                    "file has errors or cannot be read.")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first "
+                                                     "with data)")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="validate and preview only; write nothing")
+    imp.add_argument("--who", default="local", help="who to record as importing (default: local)")
+    commands.add_parser("imports", help="list every import, newest first, with its id and status",
+                        description="The import history: id, when, who, kind, file, rows new / "
+                                    "revised / unchanged, and whether it was undone.")
+    undo = commands.add_parser("undo", help="undo an import: its figures stop counting and the "
+                                            "previous values come back",
+                               description="Undo import IMPORT_ID (see `imports`). Nothing is "
+                                           "deleted: the import is marked undone.")
+    undo.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    undo.add_argument("--who", default="local")
+    exp = commands.add_parser(
+        "export", help="write the current figures in the template's columns (CSV or XLSX)",
+        description="Write the current indicator values as an indicator-values template, so they "
+                    "can be edited in Excel and imported back (an unedited export imports as "
+                    "'nothing changed').")
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE",
+                     help="the file to write: .csv or .xlsx")
+    exp.add_argument("--indicator", action="append", metavar="ID",
+                     help="only this indicator (repeatable)")
+    exp.add_argument("--area", action="append", metavar="CODE", help="only this area (repeatable)")
     commands.add_parser("status", help="show the store's file, schema version and row counts",
                         description="Print the store's path, schema version, data version and "
                                     "the number of rows in each table.")
@@ -67,10 +98,82 @@ def _status(args) -> int:
     return 0
 
 
+def _open(args):
+    from .bootstrap import initialise
+
+    return initialise(args.db)
+
+
+def _import(args) -> int:
+    from .ingest import commit, prepare
+
+    if not args.file.is_file():
+        print(f"There is no file {args.file}.", file=sys.stderr)
+        return 1
+    store = _open(args)
+    prepared = prepare(store, args.file.read_bytes(), args.file.name, sheet=args.sheet)
+    print(prepared.summary)
+    if len(prepared.problems):
+        shown = prepared.problems
+        for p in shown.itertuples():
+            where = f"row {int(p.row)}" if p.row == p.row and p.row is not None else "file"
+            column = f", column {p.column}" if isinstance(p.column, str) else ""
+            print(f"  {p.severity}: {where}{column}: {p.problem} {p.fix}")
+        total = prepared.error_count + prepared.warning_count
+        if total > len(shown):
+            print(f"  … and {total - len(shown):,} more.")
+    if not prepared.ok:
+        print("Nothing was imported: fix the errors and run the import again.", file=sys.stderr)
+        return 1
+    if prepared.preview is not None:
+        print(prepared.preview.message)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    result = commit(store, prepared, who=args.who)
+    print(result.message)
+    return 0
+
+
+def _imports(args) -> int:
+    store = _open(args)
+    history = store.imports()
+    if history.empty:
+        print("No imports yet.")
+        return 0
+    for row in history.itertuples():
+        when = row.committed_at.strftime("%Y-%m-%d %H:%M") if row.committed_at == row.committed_at \
+            else ""
+        status = "undone" if row.status == "undone" else "current"
+        print(f"#{row.import_id:<5} {when}  {status:<7} {row.kind:<16} {row.who:<16} "
+              f"{row.rows_new:>7,} new {row.rows_revised:>6,} revised  {row.file_name or ''}")
+    return 0
+
+
+def _undo(args) -> int:
+    store = _open(args)
+    store.undo_import(args.import_id, who=args.who)
+    print(f"Import #{args.import_id} undone: its figures no longer count and earlier values "
+          "are back.")
+    return 0
+
+
+def _export(args) -> int:
+    from .export import indicator_values_table, write_table
+
+    store = _open(args)
+    table = indicator_values_table(store, args.indicator, args.area)
+    write_table(table, args.out)
+    print(f"Wrote {len(table):,} figures to {args.out}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
+                "undo": _undo, "export": _export}
     try:
-        return {"init": _init, "status": _status}[args.command](args)
+        return commands[args.command](args)
     except CjmetricsError as exc:
         print(f"{exc.title}: {exc.user_message}", file=sys.stderr)
         return 1

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
+
+from .errors import CjmetricsError
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,3 +33,43 @@ def safe_stem(text: str) -> str:
     """A file name stem from a title: letters, digits and hyphens only."""
     stem = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     return stem[:80] or "cjmetrics"
+
+
+def _number_text(value: float | None) -> str:
+    """Exact and short: 245 not 245.0, 64.25 as written."""
+    if value is None or pd.isna(value):
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def indicator_values_table(store, indicator_ids=None, area_codes=None) -> pd.DataFrame:
+    """Current figures in the indicator-values template's columns. Percentages carry a % sign so
+    re-importing them can never be mistaken for fractions; re-importing changes nothing."""
+    from .ingest.templates import INDICATOR_VALUES
+
+    rows = store.current_observations(indicator_ids, area_codes)
+    units = dict(zip(*store.indicators()[["indicator_id", "unit"]].T.values))
+    table = pd.DataFrame({
+        "indicator": rows["indicator_id"], "area": rows["area_code"],
+        "period": rows["period_label"]})
+    percent = rows["indicator_id"].map(units).eq("percent")
+    for column in ("value", "numerator", "denominator", "lower", "upper"):
+        text = rows[column].map(_number_text)
+        if column in ("value", "lower", "upper"):
+            text = text.where(~percent | text.eq(""), text + "%")
+        table[column] = text
+    for column in ("breakdown", "note", "source"):
+        table[column] = rows[column].fillna("")
+    return table[[c.name for c in INDICATOR_VALUES.columns]]
+
+
+def write_table(table: pd.DataFrame, out: Path) -> None:
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        safe = table.map(neutralise)
+        safe.to_excel(out, index=False)
+    elif out.suffix.lower() == ".csv":
+        out.write_bytes(csv_bytes(table))
+    else:
+        raise CjmetricsError(f"Cannot write '{out.name}': name a .csv or .xlsx file.",
+                             title="Nothing was exported")

@@ -169,8 +169,11 @@ class ImportResult:
         if self.duplicate_of is not None:
             return (f"This file was already imported as import #{self.duplicate_of}; "
                     "nothing was changed.")
-        if self.import_id is None:
+        if self.rows_new + self.rows_revised == 0:
             return f"All {self.rows_read:,} rows match the store already; nothing was changed."
+        if self.import_id is None:
+            return (f"{self.rows_new:,} new, {self.rows_revised:,} revised and "
+                    f"{self.rows_unchanged:,} unchanged rows: nothing is written until you import.")
         return (f"Import #{self.import_id}: {self.rows_new:,} new, {self.rows_revised:,} revised, "
                 f"{self.rows_unchanged:,} unchanged.")
 
@@ -196,12 +199,21 @@ class Store:
         try:
             self._conn = duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
+            text = str(exc).lower()
+            if "lock" in text:
                 raise StoreLockedError(
                     f"The data store {self.path} is open in another program (perhaps the "
                     "dashboard or another cjmetrics command). Close it, or point CJMETRICS_DB "
                     "at another file, and try again.") from exc
-            raise StoreError(f"The data store {self.path} could not be opened: {exc}") from exc
+            if "not a valid duckdb database" in text:
+                # DuckDB reports a damaged or foreign file as an I/O error; say what to do.
+                raise StoreError(
+                    f"{self.path} is not a cjmetrics data store: it is not a DuckDB file, or it "
+                    "is damaged. Point CJMETRICS_DB at another file, or move this one aside and "
+                    "run `python -m cjmetrics init` to create a new store.") from exc
+            raise StoreError(
+                f"The data store {self.path} could not be opened ({exc}). Check that the folder "
+                "exists and you may write to it, or point CJMETRICS_DB at another file.") from exc
         except duckdb.Error as exc:
             raise StoreError(
                 f"{self.path} is not a cjmetrics data store DuckDB can read ({exc}). "
@@ -369,6 +381,23 @@ class Store:
             if own:
                 cur.close()
 
+    def preview_rows(self, spec: RevisedTable, rows: pd.DataFrame, *, kind: str | None = None,
+                     sha256: str | None = None) -> ImportResult:
+        """What committing these rows would do, without writing anything."""
+        earlier = self._committed_with_hash(sha256, kind)
+        changes = self.compare(spec, rows)
+        counts = changes["change"].value_counts()
+        return ImportResult(None, len(rows), int(counts.get("new", 0)),
+                            int(counts.get("revised", 0)), int(counts.get("unchanged", 0)),
+                            duplicate_of=earlier, changes=changes)
+
+    def _committed_with_hash(self, sha256: str | None, kind: str | None) -> int | None:
+        if not sha256:
+            return None
+        earlier = self.scalar("SELECT min(import_id) FROM imports WHERE sha256 = ? AND kind = ? "
+                              "AND status = 'committed'", [sha256, kind])
+        return None if earlier is None else int(earlier)
+
     def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame, *, kind: str,
                     file_name: str | None, sha256: str | None, who: str = "local",
                     summary: str | None = None) -> ImportResult:
@@ -380,12 +409,9 @@ class Store:
             raise ImportRejected("The file has no rows to import.")
         started = _now()
         with self._write_lock:
-            if sha256:
-                earlier = self.scalar(
-                    "SELECT min(import_id) FROM imports WHERE sha256 = ? AND kind = ? "
-                    "AND status = 'committed'", [sha256, kind])
-                if earlier is not None:
-                    return ImportResult(None, len(rows), 0, 0, len(rows), duplicate_of=int(earlier))
+            earlier = self._committed_with_hash(sha256, kind)
+            if earlier is not None:
+                return ImportResult(None, len(rows), 0, 0, len(rows), duplicate_of=earlier)
             # Compared under the write lock, so no other writer can slip in before the commit.
             changes = self.compare(spec, rows)
             counts = changes["change"].value_counts()
@@ -479,6 +505,76 @@ class Store:
             HAVING value IS NOT NULL
             ORDER BY c.indicator_id, c.area_code, c.period_start, c.period_end""",
             {"ids": list(indicator_ids), "areas": list(area_codes), "start": start, "end": end})
+
+    def current_observations(self, indicator_ids: Sequence[str] | None = None,
+                             area_codes: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every current figure (breakdown rows included), for export and editing."""
+        where = ("($ids::VARCHAR[] IS NULL OR t.indicator_id IN (SELECT unnest($ids::VARCHAR[]))) "
+                 "AND ($areas::VARCHAR[] IS NULL OR "
+                 "t.area_code IN (SELECT unnest($areas::VARCHAR[])))")
+        return self.query(
+            self.current_sql(OBSERVATIONS, where)
+            + " ORDER BY indicator_id, area_code, period_start, period_end, breakdown",
+            {"ids": None if indicator_ids is None else list(indicator_ids),
+             "areas": None if area_codes is None else list(area_codes)})
+
+    def figure_pairs(self) -> pd.DataFrame:
+        """The (indicator, area) pairs that hold any figure, for history pickers."""
+        return self.query("SELECT DISTINCT indicator_id, area_code FROM observations "
+                          "ORDER BY indicator_id, area_code")
+
+    def revisions(self, indicator_id: str, area_code: str) -> pd.DataFrame:
+        """Every revision of every figure of one indicator in one area, newest import first,
+        with its import and whether it is the value that counts now."""
+        return self.query("""
+            SELECT o.period_label, o.breakdown, o.value, o.import_id, i.file_name, i.who,
+                   i.committed_at, i.status,
+                   o.import_id = max(o.import_id) FILTER (WHERE i.status = 'committed') OVER (
+                       PARTITION BY o.period_start, o.period_end, o.breakdown) AS is_current
+            FROM observations o JOIN imports i USING (import_id)
+            WHERE o.indicator_id = ? AND o.area_code = ?
+            ORDER BY o.period_start, o.period_end, o.breakdown, o.import_id DESC""",
+            [indicator_id, area_code])
+
+    def import_rows(self, import_id: int, limit: int = 1000) -> pd.DataFrame:
+        """The rows an import wrote (observations, targets or annotations)."""
+        frames = []
+        for spec in (OBSERVATIONS, TARGETS, ANNOTATIONS):
+            frame = self.query(f"SELECT * EXCLUDE (import_id) FROM {spec.table} "
+                               f"WHERE import_id = ? LIMIT {int(limit)}", [import_id])
+            if len(frame):
+                frames.append(frame.assign(table=spec.table))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def undo_preview(self, import_id: int, limit: int = 1000) -> pd.DataFrame:
+        """What undoing an import would do to each of its figures: the value now and the value
+        that comes back (blank when the figure disappears)."""
+        return self.query(f"""
+            WITH mine AS (SELECT * FROM observations WHERE import_id = $id),
+            earlier AS (
+                SELECT o.* FROM observations o JOIN mine m USING
+                    (indicator_id, area_code, period_start, period_end, breakdown)
+                WHERE o.import_id < $id
+                  AND o.import_id IN (SELECT import_id FROM imports WHERE status = 'committed')
+                QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.area_code,
+                    o.period_start, o.period_end, o.breakdown ORDER BY o.import_id DESC) = 1),
+            later AS (
+                SELECT DISTINCT o.indicator_id, o.area_code, o.period_start, o.period_end,
+                       o.breakdown
+                FROM observations o JOIN mine m USING
+                    (indicator_id, area_code, period_start, period_end, breakdown)
+                WHERE o.import_id > $id
+                  AND o.import_id IN (SELECT import_id FROM imports WHERE status = 'committed'))
+            SELECT m.indicator_id, m.area_code, m.period_label, m.breakdown,
+                   m.value AS value_in_import, e.value AS value_after_undo,
+                   CASE WHEN l.indicator_id IS NOT NULL THEN 'kept: a later import revised it'
+                        WHEN e.indicator_id IS NULL THEN 'removed'
+                        ELSE 'previous value restored' END AS effect
+            FROM mine m
+            LEFT JOIN earlier e USING (indicator_id, area_code, period_start, period_end, breakdown)
+            LEFT JOIN later l USING (indicator_id, area_code, period_start, period_end, breakdown)
+            ORDER BY m.indicator_id, m.area_code, m.period_start
+            LIMIT {int(limit)}""", {"id": import_id})
 
     def targets(self, indicator_ids: Sequence[str], area_codes: Sequence[str]) -> pd.DataFrame:
         where = ("t.indicator_id IN (SELECT unnest($ids::VARCHAR[])) "

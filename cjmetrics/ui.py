@@ -150,6 +150,16 @@ def _demo_loaded(current: Store) -> bool:
     return bool(current.demo_import_ids())
 
 
+def current_user() -> str:
+    """Who to record against a change: the signed-in user's e-mail, or "local"."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
+    except Exception:  # noqa: BLE001 - no identity provider configured
+        pass
+    return "local"
+
+
 def chosen_area() -> str:
     return st.session_state.get(AREA_KEY) or SCOTLAND
 

@@ -43,7 +43,9 @@ with ui.guard():
                 "figures for it.", icon=":material/info:")
         st.stop()
     if missing:
-        st.info(f"No figures held for {', '.join(missing)} on this indicator.",
+        shown_instead = " Scotland's figures are shown for reference." \
+            if data.comparator_code else ""
+        st.info(f"No figures held for {', '.join(missing)} on this indicator.{shown_instead}",
                 icon=":material/info:")
     if data.comparator_note:
         st.caption(data.comparator_note)

@@ -1,0 +1,106 @@
+"""Cold start and Overview rerun time, written to bench/results/startup.md.
+
+    .venv/bin/python bench/startup.py
+
+Cold start: from launching `python -m cjmetrics init && streamlit run dashboard.py` (what `make
+run` does, venv already built, store already created) to the Overview's tiles rendered in
+headless Chromium. Rerun: the Overview script's run time in AppTest, median of 7 after a warm-up.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from screenshot import CHROMIUM_ARGS  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cold_start(db: Path) -> float:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    env = dict(os.environ, CJMETRICS_DB=str(db))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            f"{sys.executable} -m cjmetrics init && exec {sys.executable} -m streamlit run "
+            f"dashboard.py --server.port {port} --server.headless true",
+            shell=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                                timeout=1) as r:
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    time.sleep(0.05)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_text("Social media reach").first.wait_for(timeout=60000)
+            return time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(10)
+            browser.close()
+
+
+def overview_rerun(db: Path) -> float:
+    os.environ["CJMETRICS_DB"] = str(db)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()  # warm-up
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+    assert not at.exception
+    return statistics.median(times)
+
+
+def main() -> None:
+    from cjmetrics.bootstrap import initialise
+    from cjmetrics.store import close_all
+
+    work = Path(tempfile.mkdtemp())
+    db = work / "bench.duckdb"
+    initialise(db, demo=True)
+    close_all()
+    colds = [cold_start(db) for _ in range(3)]
+    rerun = overview_rerun(db)
+    shutil.rmtree(work, ignore_errors=True)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    text = (f"# Startup benchmark\n\nMachine: {machine}. Demo store. Command: "
+            f"`.venv/bin/python bench/startup.py`.\n\n"
+            f"| measure | result |\n|---|---|\n"
+            f"| cold start, `init` + `streamlit run` to Overview tiles in Chromium (median of 3) "
+            f"| {statistics.median(colds):.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) |\n"
+            f"| Overview rerun, AppTest script time (median of 7 after warm-up) "
+            f"| {rerun * 1000:.0f} ms |\n")
+    (ROOT / "bench" / "results" / "startup.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""Uploads: templates, reading, validation, preview and commit (see pipeline.py)."""
+
+from .pipeline import Prepared, commit, prepare
+from .templates import TEMPLATES, Column, Template, register, template_bytes
+
+__all__ = ["Prepared", "commit", "prepare", "TEMPLATES", "Column", "Template", "register",
+           "template_bytes"]

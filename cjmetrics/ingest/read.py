@@ -1,0 +1,252 @@
+"""Reading an uploaded file into a staging table of text cells.
+
+CSV goes through DuckDB's reader (dialect sniffing, quoted newlines, rejected lines with their line
+numbers); XLSX through openpyxl. Bytes are decoded here first, because Excel on Windows writes
+Windows-1252 or UTF-16 and DuckDB's built-in decoders cover neither cp1252 nor a missing BOM.
+Every cell stays text until validation, so "007", "1,234" and "64%" reach the rules as typed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..errors import ImportRejected
+
+MAX_UPLOAD_MB = int(os.environ.get("CJMETRICS_MAX_UPLOAD_MB", "50"))
+ROW_COLUMN = "_row"  # the spreadsheet row number each staged row came from
+
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old-style Excel (.xls) or Word file",
+    b"\x1f\x8b": "a gzip archive",
+    b"RIFF": "a media file",
+    b"SQLite format 3": "a database file",
+    b"DUCK": "a DuckDB database",
+}
+
+
+@dataclass
+class ReadProblem:
+    row: int | None
+    column: str | None
+    value: str | None
+    problem: str
+    fix: str
+    severity: str = "error"
+
+
+@dataclass
+class StagedFile:
+    """The file's cells in table `raw` of a private in-memory DuckDB connection."""
+
+    con: duckdb.DuckDBPyConnection
+    columns: list[str]  # header names as written (stripped), without the row column
+    rows: int
+    file_name: str
+    kind: str  # "csv" or "xlsx"
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    problems: list[ReadProblem] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def reject_binary(data: bytes, file_name: str) -> None:
+    """Refuse what is not a table, naming what it looks like."""
+    if not data:
+        raise ImportRejected(f"'{file_name}' is empty. Choose the file again, or fill in a "
+                             "template and save it before uploading.")
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ImportRejected(
+            f"'{file_name}' is {len(data) / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+            "Split the file into smaller files (for example one per year) and upload each.")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            fix = ("Open it in Excel and save it as .xlsx or CSV." if "xls" in what
+                   else "Upload the spreadsheet or CSV file with the figures instead.")
+            raise ImportRejected(f"'{file_name}' is {what}, not a table of figures. {fix}")
+
+
+def decode(data: bytes, file_name: str) -> str:
+    """Bytes to text: BOMs first, then UTF-16 without a BOM, UTF-8, and Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 4:
+        # UTF-16 without a BOM has a NUL in every other byte; anything else is binary.
+        even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
+        if odd > len(head) // 3:
+            return data.decode("utf-16-le", errors="replace")
+        if even > len(head) // 3:
+            return data.decode("utf-16-be", errors="replace")
+        raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures from "
+                             "Excel as CSV or .xlsx and upload that.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
+    if control > 8:
+        raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures from "
+                             "Excel as CSV or .xlsx and upload that.")
+    return text.replace("\x00", "")
+
+
+def is_xlsx(data: bytes) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _unique_headers(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for i, name in enumerate(names):
+        name = (name or "").strip() or f"column {i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        result.append(name)
+    return result
+
+
+def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    con.register("frame_in", frame)
+    con.execute("CREATE TABLE raw AS SELECT * FROM frame_in")
+    con.unregister("frame_in")
+
+
+def stage_csv(data: bytes, file_name: str) -> StagedFile:
+    text = decode(data, file_name)
+    if not text.strip():
+        raise ImportRejected(f"'{file_name}' holds no text. Fill in the template and upload it "
+                             "again.")
+    con = duckdb.connect()
+    # DuckDB reads files, not strings: a private temporary file whose name never comes from
+    # the upload. It is deleted as soon as the staging table holds the cells.
+    handle, tmp = tempfile.mkstemp(prefix="cjmetrics-upload-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        try:
+            con.execute(
+                f"""CREATE TABLE raw_read AS SELECT * FROM read_csv(?, all_varchar = true,
+                    header = true, store_rejects = true, auto_detect = true,
+                    max_line_size = 1048576)""", [tmp])
+        except duckdb.Error as exc:
+            con.close()
+            raise ImportRejected(
+                f"'{file_name}' could not be read as a table ({_first_line(exc)}). Open it in "
+                "Excel and save it as 'CSV UTF-8 (comma delimited)' or .xlsx, then upload it "
+                "again.") from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    headers = [r[0] for r in con.execute("DESCRIBE raw_read").fetchall()]
+    clean = _unique_headers(headers)
+    select = ", ".join(f'"{h}" AS "{c}"' for h, c in zip(
+        [h.replace('"', '""') for h in headers], [c.replace('"', '""') for c in clean]))
+    # Row numbers as Excel shows them (the header is row 1). DuckDB keeps file order.
+    con.execute(f"CREATE TABLE raw AS SELECT (row_number() OVER () + 1)::BIGINT AS {ROW_COLUMN}, "
+                f"{select} FROM raw_read")
+    con.execute("DROP TABLE raw_read")
+    problems = [
+        ReadProblem(int(line), None, (csv_line or "")[:120],
+                    "This line has " + ("too few" if "MISSING" in etype else "too many")
+                    + " fields for the header row" if "COLUMNS" in etype else message,
+                    "Check for a missing or extra separator (comma, semicolon) or an unclosed "
+                    "quote on this line.")
+        for line, etype, message, csv_line in con.execute(
+            "SELECT line, error_type, error_message, csv_line FROM reject_errors "
+            "ORDER BY line").fetchall()]
+    rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    return StagedFile(con, clean, rows, file_name, "csv", problems=problems)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0].split(": ", 1)[-1][:160]
+
+
+def _cell_text(value, number_format: str | None) -> str | None:
+    """An Excel cell as the text a person sees, so the same rules apply as for CSV."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d") if not getattr(value, "hour", 0) and \
+            not getattr(value, "minute", 0) else value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (int, float)):
+        if number_format and "%" in number_format:
+            return f"{value * 100:.10g}%"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def stage_xlsx(data: bytes, file_name: str, sheet: str | None = None) -> StagedFile:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ImportRejected(f"'{file_name}' looks like an Excel workbook but could not be opened "
+                             f"({_first_line(exc)}). Open it in Excel, save it again as .xlsx, "
+                             "and upload that.") from exc
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ImportRejected(f"'{file_name}' has no sheet called '{sheet}'. Its sheets are: "
+                                 f"{', '.join(names)}.")
+        candidates = [sheet] if sheet else names
+        for name in candidates:
+            rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+                    for row in book[name].iter_rows()]
+            rows = [r for r in rows if any(v not in (None, "") for v in r)]
+            if len(rows) >= 1:
+                break
+        else:
+            raise ImportRejected(f"'{file_name}' has no sheet with any data. Put the figures on "
+                                 "the first sheet, with the column names in the first row.")
+    finally:
+        book.close()
+    header, body = rows[0], rows[1:]
+    width = max(len(r) for r in rows)
+    header = _unique_headers([(h or "") for h in header] + [""] * (width - len(header)))
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=header,
+                         dtype=object)
+    frame.insert(0, ROW_COLUMN, range(2, len(frame) + 2))
+    con = duckdb.connect()
+    _stage_frame(con, frame.astype({c: "string" for c in header}))
+    return StagedFile(con, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
+
+
+def stage_file(data: bytes, file_name: str, sheet: str | None = None) -> StagedFile:
+    """Read an upload (CSV or XLSX) into a staging table, or say why it cannot be read."""
+    reject_binary(data, file_name)
+    staged = stage_xlsx(data, file_name, sheet) if is_xlsx(data) else stage_csv(data, file_name)
+    if staged.rows == 0:
+        staged.close()
+        raise ImportRejected(f"'{file_name}' has a header row but no data rows. Add a row per "
+                             "figure under the column names and upload it again.")
+    return staged

@@ -1,0 +1,68 @@
+"""Imports & history: every import, undo with a preview, and the revisions of any figure."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+ui.ensure_entrypoint()
+
+from cjmetrics.history import figure_choices, history_of_figure, import_log, undo_preview  # noqa: E402,E501
+
+
+def undo(import_id: int) -> None:
+    try:
+        ui.store().undo_import(import_id, who=ui.current_user())
+        st.session_state["_undo_done"] = import_id
+    except Exception as exc:  # noqa: BLE001 - shown as a sentence on the rerun
+        st.session_state["_undo_error"] = exc
+
+
+with ui.guard():
+    st.title("Imports & history")
+    if (done := st.session_state.pop("_undo_done", None)) is not None:
+        st.success(f"Import #{done} undone: its figures no longer count, and the values before "
+                   "it are back on every page.", icon=":material/undo:")
+    if (error := st.session_state.pop("_undo_error", None)) is not None:
+        ui.show_error(error)
+    log = ui.cached(import_log)
+    if log.empty:
+        st.info("Nothing has been imported yet. Upload a file on the Upload page.",
+                icon=":material/info:")
+        st.stop()
+    st.dataframe(log, hide_index=True, width="stretch",
+                 column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+
+    st.subheader("Undo an import")
+    committed = log[log["Status"] == "current"]
+    if committed.empty:
+        st.caption("Every import has been undone.")
+    else:
+        labels = {int(r.Import): f"#{int(r.Import)} · {r.File or r.Kind} · {r.Who}"
+                  for r in committed.itertuples()}
+        chosen = st.selectbox("Import", list(labels), format_func=labels.get, key="undo_import")
+        effect = ui.cached(undo_preview, chosen)
+        if effect.empty:
+            st.caption("This import changed targets or notes only; undoing it restores the "
+                       "previous ones.")
+        else:
+            st.caption("What undoing it would do to each figure it wrote:")
+            st.dataframe(effect, hide_index=True, width="stretch")
+        st.button(f"Undo import #{chosen}", on_click=undo, args=(chosen,), type="primary",
+                  icon=":material/undo:")
+
+    st.subheader("History of a figure")
+    tree = ui.area_tree()
+    choices = ui.cached(figure_choices)
+    left, middle, right = st.columns(3)
+    indicator = left.selectbox("Indicator", list(choices["indicators"]),
+                               format_func=choices["indicators"].get, key="history_indicator")
+    areas = choices["areas"].get(indicator, [])
+    area = middle.selectbox("Area", areas, format_func=tree.name, key="history_area")
+    history = ui.cached(history_of_figure, indicator, area) if area else None
+    if history is None or history.empty:
+        st.caption("No figures held for this indicator and area.")
+    else:
+        periods = list(dict.fromkeys(history["Period"]))
+        period = right.selectbox("Period", periods, index=len(periods) - 1, key="history_period")
+        st.dataframe(history[history["Period"] == period].drop(columns=["Period"]),
+                     hide_index=True, width="stretch")

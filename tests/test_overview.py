@@ -1,0 +1,191 @@
+"""Overview tiles: one per headline indicator, with the numbers a lead would check by hand.
+
+Expected figures come from data/demo/*.csv and data/catalogue/indicators.csv with pandas, so the
+tiles are checked against the files a lead could open in Excel, not against the code itself.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cjmetrics.overview import build_overview
+from cjmetrics.store import OBSERVATIONS, TARGETS, file_sha256
+from cjmetrics.demo import observation_rows, target_rows
+
+from demo_csv import (AYRSHIRE, EAST_AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE,
+                      catalogue, demo, figures, file_bytes, indicator, observations_file,
+                      targets_file)
+
+DEMO_AREAS = [GLASGOW, WEST_DUNBARTONSHIRE, AYRSHIRE, EAST_AYRSHIRE, SCOTLAND]
+
+
+def area_name(code: str) -> str:
+    areas = catalogue("areas")
+    return areas.loc[areas["area_code"] == code, "name"].iloc[0]
+
+
+def headline(framework: str) -> pd.DataFrame:
+    rows = catalogue("indicators")
+    rows = rows[(rows["headline"] == "true") & (rows["framework_id"] == framework)]
+    return rows.assign(order=rows["sort_order"].astype(int)).sort_values("order")
+
+
+def tiles_by_id(overview) -> dict:
+    return {tile.indicator_id: tile for tile in overview.tiles}
+
+
+def upload(store, raw, spec=OBSERVATIONS, to_rows=observation_rows):
+    return store.commit_rows(spec, to_rows(raw), kind="upload", file_name="test.csv",
+                             sha256=file_sha256(file_bytes(raw)))
+
+
+def expected_rag(value: float, target: float, polarity: str, green: float, amber: float) -> str:
+    share = value / target if polarity == "higher" else target / value
+    return "green" if share >= green else "amber" if share >= amber else "red"
+
+
+# Financial-year outcome indicators that Glasgow holds itself and has a target for.
+LOCAL_OUTCOMES = [i for i in headline("cjpf")["indicator_id"]
+                  if not figures(i, GLASGOW).empty]
+
+
+def test_glasgow_gets_a_tile_per_outcome_then_the_engagement_tiles(demo_store):
+    overview = build_overview(demo_store, GLASGOW)
+
+    assert overview.area_name == "Glasgow City"
+    cjpf = headline("cjpf")
+    assert [t.indicator_id for t in overview.outcome_tiles] == list(cjpf["indicator_id"])
+    outcome_groups = [t.group for t in overview.outcome_tiles if t.group.startswith("Outcome")]
+    outcomes = catalogue("outcomes").query("framework_id == 'cjpf'")
+    assert outcome_groups == [f"Outcome {n} · {name}" for n, name in
+                              zip(outcomes["number"], outcomes["short_name"])]
+    assert len(outcome_groups) == 9
+    # the higher-level indicator has a tile only if the catalogue marks it as headline
+    higher = [t for t in overview.outcome_tiles if t.group == "Higher-level indicator"]
+    assert len(higher) == int((cjpf["outcome_id"] == "").sum())
+    assert [t.indicator_id for t in overview.engagement_tiles] == \
+        list(headline("engagement")["indicator_id"])
+    assert all(t.group == "Engagement" for t in overview.engagement_tiles)
+    assert all(t.has_data for t in overview.tiles)
+
+
+@pytest.mark.parametrize("indicator_id", LOCAL_OUTCOMES)
+def test_a_tile_shows_the_latest_figure_its_change_and_rag_from_the_demo_files(
+        demo_store, indicator_id):
+    meta = indicator(indicator_id)
+    rows = figures(indicator_id, GLASGOW).sort_values("period")  # 2019/20 .. sorts as text
+    latest, previous = rows.iloc[-1], rows.iloc[-2]
+    targets = demo("targets")
+    target = targets[(targets["indicator_id"] == indicator_id)
+                     & (targets["area_code"] == GLASGOW)].iloc[0]
+
+    tile = tiles_by_id(build_overview(demo_store, GLASGOW))[indicator_id]
+
+    assert tile.area_code == GLASGOW and tile.area_note is None
+    assert tile.latest_label == latest["period"]
+    assert tile.latest_value == pytest.approx(latest["value"])
+    assert tile.spark == pytest.approx(list(rows["value"]))
+    assert previous["period"] in tile.previous_text
+    if meta["unit"] == "percent":  # percentages move in points
+        assert tile.previous_change == pytest.approx(latest["value"] - previous["value"])
+        assert "pts" in tile.previous_text
+    else:  # counts move in per cent of the earlier figure
+        assert tile.previous_change == pytest.approx(
+            (latest["value"] - previous["value"]) / previous["value"])
+    assert tile.rag == expected_rag(latest["value"], target["target_value"], meta["polarity"],
+                                    float(meta["rag_green"]), float(meta["rag_amber"]))
+    assert target["target_period"] in tile.target_text
+    assert tile.illustrative
+
+
+def test_the_demo_shows_every_rag_status_somewhere(demo_store):
+    tiles = [t for code in (GLASGOW, WEST_DUNBARTONSHIRE)
+             for t in build_overview(demo_store, code).tiles]
+    assert {t.rag for t in tiles} >= {"green", "amber", "red"}
+    assert all(t.rag_label for t in tiles)
+
+
+def test_social_reach_tile_adds_up_the_channels(demo_store):
+    rows = figures("eng_social_reach", GLASGOW, breakdown=None)
+    months = pd.to_datetime(rows["period"], format="%b %Y")
+    last = rows[months == months.max()]
+
+    tile = tiles_by_id(build_overview(demo_store, GLASGOW))["eng_social_reach"]
+
+    assert tile.latest_label == last["period"].iloc[0]
+    assert tile.latest_value == pytest.approx(last["value"].sum())
+    assert len(tile.spark) == months.nunique()
+
+
+@pytest.mark.parametrize("area_code", [GLASGOW, EAST_AYRSHIRE])
+def test_ndo9_for_a_council_falls_back_to_the_scotland_figure(demo_store, area_code):
+    scotland = figures("ndo9_agree_community_sentence", SCOTLAND).sort_values("period")
+    assert figures("ndo9_agree_community_sentence", area_code).empty
+
+    tile = tiles_by_id(build_overview(demo_store, area_code))["ndo9_agree_community_sentence"]
+
+    assert tile.area_code == SCOTLAND
+    assert tile.latest_value == pytest.approx(scotland["value"].iloc[-1])
+    assert tile.latest_label == scotland["period"].iloc[-1]
+    assert "Scotland" in tile.area_note and area_name(area_code) in tile.area_note
+    assert tile.rag == "none"  # Scotland's target is not the council's
+
+
+def test_ndo9_uses_a_council_figure_once_one_is_held(demo_store):
+    upload(demo_store, observations_file(
+        {"indicator_id": "ndo9_agree_community_sentence", "area_code": GLASGOW,
+         "period": "2023/24", "value": 71.5, "source": "Local survey"}))
+
+    tile = tiles_by_id(build_overview(demo_store, GLASGOW))["ndo9_agree_community_sentence"]
+
+    assert tile.area_code == GLASGOW and tile.area_note is None
+    assert tile.latest_value == 71.5
+
+
+def test_a_lower_is_better_indicator_improves_when_it_falls(empty_store):
+    # A lead who puts the reconviction rate on the Overview (a catalogue edit)
+    empty_store.query("UPDATE indicators SET headline = true "
+                      "WHERE indicator_id = 'cjpf_reconviction_rate'")
+    row = {"indicator_id": "cjpf_reconviction_rate", "area_code": GLASGOW}
+    upload(empty_store, observations_file(dict(row, period="2023/24", value=30.0),
+                                          dict(row, period="2024/25", value=28.5)))
+    upload(empty_store, targets_file(dict(row, baseline_period="2019/20", baseline_value=31,
+                                          target_period="2025/26", target_value=29)),
+           TARGETS, target_rows)
+
+    tile = tiles_by_id(build_overview(empty_store, GLASGOW))["cjpf_reconviction_rate"]
+    assert tile.group == "Higher-level indicator"
+    assert tile.direction.arrow == "▼" and tile.direction.word == "improving"
+    assert tile.rag == "green"  # 28.5% is below the 29% target
+
+    upload(empty_store, observations_file(dict(row, period="2024/25", value=31.0)))
+    tile = tiles_by_id(build_overview(empty_store, GLASGOW))["cjpf_reconviction_rate"]
+    assert tile.direction.arrow == "▲" and tile.direction.word == "worsening"
+    assert tile.rag == expected_rag(31.0, 29.0, "lower", 1.0, 0.9) == "amber"
+
+
+def test_an_empty_store_gives_empty_tiles_not_an_error(empty_store, demo_store):
+    overview = build_overview(empty_store, GLASGOW)
+
+    assert not overview.has_data
+    assert len(overview.tiles) == len(build_overview(demo_store, GLASGOW).tiles)
+    for tile in overview.tiles:
+        assert not tile.has_data
+        assert tile.latest_text == "–" and tile.rag == "none" and tile.spark == []
+        assert tile.summary.startswith("Glasgow City: no figures yet")
+
+
+@pytest.mark.parametrize("area_code", DEMO_AREAS)
+def test_every_tile_with_data_has_a_one_sentence_summary_naming_its_area(demo_store,
+                                                                           area_code):
+    overview = build_overview(demo_store, area_code)
+    assert overview.has_data
+    for tile in overview.tiles:
+        if not tile.has_data:
+            assert area_name(area_code) in tile.summary
+            continue
+        assert tile.summary.startswith(f"{area_name(tile.area_code)}: "), tile.summary
+        assert tile.summary.endswith(".") and ". " not in tile.summary, tile.summary
+        assert tile.latest_label in tile.summary
+        assert tile.latest_text.replace("%", "") in tile.summary

@@ -1,0 +1,293 @@
+"""AppTests for every page registered in dashboard.py, over the demo store and an empty store.
+
+Each test runs the real entry point (dashboard.py, with its navigation and sidebar) and switches
+to a page the way a user would, then checks what a person sees: headings, notices and figures.
+Expected figures are computed here from data/demo/*.csv with pandas, not through cjmetrics.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+
+SCOTLAND, AYRSHIRE = "S92000003", "CJP-AYR"
+GLASGOW, WEST_DUNBARTONSHIRE = "S12000049", "S12000039"
+AREA_NAMES = {SCOTLAND: "Scotland", AYRSHIRE: "Community Justice Ayrshire Partnership",
+              GLASGOW: "Glasgow City", WEST_DUNBARTONSHIRE: "West Dunbartonshire"}
+
+OVERVIEW, TRENDS, FRAMEWORKS = "pages/overview.py", "pages/trends.py", "pages/frameworks.py"
+PAGES = [OVERVIEW, TRENDS, FRAMEWORKS]
+
+OUTCOMES_HEADING = "National outcomes (Community Justice Performance Framework)"
+NO_FIGURES = "No figures are held"
+DEMO_WARNING = "illustrative demo figures"
+
+AGREE = "ndo9_agree_community_sentence"  # a national survey: Scotland figures only
+COMPLETED_SENTENCES = "ndo4_community_sentences_completed"  # percent, every demo area
+DIVERSION_COMPLETED = "ndo1_diversion_completed"  # count, every demo area
+
+
+# -- fixtures and helpers -------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """st.cache_data / st.cache_resource are process-global: without this a test could be served
+    a model (or a closed Store) cached by an earlier test for another CJMETRICS_DB."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def observations() -> pd.DataFrame:
+    """The demo figures as the CSV holds them: totals only (no breakdown rows)."""
+    frame = pd.read_csv(DEMO_DIR / "observations.csv", dtype={"breakdown": str})
+    return frame[frame["breakdown"].isna()]
+
+
+def series(observations: pd.DataFrame, indicator: str, area: str) -> pd.DataFrame:
+    """One indicator's financial-year figures for one area, oldest first ("2019/20" sorts)."""
+    rows = observations[(observations["indicator_id"] == indicator)
+                        & (observations["area_code"] == area)]
+    return rows.sort_values("period").reset_index(drop=True)
+
+
+def run_app(page: str = OVERVIEW, *, area: str | None = None,
+            query: dict[str, str] | None = None) -> AppTest:
+    """Run dashboard.py as a first visit, optionally choose an area in the sidebar, then switch
+    to `page` (the entry point runs first, exactly as the real server does)."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert_clean(at)
+    if area is not None:
+        at.selectbox(key="area").set_value(area).run()
+        assert_clean(at)
+    if page != OVERVIEW:
+        at.switch_page(page).run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def texts(elements) -> list[str]:
+    """Element text as a person reads it: ui.plain's markdown escapes ("\\:") removed."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
+
+
+def metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert len(found) == 1, f"expected one tile {label!r}, found {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def dataframe_with(at: AppTest, column: str) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, f"expected one table with a {column!r} column, found {len(found)}"
+    return found[0]
+
+
+def plotly_charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def trend_table(at: AppTest) -> pd.DataFrame:
+    expanders = [e for e in at.expander if e.label == "Data behind this chart"]
+    assert len(expanders) == 1, [e.label for e in at.expander]
+    tables = expanders[0].dataframe
+    assert len(tables) == 1
+    return tables[0].value
+
+
+def expected_rows(observations: pd.DataFrame, indicator: str, area: str) -> list[tuple]:
+    rows = series(observations, indicator, area)
+    return [(AREA_NAMES[area], r.period, pytest.approx(float(r.value))) for r in rows.itertuples()]
+
+
+def table_rows(table: pd.DataFrame, area_name: str) -> list[tuple]:
+    rows = table[table["Area"] == area_name]
+    return [(r.Area, r.Period, float(r.Value)) for r in rows.itertuples()]
+
+
+# -- Overview --------------------------------------------------------------------------------
+def test_overview_demo_default_area(demo_db):
+    at = run_app()
+    assert_clean(at)
+    area = at.selectbox(key="area").value
+    assert texts(at.title) == [f"Overview: {AREA_NAMES[area]}"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert any(DEMO_WARNING in w for w in texts(at.warning))
+    assert not any(NO_FIGURES in i for i in texts(at.info))
+    # the sidebar says the store holds demo data
+    assert any("illustrative demo data" in c for c in texts(at.sidebar.caption))
+    # every tile links to its trend
+    links = at.get("page_link")
+    assert len(links) == len(at.metric) > 0
+    assert all(link.proto.label == "See the trend" for link in links)
+    assert all(link.proto.query_string.startswith("indicator=") for link in links)
+
+
+def test_overview_demo_glasgow_tiles_show_latest_figures(demo_db, observations):
+    at = run_app(area=GLASGOW)
+    assert_clean(at)
+    assert texts(at.title) == ["Overview: Glasgow City"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert any(DEMO_WARNING in w for w in texts(at.warning))
+
+    diversion = series(observations, DIVERSION_COMPLETED, GLASGOW)
+    latest, previous = diversion.iloc[-1], diversion.iloc[-2]
+    tile = metric(at, "Diversion cases completed")
+    assert tile.value == f"{int(latest.value):,}"
+    assert previous.period in tile.delta  # e.g. "+12% on 2023/24"
+
+    completed = series(observations, COMPLETED_SENTENCES, GLASGOW).iloc[-1]
+    assert metric(at, "Community sentences completed").value == f"{completed.value:.1f}%"
+
+    # A national survey has no Glasgow figure: the tile shows Scotland's, and says so.
+    agree = series(observations, AGREE, SCOTLAND).iloc[-1]
+    assert metric(at, "Agree with community sentences").value == f"{agree.value:.1f}%"
+    assert any("Scotland figure" in c and "Glasgow City" in c for c in texts(at.caption))
+
+    links = {link.proto.query_string for link in at.get("page_link")}
+    assert f"indicator={DIVERSION_COMPLETED}" in links
+
+
+def test_overview_empty_store(empty_db):
+    at = run_app()
+    assert_clean(at)
+    area = at.selectbox(key="area").value
+    assert texts(at.title) == [f"Overview: {AREA_NAMES.get(area, area)}"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    infos = texts(at.info)
+    assert any(NO_FIGURES in i for i in infos), infos
+    assert not at.warning
+    assert not any("illustrative demo data" in c for c in texts(at.sidebar.caption))
+    assert len(at.metric) > 0
+    assert all(m.value == "–" for m in at.metric)
+    assert any("No figures yet for this area." in c for c in texts(at.caption))
+
+
+# -- Trends ----------------------------------------------------------------------------------
+def test_trends_query_param_chooses_indicator(demo_db, observations):
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": AGREE})
+    assert_clean(at)
+    assert texts(at.title) == ["Trends"]
+    assert at.selectbox(key="indicator").value == AGREE
+    assert at.multiselect(key="areas").value == [GLASGOW]
+    assert at.query_params["indicator"] == [AGREE] or at.query_params["indicator"] == AGREE
+    # no Glasgow figure for a national survey: the page says so and draws Scotland
+    assert any("No figures held for Glasgow City" in i for i in texts(at.info))
+    assert len(plotly_charts(at)) == 1
+    table = trend_table(at)
+    assert set(table["Area"]) == {"Scotland"}
+    assert table_rows(table, "Scotland") == expected_rows(observations, AGREE, SCOTLAND)
+
+
+def test_trends_table_and_adding_an_area(demo_db, observations):
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": COMPLETED_SENTENCES})
+    assert_clean(at)
+    assert at.selectbox(key="indicator").value == COMPLETED_SENTENCES
+    table = trend_table(at)
+    assert set(table["Area"]) == {"Glasgow City", "Scotland"}  # Scotland as comparator
+    assert table_rows(table, "Glasgow City") == expected_rows(
+        observations, COMPLETED_SENTENCES, GLASGOW)
+    assert table_rows(table, "Scotland") == expected_rows(
+        observations, COMPLETED_SENTENCES, SCOTLAND)
+
+    at.multiselect(key="areas").select(WEST_DUNBARTONSHIRE).run()
+    assert_clean(at)
+    assert at.multiselect(key="areas").value == [GLASGOW, WEST_DUNBARTONSHIRE]
+    table = trend_table(at)
+    assert set(table["Area"]) == {"Glasgow City", "West Dunbartonshire", "Scotland"}
+    assert table_rows(table, "West Dunbartonshire") == expected_rows(
+        observations, COMPLETED_SENTENCES, WEST_DUNBARTONSHIRE)
+    assert len(plotly_charts(at)) == 1
+
+
+def test_trends_choosing_an_indicator_updates_the_link(demo_db, observations):
+    at = run_app(TRENDS, area=GLASGOW)
+    assert_clean(at)
+    at.selectbox(key="indicator").set_value(DIVERSION_COMPLETED).run()
+    assert_clean(at)
+    assert at.query_params["indicator"] in (DIVERSION_COMPLETED, [DIVERSION_COMPLETED])
+    table = trend_table(at)
+    # counts are not compared with Scotland's totals
+    assert set(table["Area"]) == {"Glasgow City"}
+    assert table_rows(table, "Glasgow City") == expected_rows(
+        observations, DIVERSION_COMPLETED, GLASGOW)
+    assert any("Scotland is not drawn" in c for c in texts(at.caption))
+
+
+def test_trends_empty_store(empty_db):
+    at = run_app(TRENDS, query={"indicator": AGREE})
+    assert_clean(at)
+    assert texts(at.title) == ["Trends"]
+    assert at.selectbox(key="indicator").value == AGREE
+    assert any(NO_FIGURES in i for i in texts(at.info)), texts(at.info)
+    assert not plotly_charts(at)
+    assert not [e for e in at.expander if e.label == "Data behind this chart"]
+
+
+# -- Frameworks ------------------------------------------------------------------------------
+@pytest.mark.parametrize("store", ["demo_db", "empty_db"])
+def test_frameworks(store, request):
+    request.getfixturevalue(store)
+    at = run_app(FRAMEWORKS)
+    assert_clean(at)
+    assert texts(at.title) == ["Frameworks"]
+    assert [t.label for t in at.tabs][:4] == ["Performance Framework", "National Strategy",
+                                               "Care Inspectorate", "Community engagement"]
+    outcomes = dataframe_with(at, "National outcome")
+    assert len(outcomes) == 9
+    assert list(outcomes["Outcome"]) == list(range(1, 10))
+    actions = dataframe_with(at, "Priority action")
+    assert len(actions) == 13
+    assert any(m.startswith("**13 priority actions**") for m in texts(at.markdown))
+    standards = dataframe_with(at, "Standard")
+    assert len(standards) == 7
+    assert list(standards["Standard"]) == list(range(1, 8))
+
+
+# -- a store that cannot be read ---------------------------------------------------------------
+@pytest.fixture
+def broken_db(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "broken.duckdb"
+    path.write_bytes(random.Random(7).randbytes(64 * 1024))
+    monkeypatch.setenv("CJMETRICS_DB", str(path))
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_broken_store_shows_a_sentence_not_a_traceback(broken_db, page):
+    at = run_app_allowing_errors(page)
+    assert not at.exception, [e.value for e in at.exception]
+    errors = texts(at.error)
+    assert errors, "a broken store must be reported with st.error"
+    for message in errors:
+        assert "data store could not be used" in message
+        assert "CJMETRICS_DB" in message  # what to do about it
+        assert "Traceback" not in message and 'File "' not in message
+    # the file is left as it was: nothing overwrote it
+    assert broken_db.read_bytes() == random.Random(7).randbytes(64 * 1024)
+
+
+def run_app_allowing_errors(page: str) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    if page != OVERVIEW:
+        at.switch_page(page).run()
+    return at
