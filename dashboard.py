@@ -22,6 +22,5 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
-with ui.guard():
-    ui.sidebar()
+ui.sidebar()
 navigation.run()

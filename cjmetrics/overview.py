@@ -99,7 +99,8 @@ def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | N
     latest = series.iloc[-1]
     tile.latest_label, tile.latest_value = latest["period_label"], float(latest["value"])
     tile.latest_text = analysis.format_value(tile.latest_value, unit, decimals)
-    tile.source = latest["source"]
+    # A figure uploaded without a source reads back as a missing value (NaN under pandas 3).
+    tile.source = latest["source"] if pd.notna(latest["source"]) else None
     tile.spark = [float(v) for v in series["value"]]
     tile.spark_labels = list(series["period_label"])
     tile.direction = analysis.direction(series.set_index("period_start")["value"], polarity)

@@ -153,6 +153,18 @@ CATALOGUE_FILES: dict[str, str] = {
 
 
 @dataclass
+class StagedRows:
+    """Canonical rows held in a TEMP table on one of this store's cursors."""
+
+    cursor: duckdb.DuckDBPyConnection
+    table: str
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+@dataclass
 class ImportResult:
     """What an import did (or would do, for a preview)."""
 
@@ -163,6 +175,7 @@ class ImportResult:
     rows_unchanged: int
     duplicate_of: int | None = None
     changes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    data_version: int | None = None  # the store's version when a preview was made
 
     @property
     def message(self) -> str:
@@ -241,11 +254,15 @@ class Store:
             cur.close()
 
     @contextmanager
-    def transaction(self, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *, bump: bool = True,
+                    cur: duckdb.DuckDBPyConnection | None = None
+                    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction under the process write lock; rolled back on any error, and
-        the data version bumped on success so cached page data is refreshed everywhere."""
+        the data version bumped on success so cached page data is refreshed everywhere.
+        `cur` runs it on a given cursor (one holding staged TEMP tables)."""
         with self._write_lock:
-            cur = self._conn.cursor()
+            own = cur is None
+            cur = cur or self._conn.cursor()
             cur.begin()
             try:
                 yield cur
@@ -256,7 +273,8 @@ class Store:
                 cur.rollback()
                 raise
             finally:
-                cur.close()
+                if own:
+                    cur.close()
 
     def data_version(self) -> int:
         """Bumped by every committed write; pages key their caches on it."""
@@ -381,15 +399,78 @@ class Store:
             if own:
                 cur.close()
 
-    def preview_rows(self, spec: RevisedTable, rows: pd.DataFrame, *, kind: str | None = None,
-                     sha256: str | None = None) -> ImportResult:
-        """What committing these rows would do, without writing anything."""
+    # -- classifying and committing rows ------------------------------------------------------
+    # Rows arrive either as a DataFrame (demo data, edits, tests) or as a table already staged
+    # on a cursor of this store (uploads: see ingest/), so a million-row file is compared and
+    # written inside DuckDB without a trip through pandas.
+    def staging_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A private cursor whose TEMP tables hold an upload while it is checked."""
+        return self._conn.cursor()
+
+    def _source(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows,
+                cur: duckdb.DuckDBPyConnection) -> str:
+        if isinstance(rows, StagedRows):
+            return rows.table
+        cur.register("incoming_frame", rows[list(spec.columns)])
+        return "incoming_frame"
+
+    def _classify(self, spec: RevisedTable, source: str,
+                  cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        """Define TEMP view _changes on `cur`: every incoming row with `change` (new, revised,
+        unchanged) and the values it would replace (`old_<column>`). A view, not a table: the
+        counts, the sample and the insert each stream through it, so a million-row upload is
+        never copied once more."""
+        compared = _COMPARED[spec.table]
+        join = " AND ".join(f"n.{k} = c.{k}" for k in spec.key)
+        same = " AND ".join(f"n.{v} IS NOT DISTINCT FROM c.{v}" for v in compared)
+        olds = ", ".join(f"c.{v} AS old_{v}" for v in compared)
+        first = spec.key[0]
+        where = f"t.{first} IN (SELECT DISTINCT {first} FROM {source})"
+        cur.execute(f"""
+            CREATE OR REPLACE TEMP VIEW _changes AS
+            WITH c AS ({self.current_sql(spec, where)})
+            SELECT {', '.join(f'n.{c}' for c in spec.columns)}, {olds},
+                   CASE WHEN c.{first} IS NULL THEN 'new'
+                        WHEN {same} THEN 'unchanged' ELSE 'revised' END AS change
+            FROM {source} n LEFT JOIN c ON {join}""")
+        counts = dict(cur.execute("SELECT change, count(*) FROM _changes GROUP BY ALL").fetchall())
+        return {k: int(counts.get(k, 0)) for k in ("new", "revised", "unchanged")}
+
+    @staticmethod
+    def _change_sample(cur: duckdb.DuckDBPyConnection, per_kind: int = 1000) -> pd.DataFrame:
+        """Up to `per_kind` rows of each kind of change (LIMITs stop each scan early)."""
+        return cur.execute(" UNION ALL ".join(
+            f"(SELECT * FROM _changes WHERE change = '{kind}' LIMIT {per_kind})"
+            for kind in ("new", "revised", "unchanged"))).df()
+
+    def compare(self, spec: RevisedTable, rows: pd.DataFrame,
+                cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+        """Classify canonical rows against the store: `change` is new, revised or unchanged,
+        with the old values alongside (`old_<column>`). Every row, for small inputs."""
+        own = cur is None
+        cur = cur or self._conn.cursor()
+        try:
+            self._classify(spec, self._source(spec, rows, cur), cur)
+            return cur.execute("SELECT * FROM _changes").df()
+        finally:
+            if own:
+                cur.close()
+
+    def preview_rows(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows, *,
+                     kind: str | None = None, sha256: str | None = None) -> ImportResult:
+        """What committing these rows would do, without writing anything. `changes` holds up
+        to 1,000 rows of each kind of change, for display."""
         earlier = self._committed_with_hash(sha256, kind)
-        changes = self.compare(spec, rows)
-        counts = changes["change"].value_counts()
-        return ImportResult(None, len(rows), int(counts.get("new", 0)),
-                            int(counts.get("revised", 0)), int(counts.get("unchanged", 0)),
-                            duplicate_of=earlier, changes=changes)
+        cur = rows.cursor if isinstance(rows, StagedRows) else self._conn.cursor()
+        try:
+            version = self.data_version()
+            counts = self._classify(spec, self._source(spec, rows, cur), cur)
+            return ImportResult(None, len(rows), counts["new"], counts["revised"],
+                                counts["unchanged"], duplicate_of=earlier,
+                                changes=self._change_sample(cur), data_version=version)
+        finally:
+            if not isinstance(rows, StagedRows):
+                cur.close()
 
     def _committed_with_hash(self, sha256: str | None, kind: str | None) -> int | None:
         if not sha256:
@@ -398,40 +479,56 @@ class Store:
                               "AND status = 'committed'", [sha256, kind])
         return None if earlier is None else int(earlier)
 
-    def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame, *, kind: str,
+    def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows, *, kind: str,
                     file_name: str | None, sha256: str | None, who: str = "local",
-                    summary: str | None = None) -> ImportResult:
+                    summary: str | None = None, previewed: ImportResult | None = None,
+                    lock_timeout: float | None = None) -> ImportResult:
         """Write new and revised rows with their import record in ONE transaction.
 
         The same file (by SHA-256) already committed, or a file whose rows all match the store,
-        changes nothing and says so."""
-        if rows.empty:
+        changes nothing and says so. A preview made at the current data version is reused, so a
+        checked upload is not compared twice."""
+        if len(rows) == 0:
             raise ImportRejected("The file has no rows to import.")
         started = _now()
-        with self._write_lock:
+        if not self._write_lock.acquire(timeout=-1 if lock_timeout is None else lock_timeout):
+            raise ImportRejected("Another import is being written to the store right now. Wait "
+                                 "a moment and press Import again.",
+                                 title="The store is busy")
+        staged = isinstance(rows, StagedRows)
+        cur = rows.cursor if staged else self._conn.cursor()
+        try:
             earlier = self._committed_with_hash(sha256, kind)
             if earlier is not None:
                 return ImportResult(None, len(rows), 0, 0, len(rows), duplicate_of=earlier)
-            # Compared under the write lock, so no other writer can slip in before the commit.
-            changes = self.compare(spec, rows)
-            counts = changes["change"].value_counts()
-            n_new, n_rev = int(counts.get("new", 0)), int(counts.get("revised", 0))
-            n_same = int(counts.get("unchanged", 0))
+            # Classified under the write lock, so no other writer can slip in before the commit.
+            if staged and previewed is not None and \
+                    previewed.data_version == self.data_version():
+                counts = {"new": previewed.rows_new, "revised": previewed.rows_revised,
+                          "unchanged": previewed.rows_unchanged}
+            else:
+                counts = self._classify(spec, self._source(spec, rows, cur), cur)
+            n_new, n_rev, n_same = counts["new"], counts["revised"], counts["unchanged"]
+            sample = previewed.changes if previewed is not None and staged \
+                else self._change_sample(cur)
             if n_new + n_rev == 0:
-                return ImportResult(None, len(rows), 0, 0, n_same, changes=changes)
-            with self.transaction() as cur:
-                import_id = cur.execute("SELECT nextval('import_seq')").fetchone()[0]
-                cur.execute(
+                return ImportResult(None, len(rows), 0, 0, n_same, changes=sample)
+            cols = ", ".join(spec.columns)
+            with self.transaction(cur=cur) as tx:
+                import_id = tx.execute("SELECT nextval('import_seq')").fetchone()[0]
+                tx.execute(
                     "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', "
                     "NULL, NULL, ?)",
                     [import_id, kind, file_name, sha256, len(rows), n_new, n_rev, n_same, who,
                      started, _now(), summary])
-                cols = ", ".join(spec.columns)
-                cur.register("changed", changes[changes["change"] != "unchanged"])
-                cur.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
-                            f"SELECT {cols}, ? FROM changed", [import_id])
-                cur.unregister("changed")
-        return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=changes)
+                tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
+                           f"SELECT {cols}, ? FROM _changes WHERE change <> 'unchanged'",
+                           [import_id])
+            return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=sample)
+        finally:
+            if not staged:
+                cur.close()
+            self._write_lock.release()
 
     def undo_import(self, import_id: int, who: str = "local") -> None:
         """Mark an import undone: its rows stop counting and the previous values come back."""
@@ -452,7 +549,9 @@ class Store:
         """Every area with whether it holds any figure, in display order."""
         return self.query("""
             SELECT a.*, p.name AS parent_name,
-                   a.area_code IN (SELECT DISTINCT area_code FROM observations) AS has_data
+                   a.area_code IN (SELECT DISTINCT area_code FROM observations
+                                   WHERE import_id IN (SELECT import_id FROM imports
+                                                       WHERE status = 'committed')) AS has_data
             FROM areas a LEFT JOIN areas p ON p.area_code = a.parent_code
             ORDER BY a.sort_order, a.name""")
 
@@ -629,7 +728,11 @@ def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store
         if store is None:
             store = Store(resolved)
             if migrate:
-                store.migrate()
+                try:
+                    store.migrate()
+                except BaseException:
+                    store.close()  # release the file lock: the caller cannot use this store
+                    raise
             _open[resolved] = store
         return store
 

@@ -128,8 +128,13 @@ def sync_to_url(key: str, value: str) -> None:
 
 # -- sidebar ---------------------------------------------------------------------------------
 def sidebar() -> None:
-    """The area picker every page shares, and the demo-data notice."""
-    tree = area_tree()
+    """The area picker every page shares, and the demo-data notice. If the store cannot be
+    opened the sidebar stays empty: the page itself says what is wrong, once."""
+    try:
+        tree = area_tree()
+    except Exception:  # noqa: BLE001 - reported by the page's own guard
+        log.exception("sidebar: store unavailable")
+        return
     options = tree.selectable()
     if not options:
         return
@@ -143,7 +148,7 @@ def sidebar() -> None:
         if cached(_demo_loaded):
             st.caption(":material/info: The store holds **illustrative demo data**: invented "
                        "figures to explore the dashboard, not official statistics. Undo the "
-                       "demo imports on the Imports page once your own data is in.")
+                       "demo imports on the Imports & history page once your own data is in.")
 
 
 def _demo_loaded(current: Store) -> bool:

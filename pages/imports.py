@@ -54,15 +54,15 @@ with ui.guard():
     tree = ui.area_tree()
     choices = ui.cached(figure_choices)
     left, middle, right = st.columns(3)
-    indicator = left.selectbox("Indicator", list(choices["indicators"]),
+    indicator = left.selectbox("Indicator of the figure", list(choices["indicators"]),
                                format_func=choices["indicators"].get, key="history_indicator")
     areas = choices["areas"].get(indicator, [])
-    area = middle.selectbox("Area", areas, format_func=tree.name, key="history_area")
+    area = middle.selectbox("Area of the figure", areas, format_func=tree.name, key="history_area")
     history = ui.cached(history_of_figure, indicator, area) if area else None
     if history is None or history.empty:
         st.caption("No figures held for this indicator and area.")
     else:
         periods = list(dict.fromkeys(history["Period"]))
-        period = right.selectbox("Period", periods, index=len(periods) - 1, key="history_period")
+        period = right.selectbox("Period of the figure", periods, index=len(periods) - 1, key="history_period")
         st.dataframe(history[history["Period"] == period].drop(columns=["Period"]),
                      hide_index=True, width="stretch")

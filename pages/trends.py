@@ -8,6 +8,24 @@ ui.ensure_entrypoint()
 from cjmetrics.charts import trend_figure
 from cjmetrics.trends import build_trend, indicator_choices, period_options
 
+
+def period_slider_key(indicator_id: str, periods: list[str]) -> str:
+    """The Periods slider's key. A range left at every period must keep covering every period
+    when an import or undo (in this or any session) adds or removes one; a keyed slider would
+    keep its old ends and hide a new period. So when the periods on offer change and the range
+    still spans the old first to last, the slider gets a new key and starts at the full range.
+    A range the user narrowed is kept."""
+    memo = st.session_state.setdefault(f"_periods-{indicator_id}",
+                                       {"options": periods, "generation": 0})
+    old = memo["options"]
+    if old != periods:
+        chosen = st.session_state.get(f"periods-{indicator_id}-{memo['generation']}")
+        if chosen is None or tuple(chosen) == (old[0], old[-1]):
+            memo["generation"] += 1
+        memo["options"] = periods
+    return f"periods-{indicator_id}-{memo['generation']}"
+
+
 with ui.guard():
     st.title("Trends")
     choices = ui.cached(indicator_choices)
@@ -32,7 +50,7 @@ with ui.guard():
     start, end = None, None
     if len(periods) > 1:
         start, end = st.select_slider("Periods", periods, value=(periods[0], periods[-1]),
-                                      key=f"periods-{indicator_id}")
+                                      key=period_slider_key(indicator_id, periods))
     compare = st.toggle("Compare with Scotland", value=True, key="compare-scotland")
     data = ui.cached(build_trend, indicator_id, areas, start, end, compare)
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])

@@ -49,7 +49,8 @@ def prepared_for(data: bytes, name: str, sheet, kind):
 def do_import(prepared) -> None:
     """Button callback: runs once per click, before the rerun, so a rerun never imports again."""
     try:
-        result = commit(ui.store(), prepared, who=ui.current_user())
+        # A few seconds' wait for another session's import, then a sentence, not a hang.
+        result = commit(ui.store(), prepared, who=ui.current_user(), lock_timeout=10)
         st.session_state["_last_import"] = ("ok", result.message, first_indicator(prepared))
     except Exception as exc:  # noqa: BLE001 - shown as a sentence on the rerun
         st.session_state["_last_import"] = ("error", exc, None)
@@ -98,6 +99,7 @@ def show_preview(prepared) -> None:
 
 with ui.guard():
     st.title("Upload figures")
+    ui.store()  # a store that cannot be opened is reported before anyone fills a template
     template_section()
     st.subheader("2. Upload your file")
     last = st.session_state.pop("_last_import", None)

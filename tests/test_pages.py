@@ -25,7 +25,8 @@ AREA_NAMES = {SCOTLAND: "Scotland", AYRSHIRE: "Community Justice Ayrshire Partne
               GLASGOW: "Glasgow City", WEST_DUNBARTONSHIRE: "West Dunbartonshire"}
 
 OVERVIEW, TRENDS, FRAMEWORKS = "pages/overview.py", "pages/trends.py", "pages/frameworks.py"
-PAGES = [OVERVIEW, TRENDS, FRAMEWORKS]
+UPLOAD, IMPORTS = "pages/upload.py", "pages/imports.py"
+PAGES = [OVERVIEW, TRENDS, UPLOAD, IMPORTS, FRAMEWORKS]
 
 OUTCOMES_HEADING = "National outcomes (Community Justice Performance Framework)"
 NO_FIGURES = "No figures are held"
@@ -121,6 +122,13 @@ def expected_rows(observations: pd.DataFrame, indicator: str, area: str) -> list
 def table_rows(table: pd.DataFrame, area_name: str) -> list[tuple]:
     rows = table[table["Area"] == area_name]
     return [(r.Area, r.Period, float(r.Value)) for r in rows.itertuples()]
+
+
+def test_every_registered_page_is_tested_here():
+    """A page added to dashboard.py must get its AppTests in this file (and join PAGES)."""
+    registered = set(re.findall(r"st\.Page\(\s*[\"'](pages/[^\"']+\.py)[\"']",
+                                (PROJECT_ROOT / "dashboard.py").read_text()))
+    assert registered == set(PAGES)
 
 
 # -- Overview --------------------------------------------------------------------------------
@@ -260,6 +268,78 @@ def test_frameworks(store, request):
     standards = dataframe_with(at, "Standard")
     assert len(standards) == 7
     assert list(standards["Standard"]) == list(range(1, 8))
+
+
+# -- Upload ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("store", ["demo_db", "empty_db"])
+def test_upload(store, request):
+    request.getfixturevalue(store)
+    at = run_app(UPLOAD)
+    assert_clean(at)
+    assert texts(at.title) == ["Upload figures"]
+    assert texts(at.subheader) == ["1. Start from a template", "2. Upload your file"]
+    templates = at.get("download_button")
+    assert len(templates) == 3
+    assert all(b.proto.label == "Download template" for b in templates)
+    assert len(at.get("file_uploader")) == 1
+    # nothing to check or import until a file is chosen
+    assert "3. Check, then import" not in texts(at.subheader)
+    assert not at.button
+
+
+# -- Imports & history -----------------------------------------------------------------------
+def test_imports_empty_store(empty_db):
+    at = run_app(IMPORTS)
+    assert_clean(at)
+    assert texts(at.title) == ["Imports & history"]
+    assert any("Nothing has been imported yet" in i for i in texts(at.info))
+    assert not at.dataframe
+    assert not at.button
+
+
+def test_imports_demo_log_and_history_of_a_figure(demo_db, observations):
+    at = run_app(IMPORTS)
+    assert_clean(at)
+    assert texts(at.title) == ["Imports & history"]
+    assert texts(at.subheader) == ["Undo an import", "History of a figure"]
+    log = dataframe_with(at, "Summary")
+    assert sorted(log["Import"]) == [1, 2, 3]
+    assert set(log["Status"]) == {"current"}
+    assert set(log["Kind"]) == {"demo"}
+
+    at.selectbox(key="history_indicator").set_value(DIVERSION_COMPLETED).run()
+    at.selectbox(key="history_area").set_value(GLASGOW).run()
+    assert_clean(at)
+    latest = series(observations, DIVERSION_COMPLETED, GLASGOW).iloc[-1]
+    assert at.selectbox(key="history_period").value == latest.period
+    history = dataframe_with(at, "Counts?")
+    assert list(history["Value"]) == [pytest.approx(float(latest.value))]
+    assert list(history["Counts?"]) == [True]
+
+
+def test_undoing_the_demo_figures_empties_the_overview(demo_db, observations):
+    """Undo on Imports moves the store's data version on, so every page's cached model is
+    refreshed: the Overview must then say no figures are held."""
+    at = run_app(IMPORTS, area=GLASGOW)
+    log = dataframe_with(at, "Summary")
+    figures_import = int(log.loc[log["File"] == "demo/observations.csv", "Import"].iloc[0])
+    at.selectbox(key="undo_import").set_value(figures_import).run()
+    assert_clean(at)
+    effect = dataframe_with(at, "Value after undo")
+    assert len(effect) > 0
+    undo = [b for b in at.button if b.label == f"Undo import #{figures_import}"]
+    assert len(undo) == 1, [b.label for b in at.button]
+    undo[0].click().run()
+    assert_clean(at)
+    assert any(f"Import #{figures_import} undone" in s for s in texts(at.success))
+    log = dataframe_with(at, "Summary")
+    assert log.loc[log["Import"] == figures_import, "Status"].item() == "undone"
+
+    at.switch_page(OVERVIEW).run()
+    assert_clean(at)
+    assert texts(at.title) == ["Overview: Glasgow City"]
+    assert any(NO_FIGURES in i for i in texts(at.info)), texts(at.info)
+    assert metric(at, "Diversion cases completed").value == "–"
 
 
 # -- a store that cannot be read ---------------------------------------------------------------

@@ -28,7 +28,7 @@ from cjmetrics.store import (ANNOTATIONS, OBSERVATIONS, SCHEMA_VERSION, TARGETS,
 
 from demo_csv import (AYRSHIRE, CATALOGUE_DIR, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE,
                       PROJECT_ROOT, SCOTLAND, SOUTH_AYRSHIRE, WEST_DUNBARTONSHIRE,
-                      annotations_file, catalogue, demo, file_bytes, observations_file,
+                      annotations_file, demo, file_bytes, observations_file,
                       targets_file)
 
 COMPLETED = "ndo1_diversion_completed"  # a count, financial years

@@ -7,13 +7,14 @@ periods). Nothing touches the store until `commit`, which writes in one transact
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..errors import ImportRejected
 from ..periods import ACCEPTED_FORMS, PeriodError, parse_period
-from ..store import ImportResult, Store, file_sha256
+from ..store import ImportResult, StagedRows, Store, file_sha256
 from .read import ROW_COLUMN, StagedFile, stage_file
 from .resolve import area_resolver, indicator_resolver, normalise
 from .templates import TEMPLATES, Column, Template
@@ -27,13 +28,16 @@ PERIOD_FIX = ACCEPTED_FORMS[0].upper() + ACCEPTED_FORMS[1:]
 
 @dataclass
 class Prepared:
-    """A validated upload, ready to preview and commit."""
+    """A validated upload, ready to preview and commit.
+
+    Its canonical rows stay in a TEMP table on a staging cursor of the store until the Prepared
+    is garbage-collected, so committing a large file never copies it through pandas."""
 
     template: Template
     file_name: str
     sha256: str
     rows_read: int
-    rows: pd.DataFrame  # canonical rows that will be written (errors and skipped rows removed)
+    staged: StagedRows  # canonical rows that will be written (errors and skipped rows removed)
     problems: pd.DataFrame  # first SHOWN_PROBLEMS, errors first
     error_count: int
     warning_count: int
@@ -41,6 +45,19 @@ class Prepared:
     sheets: list[str] = field(default_factory=list)
     layout: str = "template"  # or "wide"
     preview: ImportResult | None = None
+
+    _rows: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The canonical rows as a DataFrame (fetched once, on first use)."""
+        if self._rows is None:
+            self._rows = self.staged.cursor.execute(
+                f"SELECT * EXCLUDE ({ROW_COLUMN}) FROM {self.staged.table} "
+                f"ORDER BY {ROW_COLUMN}").df()
+            if "breakdown" in self._rows:
+                self._rows["breakdown"] = self._rows["breakdown"].fillna("")
+        return self._rows
 
     @property
     def ok(self) -> bool:
@@ -115,9 +132,11 @@ def recognise(staged: StagedFile, kind: str | None = None) -> tuple[Template, di
     _, template, found, missing, wide = best
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
+        title = template.title.lower()
+        article = "an" if title[:1] in "aeiou" else "a"
         raise ImportRejected(
             f"'{staged.file_name}' does not have the column{'s' if len(missing) > 1 else ''} "
-            f"{names} that a {template.title.lower()} file needs (its columns are: "
+            f"{names} that {article} {title} file needs (its columns are: "
             f"{', '.join(staged.columns[:12])}{' …' if len(staged.columns) > 12 else ''}). "
             f"Use the headers of the template: {template.header_line()}.")
     return template, found, wide
@@ -155,11 +174,23 @@ def _register_maps(store: Store, staged: StagedFile, template: Template) -> None
             resolver = indicator_resolver(store.indicators()) if column.kind == "indicator" \
                 else area_resolver(store.areas())
             mapping = resolver.map_distinct(_distinct(staged, _ident(column.name)))
-            con.register(f"map_{column.name}", mapping)
+            _temp_table(con, f"map_{column.name}", mapping)
         elif column.kind == "period":
-            con.register(f"map_{column.name}", _period_map(_distinct(staged, _ident(column.name))))
-    units = store.indicators()[["indicator_id", "unit", "name"]]
-    con.register("indicator_units", units)
+            _temp_table(con, f"map_{column.name}",
+                        _period_map(_distinct(staged, _ident(column.name))))
+    _temp_table(con, "indicator_units", store.indicators()[["indicator_id", "unit", "name"]])
+
+
+def _temp_table(con, name: str, frame: pd.DataFrame) -> None:
+    """Small lookup tables become DuckDB tables, so the joins against them run in parallel."""
+    # A column holding only None (every area in the file unknown, say) would be typed INTEGER
+    # and then fail to join with text: such columns are made text.
+    empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
+    if empty:
+        frame = frame.astype({c: "string" for c in empty})
+    con.register("lookup_frame", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")
+    con.unregister("lookup_frame")
 
 
 # -- the rules, as SQL over the staged columns -----------------------------------------------
@@ -167,34 +198,42 @@ _MISSING_LIST = ", ".join(_sql_text(t) for t in MISSING_TOKENS)
 
 
 def _missing(col: str) -> str:
-    return f"({col} IS NULL OR lower(trim({col})) IN ({_MISSING_LIST}))"
+    # The length test first: it spares the string work for the cells that hold real values.
+    return (f"({col} IS NULL OR (length({col}) <= 12 AND "
+            f"lower(trim({col})) IN ({_MISSING_LIST})))")
 
 
 def _number(col: str) -> str:
     """Text to a number: 1,234 and 1 234 are thousands; 0,65 or 12,5 (a comma not followed by
     exactly three digits) is a decimal comma, as European exports write it; % and £ dropped."""
     t = f"regexp_replace(trim({col}), '[\\s%£]', '', 'g')"
-    return (f"TRY_CAST(CASE WHEN regexp_full_match({t}, '[-+]?[0-9]+,([0-9]{{1,2}}|[0-9]{{4,}})') "
-            f"THEN replace({t}, ',', '.') ELSE replace({t}, ',', '') END AS DOUBLE)")
+    # Plain numbers (nearly every cell) take the fast cast; only the rest meet the regexps.
+    return (f"CASE WHEN TRY_CAST({col} AS DOUBLE) IS NOT NULL THEN TRY_CAST({col} AS DOUBLE) "
+            f"ELSE TRY_CAST(CASE WHEN regexp_full_match({t}, "
+            f"'[-+]?[0-9]+,([0-9]{{1,2}}|[0-9]{{4,}})') THEN replace({t}, ',', '.') "
+            f"ELSE replace({t}, ',', '') END AS DOUBLE) END")
 
 
 def _canonical_sql(template: Template) -> str:
-    """SELECT the canonical columns (and per-cell flags) from src joined to the value maps."""
+    """SELECT the canonical columns from src joined to the value maps. Each column's text as
+    typed (`_raw_<name>`) and, for mapped columns, the map's verdict (`_problem_<name>`,
+    `_fix_<name>`) ride along, so every rule is a condition on this one table."""
     select = [f"s.{ROW_COLUMN}"]
     joins = []
     indicator = next((c for c in template.columns if c.kind == "indicator"), None)
     for column in template.columns:
         q = f"s.{_ident(column.name)}"
+        select.append(f"{q} AS _raw_{column.name}")
+        if column.kind in ("indicator", "area", "period"):
+            m = f"m_{column.name}"
+            joins.append(f"LEFT JOIN map_{column.name} {m} ON {m}.raw = trim({q})")
+            select.append(f"{m}.problem AS _problem_{column.name}")
         if column.kind in ("indicator", "area"):
-            m = f"m_{column.name}"
-            joins.append(f"LEFT JOIN map_{column.name} {m} ON {m}.raw = trim({q})")
-            select.append(f"{m}.id AS {column.output()}")
+            select += [f"{m}.id AS {column.output()}", f"{m}.fix AS _fix_{column.name}"]
         elif column.kind == "period":
-            m = f"m_{column.name}"
-            joins.append(f"LEFT JOIN map_{column.name} {m} ON {m}.raw = trim({q})")
             p = column.prefix
             select += [f"{m}.start AS {p}_start", f"{m}.\"end\" AS {p}_end",
-                       f"{m}.label AS {p}_label"]
+                       f"{m}.label AS {p}_label", f"{_sql_text(PERIOD_FIX)} AS _fix_{column.name}"]
             if p == "period":
                 select.append(f"{m}.type AS period_type")
         elif column.kind == "number":
@@ -205,78 +244,98 @@ def _canonical_sql(template: Template) -> str:
         joins.append(f"LEFT JOIN indicator_units u ON u.indicator_id = m_{indicator.name}.id")
         select.append("u.unit AS _unit")
     else:
-        select.append("NULL AS _unit")
+        select.append("NULL::VARCHAR AS _unit")
     return f"SELECT {', '.join(select)} FROM src s {' '.join(joins)}"
 
 
-def _problems_sql(template: Template) -> list[str]:
-    """One SELECT per rule, each giving (severity, row, column, value, problem, fix)."""
+@dataclass(frozen=True)
+class Rule:
+    """A check on one canonical row: where `condition` holds, a problem is reported."""
+
+    severity: str
+    column: str
+    condition: str
+    value: str  # SQL for the cell shown
+    problem: str  # SQL for the sentence
+    fix: str  # SQL for what to do
+
+
+def _row_rules(template: Template) -> list[Rule]:
     rules = []
     for column in template.columns:
-        q = f"s.{_ident(column.name)}"
-        label = _sql_text(column.name)
-        blank = _missing(q)
-        if column.required and column.name != template.skip_when_missing:
-            rules.append(
-                f"SELECT 'error', s.{ROW_COLUMN}, {label}, {q}, "
-                f"'No {column.name} given.', {_sql_text('Fill in the ' + column.name + ' (' + column.description + ').')} "
-                f"FROM src s WHERE {blank}")
+        name, raw = column.name, f"_raw_{column.name}"
+        if column.required and name != template.skip_when_missing:
+            words = name.replace("_", " ")
+            # Cheap NULL tests first: only cells that failed to map meet the string checks.
+            # A blank mapped cell maps to nothing and has no problem of its own.
+            blank = {"indicator": f"{column.output()} IS NULL AND _problem_{name} IS NULL",
+                     "area": f"{column.output()} IS NULL AND _problem_{name} IS NULL",
+                     "period": f"{column.prefix}_start IS NULL AND _problem_{name} IS NULL",
+                     "number": f"{name} IS NULL AND {_missing(raw)}",
+                     "text": f"{name} IS NULL"}[column.kind]
+            rules.append(Rule(
+                "error", name, blank, raw, _sql_text(f"No {words} given."),
+                _sql_text(f"Fill in the {words} ({column.description}).")))
         if column.kind in ("indicator", "area", "period"):
-            m = f"map_{column.name}"
-            rules.append(
-                f"SELECT 'error', s.{ROW_COLUMN}, {label}, {q}, m.problem, "
-                f"{'m.fix' if column.kind != 'period' else _sql_text(PERIOD_FIX)} "
-                f"FROM src s JOIN {m} m ON m.raw = trim({q}) WHERE m.problem IS NOT NULL")
+            rules.append(Rule("error", name, f"_problem_{name} IS NOT NULL", raw,
+                              f"_problem_{name}", f"_fix_{name}"))
         if column.kind == "number":
-            rules.append(
-                f"SELECT 'error', s.{ROW_COLUMN}, {label}, {q}, "
-                f"'''' || trim({q}) || ''' is not a number.', "
-                f"'Write a number such as 1234, 1,234 or 64%.' "
-                f"FROM src s WHERE NOT {blank} AND {_number(q)} IS NULL")
+            rules.append(Rule(
+                "error", name, f"{name} IS NULL AND NOT {_missing(raw)}", raw,
+                f"'''' || trim({raw}) || ''' is not a number.'",
+                _sql_text("Write a number such as 1234, 1,234 or 64%.")))
+            # Numerators and denominators are counts; the other figures are in the indicator's
+            # unit, which is unknown (NULL) when the indicator is: that row has its own error.
+            what = ("CASE _unit WHEN 'percent' THEN 'percentage' ELSE _unit END"
+                    if column.in_indicator_unit else "'count'")
+            rules.append(Rule("error", name, f"{name} < 0 AND _unit IS NOT NULL", raw,
+                              f"'A ' || {what} || ' cannot be negative.'",
+                              _sql_text("Check the figure.")))
+            if column.in_indicator_unit:
+                rules.append(Rule("error", name, f"_unit = 'percent' AND {name} > 100", raw,
+                                  _sql_text("A percentage cannot be more than 100."),
+                                  _sql_text("Write percentages as 64%, 64 or 0.64.")))
+                # Fractions are rescaled per indicator only when ALL its values are fractions;
+                # a lone 0.61 among 64s is more likely a slip than 0.61%.
+                rules.append(Rule(
+                    "warning", name,
+                    f"_unit = 'percent' AND {name} > 0 AND {name} < 1 "
+                    f"AND NOT contains({raw}, '%')", raw,
+                    f"trim({raw}) || ' is read as ' || trim({raw}) || "
+                    f"'%, less than one per cent.'",
+                    _sql_text("If you meant a fraction (0.61 = 61%), write 61 or 61%.")))
     if template.skip_when_missing:
         col = template.skip_when_missing
-        q = f"s.{_ident(col)}"
-        rules.append(
-            f"SELECT 'warning', s.{ROW_COLUMN}, {_sql_text(col)}, {q}, "
-            f"'No {col}: this row is skipped.', "
-            f"'Fill in the {col} if there is one; otherwise nothing needs doing.' "
-            f"FROM src s WHERE {_missing(q)}")
-    return rules
-
-
-def _unit_rules(template: Template) -> list[str]:
-    """Rules on canonical rows: counts not negative, percentages within 0-100, bounds ordered."""
-    rules = []
-    for column in template.columns:
-        if column.kind != "number":
-            continue
-        name = _sql_text(column.name)
-        rules.append(
-            f"SELECT 'error', {ROW_COLUMN}, {name}, CAST({column.name} AS VARCHAR), "
-            f"'A ' || _unit || ' cannot be negative.', 'Check the figure.' "
-            f"FROM canon WHERE {column.name} < 0")
-        if column.in_indicator_unit:
-            rules.append(
-                f"SELECT 'error', {ROW_COLUMN}, {name}, CAST({column.name} AS VARCHAR), "
-                f"'A percentage cannot be more than 100.', "
-                f"'Write percentages as 64%, 64 or 0.64.' "
-                f"FROM canon WHERE _unit = 'percent' AND {column.name} > 100")
+        rules.append(Rule(
+            "warning", col, f"{col} IS NULL AND {_missing(f'_raw_{col}')}", f"_raw_{col}",
+            _sql_text(f"No {col}: this row is skipped."),
+            _sql_text(f"Fill in the {col} if there is one; otherwise nothing needs doing.")))
     names = {c.name for c in template.columns}
     if {"lower", "upper"} <= names:
-        rules.append(
-            f"SELECT 'error', {ROW_COLUMN}, 'lower', CAST(lower AS VARCHAR), "
-            "'The lower bound is above the upper bound.', 'Swap or correct the bounds.' "
-            "FROM canon WHERE lower > upper")
-        rules.append(
-            f"SELECT 'warning', {ROW_COLUMN}, 'value', CAST(value AS VARCHAR), "
-            "'The value lies outside its interval (lower to upper).', 'Check the bounds.' "
-            "FROM canon WHERE value < lower OR value > upper")
+        rules.append(Rule("error", "lower", "lower > upper", "_raw_lower",
+                          _sql_text("The lower bound is above the upper bound."),
+                          _sql_text("Swap or correct the bounds.")))
+        rules.append(Rule("warning", "value", "value < lower OR value > upper", "_raw_value",
+                          _sql_text("The value lies outside its interval (lower to upper)."),
+                          _sql_text("Check the bounds.")))
     if {"numerator", "denominator"} <= names:
-        rules.append(
-            f"SELECT 'warning', {ROW_COLUMN}, 'numerator', CAST(numerator AS VARCHAR), "
-            "'The numerator is larger than the denominator.', 'Check the two counts.' "
-            "FROM canon WHERE numerator > denominator")
+        rules.append(Rule("warning", "numerator", "numerator > denominator", "_raw_numerator",
+                          _sql_text("The numerator is larger than the denominator."),
+                          _sql_text("Check the two counts.")))
     return rules
+
+
+def _check_rows(con, rules: list[Rule]) -> None:
+    """One scan finds the rows that break any rule; each rule then reads only those."""
+    any_broken = " OR ".join(f"({r.condition})" for r in rules)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE suspects AS SELECT * FROM canon "
+                f"WHERE {any_broken}")
+    if not con.execute("SELECT count(*) FROM suspects").fetchone()[0]:
+        return
+    for r in rules:
+        con.execute(f"INSERT INTO problems SELECT {_sql_text(r.severity)}, {ROW_COLUMN}, "
+                    f"{_sql_text(r.column)}, CAST({r.value} AS VARCHAR), {r.problem}, {r.fix} "
+                    f"FROM suspects WHERE {r.condition}")
 
 
 def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
@@ -288,9 +347,9 @@ def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
     if not scaled:
         return []
     indicator = next(c for c in template.columns if c.kind == "indicator")
-    raw_value = f"s.{_ident(scaled[0])}"
+    raw_value = f"c._raw_{scaled[0]}"
     fractions = [r[0] for r in staged.con.execute(f"""
-        SELECT c.indicator_id FROM canon c JOIN src s USING ({ROW_COLUMN})
+        SELECT c.indicator_id FROM canon c
         WHERE c._unit = 'percent' AND c.{scaled[0]} IS NOT NULL
         GROUP BY c.indicator_id
         HAVING bool_and(c.{scaled[0]} <= 1 AND NOT contains({raw_value}, '%'))
@@ -318,14 +377,18 @@ def _duplicate_sql(template: Template) -> str:
                  for k in keys if not k.endswith("_end")]
     coalesced = ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" if k == "breakdown" else k
                           for k in all_keys)
+    not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    # Find repeated keys with a cheap count first; only those groups build their row lists.
     return f"""
+        WITH keyed AS (SELECT *, hash({coalesced}) AS _key FROM canon WHERE {not_null}),
+        repeated AS (SELECT _key FROM keyed GROUP BY _key HAVING count(*) > 1)
         SELECT 'error', max({ROW_COLUMN}), NULL,
                string_agg(CAST({ROW_COLUMN} AS VARCHAR), ', ' ORDER BY {ROW_COLUMN}),
                'Rows ' || string_agg(CAST({ROW_COLUMN} AS VARCHAR), ', ' ORDER BY {ROW_COLUMN})
                || ' give the same figure (' || {" || ', ' || ".join(described)}
                || ') more than once.',
                'Keep one of these rows, or give them different breakdowns.'
-        FROM canon WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys)}
+        FROM keyed WHERE _key IN (SELECT _key FROM repeated)
         GROUP BY {coalesced} HAVING count(*) > 1"""
 
 
@@ -336,11 +399,15 @@ def prepare(store: Store, data: bytes, file_name: str, *, sheet: str | None = No
 
     Raises ImportRejected for a file that cannot be read or recognised at all; anything wrong
     inside a readable file is listed in `problems` (errors block the import)."""
-    staged = stage_file(data, file_name, sheet)
+    staged = stage_file(data, file_name, sheet, store.staging_cursor())
     try:
-        return _prepare_staged(store, staged, data, kind, preview)
-    finally:
+        prepared = _prepare_staged(store, staged, data, kind, preview)
+    except BaseException:
         staged.close()
+        raise
+    # The staging cursor (and its TEMP tables) lives as long as the Prepared does.
+    weakref.finalize(prepared, staged.con.close)
+    return prepared
 
 
 def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | None,
@@ -355,18 +422,20 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     if wide:
         kept = [c for c in columns if not c.endswith(('AS "period"', 'AS "value"'))]
         on = ", ".join(_ident(h) for h in wide)
-        con.execute(f"""CREATE VIEW src AS SELECT {ROW_COLUMN}, {', '.join(kept)},
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW src AS SELECT {ROW_COLUMN}, {', '.join(kept)},
                         period, value FROM (UNPIVOT raw ON {on} INTO NAME period VALUE value)""")
     else:
-        con.execute(f"CREATE VIEW src AS SELECT {ROW_COLUMN}, {', '.join(columns)} FROM raw")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {ROW_COLUMN}, "
+                    f"{', '.join(columns)} FROM raw")
     _register_maps(store, staged, template)
-    con.execute(f"CREATE TABLE canon AS {_canonical_sql(template)}")
-    rules = _problems_sql(template) + _scale_fractions(staged, template) + \
-        _unit_rules(template) + [_duplicate_sql(template)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE canon AS {_canonical_sql(template)}")
+    rules = _scale_fractions(staged, template) + [_duplicate_sql(template)]
     used = set(found.values()) | set(wide)
     unused = [h for h in staged.columns if h not in used]
-    con.execute("CREATE TABLE problems (severity VARCHAR, row BIGINT, col VARCHAR, "
+    con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "
+                "col VARCHAR, "
                 "value VARCHAR, problem VARCHAR, fix VARCHAR)")
+    _check_rows(con, _row_rules(template))
     for rule in rules:
         con.execute(f"INSERT INTO problems {rule}")
     for p in staged.problems:
@@ -386,29 +455,42 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     outputs = list(template.table.columns)
     available = {r[0] for r in con.execute("DESCRIBE canon").fetchall()}
     select = ", ".join(
-        o if o in available else ("''" if o == "breakdown" else "NULL") + f" AS {o}"
+        "coalesce(breakdown, '') AS breakdown" if o == "breakdown" and o in available
+        else o if o in available else ("''" if o == "breakdown" else "NULL") + f" AS {o}"
         for o in outputs)
-    rows = con.execute(f"SELECT {select} FROM canon WHERE {keep} ORDER BY {ROW_COLUMN}").df()
-    if "breakdown" in rows:
-        rows["breakdown"] = rows["breakdown"].fillna("")
+    # A view over canon, not a copy: the rows to write are canon minus the rows with errors.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW canonical_rows AS SELECT {select}, {ROW_COLUMN} "
+                f"FROM canon WHERE {keep}")
+    con.execute("DROP VIEW IF EXISTS src")
+    for scratch in ("raw", "suspects"):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
+    for column in template.columns:
+        if column.kind in ("indicator", "area", "period"):
+            con.execute(f"DROP TABLE IF EXISTS map_{column.name}")
+    con.execute("DROP TABLE IF EXISTS indicator_units")
+    count = con.execute("SELECT count(*) FROM canonical_rows").fetchone()[0]
     prepared = Prepared(
-        template, staged.file_name, file_sha256(data), staged.rows, rows, problems,
+        template, staged.file_name, file_sha256(data), staged.rows,
+        StagedRows(con, "canonical_rows", int(count)), problems,
         int(counts.get("error", 0)), int(counts.get("warning", 0)), staged.sheet, staged.sheets,
         "wide" if wide else "template")
-    if preview and prepared.ok and not rows.empty:
-        prepared.preview = store.preview_rows(template.table, rows, kind=template.kind,
-                                               sha256=prepared.sha256)
+    if preview and prepared.ok and count:
+        prepared.preview = store.preview_rows(template.table, prepared.staged,
+                                              kind=template.kind, sha256=prepared.sha256)
     return prepared
 
 
-def commit(store: Store, prepared: Prepared, who: str = "local") -> ImportResult:
+def commit(store: Store, prepared: Prepared, who: str = "local",
+           lock_timeout: float | None = None) -> ImportResult:
     """Write a prepared upload in one transaction with its import record."""
     if not prepared.ok:
-        raise ImportRejected(f"The file has {prepared.error_count:,} error"
-                             f"{'s' if prepared.error_count != 1 else ''}; fix them and upload "
-                             "it again. Nothing was imported.")
-    if prepared.rows.empty:
+        many = prepared.error_count != 1
+        raise ImportRejected(f"The file has {prepared.error_count:,} error{'s' if many else ''}; "
+                             f"fix {'them' if many else 'it'} and upload the file again. Nothing "
+                             "was imported.")
+    if len(prepared.staged) == 0:
         raise ImportRejected("The file has no figures to import (every row was skipped).")
-    return store.commit_rows(prepared.template.table, prepared.rows, kind=prepared.template.kind,
-                             file_name=prepared.file_name, sha256=prepared.sha256, who=who,
-                             summary=prepared.summary)
+    return store.commit_rows(prepared.template.table, prepared.staged,
+                             kind=prepared.template.kind, file_name=prepared.file_name,
+                             sha256=prepared.sha256, who=who, summary=prepared.summary,
+                             previewed=prepared.preview, lock_timeout=lock_timeout)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -72,6 +73,10 @@ def reject_binary(data: bytes, file_name: str) -> None:
         raise ImportRejected(
             f"'{file_name}' is {len(data) / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
             "Split the file into smaller files (for example one per year) and upload each.")
+    if data[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise ImportRejected(f"'{file_name}' is a web page, not a table of figures. Download "
+                             "the export as CSV or Excel from the tool instead of saving the "
+                             "page.")
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             fix = ("Open it in Excel and save it as .xlsx or CSV." if "xls" in what
@@ -81,24 +86,28 @@ def reject_binary(data: bytes, file_name: str) -> None:
 
 def decode(data: bytes, file_name: str) -> str:
     """Bytes to text: BOMs first, then UTF-16 without a BOM, UTF-8, and Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
     head = data[:4096]
-    if head.count(b"\x00") > len(head) // 4:
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    elif head.count(b"\x00") > len(head) // 4:
         # UTF-16 without a BOM has a NUL in every other byte; anything else is binary.
         even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
         if odd > len(head) // 3:
-            return data.decode("utf-16-le", errors="replace")
-        if even > len(head) // 3:
-            return data.decode("utf-16-be", errors="replace")
-        raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures from "
-                             "Excel as CSV or .xlsx and upload that.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+            text = data.decode("utf-16-le", errors="replace")
+        elif even > len(head) // 3:
+            text = data.decode("utf-16-be", errors="replace")
+        else:
+            raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures "
+                                 "from Excel as CSV or .xlsx and upload that.")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    # Every path is checked: zeros decoded as UTF-16 are NULs, and a NUL in a header cannot be
+    # used as a column name.
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if control > 8:
         raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures from "
@@ -132,16 +141,15 @@ def _unique_headers(names: list[str]) -> list[str]:
 
 def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     con.register("frame_in", frame)
-    con.execute("CREATE TABLE raw AS SELECT * FROM frame_in")
+    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM frame_in")
     con.unregister("frame_in")
 
 
-def stage_csv(data: bytes, file_name: str) -> StagedFile:
+def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> StagedFile:
     text = decode(data, file_name)
     if not text.strip():
         raise ImportRejected(f"'{file_name}' holds no text. Fill in the template and upload it "
                              "again.")
-    con = duckdb.connect()
     # DuckDB reads files, not strings: a private temporary file whose name never comes from
     # the upload. It is deleted as soon as the staging table holds the cells.
     handle, tmp = tempfile.mkstemp(prefix="cjmetrics-upload-", suffix=".csv")
@@ -149,37 +157,82 @@ def stage_csv(data: bytes, file_name: str) -> StagedFile:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         try:
+            # Row numbers as Excel shows them (the header is row 1); DuckDB keeps file order.
             con.execute(
-                f"""CREATE TABLE raw_read AS SELECT * FROM read_csv(?, all_varchar = true,
-                    header = true, store_rejects = true, auto_detect = true,
-                    max_line_size = 1048576)""", [tmp])
+                f"""CREATE OR REPLACE TEMP TABLE raw AS
+                    SELECT (row_number() OVER () + 1)::BIGINT AS {ROW_COLUMN}, *
+                    FROM read_csv(?, all_varchar = true, header = true, store_rejects = true,
+                                  auto_detect = true, max_line_size = 1048576)""", [tmp])
         except duckdb.Error as exc:
-            con.close()
             raise ImportRejected(
                 f"'{file_name}' could not be read as a table ({_first_line(exc)}). Open it in "
                 "Excel and save it as 'CSV UTF-8 (comma delimited)' or .xlsx, then upload it "
                 "again.") from exc
+        unclosed = _unclosed_quotes(con, tmp, text)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    headers = [r[0] for r in con.execute("DESCRIBE raw_read").fetchall()]
+    headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall()][1:]
     clean = _unique_headers(headers)
-    select = ", ".join(f'"{h}" AS "{c}"' for h, c in zip(
-        [h.replace('"', '""') for h in headers], [c.replace('"', '""') for c in clean]))
-    # Row numbers as Excel shows them (the header is row 1). DuckDB keeps file order.
-    con.execute(f"CREATE TABLE raw AS SELECT (row_number() OVER () + 1)::BIGINT AS {ROW_COLUMN}, "
-                f"{select} FROM raw_read")
-    con.execute("DROP TABLE raw_read")
+    for header, name in zip(headers, clean):
+        if header != name:
+            con.execute(f'ALTER TABLE raw RENAME COLUMN "{header.replace(chr(34), chr(34) * 2)}" '
+                        f'TO "{name.replace(chr(34), chr(34) * 2)}"')
+    # DuckDB logs a rejected line once per surplus field: one problem per line is enough.
+    rejected = con.execute(
+        "SELECT line, any_value(error_type ORDER BY column_idx), "
+        "any_value(error_message ORDER BY column_idx), any_value(csv_line) "
+        "FROM reject_errors GROUP BY line ORDER BY line").fetchall()
+    if rejected:
+        # Rejected lines leave no row in `raw`: number the rows that follow them by the line
+        # they came from, not by their position among the accepted rows.
+        count = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+        con.execute(f"""
+            UPDATE raw SET {ROW_COLUMN} = lines.line FROM (
+                SELECT l AS line, (row_number() OVER (ORDER BY l) + 1)::BIGINT AS seq
+                FROM range(2, ?) t(l)
+                WHERE l NOT IN (SELECT DISTINCT line FROM reject_errors)) lines
+            WHERE raw.{ROW_COLUMN} = lines.seq""", [count + len(rejected) + 2])
+    if unclosed:
+        # A stray quote makes the sniffer read quotes literally; then every correctly quoted
+        # cell with a comma looks like an extra field. Report the cause, not those lines.
+        rejected = [r for r in rejected if '"' not in (r[3] or "")]
     problems = [
         ReadProblem(int(line), None, (csv_line or "")[:120],
                     "This line has " + ("too few" if "MISSING" in etype else "too many")
-                    + " fields for the header row" if "COLUMNS" in etype else message,
+                    + " fields for the header row." if "COLUMNS" in etype else message,
                     "Check for a missing or extra separator (comma, semicolon) or an unclosed "
                     "quote on this line.")
-        for line, etype, message, csv_line in con.execute(
-            "SELECT line, error_type, error_message, csv_line FROM reject_errors "
-            "ORDER BY line").fetchall()]
+        for line, etype, message, csv_line in rejected]
+    problems += [
+        ReadProblem(line, None, csv_line[:120], 'This line has an unclosed quote (").',
+                    'Add the closing " after the text it opens, or remove the quote.')
+        for line, csv_line in unclosed]
+    problems.sort(key=lambda p: p.row)
+    # Rows left blank (Excel writes ",,,," for them) are not figures; an xlsx drops them too.
+    quoted = ['"' + c.replace('"', '""') + '"' for c in clean]
+    blank = " AND ".join(f"coalesce(trim({q}), '') = ''" for q in quoted)
+    con.execute(f"DELETE FROM raw WHERE {blank}")
     rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     return StagedFile(con, clean, rows, file_name, "csv", problems=problems)
+
+
+def _unclosed_quotes(con: duckdb.DuckDBPyConnection, path: str,
+                     text: str) -> list[tuple[int, str]]:
+    """Lines with an odd number of double quotes, when they made DuckDB read quotes literally.
+
+    Only looked for when the file has a quote and the sniffer chose none, so a normal file
+    costs nothing."""
+    if '"' not in text:
+        return []
+    try:
+        quote = con.execute("SELECT Quote FROM sniff_csv(?, ignore_errors = true, "
+                            "max_line_size = 1048576)", [path]).fetchone()[0]
+    except duckdb.Error:
+        return []
+    if quote not in ("", "(empty)", None):
+        return []
+    return [(number, line) for number, line in enumerate(re.split(r"\r\n|\r|\n", text), 1)
+            if line.count('"') % 2]
 
 
 def _first_line(exc: Exception) -> str:
@@ -204,7 +257,8 @@ def _cell_text(value, number_format: str | None) -> str | None:
     return str(value)
 
 
-def stage_xlsx(data: bytes, file_name: str, sheet: str | None = None) -> StagedFile:
+def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
+               con: duckdb.DuckDBPyConnection) -> StagedFile:
     import openpyxl
 
     try:
@@ -236,15 +290,26 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None = None) -> StagedF
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=header,
                          dtype=object)
     frame.insert(0, ROW_COLUMN, range(2, len(frame) + 2))
-    con = duckdb.connect()
     _stage_frame(con, frame.astype({c: "string" for c in header}))
     return StagedFile(con, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
 
 
-def stage_file(data: bytes, file_name: str, sheet: str | None = None) -> StagedFile:
-    """Read an upload (CSV or XLSX) into a staging table, or say why it cannot be read."""
+def stage_file(data: bytes, file_name: str, sheet: str | None = None,
+               con: duckdb.DuckDBPyConnection | None = None) -> StagedFile:
+    """Read an upload (CSV or XLSX) into TEMP table `raw` on `con` (a store's staging cursor,
+    or a private in-memory database), or say why it cannot be read."""
     reject_binary(data, file_name)
-    staged = stage_xlsx(data, file_name, sheet) if is_xlsx(data) else stage_csv(data, file_name)
+    if data.startswith(b"PK\x03\x04") and not is_xlsx(data):
+        raise ImportRejected(f"'{file_name}' is a ZIP archive (or a damaged or non-Excel Office "
+                             "file), not a table of figures. If it holds a spreadsheet, open it in "
+                             "Excel, save it as .xlsx or CSV, and upload that.")
+    con = con if con is not None else duckdb.connect()
+    try:
+        staged = stage_xlsx(data, file_name, sheet, con) if is_xlsx(data) \
+            else stage_csv(data, file_name, con)
+    except BaseException:
+        con.close()
+        raise
     if staged.rows == 0:
         staged.close()
         raise ImportRejected(f"'{file_name}' has a header row but no data rows. Add a row per "
