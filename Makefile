@@ -16,9 +16,9 @@ $(BIN)/.installed: requirements.txt
 venv: $(BIN)/.installed
 
 # Serve the dashboard on PORT (default 8501) over CJMETRICS_DB (default data/cjmetrics.duckdb).
-# A new store is created with the catalogue and the illustrative demo data.
+# The app creates a missing store on first use, with the catalogue and the illustrative demo
+# data, and upgrades an old one; `python -m cjmetrics init` does the same from the shell.
 run: venv
-	$(BIN)/python -m cjmetrics init
 	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
 
 # Debian's chromium drives the browser tests (no browser download is possible or wanted).

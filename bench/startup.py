@@ -2,9 +2,8 @@
 
     .venv/bin/python bench/startup.py
 
-Cold start: from launching `python -m cjmetrics init && streamlit run dashboard.py` (what `make
-run` does, venv already built, store already created) to the Overview's tiles rendered in
-headless Chromium. Rerun: the Overview script's run time in AppTest, median of 7 after a warm-up.
+Cold start: from launching `streamlit run dashboard.py` (what `make run` does, venv already
+built, store already created) to the Overview's tiles rendered in headless Chromium. Rerun: the Overview script's run time in AppTest, median of 7 after a warm-up.
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ def cold_start(db: Path) -> float:
         page = browser.new_page()
         started = time.perf_counter()
         server = subprocess.Popen(
-            f"{sys.executable} -m cjmetrics init && exec {sys.executable} -m streamlit run "
+            f"exec {sys.executable} -m streamlit run "
             f"dashboard.py --server.port {port} --server.headless true",
             shell=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -94,7 +93,7 @@ def main() -> None:
     text = (f"# Startup benchmark\n\nMachine: {machine}. Demo store. Command: "
             f"`.venv/bin/python bench/startup.py`.\n\n"
             f"| measure | result |\n|---|---|\n"
-            f"| cold start, `init` + `streamlit run` to Overview tiles in Chromium (median of 3) "
+            f"| cold start, `streamlit run` to Overview tiles in Chromium (median of 3) "
             f"| {statistics.median(colds):.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) |\n"
             f"| Overview rerun, AppTest script time (median of 7 after warm-up) "
             f"| {rerun * 1000:.0f} ms |\n")

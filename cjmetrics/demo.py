@@ -64,8 +64,16 @@ def annotation_rows(raw: pd.DataFrame) -> pd.DataFrame:
     return _blank_to_none(rows, ["source"])[list(ANNOTATIONS.columns)]
 
 
+# Demo files written in an upload template's columns go through the upload pipeline itself.
+PIPELINE_FILES = {"self_assessments.csv": "self_assessments",
+                  "qi_evaluations.csv": "qi_evaluations",
+                  "priority_outcomes.csv": "priority_outcomes",
+                  "evidence_notes.csv": "evidence_notes"}
+
+
 def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]:
-    """Import the three demo files. Loading them again changes nothing."""
+    """Import the demo files. Loading them again changes nothing."""
+    from .ingest import commit, prepare
     directory = Path(directory or config.DEMO_DIR)
     results = []
     for file_name, spec, to_rows in (("observations.csv", OBSERVATIONS, observation_rows),
@@ -77,4 +85,10 @@ def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]
             spec, to_rows(_read(path)), kind="demo", file_name=f"demo/{file_name}",
             sha256=file_sha256(data), who="cjmetrics demo",
             summary="Illustrative demo data shipped with cjmetrics"))
+    for file_name, kind in PIPELINE_FILES.items():
+        path = directory / file_name
+        prepared = prepare(store, path.read_bytes(), f"demo/{file_name}", kind=kind)
+        if not prepared.ok:  # a broken demo file is a bug in cjmetrics, not the user's doing
+            raise ValueError(f"demo file {file_name}: {prepared.problems.head(3).to_dict()}")
+        results.append(commit(store, prepared, who="cjmetrics demo", import_kind="demo"))
     return results

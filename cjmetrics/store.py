@@ -96,6 +96,37 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 import_id INTEGER NOT NULL)""",
         ],
     ),
+    (
+        2,
+        "self-assessments, quality-indicator evaluations, priorities, evidence notes, "
+        "indicator edits and settings",
+        [
+            """CREATE TABLE self_assessments (
+                outcome_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR NOT NULL,
+                score DOUBLE, note VARCHAR, source VARCHAR, import_id INTEGER NOT NULL)""",
+            """CREATE TABLE qi_evaluations (
+                qi_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR NOT NULL,
+                grade DOUBLE, how_are_we_doing VARCHAR, how_do_we_know VARCHAR,
+                what_next VARCHAR, source VARCHAR, import_id INTEGER NOT NULL)""",
+            """CREATE TABLE priority_outcomes (
+                area_code VARCHAR NOT NULL, outcome_id VARCHAR NOT NULL, priority VARCHAR,
+                note VARCHAR, import_id INTEGER NOT NULL)""",
+            """CREATE TABLE evidence_notes (
+                item_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR NOT NULL,
+                note VARCHAR, source VARCHAR, import_id INTEGER NOT NULL)""",
+            # An edited or partnership-added indicator: overlays the catalogue row of the same id.
+            """CREATE TABLE indicator_edits (
+                indicator_id VARCHAR NOT NULL, name VARCHAR, short_name VARCHAR,
+                outcome_id VARCHAR, unit VARCHAR, polarity VARCHAR, period_type VARCHAR,
+                source VARCHAR, description VARCHAR, rag_green DOUBLE, rag_amber DOUBLE,
+                import_id INTEGER NOT NULL)""",
+            """CREATE TABLE settings (
+                key VARCHAR NOT NULL, value VARCHAR, import_id INTEGER NOT NULL)""",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -130,12 +161,33 @@ ANNOTATIONS = RevisedTable(
     ("indicator_id", "area_code", "period_start", "period_end"),
     ("period_label", "text", "source"),
 )
+SELF_ASSESSMENTS = RevisedTable(
+    "self_assessments", ("outcome_id", "area_code", "period_start", "period_end"),
+    ("period_label", "score", "note", "source"))
+QI_EVALUATIONS = RevisedTable(
+    "qi_evaluations", ("qi_id", "area_code", "period_start", "period_end"),
+    ("period_label", "grade", "how_are_we_doing", "how_do_we_know", "what_next", "source"))
+PRIORITY_OUTCOMES = RevisedTable(
+    "priority_outcomes", ("area_code", "outcome_id"), ("priority", "note"))
+EVIDENCE_NOTES = RevisedTable(
+    "evidence_notes", ("item_id", "area_code", "period_start", "period_end"),
+    ("period_label", "note", "source"))
+INDICATOR_EDITS = RevisedTable(
+    "indicator_edits", ("indicator_id",),
+    ("name", "short_name", "outcome_id", "unit", "polarity", "period_type", "source",
+     "description", "rag_green", "rag_amber"))
+SETTINGS = RevisedTable("settings", ("key",), ("value",))
+REVISED_TABLES = (OBSERVATIONS, TARGETS, ANNOTATIONS, SELF_ASSESSMENTS, QI_EVALUATIONS,
+                  PRIORITY_OUTCOMES, EVIDENCE_NOTES, INDICATOR_EDITS, SETTINGS)
+
 # Columns that decide whether a re-uploaded row is "unchanged" (labels are derived, not data).
-_COMPARED = {
-    "observations": ("value", "numerator", "denominator", "lower", "upper", "note", "source"),
-    "targets": TARGETS.values,
-    "annotations": ("text", "source"),
-}
+_COMPARED = {spec.table: tuple(v for v in spec.values if v not in ("period_label",))
+             for spec in REVISED_TABLES}
+_COMPARED["observations"] = ("value", "numerator", "denominator", "lower", "upper", "note",
+                             "source")
+_COMPARED["annotations"] = ("text", "source")
+
+DEFAULT_RAG = {"rag_green": 1.0, "rag_amber": 0.9}
 
 # Catalogue files and their tables; columns are checked against the table on load.
 CATALOGUE_FILES: dict[str, str] = {
@@ -555,15 +607,60 @@ class Store:
             FROM areas a LEFT JOIN areas p ON p.area_code = a.parent_code
             ORDER BY a.sort_order, a.name""")
 
+    def settings(self) -> dict[str, str]:
+        """Current settings (key -> value), edited in the app and undoable like any import."""
+        frame = self.query(self.current_sql(SETTINGS))
+        return dict(zip(frame["key"], frame["value"]))
+
+    def rag_defaults(self) -> dict[str, float]:
+        """The global RAG bands (shares of target) that indicators without their own use."""
+        settings = self.settings()
+        return {band: float(settings.get(band, default)) for band, default in DEFAULT_RAG.items()}
+
     def indicators(self) -> pd.DataFrame:
-        """Indicators with their framework and outcome, in catalogue order."""
-        return self.query("""
-            SELECT i.*, f.name AS framework_name, o.number AS outcome_number,
+        """Indicators with their framework and outcome, in catalogue order.
+
+        A catalogue row is overlaid by its newest committed edit; indicators a partnership added
+        exist only as edits (framework 'local'). `rag_green`/`rag_amber` fall back to the global
+        defaults, and `rag_own` says whether the indicator sets its own bands."""
+        defaults = self.rag_defaults()
+        return self.query(f"""
+            WITH e AS ({self.current_sql(INDICATOR_EDITS)}),
+            merged AS (
+                SELECT coalesce(i.indicator_id, e.indicator_id) AS indicator_id,
+                       coalesce(e.name, i.name) AS name,
+                       coalesce(e.short_name, i.short_name, e.name) AS short_name,
+                       coalesce(i.framework_id, 'local') AS framework_id,
+                       coalesce(e.outcome_id, i.outcome_id) AS outcome_id,
+                       coalesce(e.unit, i.unit) AS unit,
+                       coalesce(e.polarity, i.polarity) AS polarity,
+                       coalesce(e.period_type, i.period_type) AS period_type,
+                       coalesce(e.source, i.source) AS source,
+                       coalesce(e.description, i.description) AS description,
+                       coalesce(i.confirmed, true) OR e.indicator_id IS NOT NULL AS confirmed,
+                       coalesce(i.headline, false) AS headline,
+                       coalesce(e.rag_green, i.rag_green, $green) AS rag_green,
+                       coalesce(e.rag_amber, i.rag_amber, $amber) AS rag_amber,
+                       coalesce(e.rag_green, i.rag_green) IS NOT NULL AS rag_own,
+                       coalesce(i.decimals, CASE coalesce(e.unit, i.unit)
+                                WHEN 'count' THEN 0 ELSE 1 END) AS decimals,
+                       coalesce(i.sort_order, 100000) AS sort_order,
+                       i.indicator_id IS NULL AS local
+                FROM indicators i FULL OUTER JOIN e USING (indicator_id))
+            SELECT m.*, f.name AS framework_name, o.number AS outcome_number,
                    o.short_name AS outcome_short_name, o.title AS outcome_title
-            FROM indicators i
+            FROM merged m
             LEFT JOIN frameworks f USING (framework_id)
             LEFT JOIN outcomes o USING (outcome_id)
-            ORDER BY i.sort_order, i.indicator_id""")
+            ORDER BY m.sort_order, m.indicator_id""", {"green": defaults["rag_green"],
+                                                       "amber": defaults["rag_amber"]})
+
+    def current(self, spec: RevisedTable, area_codes: Sequence[str] | None = None) -> pd.DataFrame:
+        """The current rows of any revised table, optionally for some areas."""
+        where = "TRUE" if area_codes is None or "area_code" not in spec.columns else \
+            "t.area_code IN (SELECT unnest($areas::VARCHAR[]))"
+        params = {} if where == "TRUE" else {"areas": list(area_codes)}
+        return self.query(self.current_sql(spec, where), params)
 
     def outcomes(self, framework_id: str | None = None) -> pd.DataFrame:
         return self.query("SELECT * FROM outcomes WHERE ? IS NULL OR framework_id = ? "

@@ -187,3 +187,41 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
         st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
                            file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
                            key=f"{key}-csv", icon=":material/download:")
+
+
+# -- editing in the app ----------------------------------------------------------------------
+def edit_table(kind: str, area_codes: list[str] | None, *, key: str,
+               column_config: dict | None = None, help: str | None = None) -> None:
+    """An editable table of a kind's current rows. Saving runs the upload pipeline on it, so
+    the edit is validated like a file and recorded as an undoable import."""
+    from .editing import editable, save
+    from .ingest import TEMPLATES
+
+    template = TEMPLATES[kind]
+    if help:
+        st.caption(help)
+    frame = cached(editable, kind, tuple(area_codes) if area_codes else None)
+    edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, width="stretch",
+                            key=f"{key}-editor", column_config=column_config)
+    feedback = st.session_state.pop(f"{key}-saved", None)
+    if st.button(f"Save {template.title.lower()}", key=f"{key}-save", icon=":material/save:"):
+        try:
+            outcome = save(store(), kind, edited, who=current_user())
+        except Exception as exc:  # noqa: BLE001 - shown as a sentence
+            show_error(exc)
+            return
+        if outcome.result is None:
+            st.error(plain(outcome.message), icon=":material/error:")
+            problems = outcome.prepared.problems.copy()
+            # Pipeline rows count the header as row 1; the editor's first row is row 1.
+            problems["row"] = problems["row"].map(lambda r: "" if r != r else f"{int(r) - 1}")
+            problems = problems.rename(columns={
+                "severity": "", "row": "Row", "column": "Column", "value": "Value",
+                "problem": "What is wrong", "fix": "What to do"}).fillna("")
+            st.table(problems.set_index(""))
+            return
+        st.session_state[f"{key}-saved"] = outcome.message
+        st.session_state.pop(f"{key}-editor", None)
+        st.rerun()
+    if feedback:
+        st.success(plain(feedback), icon=":material/check_circle:")

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from cjmetrics import cli
+from cjmetrics.store import SCHEMA_VERSION
 from cjmetrics.export import csv_bytes
 from cjmetrics.store import close_all, open_store
 
@@ -126,7 +127,7 @@ def test_status_reports_the_schema_and_counts(empty_db):
     result = run("status", db=empty_db)
 
     assert result.returncode == 0, result.stderr
-    assert "Schema version: 1" in result.stdout
+    assert f"Schema version: {SCHEMA_VERSION}" in result.stdout
     assert "indicators" in result.stdout and "observations" in result.stdout
 
 

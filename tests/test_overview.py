@@ -94,7 +94,7 @@ def test_a_tile_shows_the_latest_figure_its_change_and_rag_from_the_demo_files(
         assert tile.previous_change == pytest.approx(
             (latest["value"] - previous["value"]) / previous["value"])
     assert tile.rag == expected_rag(latest["value"], target["target_value"], meta["polarity"],
-                                    float(meta["rag_green"]), float(meta["rag_amber"]))
+                                    float(meta["rag_green"] or 1.0), float(meta["rag_amber"] or 0.9))
     assert target["target_period"] in tile.target_text
     assert tile.illustrative
 

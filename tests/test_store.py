@@ -58,15 +58,38 @@ def is_sentence(text: str) -> bool:
 
 # -- schema and migrations ---------------------------------------------------------------------
 
-def test_a_new_store_is_created_at_schema_version_1(tmp_path):
+def test_a_new_store_gets_every_migration_in_order(tmp_path):
     store = Store(tmp_path / "new.duckdb")
     assert store.schema_version() == 0
-    assert store.migrate() == [1]
-    assert store.schema_version() == SCHEMA_VERSION == 1
+    assert store.migrate() == [1, 2]
+    assert store.schema_version() == SCHEMA_VERSION == 2
     tables = set(store.table_counts())
     assert {"observations", "targets", "annotations", "imports", "indicators", "areas",
-            "schema_version", "meta"} <= tables
+            "schema_version", "meta", "self_assessments", "qi_evaluations",
+            "priority_outcomes", "evidence_notes", "indicator_edits", "settings"} <= tables
     store.close()
+
+
+def test_a_version_1_store_is_upgraded_keeping_its_figures(tmp_path):
+    from cjmetrics.store import MIGRATIONS
+    import cjmetrics.store as store_module
+
+    path = tmp_path / "old.duckdb"
+    old = Store(path)
+    original = store_module.MIGRATIONS
+    store_module.MIGRATIONS = MIGRATIONS[:1]  # what a store written by the first release has
+    try:
+        old.migrate()
+    finally:
+        store_module.MIGRATIONS = original
+    old.query("SELECT 1")
+    assert old.schema_version() == 1
+    old.close()
+    upgraded = Store(path)
+    assert upgraded.migrate() == [2]
+    assert upgraded.schema_version() == 2
+    assert upgraded.migrate() == []
+    upgraded.close()
 
 
 def test_migrating_and_initialising_again_changes_nothing(demo_db):
@@ -79,7 +102,7 @@ def test_migrating_and_initialising_again_changes_nothing(demo_db):
 
     assert store.checksum() == before
     assert store.data_version() == version
-    assert store.schema_version() == 1
+    assert store.schema_version() == SCHEMA_VERSION
 
 
 def test_a_store_from_a_newer_cjmetrics_is_refused_with_a_sentence(empty_db):

@@ -16,8 +16,8 @@ from ..errors import ImportRejected
 from ..periods import ACCEPTED_FORMS, PeriodError, parse_period
 from ..store import ImportResult, StagedRows, Store, file_sha256
 from .read import ROW_COLUMN, StagedFile, stage_file
-from .resolve import area_resolver, indicator_resolver, normalise
-from .templates import TEMPLATES, Column, Template
+from .resolve import LOOKUPS, normalise
+from .templates import TEMPLATES, Column, Rule, Template
 
 SHOWN_PROBLEMS = 100  # a file with 10,000 errors shows the first hundred and the count
 MISSING_TOKENS = ("", "-", "–", "—", "n/a", "na", "n.a.", "..", ":", "*", "x", "[x]", "[c]",
@@ -117,8 +117,8 @@ def recognise(staged: StagedFile, kind: str | None = None) -> tuple[Template, di
     Returns the template, column -> header, and the period headers of a wide layout (empty for
     a long one). Raises ImportRejected naming the missing columns when nothing fits."""
     candidates = [TEMPLATES[kind]] if kind else list(TEMPLATES.values())
-    best = None
-    for template in candidates:
+    fits, near = [], []
+    for order, template in enumerate(candidates):
         found = _match_headers(template, staged.columns)
         missing = [c.name for c in template.required if c.name not in found]
         wide: list[str] = []
@@ -126,10 +126,20 @@ def recognise(staged: StagedFile, kind: str | None = None) -> tuple[Template, di
             wide = [h for h in _period_headers(staged.columns) if h not in found.values()]
             if wide:
                 missing = []
-        score = (not missing, len(found) - len(missing))
-        if best is None or score > best[0]:
-            best = (score, template, found, missing, wide)
-    _, template, found, missing, wide = best
+        used = len(found) + len(wide)
+        # Recognised without being told: every required column present, and the template
+        # explains at least half the file's columns (an "indicator" column alone is not enough
+        # to call a file a list of indicator edits).
+        if not missing and (kind or used * 2 >= len(staged.columns)):
+            fits.append((used, -order, template, found, missing, wide))
+        elif kind or template.primary:
+            required_found = len(template.required) - len(missing)
+            near.append((required_found, -len(missing) if required_found else 0, -order,
+                         template, found, missing, wide))
+    if fits:
+        *_, template, found, missing, wide = max(fits, key=lambda f: f[:2])
+    else:
+        *_, template, found, missing, wide = max(near, key=lambda f: f[:3])
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
         title = template.title.lower()
@@ -170,9 +180,8 @@ def _period_map(values: list[str]) -> pd.DataFrame:
 def _register_maps(store: Store, staged: StagedFile, template: Template) -> None:
     con = staged.con
     for column in template.columns:
-        if column.kind in ("indicator", "area"):
-            resolver = indicator_resolver(store.indicators()) if column.kind == "indicator" \
-                else area_resolver(store.areas())
+        if column.kind in LOOKUPS:
+            resolver = LOOKUPS[column.kind][0](store)
             mapping = resolver.map_distinct(_distinct(staged, _ident(column.name)))
             _temp_table(con, f"map_{column.name}", mapping)
         elif column.kind == "period":
@@ -224,18 +233,23 @@ def _canonical_sql(template: Template) -> str:
     for column in template.columns:
         q = f"s.{_ident(column.name)}"
         select.append(f"{q} AS _raw_{column.name}")
-        if column.kind in ("indicator", "area", "period"):
+        if column.kind in LOOKUPS or column.kind == "period":
             m = f"m_{column.name}"
             joins.append(f"LEFT JOIN map_{column.name} {m} ON {m}.raw = trim({q})")
             select.append(f"{m}.problem AS _problem_{column.name}")
-        if column.kind in ("indicator", "area"):
-            select += [f"{m}.id AS {column.output()}", f"{m}.fix AS _fix_{column.name}"]
+        if column.kind in LOOKUPS:
+            value = f"CAST({m}.id AS DOUBLE)" if column.kind == "grade" else f"{m}.id"
+            select += [f"{value} AS {column.output()}", f"{m}.fix AS _fix_{column.name}"]
         elif column.kind == "period":
             p = column.prefix
             select += [f"{m}.start AS {p}_start", f"{m}.\"end\" AS {p}_end",
                        f"{m}.label AS {p}_label", f"{_sql_text(PERIOD_FIX)} AS _fix_{column.name}"]
             if p == "period":
                 select.append(f"{m}.type AS period_type")
+        elif column.kind == "number" and column.share:
+            number = _number(q)
+            select.append(f"CASE WHEN {number} > 5 OR contains({q}, '%') THEN {number} / 100 "
+                          f"ELSE {number} END AS {column.name}")
         elif column.kind == "number":
             select.append(f"{_number(q)} AS {column.name}")
         else:
@@ -248,19 +262,13 @@ def _canonical_sql(template: Template) -> str:
     return f"SELECT {', '.join(select)} FROM src s {' '.join(joins)}"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A check on one canonical row: where `condition` holds, a problem is reported."""
-
-    severity: str
-    column: str
-    condition: str
-    value: str  # SQL for the cell shown
-    problem: str  # SQL for the sentence
-    fix: str  # SQL for what to do
+def _scale_bounds(store: Store, scale_id: str) -> tuple[float, float]:
+    values = store.catalogue_table("scales").query("scale_id == @scale_id")["value"]
+    return (float(values.min()), float(values.max())) if len(values) else (0.0, 10.0)
 
 
-def _row_rules(template: Template) -> list[Rule]:
+def _row_rules(template: Template, bounds_of) -> list[Rule]:
+    """The checks on each row. `bounds_of(scale_id)` gives a configurable scale's range."""
     rules = []
     for column in template.columns:
         name, raw = column.name, f"_raw_{column.name}"
@@ -268,15 +276,16 @@ def _row_rules(template: Template) -> list[Rule]:
             words = name.replace("_", " ")
             # Cheap NULL tests first: only cells that failed to map meet the string checks.
             # A blank mapped cell maps to nothing and has no problem of its own.
-            blank = {"indicator": f"{column.output()} IS NULL AND _problem_{name} IS NULL",
-                     "area": f"{column.output()} IS NULL AND _problem_{name} IS NULL",
-                     "period": f"{column.prefix}_start IS NULL AND _problem_{name} IS NULL",
-                     "number": f"{name} IS NULL AND {_missing(raw)}",
-                     "text": f"{name} IS NULL"}[column.kind]
+            if column.kind in LOOKUPS:
+                blank = f"{column.output()} IS NULL AND _problem_{name} IS NULL"
+            else:
+                blank = {"period": f"{column.prefix}_start IS NULL AND _problem_{name} IS NULL",
+                         "number": f"{name} IS NULL AND {_missing(raw)}"}.get(
+                    column.kind, f"{name} IS NULL")
             rules.append(Rule(
                 "error", name, blank, raw, _sql_text(f"No {words} given."),
                 _sql_text(f"Fill in the {words} ({column.description}).")))
-        if column.kind in ("indicator", "area", "period"):
+        if column.kind in LOOKUPS or column.kind == "period":
             rules.append(Rule("error", name, f"_problem_{name} IS NOT NULL", raw,
                               f"_problem_{name}", f"_fix_{name}"))
         if column.kind == "number":
@@ -304,6 +313,21 @@ def _row_rules(template: Template) -> list[Rule]:
                     f"trim({raw}) || ' is read as ' || trim({raw}) || "
                     f"'%, less than one per cent.'",
                     _sql_text("If you meant a fraction (0.61 = 61%), write 61 or 61%.")))
+        if column.bounds is not None:
+            low, high = (bounds_of(column.bounds) if isinstance(column.bounds, str)
+                         else column.bounds)
+            rules.append(Rule(
+                "error", name, f"{name} < {low} OR {name} > {high}", raw,
+                f"trim({raw}) || ' is outside the scale {low:g} to {high:g}.'",
+                _sql_text(f"Give a {name.replace('_', ' ')} from {low:g} to {high:g}.")))
+        if column.kind == "key":
+            rules.append(Rule(
+                "error", name, f"NOT regexp_full_match({name}, '[a-z][a-z0-9_]{{2,63}}')", raw,
+                f"'''' || {raw} || ''' cannot be used as an id.'",
+                _sql_text("Ids are 3 to 64 lower-case letters, digits and underscores, "
+                          "starting with a letter (e.g. local_peer_mentors).")))
+    for rule in template.rules:
+        rules.append(rule)
     if template.skip_when_missing:
         col = template.skip_when_missing
         rules.append(Rule(
@@ -435,7 +459,7 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "
                 "col VARCHAR, "
                 "value VARCHAR, problem VARCHAR, fix VARCHAR)")
-    _check_rows(con, _row_rules(template))
+    _check_rows(con, _row_rules(template, lambda scale: _scale_bounds(store, scale)))
     for rule in rules:
         con.execute(f"INSERT INTO problems {rule}")
     for p in staged.problems:
@@ -465,7 +489,7 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     for scratch in ("raw", "suspects"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     for column in template.columns:
-        if column.kind in ("indicator", "area", "period"):
+        if column.kind in LOOKUPS or column.kind == "period":
             con.execute(f"DROP TABLE IF EXISTS map_{column.name}")
     con.execute("DROP TABLE IF EXISTS indicator_units")
     count = con.execute("SELECT count(*) FROM canonical_rows").fetchone()[0]
@@ -481,7 +505,7 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
 
 
 def commit(store: Store, prepared: Prepared, who: str = "local",
-           lock_timeout: float | None = None) -> ImportResult:
+           lock_timeout: float | None = None, import_kind: str | None = None) -> ImportResult:
     """Write a prepared upload in one transaction with its import record."""
     if not prepared.ok:
         many = prepared.error_count != 1
@@ -491,6 +515,7 @@ def commit(store: Store, prepared: Prepared, who: str = "local",
     if len(prepared.staged) == 0:
         raise ImportRejected("The file has no figures to import (every row was skipped).")
     return store.commit_rows(prepared.template.table, prepared.staged,
-                             kind=prepared.template.kind, file_name=prepared.file_name,
+                             kind=import_kind or prepared.template.kind,
+                             file_name=prepared.file_name,
                              sha256=prepared.sha256, who=who, summary=prepared.summary,
                              previewed=prepared.preview, lock_timeout=lock_timeout)

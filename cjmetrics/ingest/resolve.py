@@ -81,3 +81,73 @@ def indicator_resolver(indicators: pd.DataFrame) -> Resolver:
     return Resolver("indicator", entries,
                     "Use an indicator id or name as listed on the Frameworks page (All "
                     "indicators).")
+
+
+# -- every kind of column whose cells name something in the catalogue ------------------------
+def _outcome_resolver(store) -> Resolver:
+    outcomes = store.outcomes("cjpf")
+    entries = [(row.outcome_id, f"Outcome {row.number}: {row.title}",
+                [str(row.number), f"ndo {row.number}", f"outcome {row.number}",
+                 f"national outcome {row.number}", row.title, row.short_name or ""])
+               for row in outcomes.itertuples()]
+    return Resolver("national outcome", entries,
+                    "Use the outcome's number (1 to 9), its id (ndo1) or its title.")
+
+
+def _qi_resolver(store) -> Resolver:
+    qis = store.catalogue_table("quality_indicators")
+    entries = [(row.qi_id, f"QI {row.number} {row.title}",
+                [row.number, f"qi {row.number}", f"qi{row.number}", row.title,
+                 f"{row.number} {row.title}"])
+               for row in qis.itertuples()]
+    return Resolver("quality indicator", entries,
+                    "Use the quality indicator's number (e.g. 4.1) or title, as on the "
+                    "Frameworks page.")
+
+
+def _item_resolver(store) -> Resolver:
+    items = store.catalogue_table("improvement_tool_items")
+    entries = [(row.item_id, row.text, [str(i + 1)]) for i, row in enumerate(items.itertuples())]
+    return Resolver("Improvement Tool item", entries,
+                    "Use the item's wording as on the Performance Framework page, or its "
+                    "number (1, 2).")
+
+
+def _grade_resolver(store) -> Resolver:
+    scale = store.catalogue_table("scales").query("scale_id == 'ci_six_point'")
+    entries = [(str(int(row.value)), f"{int(row.value)} {row.label}",
+                [row.label, f"{int(row.value)} {row.label}", f"{int(row.value)} - {row.label}"])
+               for row in scale.itertuples()]
+    return Resolver("grade", entries,
+                    "Use a grade from 6 Excellent to 1 Unsatisfactory (the number or the word).")
+
+
+def _choice(noun: str, options: dict[str, list[str]], fix: str):
+    return lambda store: Resolver(noun, [(k, k, v) for k, v in options.items()], fix)
+
+
+LOOKUPS = {
+    # kind: (how to build its resolver from the store, the canonical column it fills)
+    "indicator": (lambda store: indicator_resolver(store.indicators()), "indicator_id"),
+    "area": (lambda store: area_resolver(store.areas()), "area_code"),
+    "outcome": (_outcome_resolver, "outcome_id"),
+    "qi": (_qi_resolver, "qi_id"),
+    "item": (_item_resolver, "item_id"),
+    "grade": (_grade_resolver, None),
+    "flag": (_choice("yes or no", {"yes": ["y", "true", "1", "priority", "x"],
+                                    "no": ["n", "false", "0", "not a priority"]},
+                     "Write yes or no."), None),
+    "unit": (_choice("unit", {"count": ["number", "n"], "percent": ["%", "percentage"],
+                              "rate": [], "score": [], "grade": []},
+                     "Write count, percent, rate, score or grade."), None),
+    "polarity": (_choice("direction", {"higher": ["higher is better", "up", "increase"],
+                                       "lower": ["lower is better", "down", "decrease"]},
+                         "Write higher (higher is better) or lower (lower is better)."), None),
+    "period_type": (_choice("period type",
+                            {"financial_year": ["financial year", "year", "annual"],
+                             "quarter": ["quarterly"], "month": ["monthly"],
+                             "calendar_year": ["calendar year"],
+                             "survey_year": ["survey year", "survey"]},
+                            "Write financial year, quarter, month, calendar year or survey "
+                            "year."), None),
+}

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..store import ANNOTATIONS, OBSERVATIONS, TARGETS, RevisedTable
+from ..store import (ANNOTATIONS, EVIDENCE_NOTES, INDICATOR_EDITS, OBSERVATIONS,
+                     PRIORITY_OUTCOMES, QI_EVALUATIONS, SELF_ASSESSMENTS, SETTINGS, TARGETS,
+                     RevisedTable)
 
 TEMPLATE_DIR = config.DATA_DIR / "templates"
 
@@ -25,6 +27,8 @@ class Column:
     example: str = ""
     aliases: tuple[str, ...] = ()
     in_indicator_unit: bool = False  # a figure in the indicator's unit (64%, 0.64 or 64)
+    bounds: tuple[float, float] | str | None = None  # allowed range, or a scale id in scales.csv
+    share: bool = False  # a share of target: 90% or 90 or 0.9 are all stored as 0.9
 
     @property
     def prefix(self) -> str:
@@ -32,7 +36,21 @@ class Column:
         return self.name[: -len("_period")] if self.name.endswith("_period") else self.name
 
     def output(self) -> str:
-        return {"indicator": "indicator_id", "area": "area_code"}.get(self.kind, self.name)
+        from .resolve import LOOKUPS
+
+        return (LOOKUPS.get(self.kind, (None, None))[1]) or self.name
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check on one canonical row: where `condition` holds, a problem is reported."""
+
+    severity: str
+    column: str
+    condition: str
+    value: str  # SQL for the cell shown
+    problem: str  # SQL for the sentence
+    fix: str  # SQL for what to do
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,8 @@ class Template:
     table: RevisedTable
     skip_when_missing: str | None = None  # a row whose cell here is blank is skipped, with a warning
     allows_wide: bool = False  # one column per period may replace period + value
+    rules: tuple = ()  # extra pipeline.Rule checks particular to this kind of file
+    primary: bool = True  # offered in "does not have the columns" messages when not named
 
     @property
     def file_name(self) -> str:
@@ -134,6 +154,123 @@ ANNOTATIONS_TEMPLATE = Template(
     ANNOTATIONS,
 )
 
+_OUTCOME = Column("outcome", "outcome", True, "National outcome number (1 to 9), id or title",
+                  "4", ("national outcome", "ndo", "outcome number"))
+_SESSION = Column("period", "period", True,
+                  "When the session or evaluation took place: a date, month or year",
+                  "12/03/2024", ("date", "session", "session date", "evaluation date", "when"))
+
+SELF_ASSESSMENTS_TEMPLATE = Template(
+    "self_assessments", "Outcome self-assessments",
+    "The partnership's own score for a national outcome at a self-assessment session (e.g. 7, "
+    "then 8 a year later). The scale is set in the catalogue (self_assessment, 1 to 10).",
+    (
+        _OUTCOME, _AREA, _SESSION,
+        Column("score", "number", True, "The score the partnership gave itself", "7",
+               ("self assessment", "self-assessment score", "rating"), bounds="self_assessment"),
+        _NOTE, _SOURCE,
+    ),
+    SELF_ASSESSMENTS,
+)
+
+QI_EVALUATIONS_TEMPLATE = Template(
+    "qi_evaluations", "Quality-indicator evaluations",
+    "A self-evaluation against a Care Inspectorate quality indicator: its grade on the six-point "
+    "scale and the answers to the three questions.",
+    (
+        Column("quality_indicator", "qi", True, "Quality indicator number or title", "4.1",
+               ("qi", "quality indicator number")),
+        _AREA, _SESSION,
+        Column("grade", "grade", True, "6 Excellent, 5 Very good, 4 Good, 3 Adequate, 2 Weak, "
+               "1 Unsatisfactory (number or word)", "4", ("evaluation", "grade awarded")),
+        Column("how_are_we_doing", "text", False, "How are we doing?", "",
+               ("how are we doing?",)),
+        Column("how_do_we_know", "text", False, "How do we know?", "", ("how do we know?",)),
+        Column("what_next", "text", False, "What are we going to do next?", "",
+               ("what are we going to do next", "what are we going to do next?", "next steps")),
+        _SOURCE,
+    ),
+    QI_EVALUATIONS,
+)
+
+PRIORITIES_TEMPLATE = Template(
+    "priority_outcomes", "Improvement plan priorities",
+    "Which national outcomes the area's improvement plan (CJOIP) names as priorities.",
+    (
+        _AREA, _OUTCOME,
+        Column("priority", "flag", True, "yes or no", "yes", ("is priority", "cjoip priority")),
+        _NOTE,
+    ),
+    PRIORITY_OUTCOMES,
+)
+
+EVIDENCE_TEMPLATE = Template(
+    "evidence_notes", "Improvement Tool evidence",
+    "The partnership's local evidence for an Improvement Tool item, with its date.",
+    (
+        Column("item", "item", True, "The Improvement Tool item (its wording or number)", "1",
+               ("improvement tool item", "evidence item")),
+        _AREA, _SESSION,
+        Column("note", "text", True, "The evidence", "Joint stigma campaign with ADP",
+               ("evidence", "notes")),
+        _SOURCE,
+    ),
+    EVIDENCE_NOTES,
+)
+
+INDICATOR_EDITS_TEMPLATE = Template(
+    "indicator_edits", "Indicator wording and bands",
+    "Correct the wording of a catalogue indicator, set its own status bands, or add a local "
+    "indicator (a new id with its name, unit, direction and period type).",
+    (
+        Column("indicator_id", "key", True, "The indicator's id: an existing one to edit, or a "
+               "new one for a local indicator", "local_peer_mentors", ("id",)),
+        Column("name", "text", False, "Full name", "People supported by peer mentors"),
+        Column("short_name", "text", False, "Name on tiles (about 30 characters)",
+               "Peer mentoring"),
+        Column("outcome", "outcome", False, "National outcome it serves (1 to 9)", "4"),
+        Column("unit", "unit", False, "count, percent, rate, score or grade", "count"),
+        Column("polarity", "polarity", False, "higher or lower (which is better)", "higher",
+               ("better when", "direction")),
+        Column("period_type", "period_type", False,
+               "financial year, quarter, month, calendar year or survey year", "financial year"),
+        Column("source", "text", False, "Where its figures come from", "Partnership records"),
+        Column("description", "text", False, "What it measures", ""),
+        Column("rag_green", "number", False,
+               "On track at this share of target or better (e.g. 100%)", "100%",
+               ("green from", "green"), bounds=(0, 5), share=True),
+        Column("rag_amber", "number", False,
+               "Close to target at this share or better (e.g. 90%)", "90%",
+               ("amber from", "amber"), bounds=(0, 5), share=True),
+    ),
+    INDICATOR_EDITS,
+    primary=False,
+    rules=(
+        Rule("error", "name",
+             "indicator_id NOT IN (SELECT indicator_id FROM indicator_units) AND "
+             "(name IS NULL OR unit IS NULL OR polarity IS NULL OR period_type IS NULL)",
+             "_raw_indicator_id",
+             "'''' || indicator_id || ''' is a new indicator: it needs a name, unit, "
+             "polarity and period type.'",
+             "'Fill those in, or use the id of an existing indicator to edit it.'"),
+        Rule("error", "rag_amber", "rag_amber > rag_green", "_raw_rag_amber",
+             "'The amber band starts above the green one.'",
+             "'Amber (close to target) must start at or below green (on track).'"),
+    ),
+)
+
+SETTINGS_TEMPLATE = Template(
+    "settings", "Settings",
+    "Partnership-wide settings, e.g. rag_green and rag_amber: the default status bands as a "
+    "share of target.",
+    (
+        Column("key", "text", True, "The setting", "rag_green", ("setting",)),
+        Column("value", "text", True, "Its value", "1.0"),
+    ),
+    SETTINGS,
+    primary=False,
+)
+
 TEMPLATES: dict[str, Template] = {}
 
 
@@ -143,7 +280,9 @@ def register(template: Template) -> Template:
     return template
 
 
-for _template in (INDICATOR_VALUES, TARGETS_TEMPLATE, ANNOTATIONS_TEMPLATE):
+for _template in (INDICATOR_VALUES, TARGETS_TEMPLATE, ANNOTATIONS_TEMPLATE,
+                  SELF_ASSESSMENTS_TEMPLATE, QI_EVALUATIONS_TEMPLATE, PRIORITIES_TEMPLATE,
+                  EVIDENCE_TEMPLATE, INDICATOR_EDITS_TEMPLATE, SETTINGS_TEMPLATE):
     register(_template)
 
 
