@@ -11,6 +11,9 @@ PAGES = {
     "Progress": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
+        st.Page("pages/framework.py", title="Performance Framework", icon=":material/flag:"),
+        st.Page("pages/comparison.py", title="Compare areas", icon=":material/leaderboard:"),
+        st.Page("pages/care_inspectorate.py", title="Care Inspectorate", icon=":material/grading:"),
     ],
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),

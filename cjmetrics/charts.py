@@ -167,3 +167,261 @@ def _period_axis(fig: go.Figure, series: pd.DataFrame, targets: pd.DataFrame) ->
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+# -- Care Inspectorate: quality-indicator grades (cjmetrics.quality) --------------------------
+from typing import TYPE_CHECKING  # noqa: E402 - kept with the builder it serves
+
+if TYPE_CHECKING:  # for annotations only
+    from .quality import QualityModel
+
+# ColorBrewer YlGnBu steps, CVD-safe and evenly spaced in lightness (L* 99, 82, 68, 56, 40, 22),
+# so the six grades still read in greyscale: the darker the cell, the better the grade.
+GRADE_COLOURS = {1: "#ffffcc", 2: "#a1dab4", 3: "#41b6c4", 4: "#1d91c0", 5: "#225ea8",
+                 6: "#0c2c84"}
+NOT_EVALUATED_COLOUR = "#ececec"
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def text_colour_on(hex_colour: str) -> str:
+    """Black or white, whichever contrasts more with the cell (WCAG contrast ratio)."""
+    luminance = _luminance(hex_colour)
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def grade_colour(grade: int, grades: list[int]) -> str:
+    """The colour of a grade; a scale edited to other values spreads over the same steps."""
+    if grades == list(GRADE_COLOURS):
+        return GRADE_COLOURS[grade]
+    steps = list(GRADE_COLOURS.values())
+    position = grades.index(grade) / max(1, len(grades) - 1)
+    return steps[round(position * (len(steps) - 1))]
+
+
+def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Figure:
+    """Quality indicator (rows, number order) x evaluation date (columns, oldest first), each
+    cell coloured by grade and labelled with the grade's word and number; a blank grey cell is
+    a date the indicator was not evaluated."""
+    qis, dates = model.indicators, model.dates
+    grades = sorted(model.scale)
+    fig = go.Figure()
+    span = f"{dates[0][2]} to {dates[-1][2]}" if len(dates) > 1 else dates[0][2] if dates else ""
+    sources = f"Source: {model.sources}" if model.sources else ""
+    subtitle_text = " · ".join(p for p in (model.area_name, span, "Care Inspectorate six-point "
+                                           "scale", sources) if p)
+    fig.update_layout(title=dict(text="Quality-indicator self-evaluation grades",
+                                 subtitle=dict(text=_wrap(subtitle_text, 75 if large else 120))))
+    if not dates or not qis or not grades:
+        fig.add_annotation(text=f"No quality-indicator self-evaluations held for "
+                                f"{model.area_name}.", showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper")
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.update_layout(height=300)
+        return styled(fig, large=large)
+
+    lookup = {(row.qi_id, row.evaluation_start, row.evaluation_end): row
+              for row in model.heatmap.itertuples()}
+    z, empty, hover, cells = [], [], [], []
+    for y, qi in enumerate(qis):
+        z_row, empty_row, hover_row = [], [], []
+        for x, (start, end, label) in enumerate(dates):
+            row = lookup.get((qi.qi_id, start, end))
+            grade = None if row is None or pd.isna(row.grade) else int(row.grade)
+            z_row.append(grade)
+            empty_row.append(None if grade is not None else 0)
+            word = model.scale.get(grade, "") if grade is not None else ""
+            hover_row.append(f"{word} ({grade})" if grade is not None else "not evaluated")
+            if grade is not None:
+                cells.append((x, y, grade, word))
+        z.append(z_row)
+        empty.append(empty_row)
+        hover.append(hover_row)
+    xs, ys = list(range(len(dates))), list(range(len(qis)))
+    labels = [qi.label for qi in qis]
+    custom = [[[labels[y], dates[x][2], hover[y][x]] for x in xs] for y in ys]
+    hovertemplate = "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>"
+    gap = 4
+    fig.add_trace(go.Heatmap(
+        x=xs, y=ys, z=empty, zmin=0, zmax=1, showscale=False, xgap=gap, ygap=gap,
+        colorscale=[[0, NOT_EVALUATED_COLOUR], [1, NOT_EVALUATED_COLOUR]], customdata=custom,
+        hovertemplate=hovertemplate, name="Not evaluated"))
+    # Stepped scale: each grade owns one band of the colour bar, which is the legend.
+    lo, hi = grades[0], grades[-1]
+    n = hi - lo + 1
+    stops = []
+    for i, grade in enumerate(range(lo, hi + 1)):
+        colour = grade_colour(grade, grades) if grade in grades else NOT_EVALUATED_COLOUR
+        stops += [[i / n, colour], [(i + 1) / n, colour]]
+    fig.add_trace(go.Heatmap(
+        x=xs, y=ys, z=z, zmin=lo - 0.5, zmax=hi + 0.5, colorscale=stops, xgap=gap, ygap=gap,
+        customdata=custom, hovertemplate=hovertemplate, name="Grade",
+        colorbar=dict(title=dict(text="Grade"), tickvals=grades,
+                      ticktext=[f"{g} {model.scale[g]}" for g in grades], ticks="",
+                      outlinewidth=1, outlinecolor="#8c8c8c", thickness=20, len=1.0, y=0.5, yanchor="middle")))
+    # Word over number, so "Unsatisfactory" fits a column; smaller type when columns are many.
+    size = (22 if large else 14) - (0 if len(dates) <= 4 else 2 if len(dates) <= 6 else 4)
+    for x, y, grade, word in cells:
+        fig.add_annotation(x=x, y=y, text=f"<b>{word}</b><br>({grade})", showarrow=False,
+                           font=dict(color=text_colour_on(grade_colour(grade, grades)),
+                                     size=size))
+    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[d[2] for d in dates],
+                     showgrid=False, showline=False, ticks="", zeroline=False,
+                     title=dict(text="Evaluation date"))
+    fig.update_yaxes(tickmode="array", tickvals=ys,
+                     ticktext=["<br>".join(textwrap.wrap(label, 22 if large else 34))
+                               for label in labels],
+                     autorange="reversed", showgrid=False, showline=False, ticks="",
+                     zeroline=False)
+    row_height = 92 if large else 64
+    fig.update_layout(height=(240 if large else 190) + row_height * len(qis),
+                      plot_bgcolor="white", hovermode="closest")
+    return styled(fig, large=large)
+
+
+
+# -- Performance Framework and Compare areas (cjmetrics.scorecard, cjmetrics.comparison) ------
+from plotly.subplots import make_subplots  # noqa: E402 - kept with the builders it serves
+
+if TYPE_CHECKING:  # for annotations only
+    from .comparison import Comparison
+    from .scorecard import Scorecard
+
+FOCUS_COLOUR = PALETTE[0]  # the area the page is about: dark blue, darkest bar in greyscale
+OTHER_COLOUR = "#a6a6a6"  # other areas: mid grey
+GROUPED_COLOUR = "#cfcfcf"  # a partnership's councils, grouped under it: light grey
+
+
+def _message_figure(fig: go.Figure, text: str, *, large: bool) -> go.Figure:
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=22 if large else 15))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=300)
+    return styled(fig, large=large)
+
+
+def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Figure:
+    """Horizontal bars, best first: the chosen area in blue, other areas in grey, a
+    partnership's councils in light grey under it; each bar labelled with its value, and
+    Scotland as a dotted reference line for rates and shares."""
+    indicator = comparison.indicator
+    ranking = comparison.ranking
+    when = comparison.period_label or "each area's latest figure"
+    parts = [when, f"ranked {comparison.order_text}", f"{comparison.focus_name} highlighted"]
+    if comparison.scotland is not None:
+        parts.append("dotted line: Scotland")
+    if comparison.sources:
+        parts.append(f"Source: {comparison.sources}")
+    fig = go.Figure()
+    fig.update_layout(title=dict(
+        text=_wrap(f"{comparison.title}: areas ranked", 45 if large else 70),
+        subtitle=dict(text=_wrap(" · ".join(parts), 75 if large else 110))))
+    if ranking.empty:
+        return _message_figure(fig, "No figures are held for the areas chosen.", large=large)
+    labels = [f"{'└ ' if row.grouped else ''}{row.rank}. {row.area_name}"
+              + ("" if comparison.common_period else f" ({row.period_label})")
+              for row in ranking.itertuples()]
+    labels = [f"<b>{label}</b>" if focus else label
+              for label, focus in zip(labels, ranking["is_focus"])]
+    colours = [FOCUS_COLOUR if row.is_focus else GROUPED_COLOUR if row.grouped else OTHER_COLOUR
+               for row in ranking.itertuples()]
+    fig.add_trace(go.Bar(
+        x=ranking["value"], y=labels, orientation="h", marker=dict(
+            color=colours, line=dict(color="#333333", width=1)),
+        text=ranking["value_text"], textposition="outside", cliponaxis=False,
+        textfont=dict(size=20 if large else 14, color="#1a1a1a"),
+        customdata=ranking[["area_name", "period_label", "value_text", "ranked_among"]],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<br>"
+                      "ranked among %{customdata[3]}<extra></extra>",
+        name=comparison.title, showlegend=False))
+    top = float(ranking["value"].max())
+    if comparison.scotland is not None:
+        top = max(top, comparison.scotland.value)
+        fig.add_vline(x=comparison.scotland.value, line=dict(color=COMPARATOR_COLOUR, width=2,
+                                                             dash="dot"))
+        fig.add_annotation(x=comparison.scotland.value, y=1, yref="paper", yanchor="bottom",
+                           showarrow=False, xanchor="left",
+                           text=f"Scotland {comparison.scotland.value_text} "
+                                f"({comparison.scotland.period_label})",
+                           font=dict(color=COMPARATOR_COLOUR, size=18 if large else 13))
+    low = min(0.0, float(ranking["value"].min()))
+    fig.update_xaxes(range=[low, top * 1.15 if top > 0 else 1], title=_axis_title(indicator),
+                     showgrid=True, gridcolor="#e0e0e0", zeroline=True, zerolinecolor="#444")
+    if indicator["unit"] == "percent":
+        fig.update_xaxes(ticksuffix="%")
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
+    bar = 56 if large else 40
+    fig.update_layout(height=(280 if large else 210) + bar * len(ranking), bargap=0.25,
+                      hovermode="closest", margin=dict(r=60, t=150 if large else 115))
+    return styled(fig, large=large)
+
+
+def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go.Figure:
+    """Small multiples: one panel per national outcome (number order), the partnership's
+    self-assessment score at each session, every panel on the same axis fixed to the scale.
+    A priority outcome of the improvement plan is starred in its panel title."""
+    scale = scorecard.scale
+    sessions = scorecard.sessions
+    span = f"{sessions[0][1]} to {sessions[-1][1]}" if len(sessions) > 1 else \
+        sessions[0][1] if sessions else ""
+    parts = [scorecard.area_name, span, f"score {scale.minimum:g} to {scale.maximum:g}"]
+    if scorecard.priorities:
+        parts.append("★ priority in the improvement plan")
+    parts.append(f"Source: {scorecard.score_sources}")
+    title = dict(text="Self-assessment scores by national outcome",
+                 subtitle=dict(text=_wrap(" · ".join(p for p in parts if p),
+                                          75 if large else 110)))
+    if not scorecard.has_scores:
+        fig = go.Figure()
+        fig.update_layout(title=title)
+        return _message_figure(fig, f"No self-assessment scores are held for "
+                                    f"{scorecard.area_name} yet.", large=large)
+    cards = scorecard.outcomes
+    columns = 3
+    rows = -(-len(cards) // columns)
+    titles = [("★ " if card.priority else "") + f"{card.number} · {card.short_name}"
+              for card in cards]
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, shared_xaxes="all",
+                        vertical_spacing=0.16 if not large else 0.2, horizontal_spacing=0.06)
+    ticks = [pd.Timestamp(start) for start, _ in sessions]
+    tick_text = ["<br>".join(label.rsplit(" ", 1)) if label.count(" ") == 2 else label
+                 for _, label in sessions]
+    pad = (scale.maximum - scale.minimum) * 0.12
+    for i, card in enumerate(cards):
+        row, col = i // columns + 1, i % columns + 1
+        points = card.scores
+        fig.add_trace(go.Scatter(
+            x=[pd.Timestamp(p.period_start) for p in points], y=[p.score for p in points],
+            mode="lines+markers+text", text=[scale.text(p.score) for p in points],
+            textposition="top center", textfont=dict(size=18 if large else 13),
+            line=dict(color=FOCUS_COLOUR, width=2.5),
+            marker=dict(symbol="star" if card.priority else "circle", size=11,
+                        color=FOCUS_COLOUR),
+            customdata=[[p.period_label] for p in points], name=titles[i], showlegend=False,
+            hovertemplate=f"<b>{titles[i]}</b><br>%{{customdata[0]}}: %{{y:g}} "
+                          f"({scale.out_of})<extra></extra>"), row=row, col=col)
+        if not points:
+            fig.add_annotation(text="not scored", showarrow=False, x=0.5, y=0.5,
+                               xref=f"x{i + 1 if i else ''} domain",
+                               yref=f"y{i + 1 if i else ''} domain",
+                               font=dict(color="#595959"))
+    width = scale.maximum - scale.minimum
+    step = max(1.0, float(-(-width // 3)))  # at most four ticks, whole numbers
+    levels = [scale.minimum + step * k for k in range(int(width // step) + 1)]
+    levels = sorted(set(levels) | {scale.maximum})
+    fig.update_yaxes(range=[scale.minimum - pad, scale.maximum + pad], tickmode="array",
+                     tickvals=levels, ticktext=[f"{v:g}" for v in levels], gridcolor="#e0e0e0")
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=tick_text, showgrid=False,
+                     range=[ticks[0] - pd.Timedelta(days=120), ticks[-1] + pd.Timedelta(days=120)]
+                     if ticks else None)
+    for annotation in fig.layout.annotations[:len(titles)]:  # the panel titles
+        annotation.update(font=dict(size=20 if large else 14))
+    fig.update_layout(title=title, height=(1100 if large else 820), hovermode="closest",
+                      margin=dict(t=170 if large else 130))
+    return styled(fig, large=large)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .ingest import TEMPLATES, Prepared, commit, prepare
+from .quality import number_key
 from .store import (ANNOTATIONS, EVIDENCE_NOTES, INDICATOR_EDITS, PRIORITY_OUTCOMES,
                     QI_EVALUATIONS, SELF_ASSESSMENTS, SETTINGS, TARGETS, ImportResult, Store)
 
@@ -43,6 +44,14 @@ def _outcome_numbers(store: Store) -> dict:
     return dict(zip(outcomes["outcome_id"], outcomes["number"].astype("Int64").astype(str)))
 
 
+def _grade_labels(store: Store) -> dict:
+    """Six-point grades as the template and the editor write them ("4 Good"): a bare 4.0 from
+    the store would not be read back as a grade."""
+    scale = store.catalogue_table("scales").query("scale_id == 'ci_six_point'")
+    return {float(value): f"{int(value)} {label}"
+            for value, label in zip(scale["value"], scale["label"])}
+
+
 def editable(store: Store, kind: str, area_codes: list[str] | None = None) -> pd.DataFrame:
     """The current rows of a kind, in its template's columns and in words a lead reads
     (indicator and area names, period labels, percentages with a % sign)."""
@@ -51,6 +60,9 @@ def editable(store: Store, kind: str, area_codes: list[str] | None = None) -> pd
     indicator_names, area_names = _names(store)
     if kind == "targets":
         rows = store.current(TARGETS, area_codes)
+        order = {i: n for n, i in enumerate(indicator_names)}  # catalogue order, stable rows
+        rows = rows.assign(order=rows["indicator_id"].map(order)).sort_values(
+            ["area_code", "order", "indicator_id"])
         frame = pd.DataFrame({
             "indicator": rows["indicator_id"].map(indicator_names),
             "area": rows["area_code"].map(area_names),
@@ -64,7 +76,8 @@ def editable(store: Store, kind: str, area_codes: list[str] | None = None) -> pd
             "area": rows["area_code"].map(area_names), "period": rows["period_label"],
             "text": rows["text"], "source": rows["source"]})
     elif kind == "self_assessments":
-        rows = store.current(SELF_ASSESSMENTS, area_codes)
+        rows = store.current(SELF_ASSESSMENTS, area_codes).sort_values(
+            ["area_code", "outcome_id", "period_start", "period_end"])
         frame = pd.DataFrame({
             "outcome": rows["outcome_id"].map(_outcome_numbers(store)),
             "area": rows["area_code"].map(area_names), "period": rows["period_label"],
@@ -72,20 +85,27 @@ def editable(store: Store, kind: str, area_codes: list[str] | None = None) -> pd
     elif kind == "qi_evaluations":
         rows = store.current(QI_EVALUATIONS, area_codes)
         qis = store.catalogue_table("quality_indicators")
+        order = {qi_id: i for i, qi_id in enumerate(
+            qis.assign(key=qis["number"].map(number_key)).sort_values("key")["qi_id"])}
+        rows = rows.assign(order=rows["qi_id"].map(order).fillna(len(order))).sort_values(
+            ["area_code", "order", "period_start", "period_end"])
         frame = pd.DataFrame({
             "quality_indicator": rows["qi_id"].map(dict(zip(qis["qi_id"], qis["number"]))),
             "area": rows["area_code"].map(area_names), "period": rows["period_label"],
-            "grade": rows["grade"], "how_are_we_doing": rows["how_are_we_doing"],
+            "grade": rows["grade"].map(_grade_labels(store)),
+            "how_are_we_doing": rows["how_are_we_doing"],
             "how_do_we_know": rows["how_do_we_know"], "what_next": rows["what_next"],
             "source": rows["source"]})
     elif kind == "priority_outcomes":
-        rows = store.current(PRIORITY_OUTCOMES, area_codes)
+        rows = store.current(PRIORITY_OUTCOMES, area_codes).sort_values(
+            ["area_code", "outcome_id"])
         frame = pd.DataFrame({
             "area": rows["area_code"].map(area_names),
             "outcome": rows["outcome_id"].map(_outcome_numbers(store)),
             "priority": rows["priority"], "note": rows["note"]})
     elif kind == "evidence_notes":
-        rows = store.current(EVIDENCE_NOTES, area_codes)
+        rows = store.current(EVIDENCE_NOTES, area_codes).sort_values(
+            ["area_code", "item_id", "period_start", "period_end"])
         items = store.catalogue_table("improvement_tool_items")
         frame = pd.DataFrame({
             "item": rows["item_id"].map(dict(zip(items["item_id"], items["text"]))),

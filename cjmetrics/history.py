@@ -20,6 +20,11 @@ def import_log(store: Store) -> pd.DataFrame:
 
 def undo_preview(store: Store, import_id: int) -> pd.DataFrame:
     effect = store.undo_preview(import_id)
+    indicators = store.indicators()
+    effect["indicator_id"] = effect["indicator_id"].map(
+        dict(zip(indicators["indicator_id"], indicators["name"]))).fillna(effect["indicator_id"])
+    effect["area_code"] = effect["area_code"].map(
+        dict(zip(store.areas()["area_code"], store.areas()["name"]))).fillna(effect["area_code"])
     return effect.rename(columns={
         "indicator_id": "Indicator", "area_code": "Area", "period_label": "Period",
         "breakdown": "Breakdown", "value_in_import": "Value in this import",

@@ -133,21 +133,23 @@ def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | N
     return tile
 
 
-def build_overview(store: Store, area_code: str) -> Overview:
-    """Tiles for every headline indicator: outcomes first, then engagement."""
-    tree = AreaTree(store.areas())
+def indicator_tiles(store: Store, indicators: pd.DataFrame, area_code: str,
+                    tree: AreaTree | None = None) -> list[Tile]:
+    """One tile per row of `indicators` (rows of Store.indicators()) for an area, in order.
+
+    A national indicator with no local figure (e.g. the Scottish Crime and Justice Survey)
+    shows the nearest parent's figure, labelled as such and never judged against the area's
+    target; engagement metrics never fall back."""
+    tree = tree or AreaTree(store.areas())
     area_name = tree.name(area_code)
-    indicators = store.indicators()
-    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    ids = list(indicators["indicator_id"])
     lineage = tree.lineage(area_code)  # the area, then its parents up to Scotland
-    series = store.series(list(headline["indicator_id"]), lineage)
-    targets = store.targets(list(headline["indicator_id"]), [area_code])
-    outcome_tiles, engagement_tiles = [], []
-    for _, indicator in headline.iterrows():
+    series = store.series(ids, lineage)
+    targets = store.targets(ids, [area_code])
+    tiles = []
+    for _, indicator in indicators.iterrows():
         own = series[series["indicator_id"] == indicator["indicator_id"]]
         figure_area, rows = None, own.iloc[0:0]
-        # A national indicator with no local figure (e.g. the Scottish Crime and Justice Survey)
-        # shows the nearest parent's figure, labelled as such; engagement metrics never do.
         candidates = lineage if indicator["framework_id"] == "cjpf" else lineage[:1]
         for code in candidates:
             rows = own[own["area_code"] == code]
@@ -157,7 +159,17 @@ def build_overview(store: Store, area_code: str) -> Overview:
         target_rows = targets[targets["indicator_id"] == indicator["indicator_id"]]
         target = target_rows.iloc[0] if len(target_rows) and figure_area and \
             figure_area[0] == area_code else None
-        tile = build_tile(indicator, rows.reset_index(drop=True), target, area_code, area_name,
-                          figure_area)
+        tiles.append(build_tile(indicator, rows.reset_index(drop=True), target, area_code,
+                                area_name, figure_area))
+    return tiles
+
+
+def build_overview(store: Store, area_code: str) -> Overview:
+    """Tiles for every headline indicator: outcomes first, then engagement."""
+    tree = AreaTree(store.areas())
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    outcome_tiles, engagement_tiles = [], []
+    for tile in indicator_tiles(store, headline, area_code, tree):
         (engagement_tiles if tile.group == "Engagement" else outcome_tiles).append(tile)
-    return Overview(area_code, area_name, outcome_tiles, engagement_tiles)
+    return Overview(area_code, tree.name(area_code), outcome_tiles, engagement_tiles)

@@ -669,20 +669,28 @@ class Store:
     def catalogue_table(self, table: str) -> pd.DataFrame:
         if table not in CATALOGUE_FILES:
             raise ValueError(f"not a catalogue table: {table}")
-        return self.query(f"SELECT * FROM {table}")
+        # Ordered by key (each table's first columns): INSERT OR IGNORE does not keep the file's
+        # row order, and numbering that depends on it (Improvement Tool items 1, 2) must not
+        # change from one store to the next.
+        return self.query(f"SELECT * FROM {table} ORDER BY ALL")
 
     def series(self, indicator_ids: Sequence[str], area_codes: Sequence[str],
                start=None, end=None) -> pd.DataFrame:
         """Current totals per indicator, area and period, oldest first.
 
         A period with no total row is totalled from its breakdown rows when the indicator is a
-        count (channels add up; percentages do not)."""
+        count (channels add up; percentages do not). Local indicators (which exist only as
+        indicator edits) are included, with their edited unit."""
         where = ("t.indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
                  "AND t.area_code IN (SELECT unnest($areas::VARCHAR[])) "
                  "AND ($start::DATE IS NULL OR t.period_end >= $start::DATE) "
                  "AND ($end::DATE IS NULL OR t.period_start <= $end::DATE)")
         return self.query(f"""
-            WITH c AS ({self.current_sql(OBSERVATIONS, where)})
+            WITH c AS ({self.current_sql(OBSERVATIONS, where)}),
+            e AS ({self.current_sql(INDICATOR_EDITS,
+                                    "t.indicator_id IN (SELECT unnest($ids::VARCHAR[]))")}),
+            units AS (SELECT indicator_id, coalesce(e.unit, i.unit) AS unit
+                      FROM indicators i FULL OUTER JOIN e USING (indicator_id))
             SELECT c.indicator_id, c.area_code, c.period_start, c.period_end,
                    any_value(c.period_label) AS period_label,
                    any_value(c.period_type) AS period_type,
@@ -696,7 +704,7 @@ class Store:
                    string_agg(DISTINCT c.note, '; ') FILTER (WHERE c.breakdown = '') AS note,
                    string_agg(DISTINCT c.source, '; ') AS source,
                    NOT bool_or(c.breakdown = '') AS from_breakdown
-            FROM c JOIN indicators i USING (indicator_id)
+            FROM c LEFT JOIN units i USING (indicator_id)
             GROUP BY c.indicator_id, c.area_code, c.period_start, c.period_end
             HAVING value IS NOT NULL
             ORDER BY c.indicator_id, c.area_code, c.period_start, c.period_end""",

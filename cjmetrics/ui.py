@@ -118,6 +118,10 @@ def sync_from_url(key: str, options: list[str]) -> None:
     if wanted in options and st.session_state.get(applied) != wanted:
         st.session_state[key] = wanted
         st.session_state[applied] = wanted
+    elif wanted is None and key not in st.session_state and \
+            st.session_state.get(applied) in options:
+        # Back on the page through the sidebar (no ?key=): keep what was chosen last time.
+        st.session_state[key] = st.session_state[applied]
 
 
 def sync_to_url(key: str, value: str) -> None:
@@ -174,6 +178,17 @@ def illustrative_notice(source: str | None) -> None:
         st.caption(":material/science: Illustrative demo figures, not official statistics.")
 
 
+# -- status badges -------------------------------------------------------------------------
+RAG_BADGE = {"green": ("green", ":material/check_circle:"), "amber": ("orange", ":material/error:"),
+             "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
+
+
+def rag_badge(rag: str, label: str) -> str:
+    """Markdown for a status badge (colour, icon and word, so colour is never the only cue)."""
+    colour, icon = RAG_BADGE.get(rag, RAG_BADGE["none"])
+    return f":{colour}-badge[{icon} {plain(label)}]"
+
+
 # -- charts ----------------------------------------------------------------------------------
 def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
                file_stem: str) -> None:
@@ -184,9 +199,11 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
         st.caption(plain(summary))
     with st.expander("Data behind this chart", icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
+        # No rerun on click: a rerun re-registers the deferred CSV and races the browser's
+        # request for it, which then fails silently (about one click in twenty).
         st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
                            file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
-                           key=f"{key}-csv", icon=":material/download:")
+                           key=f"{key}-csv", icon=":material/download:", on_click="ignore")
 
 
 # -- editing in the app ----------------------------------------------------------------------

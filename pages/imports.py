@@ -13,6 +13,8 @@ def undo(import_id: int) -> None:
     try:
         ui.store().undo_import(import_id, who=ui.current_user())
         st.session_state["_undo_done"] = import_id
+        # Nothing stays chosen after an undo, so a second click cannot undo another import.
+        st.session_state.pop("undo_import", None)
     except Exception as exc:  # noqa: BLE001 - shown as a sentence on the rerun
         st.session_state["_undo_error"] = exc
 
@@ -39,7 +41,11 @@ with ui.guard():
     else:
         labels = {int(r.Import): f"#{int(r.Import)} · {r.File or r.Kind} · {r.Who}"
                   for r in committed.itertuples()}
-        chosen = st.selectbox("Import", list(labels), format_func=labels.get, key="undo_import")
+        chosen = st.selectbox("Import", list(labels), format_func=labels.get, key="undo_import",
+                              index=None, placeholder="Choose the import to undo")
+        if chosen is None:
+            st.caption("Choose an import to see what undoing it would change.")
+            st.stop()
         effect = ui.cached(undo_preview, chosen)
         if effect.empty:
             st.caption("This import changed targets or notes only; undoing it restores the "

@@ -7,9 +7,6 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 from cjmetrics.overview import build_overview
 
-RAG_BADGE = {"green": ("green", ":material/check_circle:"), "amber": ("orange", ":material/error:"),
-             "red": ("red", ":material/cancel:"), "none": ("gray", ":material/remove:")}
-
 
 def tile(t) -> None:
     with st.container(border=True):
@@ -18,7 +15,7 @@ def tile(t) -> None:
                   delta_color="normal" if t.polarity == "higher" else "inverse",
                   chart_data=t.spark or None, help=t.summary)
         if t.has_data:
-            colour, icon = RAG_BADGE[t.rag]
+            colour, icon = ui.RAG_BADGE[t.rag]
             arrow = f"{t.direction.arrow} {t.direction.word}" if t.direction else ""
             st.badge(t.rag_label, color=colour, icon=icon)
             details = [f"Latest: {t.latest_label}", arrow, t.baseline_text, t.target_text,

@@ -77,3 +77,7 @@ with ui.guard():
     if not data.indicator.get("confirmed", True):
         st.caption(f":material/edit_note: {ui.plain(data.indicator['description'])}")
     ui.illustrative_notice(data.sources)
+    with st.expander("Edit the notes on this chart", icon=":material/edit_note:"):
+        ui.edit_table("annotations", areas, key="trend-notes",
+                      help="Add a row to pin a note to an indicator, area and period; change a "
+                           "note's text to revise it. Saved notes are an import you can undo.")

@@ -19,19 +19,24 @@ def template_section() -> None:
     st.caption("Fill a template in Excel and save it as CSV or .xlsx. Column names may be in any "
                "order; areas may be written as names or GSS codes, periods as 2023/24, Q1 "
                "2024/25, Mar 2024 or 01/04/2024, percentages as 64%, 64 or 0.64.")
-    columns = st.columns(len(TEMPLATES))
-    for column, template in zip(columns, TEMPLATES.values()):
-        with column.container(border=True):
-            st.markdown(f"**{template.title}**")
-            st.caption(template.description)
-            st.download_button("Download template", template_bytes(template.kind),
-                               file_name=template.file_name, mime="text/csv",
-                               key=f"template-{template.kind}", icon=":material/download:")
-            with st.popover("Columns"):
-                st.dataframe(pd.DataFrame(
-                    [(c.name, "required" if c.required else "optional", c.description, c.example)
-                     for c in template.columns],
-                    columns=["Column", "", "What to write", "Example"]), hide_index=True)
+    templates = list(TEMPLATES.values())
+    for start in range(0, len(templates), 3):
+        for column, template in zip(st.columns(3), templates[start:start + 3]):
+            template_card(column, template)
+
+
+def template_card(column, template) -> None:
+    with column.container(border=True):
+        st.markdown(f"**{template.title}**")
+        st.caption(template.description)
+        st.download_button("Download template", template_bytes(template.kind),
+                           file_name=template.file_name, mime="text/csv",
+                           key=f"template-{template.kind}", icon=":material/download:")
+        with st.popover("Columns"):
+            st.dataframe(pd.DataFrame(
+                [(c.name, "required" if c.required else "optional", c.description, c.example)
+                 for c in template.columns],
+                columns=["Column", "", "What to write", "Example"]), hide_index=True)
 
 
 def prepared_for(data: bytes, name: str, sheet, kind):
@@ -52,6 +57,9 @@ def do_import(prepared) -> None:
         # A few seconds' wait for another session's import, then a sentence, not a hang.
         result = commit(ui.store(), prepared, who=ui.current_user(), lock_timeout=10)
         st.session_state["_last_import"] = ("ok", result.message, first_indicator(prepared))
+        # A fresh uploader key clears the imported file, so the page does not go on to say
+        # "already imported" under the success message.
+        st.session_state["_uploader"] = st.session_state.get("_uploader", 0) + 1
     except Exception as exc:  # noqa: BLE001 - shown as a sentence on the rerun
         st.session_state["_last_import"] = ("error", exc, None)
 
@@ -115,6 +123,7 @@ with ui.guard():
     kinds = [AUTO] + list(TEMPLATES)
     left, right = st.columns([3, 1])
     upload = left.file_uploader("CSV or Excel file", type=["csv", "xlsx", "tsv", "txt"],
+                                key=f"upload-{st.session_state.get('_uploader', 0)}",
                                 help="Up to 50 MB. The first row holds the column names.")
     kind = right.selectbox("What is in it?", kinds,
                            format_func=lambda k: k if k == AUTO else TEMPLATES[k].title)

@@ -64,3 +64,70 @@ def demo_store(demo_db):
 @pytest.fixture
 def empty_store(empty_db):
     return store_module.open_store(empty_db)
+
+
+# -- real browser tests (tests/test_browser*.py; machinery in tests/browser_support.py) -------
+@pytest.fixture(scope="module")
+def server(_demo_template, tmp_path_factory):
+    """`streamlit run dashboard.py` over the module's own copy of the demo store: one server per
+    test module, so a module that imports or undoes never disturbs another's figures."""
+    from browser_support import streamlit_server
+
+    directory = tmp_path_factory.mktemp("browser-server")
+    path = directory / "demo.duckdb"
+    shutil.copy(_demo_template, path)
+    with streamlit_server(path, directory / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(_demo_template, tmp_path):
+    """A server no page has been requested from yet (for the first-visit-on-a-page quirk)."""
+    from browser_support import streamlit_server
+
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(_demo_template, path)
+    with streamlit_server(path, tmp_path / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    import os
+
+    from browser_support import CHROMIUM, TIMEOUT_MS, chromium_args
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)  # expect() waits as long as actions do, not 5 s
+
+    if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"The browser tests need Debian's chromium at {CHROMIUM}, which is missing. "
+                    "Run `make test` (its chromium step installs it with apt-get), or "
+                    "`apt-get install chromium`.", pytrace=False)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=chromium_args())
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A page in a fresh browser context (its own Streamlit session); screenshot on failure."""
+    from browser_support import SCREENSHOT_DIR, TIMEOUT_MS
+
+    failed_before = request.session.testsfailed
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    # The call phase's report is logged before teardown, so a failure has been counted by now.
+    if request.session.testsfailed > failed_before:
+        shot = SCREENSHOT_DIR / f"cjmetrics-{request.node.name}.png"
+        try:
+            tab.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+        except Exception as exc:  # noqa: BLE001 - a screenshot must not hide the failure
+            print(f"could not take a screenshot: {exc}")
+    context.close()

@@ -9,28 +9,12 @@ screenshot in /tmp (its path is printed in the test report).
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
+
+from browser_support import chart_title, choose_area, plotly_chart, title, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-SERVER_START_TIMEOUT = 60  # seconds for /_stcore/health to answer "ok"
-TIMEOUT_MS = 30_000  # for anything to render
-SCREENSHOT_DIR = Path("/tmp")
 
 AGREE = "ndo9_agree_community_sentence"
 AGREE_NAME = "Agree people should help their community"  # the chart title's first words
@@ -38,133 +22,7 @@ DIVERSION_COMPLETED = "ndo1_diversion_completed"
 DIVERSION_NAME = "Diversion from prosecution: cases successfully completed"
 
 
-def _chromium_args() -> list[str]:
-    """The launch options scripts/screenshot.py uses (known to work in this container)."""
-    spec = importlib.util.spec_from_file_location("cjmetrics_screenshot",
-                                                  PROJECT_ROOT / "scripts" / "screenshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.CHROMIUM_ARGS)
-
-
-# -- the server ------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
-@contextmanager
-def streamlit_server(db_path: Path, log_path: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free port over db_path; yields the base URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CJMETRICS_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-               "--server.port", str(port), "--server.headless", "true",
-               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(url):
-            if server.poll() is not None:
-                pytest.fail(f"streamlit exited with code {server.returncode} before answering; "
-                            f"its log:\n{log_path.read_text(errors='replace')}", pytrace=False)
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer {url}/_stcore/health within "
-                            f"{SERVER_START_TIMEOUT} s; its log:\n"
-                            f"{log_path.read_text(errors='replace')}", pytrace=False)
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
-
-def _demo_copy(template: Path, directory: Path) -> Path:
-    path = directory / "demo.duckdb"
-    shutil.copy(template, path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(_demo_template, tmp_path_factory) -> Iterator[str]:
-    """One server for the module, over its own copy of the demo store."""
-    directory = tmp_path_factory.mktemp("browser-server")
-    with streamlit_server(_demo_copy(_demo_template, directory), directory / "streamlit.log") as url:
-        yield url
-
-
-@pytest.fixture
-def fresh_server(_demo_template, tmp_path) -> Iterator[str]:
-    """A server no page has been requested from yet (for the first-visit-on-a-page quirk)."""
-    with streamlit_server(_demo_copy(_demo_template, tmp_path), tmp_path / "streamlit.log") as url:
-        yield url
-
-
-# -- the browser -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"The browser tests need Debian's chromium at {CHROMIUM}, which is missing. "
-                    "Run `make test` (its chromium step installs it with apt-get), or "
-                    "`apt-get install chromium`.", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=_chromium_args())
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    """A page in a fresh browser context (its own Streamlit session); screenshot on failure."""
-    failed_before = request.session.testsfailed
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    # The call phase's report is logged before teardown, so a failure has been counted by now.
-    if request.session.testsfailed > failed_before:
-        shot = SCREENSHOT_DIR / f"cjmetrics-{request.node.name}.png"
-        try:
-            page.screenshot(path=str(shot), full_page=True)
-            print(f"screenshot of the failure: {shot}")
-        except Exception as exc:  # noqa: BLE001 - a screenshot must not hide the failure
-            print(f"could not take a screenshot: {exc}")
-    context.close()
-
-
-def wait_for_app(page) -> None:
-    """The app has rendered its first page: the sidebar navigation and a title are showing."""
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-    expect(page.locator("h1").first).to_be_visible()
-
-
-def title(page):
-    return page.locator("[data-testid='stMain'] h1").first
-
-
-def plotly_chart(page):
-    return page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first
-
-
-def chart_title(page):
-    return page.locator("[data-testid='stPlotlyChart'] .gtitle").first
+# The server, fresh_server, browser and page fixtures are in tests/conftest.py.
 
 
 # -- the flows -------------------------------------------------------------------------------
@@ -178,15 +36,6 @@ def test_overview_renders(page, server):
     expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text(
         "illustrative demo figures")
     expect(page.get_by_test_id("stSidebar")).to_contain_text("illustrative demo data")
-
-
-def choose_area(page, typed: str) -> None:
-    """Pick an area in the sidebar's Area box the way a person does: click, type, Enter."""
-    box = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Area")
-    box.click()
-    page.keyboard.type(typed)
-    expect(page.get_by_role("option", name=typed)).to_be_visible()
-    page.keyboard.press("Enter")
 
 
 def test_choosing_an_area_in_the_sidebar(page, server):

@@ -26,7 +26,10 @@ AREA_NAMES = {SCOTLAND: "Scotland", AYRSHIRE: "Community Justice Ayrshire Partne
 
 OVERVIEW, TRENDS, FRAMEWORKS = "pages/overview.py", "pages/trends.py", "pages/frameworks.py"
 UPLOAD, IMPORTS = "pages/upload.py", "pages/imports.py"
-PAGES = [OVERVIEW, TRENDS, UPLOAD, IMPORTS, FRAMEWORKS]
+CARE_INSPECTORATE = "pages/care_inspectorate.py"
+# The Performance Framework and Compare areas pages' AppTests are in test_pages_framework.py.
+FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"
+PAGES = [OVERVIEW, TRENDS, UPLOAD, IMPORTS, FRAMEWORKS, CARE_INSPECTORATE, FRAMEWORK, COMPARISON]
 
 OUTCOMES_HEADING = "National outcomes (Community Justice Performance Framework)"
 NO_FIGURES = "No figures are held"
@@ -279,7 +282,8 @@ def test_upload(store, request):
     assert texts(at.title) == ["Upload figures"]
     assert texts(at.subheader) == ["1. Start from a template", "2. Upload your file"]
     templates = at.get("download_button")
-    assert len(templates) == 3
+    from cjmetrics.ingest import TEMPLATES
+    assert len(templates) == len(TEMPLATES)  # one download per kind of upload
     assert all(b.proto.label == "Download template" for b in templates)
     assert len(at.get("file_uploader")) == 1
     # nothing to check or import until a file is chosen
@@ -303,7 +307,8 @@ def test_imports_demo_log_and_history_of_a_figure(demo_db, observations):
     assert texts(at.title) == ["Imports & history"]
     assert texts(at.subheader) == ["Undo an import", "History of a figure"]
     log = dataframe_with(at, "Summary")
-    assert sorted(log["Import"]) == [1, 2, 3]
+    demo_files = sorted(p.name for p in (PROJECT_ROOT / "data" / "demo").glob("*.csv"))
+    assert sorted(log["Import"]) == list(range(1, len(demo_files) + 1))  # one per demo file
     assert set(log["Status"]) == {"current"}
     assert set(log["Kind"]) == {"demo"}
 
@@ -371,3 +376,166 @@ def run_app_allowing_errors(page: str) -> AppTest:
     if page != OVERVIEW:
         at.switch_page(page).run()
     return at
+
+
+# -- Care Inspectorate -----------------------------------------------------------------------
+CARE_HEADINGS = ["Latest grade per quality indicator", "Grades over time",
+                 "How are we doing? How do we know? What are we going to do next?",
+                 "Edit evaluations"]
+NO_EVALUATIONS = "No quality-indicator self-evaluations are held for"
+IMPACT = "Impact on the community"  # QI 4.1's title, the label of its card
+
+
+@pytest.fixture(scope="module")
+def qi_evaluations() -> pd.DataFrame:
+    """The demo self-evaluations with the grade split into number and word, oldest first."""
+    frame = pd.read_csv(DEMO_DIR / "qi_evaluations.csv", dtype={"quality_indicator": str})
+    frame["date"] = pd.to_datetime(frame["period"], format="%d/%m/%Y")
+    frame["number"] = frame["grade"].str.split(" ", n=1).str[0].astype(int)
+    frame["word"] = frame["grade"].str.split(" ", n=1).str[1]
+    return frame.sort_values(["area", "quality_indicator", "date"]).reset_index(drop=True)
+
+
+def qi_history(evaluations: pd.DataFrame, area: str, qi: str) -> pd.DataFrame:
+    return evaluations[(evaluations["area"] == area)
+                       & (evaluations["quality_indicator"] == qi)].reset_index(drop=True)
+
+
+def day(date: pd.Timestamp) -> str:
+    return f"{date.day} {date.strftime('%b')} {date.year}"
+
+
+def grade(row) -> str:
+    return f"{row.word} ({row.number})"
+
+
+def labels(elements) -> list[str]:
+    return [re.sub(r"\\(.)", r"\1", e.label) for e in elements]
+
+
+def test_care_inspectorate_demo_glasgow(demo_db, qi_evaluations):
+    at = run_app(CARE_INSPECTORATE, area=GLASGOW)
+    assert_clean(at)
+    assert texts(at.title) == ["Care Inspectorate self-evaluation: Glasgow City"]
+    assert texts(at.subheader) == CARE_HEADINGS
+    assert any("illustrative demo grades" in w for w in texts(at.warning))
+    assert any("6 Excellent · 5 Very good · 4 Good · 3 Adequate · 2 Weak · 1 Unsatisfactory"
+               in m for m in texts(at.markdown))
+    assert not at.info
+
+    # one card per quality indicator, with its latest grade and the change
+    glasgow = qi_evaluations[qi_evaluations["area"] == GLASGOW]
+    assert len(at.metric) == glasgow["quality_indicator"].nunique()
+    history = qi_history(qi_evaluations, GLASGOW, "4.1")
+    latest, before = history.iloc[-1], history.iloc[-2]
+    tile = metric(at, IMPACT)
+    assert tile.value == grade(latest)
+    assert tile.delta == f"up from {grade(before)}"
+    assert f"Evaluated {day(latest.date)} · previous {day(before.date)}" in texts(at.caption)
+
+    # the heatmap with its text alternative and the numbers behind it
+    assert len(plotly_charts(at)) == 1
+    newest = day(glasgow["date"].max())
+    good = sum(qi_history(qi_evaluations, GLASGOW, qi).iloc[-1].number >= 4
+               for qi in glasgow["quality_indicator"].unique())
+    assert any(c.startswith(f"Glasgow City: {good} of 6 quality indicators graded Good or "
+                            f"better at the latest evaluation ({newest})")
+               for c in texts(at.caption)), texts(at.caption)
+    table = trend_table(at)
+    assert len(table) == glasgow["quality_indicator"].nunique() * glasgow["date"].nunique()
+    cell = table[(table["Quality indicator"] == f"4.1 {IMPACT}")
+                 & (table["Evaluation"] == day(before.date))]
+    assert (cell["Grade"].item(), cell["Grade word"].item()) == (before.number, before.word)
+
+    # each evaluation's answers, newest first, in an expander per quality indicator
+    expander = f"4.1 {IMPACT} · latest {grade(latest)}, {day(latest.date)}"
+    assert expander in labels(at.expander)
+    answers = [e for e in at.expander if labels([e]) == [expander]][0]
+    written = texts(answers.markdown)
+    assert written[0] == f"**{day(latest.date)} · {grade(latest)}**"
+    assert f"**How are we doing?** {latest.how_are_we_doing}" in written
+    assert f"**How do we know?** {latest.how_do_we_know}" in written
+    assert f"**What are we going to do next?** {latest.what_next}" in written
+    assert f"**How are we doing?** {history.iloc[0].how_are_we_doing}" in written
+    dates = [w for w in written if re.fullmatch(r"\*\*\d+ \w+ \d{4} · .*\*\*", w)]
+    assert dates == [f"**{day(r.date)} · {grade(r)}**" for r in history.iloc[::-1].itertuples()]
+
+    # the edit section
+    assert [b.label for b in at.button] == ["Save quality-indicator evaluations"]
+
+
+def test_care_inspectorate_shows_a_fall_in_ayrshire(demo_db, qi_evaluations):
+    at = run_app(CARE_INSPECTORATE, area=AYRSHIRE)
+    assert_clean(at)
+    assert texts(at.title) == [f"Care Inspectorate self-evaluation: {AREA_NAMES[AYRSHIRE]}"]
+    history = qi_history(qi_evaluations, AYRSHIRE, "8.1")
+    latest, before = history.iloc[-1], history.iloc[-2]
+    assert latest.number < before.number
+    tile = metric(at, "Effective use and management of resources")
+    assert (tile.value, tile.delta) == (grade(latest), f"down from {grade(before)}")
+
+
+def test_care_inspectorate_area_without_evaluations(demo_db):
+    at = run_app(CARE_INSPECTORATE, area="S12000033")  # Aberdeen City: no demo evaluations
+    assert_clean(at)
+    assert texts(at.title) == ["Care Inspectorate self-evaluation: Aberdeen City"]
+    assert any(NO_EVALUATIONS in i for i in texts(at.info)), texts(at.info)
+    assert texts(at.subheader) == ["Edit evaluations"]
+    assert not at.metric and not plotly_charts(at)
+
+
+def test_care_inspectorate_empty_store(empty_db):
+    at = run_app(CARE_INSPECTORATE)
+    assert_clean(at)
+    area = at.selectbox(key="area").value
+    assert texts(at.title) == [f"Care Inspectorate self-evaluation: "
+                               f"{AREA_NAMES.get(area, area)}"]
+    assert any(NO_EVALUATIONS in i for i in texts(at.info)), texts(at.info)
+    assert not at.warning
+    assert texts(at.subheader) == ["Edit evaluations"]
+    assert not at.metric and not plotly_charts(at)
+    assert [b.label for b in at.button] == ["Save quality-indicator evaluations"]
+
+
+def test_care_inspectorate_edit_round_trip(demo_db, qi_evaluations):
+    """An evaluation saved through the editing path becomes the latest grade on the page;
+    undoing its import brings the previous latest grade back."""
+    from cjmetrics.editing import save
+    from cjmetrics.store import open_store
+
+    at = run_app(CARE_INSPECTORATE, area=GLASGOW)
+    assert_clean(at)
+    history = qi_history(qi_evaluations, GLASGOW, "4.1")
+    latest, before = history.iloc[-1], history.iloc[-2]
+    assert metric(at, IMPACT).value == grade(latest)
+    new_answer = "Fewer partners came to the spring sessions."
+    assert not any(new_answer in m for m in texts(at.markdown))
+
+    store = open_store(demo_db)
+    edit = pd.DataFrame([{
+        "quality_indicator": "4.1", "area": "Glasgow City", "period": "1 Jun 2026",
+        "grade": "3 Adequate", "how_are_we_doing": new_answer,
+        "how_do_we_know": "Attendance registers.", "what_next": "Move sessions to the evening.",
+        "source": "Edited in a test"}])
+    outcome = save(store, "qi_evaluations", edit)
+    assert outcome.result is not None and outcome.result.import_id, outcome.message
+    at.run()
+    assert_clean(at)
+    tile = metric(at, IMPACT)
+    assert tile.value == "Adequate (3)"
+    assert tile.delta == f"down from {grade(latest)}"
+    assert f"Evaluated 1 Jun 2026 · previous {day(latest.date)}" in texts(at.caption)
+    assert f"**How are we doing?** {new_answer}" in texts(at.markdown)
+    assert f"4.1 {IMPACT} · latest Adequate (3), 1 Jun 2026" in labels(at.expander)
+    glasgow = qi_evaluations[qi_evaluations["area"] == GLASGOW]
+    qis, dates = glasgow["quality_indicator"].nunique(), glasgow["date"].nunique()
+    assert len(trend_table(at)) == qis * (dates + 1)  # a new evaluation date: a new column
+
+    store.undo_import(outcome.result.import_id)
+    at.run()
+    assert_clean(at)
+    tile = metric(at, IMPACT)
+    assert tile.value == grade(latest)
+    assert tile.delta == f"up from {grade(before)}"
+    assert not any(new_answer in m for m in texts(at.markdown))
+    assert len(trend_table(at)) == qis * dates

@@ -106,7 +106,7 @@ def _qi_resolver(store) -> Resolver:
 
 
 def _item_resolver(store) -> Resolver:
-    items = store.catalogue_table("improvement_tool_items")
+    items = store.catalogue_table("improvement_tool_items")  # numbered in item_id order
     entries = [(row.item_id, row.text, [str(i + 1)]) for i, row in enumerate(items.itertuples())]
     return Resolver("Improvement Tool item", entries,
                     "Use the item's wording as on the Performance Framework page, or its "

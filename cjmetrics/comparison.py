@@ -1,0 +1,240 @@
+"""The Compare areas page's model: one indicator for the chosen area beside other areas.
+
+The latest period the chosen areas have in common is ranked (best first, so descending when
+higher is better and ascending when lower is better); when they share no period each area's own
+latest figure is used and labelled with its period. A partnership's councils, when chosen with
+it, are grouped under it and ranked among themselves: a partnership's count is the sum of its
+councils', so ranking them together would mislead. Scotland is a reference, never ranked, and
+is only shown for rates and shares (its totals dwarf an area's counts). Lines over time come
+from trends.build_trend over the same areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import analysis
+from .areas import SCOTLAND, AreaTree
+from .trends import TrendData, build_trend
+from .store import Store
+
+NOT_COMPARABLE = "Scotland is not shown: its totals are not comparable with an area's counts."
+NO_SCOTLAND = "No Scotland figure is held for this indicator."
+
+RANKING_COLUMNS = ["area_code", "area_name", "label", "parent_code", "parent_name", "grouped",
+                   "rank", "ranked_among", "value", "value_text", "period_label",
+                   "period_start", "is_focus", "source"]
+
+
+@dataclass
+class Reference:
+    """Scotland's figure drawn as a reference line."""
+
+    value: float
+    value_text: str
+    period_label: str
+
+
+@dataclass
+class Comparison:
+    indicator: dict
+    focus_code: str  # the area the page is about (highlighted)
+    area_codes: list[str]  # the areas asked for, Scotland excepted, in order
+    ranking: pd.DataFrame  # display order: RANKING_COLUMNS
+    period_label: str | None  # the period ranked, when the areas share one
+    scotland: Reference | None
+    scotland_note: str | None
+    missing: list[str]  # names of chosen areas with no figure for the indicator
+    trend: TrendData
+    area_names: dict[str, str]
+
+    @property
+    def title(self) -> str:
+        return self.indicator["name"]
+
+    @property
+    def common_period(self) -> bool:
+        return self.period_label is not None
+
+    @property
+    def ascending(self) -> bool:
+        return self.indicator["polarity"] == "lower"
+
+    @property
+    def order_text(self) -> str:
+        return "lowest first (lower is better)" if self.ascending else \
+            "highest first (higher is better)"
+
+    @property
+    def focus_name(self) -> str:
+        return self.area_names.get(self.focus_code, self.focus_code)
+
+    @property
+    def sources(self) -> str:
+        values = sorted({s for cell in self.ranking["source"].dropna()
+                         for s in str(cell).split("; ")})
+        return "; ".join(values) if values else self.indicator.get("source") or ""
+
+    @property
+    def illustrative(self) -> bool:
+        return "illustrative" in self.sources.lower()
+
+    def table(self) -> pd.DataFrame:
+        """The tidy table behind the ranked bar chart, Scotland last when shown."""
+        frame = pd.DataFrame({
+            "Rank": self.ranking["rank"], "Area": self.ranking["area_name"],
+            "Ranked among": self.ranking["ranked_among"],
+            "Period": self.ranking["period_label"], "Value": self.ranking["value"],
+            "Source": self.ranking["source"]})
+        if self.scotland is not None:
+            frame = pd.concat([frame, pd.DataFrame([{
+                "Rank": None, "Area": "Scotland (reference, not ranked)",
+                "Ranked among": "", "Period": self.scotland.period_label,
+                "Value": self.scotland.value, "Source": None}])], ignore_index=True)
+        frame["Rank"] = frame["Rank"].astype("Int64")
+        return frame
+
+    def summary(self) -> str:
+        """One sentence for the chart's text alternative."""
+        name = self.indicator["short_name"] or self.title
+        if self.ranking.empty:
+            return f"No figures are held for {name} in the areas chosen."
+        focus = self.ranking[self.ranking["is_focus"]]
+        when = f" in {self.period_label}" if self.common_period else \
+            " (each area's latest figure)"
+        if focus.empty:
+            top = self.ranking.iloc[0]
+            sentence = (f"{name}{when}: {top['area_name']} ranks first with "
+                        f"{top['value_text']}.")
+        else:
+            row = focus.iloc[0]
+            peers = int((self.ranking["ranked_among"] == row["ranked_among"]).sum())
+            if peers > 1:
+                sentence = (f"{name}{when}: {row['area_name']} ranks {int(row['rank'])} of "
+                            f"{peers} {row['ranked_among']} with {row['value_text']}.")
+            else:
+                sentence = f"{name}{when}: {row['area_name']} {row['value_text']}."
+            councils = self.ranking[self.ranking["grouped"]
+                                    & (self.ranking["parent_code"] == self.focus_code)]
+            if len(councils):
+                listed = ", ".join(f"{c.area_name} {c.value_text}"
+                                   for c in councils.itertuples())
+                sentence += f" Its councils, best first: {listed}."
+        if self.scotland is not None:
+            sentence += f" Scotland: {self.scotland.value_text} in {self.scotland.period_label}."
+        return sentence
+
+
+def default_areas(store: Store, area_code: str) -> list[str]:
+    """The chosen area and its partnership siblings: a partnership with its councils, a council
+    with the other councils of its partnership, and an area directly under Scotland with the
+    other areas under Scotland that hold figures."""
+    tree = AreaTree(store.areas())
+    has_data = dict(zip(tree.frame["area_code"], tree.frame.get("has_data", False)))
+    children = [c for c in tree.selectable() if tree.parent(c) == area_code]
+    if area_code != SCOTLAND and children:
+        return [area_code] + children
+    parent = tree.parent(area_code)
+    if area_code == SCOTLAND:
+        siblings = [c for c in children if has_data.get(c)]
+        return siblings or [area_code]
+    siblings = [c for c in tree.selectable() if tree.parent(c) == parent and c != area_code
+                and c != SCOTLAND]
+    if parent in (None, SCOTLAND):
+        siblings = [c for c in siblings if has_data.get(c)]
+    return [area_code] + siblings
+
+
+def _rank(values: pd.Series, ascending: bool) -> pd.Series:
+    return values.rank(method="min", ascending=ascending).astype(int)
+
+
+def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
+                     include_scotland: bool = True) -> Comparison:
+    """Rank the chosen areas on one indicator and gather their lines over time. The first area
+    is the one the page is about."""
+    indicators = store.indicators().set_index("indicator_id", drop=False)
+    if indicator_id not in indicators.index:
+        raise KeyError(indicator_id)
+    indicator = indicators.loc[indicator_id].to_dict()
+    unit, decimals = indicator["unit"], indicator.get("decimals")
+    ascending = indicator["polarity"] == "lower"
+    tree = AreaTree(store.areas())
+    chosen = list(dict.fromkeys(area_codes))
+    include_scotland = include_scotland or SCOTLAND in chosen
+    areas = [c for c in chosen if c != SCOTLAND]
+    focus = areas[0] if areas else SCOTLAND
+
+    series = store.series([indicator_id], areas + [SCOTLAND])
+    scotland_rows = series[series["area_code"] == SCOTLAND]
+    series = series[series["area_code"].isin(areas)]
+    held = [c for c in areas if (series["area_code"] == c).any()]
+    missing = [tree.name(c) for c in areas if c not in held]
+
+    # The latest period every area holding figures has; otherwise each area's own latest.
+    periods = [set(zip(g["period_start"], g["period_end"]))
+               for _, g in series.groupby("area_code")]
+    common = set.intersection(*periods) if periods else set()
+    if common:
+        start, end = max(common)
+        latest = series[(series["period_start"] == start) & (series["period_end"] == end)]
+    else:
+        latest = series.sort_values(["period_start", "period_end"]).groupby("area_code").tail(1)
+    period_label = latest["period_label"].iloc[0] if common else None
+
+    rows = latest.set_index("area_code").reindex(held).reset_index()
+    rows["area_name"] = rows["area_code"].map(tree.name)
+    rows["parent_code"] = rows["area_code"].map(tree.parent)
+    rows["parent_name"] = rows["parent_code"].map(lambda p: tree.name(p) if p else None)
+    # A council is grouped under its partnership when that partnership is ranked too.
+    rows["grouped"] = rows["parent_code"].isin(held) & (rows["parent_code"] != SCOTLAND)
+    rows["value_text"] = rows["value"].map(lambda v: analysis.format_value(v, unit, decimals))
+    rows["is_focus"] = rows["area_code"] == focus
+    rows["rank"] = 0
+    rows["ranked_among"] = ""
+    top = ~rows["grouped"]
+    if top.any():
+        rows.loc[top, "rank"] = _rank(rows.loc[top, "value"], ascending)
+        rows.loc[top, "ranked_among"] = "areas compared"
+    for parent, group in rows[rows["grouped"]].groupby("parent_code"):
+        rows.loc[group.index, "rank"] = _rank(group["value"], ascending)
+        rows.loc[group.index, "ranked_among"] = f"councils of {tree.name(parent)}"
+    rows["label"] = rows["area_name"]
+    if not common:
+        rows["label"] = rows["area_name"] + " (" + rows["period_label"] + ")"
+    rows.loc[rows["grouped"], "label"] = "└ " + rows.loc[rows["grouped"], "label"]
+
+    ordered = []
+    tops = rows[top].assign(_name=lambda f: f["area_name"]).sort_values(["rank", "_name"])
+    for row in tops.itertuples():
+        ordered.append(row.Index)
+        councils = rows[rows["grouped"] & (rows["parent_code"] == row.area_code)]
+        ordered.extend(councils.assign(_name=councils["area_name"]).sort_values(
+            ["rank", "_name"]).index)
+    ranking = rows.loc[ordered, RANKING_COLUMNS].reset_index(drop=True) if ordered else \
+        pd.DataFrame(columns=RANKING_COLUMNS)
+
+    reference, note = None, None
+    if include_scotland:
+        if unit == "count":
+            note = NOT_COMPARABLE
+        elif scotland_rows.empty:
+            note = NO_SCOTLAND
+        else:
+            same = scotland_rows[scotland_rows["period_label"] == period_label] \
+                if common else scotland_rows.iloc[0:0]
+            row = (same if len(same) else scotland_rows).iloc[-1]
+            reference = Reference(float(row["value"]),
+                                  analysis.format_value(row["value"], unit, decimals),
+                                  row["period_label"])
+            if common and row["period_label"] != period_label:
+                note = (f"Scotland's latest figure is for {row['period_label']}: none is held "
+                        f"for {period_label}.")
+
+    trend = build_trend(store, indicator_id, areas or [SCOTLAND],
+                        compare_scotland=include_scotland)
+    names = {c: tree.name(c) for c in chosen + [SCOTLAND]}
+    return Comparison(indicator, focus, areas, ranking, period_label, reference, note, missing,
+                      trend, names)

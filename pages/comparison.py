@@ -1,0 +1,61 @@
+"""Compare areas: one indicator for the chosen area beside other areas and Scotland."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+ui.ensure_entrypoint()
+from cjmetrics.charts import ranked_bar_figure, trend_figure
+from cjmetrics.comparison import build_comparison, default_areas
+from cjmetrics.trends import indicator_choices
+
+with ui.guard():
+    st.title("Compare areas")
+    st.caption("One indicator for the chosen area beside other areas: ranked for the latest "
+               "period they have in common, and over time. A partnership's councils are "
+               "grouped under it and ranked among themselves; Scotland is a reference, not "
+               "ranked.")
+    choices = ui.cached(indicator_choices)
+    if not choices:
+        st.info("The catalogue holds no indicators yet: run `python -m cjmetrics init`.")
+        st.stop()
+    ids = list(choices)
+    tree = ui.area_tree()
+    area = ui.chosen_area()
+    left, right = st.columns([3, 2])
+    ui.sync_from_url("indicator", ids)
+    indicator_id = left.selectbox(
+        "Indicator", ids, key="indicator", format_func=choices.get,
+        help="Type to search. Grouped by framework and outcome.")
+    ui.sync_to_url("indicator", indicator_id)
+    # Keyed on the sidebar's area, so choosing another area starts from its own neighbours.
+    areas = right.multiselect("Areas", tree.selectable(),
+                              default=ui.cached(default_areas, area),
+                              key=f"compare-areas-{area}", format_func=tree.name,
+                              help="The first area is highlighted. Add or remove areas to "
+                                   "compare.")
+    include_scotland = st.toggle("Show Scotland for reference", value=True,
+                                 key="compare-scotland")
+    if not areas:
+        st.info("Choose at least one area to compare.")
+        st.stop()
+    data = ui.cached(build_comparison, indicator_id, areas, include_scotland)
+    if data.ranking.empty:
+        st.info(f"No figures are held for {ui.plain(data.title)} in "
+                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose other areas or "
+                "another indicator, or load figures for them.", icon=":material/info:")
+        st.stop()
+    if data.missing:
+        st.info(f"No figures held for {', '.join(ui.plain(m) for m in data.missing)} on this "
+                "indicator.", icon=":material/info:")
+    if not data.common_period:
+        st.caption("The areas share no period, so each area's latest figure is shown with its "
+                   "period.")
+    if data.scotland_note:
+        st.caption(ui.plain(data.scotland_note))
+    ui.chart_card(ranked_bar_figure(data), data.table(), key="compare-ranked",
+                  summary=data.summary(), file_stem=f"{indicator_id}-ranked")
+    st.subheader("Over time")
+    ui.chart_card(trend_figure(data.trend), data.trend.table(), key="compare-trend",
+                  summary=data.trend.summary(), file_stem=f"{indicator_id}-areas-over-time")
+    ui.illustrative_notice(data.sources)

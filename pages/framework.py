@@ -1,0 +1,152 @@
+"""Performance Framework: the 9 national outcomes as a scorecard for the chosen area."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+ui.ensure_entrypoint()
+from cjmetrics.charts import self_assessment_figure
+from cjmetrics.scorecard import build_scorecard
+
+TRENDS = "pages/trends.py"
+EDITORS = [
+    ("Targets", "targets", True,
+     "One row per indicator: baseline and target. Raise or lower a target and the status on the "
+     "cards follows; add a row to set a target for another indicator."),
+    ("Self-assessments", "self_assessments", True,
+     "The partnership's score for each outcome at a session (outcome number, date, score). Add "
+     "rows for a new session."),
+    ("Priorities", "priority_outcomes", True,
+     "Write yes against the outcomes the improvement plan names as priorities, no otherwise."),
+    ("Evidence notes", "evidence_notes", True,
+     "Local evidence for an Improvement Tool item (its number or wording), with the month it "
+     "happened."),
+    ("Indicator wording and bands", "indicator_edits", False,
+     "Correct an indicator's wording, give it its own status bands (e.g. 95% and 85%), or add a "
+     "local indicator with a new id. Applies to every area."),
+    ("Default status bands", "settings", False,
+     "rag_green and rag_amber: the share of target at which an indicator is on track or close "
+     "(1.0 and 0.9 unless changed). Applies to every area."),
+]
+
+
+def indicator_line(t) -> None:
+    """One indicator of an outcome card: figure, status, direction, change and a trend link."""
+    if not t.has_data:
+        st.markdown(f"{ui.plain(t.title)}  \n**–** &nbsp; {ui.rag_badge('none', 'No figures')}")
+        st.caption("No figures yet for this area.")
+    else:
+        arrow = f"{t.direction.arrow}\u00a0{t.direction.word}" if t.direction else ""
+        st.markdown(f"{ui.plain(t.title)}  \n**{ui.plain(t.latest_text)}** "
+                    f"({ui.plain(t.latest_label)}) &nbsp; {ui.rag_badge(t.rag, t.rag_label)} "
+                    f"&nbsp; {ui.plain(arrow)}")
+        details = [t.previous_text, t.target_text, t.area_note]
+        if any(details):
+            st.caption(" · ".join(ui.plain(d) for d in details if d))
+    st.page_link(TRENDS, label="See the trend", icon=":material/show_chart:",
+                 query_params={"indicator": t.indicator_id})
+
+
+def outcome_card(card, scale) -> None:
+    with st.container(border=True):
+        badge = " &nbsp; :orange-badge[★ Priority]" if card.priority else ""
+        st.markdown(f"#### {ui.plain(card.heading)}{badge}")
+        st.caption(ui.plain(card.title))
+        if card.priority and card.priority_note:
+            st.caption(f"Improvement plan: {ui.plain(card.priority_note)}")
+        latest = card.latest_score
+        if latest is None:
+            st.markdown("Self-assessment: no score yet")
+        else:
+            change = card.score_change_text()
+            st.markdown(f"Self-assessment: **{ui.plain(card.score_text(scale))}**  \n"
+                        f"{ui.plain(latest.period_label)}"
+                        + (f" · {ui.plain(change)}" if change else ""))
+        st.divider()
+        for t in card.tiles:
+            indicator_line(t)
+        if not card.tiles:
+            st.caption("No indicator is set for this outcome yet: add one under Edit.")
+
+
+def higher_level_card(t) -> None:
+    with st.container(border=True):
+        st.markdown("#### Higher-level indicator")
+        st.caption("The framework's indicator of its outcomes as a whole.")
+        indicator_line(t)
+
+
+def grid(items, render, columns: int = 3) -> None:
+    for start in range(0, len(items), columns):
+        for column, item in zip(st.columns(columns), items[start:start + columns]):
+            with column:
+                render(item)
+
+
+with ui.guard():
+    area = ui.chosen_area()
+    scorecard = ui.cached(build_scorecard, area)
+    st.title(f"Performance Framework: {scorecard.area_name}")
+    st.caption("The 9 nationally determined outcomes of the Community Justice Performance "
+               f"Framework for {ui.plain(scorecard.area_name)}: where each indicator stands "
+               "against the area's target, which way it is moving, how the partnership scored "
+               "itself at its self-assessment sessions, and which outcomes its improvement "
+               "plan prioritises (★).")
+    if not scorecard.has_own_figures:
+        st.info(f"No figures are held for {ui.plain(scorecard.area_name)} yet. Load them on "
+                "the Upload page; national figures are shown where one is held, labelled as such.",
+                icon=":material/info:")
+    elif scorecard.illustrative:
+        st.warning("These are **illustrative demo figures**, not official statistics.",
+                   icon=":material/science:")
+    st.markdown(f"**Status against target.** {ui.plain(scorecard.rag_legend)}")
+    if scorecard.own_bands:
+        st.caption("Indicators with their own bands: "
+                   + " ".join(ui.plain(note) for note in scorecard.own_bands))
+
+    st.subheader("National outcomes")
+    grid(scorecard.outcomes, lambda c: outcome_card(c, scorecard.scale))
+    if scorecard.higher_level:
+        grid(scorecard.higher_level, higher_level_card)
+
+    st.subheader("Self-assessment over time")
+    if scorecard.has_scores:
+        ui.chart_card(self_assessment_figure(scorecard), scorecard.self_assessment_table(),
+                      key="self-assessment", summary=scorecard.self_assessment_summary(),
+                      file_stem=f"self-assessment-{scorecard.area_name}")
+    else:
+        st.info(f"No self-assessment scores are held for {ui.plain(scorecard.area_name)} yet. "
+                "Add them under Edit below, or upload the self-assessments template.",
+                icon=":material/info:")
+
+    st.subheader("National Strategy for Community Justice")
+    st.caption("The strategy's 4 aims and 13 priority actions, with the national outcomes each "
+               "action serves (★: a priority of this area's improvement plan). The mapping is "
+               "editable in the catalogue.")
+    for aim in scorecard.aims:
+        with st.expander(ui.plain(aim.label)):
+            st.markdown(ui.plain(aim.title))
+            st.dataframe(aim.table(scorecard.priorities), hide_index=True, width="stretch")
+
+    st.subheader("Improvement Tool: local evidence")
+    for item in scorecard.evidence:
+        outcome = f" (outcome {item.outcome_number})" if item.outcome_number else ""
+        st.markdown(f"**{item.number}\\.** {ui.plain(item.text)}{outcome}")
+        if item.notes.empty:
+            st.caption(f"No evidence notes for {ui.plain(scorecard.area_name)} yet.")
+        for note in item.notes.itertuples():
+            line = f"- **{ui.plain(note.Date)}** · {ui.plain(note.Evidence)}"
+            if isinstance(note.Source, str) and note.Source:
+                line += f" :gray[({ui.plain(note.Source)})]"
+            st.markdown(line)
+
+    st.subheader("Edit")
+    with st.expander("Edit targets, self-assessments, priorities, evidence and indicator "
+                     "wording", icon=":material/edit:"):
+        st.caption("Each save is checked like an upload and recorded as an import: it appears "
+                   "on the Imports & history page and can be undone there.")
+        tabs = st.tabs([label for label, *_ in EDITORS])
+        for tab, (label, kind, per_area, help_text) in zip(tabs, EDITORS):
+            with tab:
+                ui.edit_table(kind, [area] if per_area else None, key=f"framework-{kind}",
+                              help=help_text)

@@ -1,0 +1,288 @@
+"""Compare areas: ranking one indicator across areas, with Scotland as a reference.
+
+Expected values are computed here from data/demo/*.csv with pandas (tests/demo_csv.py), not
+through cjmetrics.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cjmetrics.charts import (COMPARATOR_COLOUR, FOCUS_COLOUR, ranked_bar_figure,
+                              self_assessment_figure)
+from cjmetrics.comparison import NO_SCOTLAND, NOT_COMPARABLE, build_comparison, default_areas
+from cjmetrics.demo import observation_rows
+from cjmetrics.scorecard import build_scorecard
+from cjmetrics.store import OBSERVATIONS, file_sha256
+
+from demo_csv import (AYRSHIRE, DEMO_DIR, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND,
+                      SOUTH_AYRSHIRE, WEST_DUNBARTONSHIRE, catalogue, figures, file_bytes,
+                      observations_file)
+
+ABERDEEN = "S12000033"
+SENTENCES = "ndo4_community_sentences_completed"  # percent, higher is better
+DIVERSION = "ndo1_diversion_completed"  # count, higher is better
+RECONVICTION = "cjpf_reconviction_rate"  # percent, lower is better
+AGREE = "ndo9_agree_community_sentence"  # Scotland only
+AYRSHIRE_COUNCILS = [EAST_AYRSHIRE, NORTH_AYRSHIRE, SOUTH_AYRSHIRE]
+
+
+def name(code: str) -> str:
+    areas = catalogue("areas")
+    return areas.loc[areas["area_code"] == code, "name"].iloc[0]
+
+
+def latest(indicator_id: str, area: str) -> pd.Series:
+    """The area's figure for the latest financial year (labels sort as text: 2019/20 ...)."""
+    return figures(indicator_id, area).sort_values("period").iloc[-1]
+
+
+def expected_ranks(values: dict[str, float], ascending: bool) -> dict[str, int]:
+    series = pd.Series(values)
+    return series.rank(method="min", ascending=ascending).astype(int).to_dict()
+
+
+def upload(store, raw):
+    return store.commit_rows(OBSERVATIONS, observation_rows(raw), kind="upload",
+                             file_name="test.csv", sha256=file_sha256(file_bytes(raw)))
+
+
+def test_a_percentage_is_ranked_best_first_with_councils_grouped_under_their_partnership(
+        demo_store):
+    areas = [GLASGOW, WEST_DUNBARTONSHIRE, AYRSHIRE] + AYRSHIRE_COUNCILS
+    values = {a: latest(SENTENCES, a)["value"] for a in areas}
+    period = latest(SENTENCES, GLASGOW)["period"]
+    top = expected_ranks({a: values[a] for a in (GLASGOW, WEST_DUNBARTONSHIRE, AYRSHIRE)}, False)
+    councils = expected_ranks({a: values[a] for a in AYRSHIRE_COUNCILS}, False)
+
+    data = build_comparison(demo_store, SENTENCES, areas, True)
+
+    assert data.period_label == period and data.common_period
+    ranking = data.ranking.set_index("area_code")
+    assert ranking["value"].to_dict() == pytest.approx(values)
+    for code, rank in top.items():
+        assert ranking.at[code, "rank"] == rank and not ranking.at[code, "grouped"]
+        assert ranking.at[code, "ranked_among"] == "areas compared"
+    for code, rank in councils.items():
+        assert ranking.at[code, "rank"] == rank and ranking.at[code, "grouped"]
+        assert ranking.at[code, "ranked_among"] == f"councils of {name(AYRSHIRE)}"
+        assert ranking.at[code, "label"] == f"└ {name(code)}"
+    # display order: partnerships best first, each followed by its councils best first
+    order = list(data.ranking["area_code"])
+    tops = sorted(top, key=lambda c: (top[c], name(c)))
+    expected_order = []
+    for code in tops:
+        expected_order.append(code)
+        if code == AYRSHIRE:
+            expected_order += sorted(AYRSHIRE_COUNCILS, key=lambda c: (councils[c], name(c)))
+    assert order == expected_order
+    assert data.ranking["is_focus"].tolist() == [c == GLASGOW for c in order]
+    # Scotland is a reference for a percentage, in the same period
+    scotland = latest(SENTENCES, SCOTLAND)
+    assert data.scotland.value == pytest.approx(scotland["value"])
+    assert data.scotland.period_label == scotland["period"] == period
+    assert data.scotland_note is None
+    table = data.table()
+    assert table["Area"].iloc[-1] == "Scotland (reference, not ranked)"
+    assert pd.isna(table["Rank"].iloc[-1])
+    assert data.summary().startswith(f"Community sentences completed in {period}: Glasgow City "
+                                     f"ranks {top[GLASGOW]} of 3 areas compared")
+
+
+def test_a_count_is_never_compared_with_scotland(demo_store):
+    areas = [EAST_AYRSHIRE, NORTH_AYRSHIRE, SOUTH_AYRSHIRE]
+    values = {a: latest(DIVERSION, a)["value"] for a in areas}
+
+    data = build_comparison(demo_store, DIVERSION, areas, True)
+
+    assert data.scotland is None and data.scotland_note == NOT_COMPARABLE
+    # councils whose partnership is not chosen are ranked among themselves, not grouped
+    ranks = expected_ranks(values, False)
+    assert dict(zip(data.ranking["area_code"], data.ranking["rank"])) == ranks
+    assert not data.ranking["grouped"].any()
+    assert data.trend.comparator_code is None
+
+
+def test_lower_is_better_ranks_the_lowest_first(demo_store):
+    areas = [WEST_DUNBARTONSHIRE, GLASGOW, AYRSHIRE]
+    values = {a: latest(RECONVICTION, a)["value"] for a in areas}
+
+    data = build_comparison(demo_store, RECONVICTION, areas, True)
+
+    assert data.ascending and "lowest first" in data.order_text
+    assert list(data.ranking["area_code"]) == sorted(areas, key=values.get)
+    assert list(data.ranking["rank"]) == [1, 2, 3]
+    assert data.ranking["value"].is_monotonic_increasing
+    assert data.focus_code == WEST_DUNBARTONSHIRE
+
+
+def test_ties_share_a_rank(empty_store):
+    rows = [{"indicator_id": SENTENCES, "area_code": a, "period": "2024/25", "value": v}
+            for a, v in ((GLASGOW, 70), (WEST_DUNBARTONSHIRE, 70), (ABERDEEN, 60))]
+    upload(empty_store, observations_file(*rows))
+
+    data = build_comparison(empty_store, SENTENCES, [GLASGOW, WEST_DUNBARTONSHIRE, ABERDEEN])
+
+    assert list(data.ranking["rank"]) == [1, 1, 3]
+
+
+def test_the_latest_common_period_is_ranked_when_one_area_has_a_newer_figure(demo_store):
+    upload(demo_store, observations_file({"indicator_id": SENTENCES, "area_code": GLASGOW,
+                                          "period": "2025/26", "value": 99.0}))
+    common = latest(SENTENCES, WEST_DUNBARTONSHIRE)
+
+    data = build_comparison(demo_store, SENTENCES, [GLASGOW, WEST_DUNBARTONSHIRE], False)
+
+    assert data.period_label == common["period"]
+    glasgow = data.ranking.set_index("area_code").loc[GLASGOW]
+    assert glasgow["value"] == pytest.approx(latest(SENTENCES, GLASGOW)["value"])
+    assert data.scotland is None and data.scotland_note is None  # switched off
+
+
+def test_without_a_common_period_each_area_shows_its_own_latest(empty_store):
+    upload(empty_store, observations_file(
+        {"indicator_id": SENTENCES, "area_code": GLASGOW, "period": "2023/24", "value": 60},
+        {"indicator_id": SENTENCES, "area_code": WEST_DUNBARTONSHIRE, "period": "2022/23",
+         "value": 65},
+        {"indicator_id": SENTENCES, "area_code": SCOTLAND, "period": "2022/23", "value": 62}))
+
+    data = build_comparison(empty_store, SENTENCES, [GLASGOW, WEST_DUNBARTONSHIRE], True)
+
+    assert data.period_label is None and not data.common_period
+    ranking = data.ranking.set_index("area_code")
+    assert ranking.at[GLASGOW, "period_label"] == "2023/24"
+    assert ranking.at[WEST_DUNBARTONSHIRE, "label"] == "West Dunbartonshire (2022/23)"
+    assert list(data.ranking["area_code"]) == [WEST_DUNBARTONSHIRE, GLASGOW]
+    assert data.scotland.value == 62 and data.scotland.period_label == "2022/23"
+    assert "each area's latest figure" in data.summary()
+
+
+def test_areas_without_figures_are_listed_not_ranked(demo_store):
+    data = build_comparison(demo_store, SENTENCES, [GLASGOW, ABERDEEN], True)
+
+    assert list(data.ranking["area_code"]) == [GLASGOW]
+    assert data.missing == ["Aberdeen City"]
+
+
+def test_a_national_survey_has_only_scotland(demo_store):
+    data = build_comparison(demo_store, AGREE, [GLASGOW, WEST_DUNBARTONSHIRE], True)
+
+    assert data.ranking.empty
+    assert data.missing == ["Glasgow City", "West Dunbartonshire"]
+    assert data.scotland.value == pytest.approx(latest(AGREE, SCOTLAND)["value"])
+    assert data.summary().startswith("No figures are held")
+
+
+def test_choosing_scotland_makes_it_the_reference_not_a_ranked_area(demo_store):
+    data = build_comparison(demo_store, SENTENCES, [GLASGOW, SCOTLAND], False)
+
+    assert SCOTLAND not in set(data.ranking["area_code"])
+    assert data.scotland is not None
+
+
+def test_the_lines_over_time_are_the_trend_of_the_same_areas(demo_store):
+    areas = [GLASGOW, WEST_DUNBARTONSHIRE]
+
+    data = build_comparison(demo_store, SENTENCES, areas, True)
+
+    assert data.trend.area_codes == areas
+    assert data.trend.comparator_code == SCOTLAND
+    glasgow = data.trend.series[data.trend.series["area_code"] == GLASGOW]
+    assert list(glasgow["value"]) == pytest.approx(
+        list(figures(SENTENCES, GLASGOW).sort_values("period")["value"]))
+
+
+def test_an_empty_store_compares_nothing_without_an_error(empty_store):
+    data = build_comparison(empty_store, SENTENCES, [GLASGOW, WEST_DUNBARTONSHIRE], True)
+
+    assert data.ranking.empty and data.scotland is None and data.scotland_note == NO_SCOTLAND
+    assert data.missing == ["Glasgow City", "West Dunbartonshire"]
+    assert data.trend.series.empty
+    assert data.table().empty
+    fig = ranked_bar_figure(data)
+    assert "No figures" in fig.layout.annotations[0].text
+
+
+def test_an_unknown_indicator_is_an_error(demo_store):
+    with pytest.raises(KeyError):
+        build_comparison(demo_store, "no_such_indicator", [GLASGOW], True)
+
+
+@pytest.mark.parametrize("area, expected", [
+    (AYRSHIRE, [AYRSHIRE] + AYRSHIRE_COUNCILS),
+    (EAST_AYRSHIRE, [EAST_AYRSHIRE, NORTH_AYRSHIRE, SOUTH_AYRSHIRE]),
+])
+def test_the_default_areas_are_the_partnership_and_its_councils(demo_store, area, expected):
+    assert sorted(default_areas(demo_store, area)) == sorted(expected)
+    assert default_areas(demo_store, area)[0] == area
+
+
+def test_a_single_council_partnership_defaults_to_the_other_areas_holding_figures(demo_store):
+    areas = default_areas(demo_store, GLASGOW)
+    held = set(pd.read_csv(DEMO_DIR / "observations.csv")["area_code"])
+    top_level = {c for c in held if c not in AYRSHIRE_COUNCILS and c != SCOTLAND}
+    assert areas[0] == GLASGOW and set(areas) == top_level
+
+
+# -- the figures ------------------------------------------------------------------------------
+def test_the_ranked_bars_highlight_the_chosen_area_and_label_values(demo_store):
+    areas = [WEST_DUNBARTONSHIRE, GLASGOW, AYRSHIRE]
+    data = build_comparison(demo_store, SENTENCES, areas, True)
+
+    fig = ranked_bar_figure(data)
+
+    bars = fig.data[0]
+    assert bars.orientation == "h" and len(bars.y) == 3
+    focus = list(data.ranking["area_code"]).index(WEST_DUNBARTONSHIRE)
+    assert bars.marker.color[focus] == FOCUS_COLOUR
+    assert sum(c == FOCUS_COLOUR for c in bars.marker.color) == 1
+    assert list(bars.text) == list(data.ranking["value_text"])
+    assert "<b>" in bars.y[focus] and "West Dunbartonshire" in bars.y[focus]
+    assert fig.layout.yaxis.autorange == "reversed"  # best at the top
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1 and lines[0].x0 == pytest.approx(data.scotland.value)
+    assert lines[0].line.color == COMPARATOR_COLOUR and lines[0].line.dash == "dot"
+    assert fig.layout.title.text.startswith("Community sentences successfully completed")
+    subtitle = fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert data.period_label in subtitle and "Source:" in subtitle
+    assert fig.layout.template.layout.font.family.startswith("DejaVu Sans")
+
+
+def test_no_scotland_line_for_a_count(demo_store):
+    data = build_comparison(demo_store, DIVERSION, [GLASGOW, AYRSHIRE], True)
+    assert not ranked_bar_figure(data).layout.shapes
+
+
+def test_the_self_assessment_chart_has_a_panel_per_outcome_on_the_scale(demo_store):
+    scorecard = build_scorecard(demo_store, GLASGOW)
+
+    fig = self_assessment_figure(scorecard)
+
+    assert len(fig.data) == 9
+    titles = [a.text for a in fig.layout.annotations][:9]
+    assert titles[0] == "★ 1 · Diversion"  # Glasgow prioritises outcome 1
+    assert titles[1] == "2 · Custody support"
+    for axis in ("yaxis", "yaxis5", "yaxis9"):
+        low, high = fig.layout[axis].range
+        assert low < scorecard.scale.minimum and high > scorecard.scale.maximum
+        assert low > scorecard.scale.minimum - 2 and high < scorecard.scale.maximum + 2
+    assert [p.score for p in scorecard.outcomes[0].scores] == list(fig.data[0].y)
+    assert "Glasgow City" in fig.layout.title.subtitle.text
+
+
+def test_the_self_assessment_chart_says_when_there_are_no_scores(empty_store):
+    fig = self_assessment_figure(build_scorecard(empty_store, GLASGOW))
+    assert "No self-assessment scores" in fig.layout.annotations[0].text
+
+
+def test_a_partnership_is_summarised_with_its_councils_best_first(demo_store):
+    councils = {c: latest(DIVERSION, c)["value"] for c in AYRSHIRE_COUNCILS}
+    best_first = sorted(councils, key=councils.get, reverse=True)
+
+    data = build_comparison(demo_store, DIVERSION, [AYRSHIRE] + AYRSHIRE_COUNCILS, True)
+
+    total = latest(DIVERSION, AYRSHIRE)
+    listed = ", ".join(f"{name(c)} {int(councils[c])}" for c in best_first)
+    assert data.summary() == (f"Diversion cases completed in {total['period']}: {name(AYRSHIRE)} "
+                              f"{int(total['value'])}. Its councils, best first: {listed}.")
