@@ -19,6 +19,18 @@ def undo(import_id: int) -> None:
         st.session_state["_undo_error"] = exc
 
 
+def show_undo(chosen: int) -> None:
+    effect = ui.cached(undo_preview, chosen)
+    if effect.empty:
+        st.caption("This import changed targets, notes or other settings, not figures; undoing "
+                   "it restores the previous ones.")
+    else:
+        st.caption("What undoing it would do to each figure it wrote:")
+        st.dataframe(effect, hide_index=True, width="stretch")
+    st.button(f"Undo import #{chosen}", on_click=undo, args=(chosen,), type="primary",
+              icon=":material/undo:")
+
+
 with ui.guard():
     st.title("Imports & history")
     if (done := st.session_state.pop("_undo_done", None)) is not None:
@@ -45,16 +57,8 @@ with ui.guard():
                               index=None, placeholder="Choose the import to undo")
         if chosen is None:
             st.caption("Choose an import to see what undoing it would change.")
-            st.stop()
-        effect = ui.cached(undo_preview, chosen)
-        if effect.empty:
-            st.caption("This import changed targets or notes only; undoing it restores the "
-                       "previous ones.")
         else:
-            st.caption("What undoing it would do to each figure it wrote:")
-            st.dataframe(effect, hide_index=True, width="stretch")
-        st.button(f"Undo import #{chosen}", on_click=undo, args=(chosen,), type="primary",
-                  icon=":material/undo:")
+            show_undo(chosen)
 
     st.subheader("History of a figure")
     tree = ui.area_tree()
