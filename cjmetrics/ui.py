@@ -130,6 +130,24 @@ def sync_to_url(key: str, value: str) -> None:
     st.session_state[f"_url_applied_{key}"] = value
 
 
+def indicator_picker(container) -> str | None:
+    """The searchable indicator selectbox that Trends and Compare share, kept in the URL
+    (?indicator=ID). None, with a sentence, when the catalogue holds no indicators."""
+    from .trends import indicator_choices
+
+    choices = cached(indicator_choices)
+    if not choices:
+        st.info("The catalogue holds no indicators yet: run `python -m cjmetrics init`.")
+        return None
+    ids = list(choices)
+    sync_from_url("indicator", ids)
+    indicator_id = container.selectbox(
+        "Indicator", ids, key="indicator", format_func=choices.get,
+        help="Type to search. Grouped by framework and outcome.")
+    sync_to_url("indicator", indicator_id)
+    return indicator_id
+
+
 # -- sidebar ---------------------------------------------------------------------------------
 def sidebar() -> None:
     """The area picker every page shares, and the demo-data notice. If the store cannot be

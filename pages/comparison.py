@@ -5,9 +5,9 @@ import streamlit as st
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics.charts import ranked_bar_figure, trend_figure
-from cjmetrics.comparison import build_comparison, default_areas
-from cjmetrics.trends import indicator_choices
+
+from cjmetrics.charts import ranked_bar_figure, trend_figure  # noqa: E402
+from cjmetrics.comparison import build_comparison, default_areas  # noqa: E402
 
 with ui.guard():
     st.title("Compare areas")
@@ -15,19 +15,12 @@ with ui.guard():
                "period they have in common, and over time. A partnership's councils are "
                "grouped under it and ranked among themselves; Scotland is a reference, not "
                "ranked.")
-    choices = ui.cached(indicator_choices)
-    if not choices:
-        st.info("The catalogue holds no indicators yet: run `python -m cjmetrics init`.")
-        st.stop()
-    ids = list(choices)
     tree = ui.area_tree()
     area = ui.chosen_area()
     left, right = st.columns([3, 2])
-    ui.sync_from_url("indicator", ids)
-    indicator_id = left.selectbox(
-        "Indicator", ids, key="indicator", format_func=choices.get,
-        help="Type to search. Grouped by framework and outcome.")
-    ui.sync_to_url("indicator", indicator_id)
+    indicator_id = ui.indicator_picker(left)
+    if indicator_id is None:
+        st.stop()
     # Keyed on the sidebar's area, so choosing another area starts from its own neighbours.
     areas = right.multiselect("Areas", tree.selectable(),
                               default=ui.cached(default_areas, area),

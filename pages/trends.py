@@ -6,7 +6,7 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 from cjmetrics.charts import trend_figure
-from cjmetrics.trends import build_trend, indicator_choices, period_options
+from cjmetrics.trends import build_trend, period_options
 
 
 def period_slider_key(indicator_id: str, periods: list[str]) -> str:
@@ -28,18 +28,11 @@ def period_slider_key(indicator_id: str, periods: list[str]) -> str:
 
 with ui.guard():
     st.title("Trends")
-    choices = ui.cached(indicator_choices)
-    if not choices:
-        st.info("The catalogue holds no indicators yet: run `python -m cjmetrics init`.")
-        st.stop()
-    ids = list(choices)
     tree = ui.area_tree()
     left, right = st.columns([3, 2])
-    ui.sync_from_url("indicator", ids)
-    indicator_id = left.selectbox(
-        "Indicator", ids, key="indicator", format_func=choices.get,
-        help="Type to search. Grouped by framework and outcome.")
-    ui.sync_to_url("indicator", indicator_id)
+    indicator_id = ui.indicator_picker(left)
+    if indicator_id is None:
+        st.stop()
     areas = right.multiselect("Areas", tree.selectable(), default=[ui.chosen_area()],
                               key="areas", format_func=tree.name,
                               help="Add areas to compare them on one chart.")

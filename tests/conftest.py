@@ -15,6 +15,19 @@ SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """st.cache_data / st.cache_resource are process-global: clear them around every test so no
+    test is served a model (or a closed Store) cached for another CJMETRICS_DB."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated(monkeypatch, tmp_path):
     """No test may fall back to data/cjmetrics.duckdb, and open stores are closed after each."""
     monkeypatch.setenv("CJMETRICS_DB", str(tmp_path / "default.duckdb"))

@@ -41,15 +41,6 @@ DIVERSION_COMPLETED = "ndo1_diversion_completed"  # count, every demo area
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """st.cache_data / st.cache_resource are process-global: without this a test could be served
-    a model (or a closed Store) cached by an earlier test for another CJMETRICS_DB."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")

@@ -33,15 +33,6 @@ SAVE_BUTTONS = ["Save targets and baselines", "Save outcome self-assessments",
 PRIORITY = ":orange-badge[★ Priority]"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """st.cache_data / st.cache_resource are process-global: clear them around every test so no
-    test is served a model (or a closed Store) cached for another CJMETRICS_DB."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def run_app(page: str, *, area: str | None = None) -> AppTest:

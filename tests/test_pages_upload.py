@@ -34,15 +34,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """st.cache_data / st.cache_resource are process-global: clear them around every test so no
-    test is served a model (or a closed Store) cached for another CJMETRICS_DB."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture
