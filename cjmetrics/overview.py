@@ -55,6 +55,8 @@ class Overview:
     area_name: str
     outcome_tiles: list[Tile]
     engagement_tiles: list[Tile]
+    rag_legend: str = ""  # the status bands in words, as configured
+    own_bands: list[str] = field(default_factory=list)  # indicators with their own bands
 
     @property
     def tiles(self) -> list[Tile]:
@@ -172,4 +174,7 @@ def build_overview(store: Store, area_code: str) -> Overview:
     outcome_tiles, engagement_tiles = [], []
     for tile in indicator_tiles(store, headline, area_code, tree):
         (engagement_tiles if tile.group == "Engagement" else outcome_tiles).append(tile)
-    return Overview(area_code, tree.name(area_code), outcome_tiles, engagement_tiles)
+    from .scorecard import own_band_notes, rag_legend  # scorecard builds on this module
+
+    return Overview(area_code, tree.name(area_code), outcome_tiles, engagement_tiles,
+                    rag_legend(store.rag_defaults()), own_band_notes(headline))

@@ -39,8 +39,9 @@ with ui.guard():
     st.title(f"Overview: {overview.area_name}")
     st.caption("The latest figure for each national outcome indicator and headline engagement "
                "metric. Arrows and colours respect whether higher or lower is better; status is "
-               "measured against the area's target (on track at 100% of target or better, close "
-               "at 90% or better, unless an indicator sets its own bands).")
+               "measured against the area's target.")
+    st.caption(f"**Status against target.** {ui.plain(overview.rag_legend)} "
+               + " ".join(ui.plain(note) for note in overview.own_bands))
     if not overview.has_data:
         st.info(f"No figures are held for {overview.area_name} yet. To explore with illustrative "
                 "demo data, run `python -m cjmetrics init --demo` and reload this page.",

@@ -42,7 +42,7 @@ def edit_cell(page, grid, current: str, new: str) -> None:
     editor sits on the cell, which gives its place on the canvas. Then double-click the cell,
     type the new value over the old and press Enter. Clicks go through the canvas locator, so
     Playwright waits for it to stand still and aims relative to where it is at that moment."""
-    canvas = grid.get_by_test_id("data-grid-canvas")
+    canvas = grid.locator(".dvn-scroller")  # the layer over the canvas that takes the pointer
     canvas.click(position={"x": 100, "y": HEADER_HEIGHT + ROW_HEIGHT / 2})
     editor = page.locator("#portal input, #portal textarea")
     for _ in range(8):

@@ -153,12 +153,6 @@ def recognise(staged: StagedFile, kind: str | None = None) -> tuple[Template, di
 
 
 # -- mapping distinct values -----------------------------------------------------------------
-def _distinct(staged: StagedFile, expression: str) -> list[str]:
-    return [r[0] for r in staged.con.execute(
-        f"SELECT DISTINCT trim({expression}) FROM src WHERE {expression} IS NOT NULL "
-        f"AND trim({expression}) <> ''").fetchall()]
-
-
 def _period_map(values: list[str]) -> pd.DataFrame:
     rows = []
     for raw in values:
@@ -177,16 +171,36 @@ def _period_map(values: list[str]) -> pd.DataFrame:
     return frame.astype({"raw": object, "label": object, "type": object, "problem": object})
 
 
+def _distinct_values(staged: StagedFile, names: list[str]) -> dict[str, list[str]]:
+    """The distinct non-blank (trimmed) values of several columns, in ONE scan of the file."""
+    if not names:
+        return {}
+    sets = ", ".join(f"({_ident(n)})" for n in names)
+    cols = ", ".join(_ident(n) for n in names)
+    rows = staged.con.execute(
+        f"SELECT DISTINCT GROUPING_ID({cols}) AS g, {cols} FROM "
+        f"(SELECT {', '.join(f'NULLIF(trim({_ident(n)}), {chr(39)}{chr(39)}) AS {_ident(n)}' for n in names)} FROM src) "
+        f"GROUP BY GROUPING SETS ({sets})").fetchall()
+    values: dict[str, list[str]] = {n: [] for n in names}
+    for row in rows:
+        grouping, cells = row[0], row[1:]
+        for i, name in enumerate(names):
+            # In GROUPING_ID a 0 bit marks the column this grouping set is about.
+            if not (grouping >> (len(names) - 1 - i)) & 1 and cells[i] is not None:
+                values[name].append(cells[i])
+    return values
+
+
 def _register_maps(store: Store, staged: StagedFile, template: Template) -> None:
     con = staged.con
-    for column in template.columns:
+    mapped = [c for c in template.columns if c.kind in LOOKUPS or c.kind == "period"]
+    distinct = _distinct_values(staged, [c.name for c in mapped])
+    for column in mapped:
         if column.kind in LOOKUPS:
             resolver = LOOKUPS[column.kind][0](store)
-            mapping = resolver.map_distinct(_distinct(staged, _ident(column.name)))
-            _temp_table(con, f"map_{column.name}", mapping)
-        elif column.kind == "period":
-            _temp_table(con, f"map_{column.name}",
-                        _period_map(_distinct(staged, _ident(column.name))))
+            _temp_table(con, f"map_{column.name}", resolver.map_distinct(distinct[column.name]))
+        else:
+            _temp_table(con, f"map_{column.name}", _period_map(distinct[column.name]))
     _temp_table(con, "indicator_units", store.indicators()[["indicator_id", "unit", "name"]])
 
 
