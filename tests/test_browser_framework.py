@@ -40,16 +40,16 @@ def edit_cell(page, grid, current: str, new: str) -> None:
     is drawn on a canvas, so the cell is found with the keyboard first: click the first cell,
     open its editor (Enter) and step right (Escape, Arrow) until the editor shows `current`; the
     editor sits on the cell, which gives its place on the canvas. Then double-click the cell,
-    type the new value over the old and press Enter. Clicks go through the canvas locator, so
+    type the new value over the old and press Enter. Clicks go through the grid's locator, so
     Playwright waits for it to stand still and aims relative to where it is at that moment."""
-    canvas = grid.locator(".dvn-scroller")  # the layer over the canvas that takes the pointer
-    canvas.click(position={"x": 100, "y": HEADER_HEIGHT + ROW_HEIGHT / 2})
+    surface = grid.locator(".dvn-scroller")  # the layer over the canvas that takes the pointer
+    surface.click(position={"x": 100, "y": HEADER_HEIGHT + ROW_HEIGHT / 2})
     editor = page.locator("#portal input, #portal textarea")
     for _ in range(8):
         page.keyboard.press("Enter")
         expect(editor).to_have_count(1)
         value, cell, origin = (editor.first.input_value(), editor.first.bounding_box(),
-                               canvas.bounding_box())
+                               surface.bounding_box())
         page.keyboard.press("Escape")
         expect(editor).to_have_count(0)
         if value == current:
@@ -57,12 +57,13 @@ def edit_cell(page, grid, current: str, new: str) -> None:
         page.keyboard.press("ArrowRight")
     else:
         pytest.fail(f"no cell of the first row holds {current!r}")
-    canvas.dblclick(position={"x": cell["x"] - origin["x"] + cell["width"] / 2,
+    surface.dblclick(position={"x": cell["x"] - origin["x"] + cell["width"] / 2,
                               "y": cell["y"] - origin["y"] + cell["height"] / 2})
     expect(editor).to_have_count(1)
     expect(editor.first).to_have_value(current)
     editor.first.select_text()
-    # At a person's pace: the grid's number editor can miss keys typed with no pause at all.
+    # At a person's pace: typed with no pause before Enter, the grid's number editor sometimes
+    # commits the old value (about one run in five here).
     page.keyboard.type(new, delay=TYPING_DELAY_MS)
     expect(editor.first).to_have_value(new)
     page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
