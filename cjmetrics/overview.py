@@ -152,7 +152,10 @@ def indicator_tiles(store: Store, indicators: pd.DataFrame, area_code: str,
     for _, indicator in indicators.iterrows():
         own = series[series["indicator_id"] == indicator["indicator_id"]]
         figure_area, rows = None, own.iloc[0:0]
-        candidates = lineage if indicator["framework_id"] == "cjpf" else lineage[:1]
+        # A parent's rate or share stands in for a missing local one; its counts never do
+        # (Scotland's total diversion cases are not a figure for Aberdeen City).
+        fallback = indicator["framework_id"] == "cjpf" and indicator["unit"] != "count"
+        candidates = lineage if fallback else lineage[:1]
         for code in candidates:
             rows = own[own["area_code"] == code]
             if not rows.empty:

@@ -189,3 +189,14 @@ def test_every_tile_with_data_has_a_one_sentence_summary_naming_its_area(demo_st
         assert tile.summary.endswith(".") and ". " not in tile.summary, tile.summary
         assert tile.latest_label in tile.summary
         assert tile.latest_text.replace("%", "") in tile.summary
+
+
+def test_an_area_without_figures_never_borrows_a_parents_counts(demo_store):
+    from cjmetrics.overview import build_overview
+
+    aberdeen = build_overview(demo_store, "S12000033")  # no demo figures at all
+    counts = [t for t in aberdeen.tiles if t.unit == "count"]
+    assert counts and all(not t.has_data for t in counts)
+    agree = next(t for t in aberdeen.tiles if t.indicator_id == "ndo9_agree_community_sentence")
+    assert agree.has_data and agree.area_code == "S92000003"  # a share may stand in, labelled
+    assert "Scotland figure" in agree.area_note
