@@ -16,6 +16,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apptest_support import assert_clean, texts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 
@@ -72,16 +74,6 @@ def run_app(page: str = OVERVIEW, *, area: str | None = None,
     if page != OVERVIEW:
         at.switch_page(page).run()
     return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def texts(elements) -> list[str]:
-    """Element text as a person reads it: ui.plain's markdown escapes ("\\:") removed."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
 
 
 def metric(at: AppTest, label: str):

@@ -16,6 +16,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apptest_support import assert_clean, texts
+
 from demo_csv import AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, catalogue, demo, figures
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,16 +48,6 @@ def run_app(page: str, *, area: str | None = None) -> AppTest:
     at.switch_page(page).run()
     assert_clean(at)
     return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, texts(at.error)
-
-
-def texts(elements) -> list[str]:
-    """Element text as a person reads it: ui.plain's markdown escapes ("\\:") removed."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
 
 
 def latest(indicator_id: str, area: str) -> pd.Series:

@@ -19,6 +19,8 @@ import streamlit as st
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from apptest_support import assert_clean, texts
+
 from cjmetrics.store import open_store
 from demo_csv import AYRSHIRE, GLASGOW, demo, figures
 
@@ -53,16 +55,6 @@ def run_app(page: str, *, area: str | None = GLASGOW) -> AppTest:
     if area is not None:
         assert at.selectbox(key="area").value == area
     return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, texts(at.error)
-
-
-def texts(elements) -> list[str]:
-    """Element text as a person reads it: ui.plain's markdown escapes ("\\:") removed."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
 
 
 def upload(at: AppTest, name: str, data: bytes, mime: str = CSV) -> AppTest:
