@@ -127,6 +127,46 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 key VARCHAR NOT NULL, value VARCHAR, import_id INTEGER NOT NULL)""",
         ],
     ),
+    # -- surveys (issue 5) --
+    (
+        3,
+        "survey definitions, respondent-level survey answers and invitations",
+        [
+            # Definitions: loaded from data/surveys/ like the catalogue (added, never overwritten).
+            """CREATE TABLE surveys (
+                survey_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR,
+                audience VARCHAR, kind VARCHAR, sort_order INTEGER, source VARCHAR,
+                description VARCHAR)""",
+            """CREATE TABLE survey_questions (
+                survey_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL, number VARCHAR,
+                text VARCHAR NOT NULL,
+                type VARCHAR NOT NULL CHECK (type IN ('single','multiple','matrix','likert',
+                                                      'free_text')),
+                sort_order INTEGER, note VARCHAR, PRIMARY KEY (survey_id, question_id))""",
+            """CREATE TABLE survey_options (
+                survey_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL,
+                option_id VARCHAR NOT NULL, position INTEGER NOT NULL, label VARCHAR NOT NULL,
+                short_label VARCHAR, score DOUBLE, description VARCHAR,
+                PRIMARY KEY (survey_id, question_id, option_id))""",
+            """CREATE TABLE survey_items (
+                survey_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL, position INTEGER NOT NULL, label VARCHAR NOT NULL,
+                PRIMARY KEY (survey_id, question_id, item_id))""",
+            # One row per respondent, question and matrix row ('' for other questions). The
+            # answer is the option id (several joined by ';' for multiple choice) or the text of
+            # a free-text answer. Respondents are ids only: no names or e-mail addresses.
+            """CREATE TABLE survey_answers (
+                survey_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR,
+                respondent_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL,
+                item_id VARCHAR NOT NULL DEFAULT '', answer VARCHAR, source VARCHAR,
+                import_id INTEGER NOT NULL)""",
+            """CREATE TABLE survey_invitations (
+                survey_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR,
+                invited DOUBLE, note VARCHAR, source VARCHAR, import_id INTEGER NOT NULL)""",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -177,8 +217,19 @@ INDICATOR_EDITS = RevisedTable(
     ("name", "short_name", "outcome_id", "unit", "polarity", "period_type", "source",
      "description", "rag_green", "rag_amber"))
 SETTINGS = RevisedTable("settings", ("key",), ("value",))
+# -- surveys (issue 5) --
+SURVEY_ANSWERS = RevisedTable(
+    "survey_answers",
+    ("survey_id", "area_code", "period_start", "period_end", "respondent_id", "question_id",
+     "item_id"),
+    ("period_label", "answer", "source"))
+SURVEY_INVITATIONS = RevisedTable(
+    "survey_invitations", ("survey_id", "area_code", "period_start", "period_end"),
+    ("period_label", "invited", "note", "source"))
+SURVEY_TABLES = (SURVEY_ANSWERS, SURVEY_INVITATIONS)
+# -- end surveys --
 REVISED_TABLES = (OBSERVATIONS, TARGETS, ANNOTATIONS, SELF_ASSESSMENTS, QI_EVALUATIONS,
-                  PRIORITY_OUTCOMES, EVIDENCE_NOTES, INDICATOR_EDITS, SETTINGS)
+                  PRIORITY_OUTCOMES, EVIDENCE_NOTES, INDICATOR_EDITS, SETTINGS) + SURVEY_TABLES
 
 # Columns that decide whether a re-uploaded row is "unchanged" (labels are derived, not data).
 _COMPARED = {spec.table: tuple(v for v in spec.values if v not in ("period_label",))
@@ -201,6 +252,13 @@ CATALOGUE_FILES: dict[str, str] = {
     "standards": "standards.csv",
     "lists": "lists.csv",
     "improvement_tool_items": "improvement_tool_items.csv",
+}
+# -- surveys (issue 5): definitions in data/surveys/, loaded the same way --
+SURVEY_FILES: dict[str, str] = {
+    "surveys": "surveys.csv",
+    "survey_questions": "survey_questions.csv",
+    "survey_options": "survey_options.csv",
+    "survey_items": "survey_items.csv",
 }
 
 
@@ -381,14 +439,18 @@ class Store:
             return applied
 
     # -- catalogue ----------------------------------------------------------------------------
-    def load_catalogue(self, directory: Path | None = None) -> dict[str, int]:
+    def load_catalogue(self, directory: Path | None = None,
+                       survey_directory: Path | None = None) -> dict[str, int]:
         """Add catalogue rows the store lacks. Rows already present are left as they are, so
-        edits made in the app survive an upgrade and running init twice changes nothing."""
+        edits made in the app survive an upgrade and running init twice changes nothing.
+        The survey definitions (data/surveys/) are loaded the same way."""
         directory = Path(directory or config.CATALOGUE_DIR)
+        survey_directory = Path(survey_directory or config.SURVEYS_DIR)
+        files = [(table, directory / name) for table, name in CATALOGUE_FILES.items()] + \
+            [(table, survey_directory / name) for table, name in SURVEY_FILES.items()]
         added: dict[str, int] = {}
         with self.transaction(bump=False) as cur:
-            for table, file_name in CATALOGUE_FILES.items():
-                path = directory / file_name
+            for table, path in files:
                 if not path.exists():
                     raise CatalogueError(f"The catalogue file {path} is missing. Restore it from "
                                          "the cjmetrics repository and run init again.")
@@ -816,6 +878,96 @@ class Store:
             digest.update(table.encode())
             digest.update(frame.to_csv(index=False).encode())
         return digest.hexdigest()
+
+    # -- surveys (issue 5) ----------------------------------------------------------------------
+    # Definitions are catalogue-like tables; answers and invitations are revised tables, so
+    # uploads, revisions, undo and history work as for any figure. Counts are made here, in SQL;
+    # cjmetrics/surveys.py turns them into shares, intervals and suppressed displays.
+    def survey_definitions(self) -> dict[str, pd.DataFrame]:
+        """Every survey, question, answer option and matrix row, in display order."""
+        return {
+            "surveys": self.query("SELECT * FROM surveys ORDER BY sort_order, survey_id"),
+            "questions": self.query("SELECT * FROM survey_questions "
+                                    "ORDER BY survey_id, sort_order, question_id"),
+            "options": self.query("SELECT * FROM survey_options "
+                                  "ORDER BY survey_id, question_id, position"),
+            "items": self.query("SELECT * FROM survey_items "
+                                "ORDER BY survey_id, question_id, position"),
+        }
+
+    @staticmethod
+    def _survey_where(prefix: str = "t") -> str:
+        return (f"{prefix}.survey_id = $survey "
+                f"AND {prefix}.area_code IN (SELECT unnest($areas::VARCHAR[])) "
+                f"AND ($start::DATE IS NULL OR {prefix}.period_start = $start::DATE) "
+                f"AND ($end::DATE IS NULL OR {prefix}.period_end = $end::DATE)")
+
+    def survey_answers(self, survey_id: str, area_codes: Sequence[str], start=None,
+                       end=None) -> pd.DataFrame:
+        """The current answers of one survey for some areas (one period when start/end are
+        given): one row per respondent, question and matrix row. Importers write through the
+        survey_answers template; this is what they and the pages read back."""
+        return self.query(
+            self.current_sql(SURVEY_ANSWERS, self._survey_where())
+            + " ORDER BY area_code, period_start, respondent_id, question_id, item_id",
+            {"survey": survey_id, "areas": list(area_codes), "start": start, "end": end})
+
+    def survey_responses(self, area_codes: Sequence[str],
+                         survey_id: str | None = None) -> pd.DataFrame:
+        """Respondents (distinct ids with any answer) and the number invited, per survey, area
+        and period; invited is NULL where it is not known."""
+        where = ("t.area_code IN (SELECT unnest($areas::VARCHAR[])) "
+                 "AND ($survey::VARCHAR IS NULL OR t.survey_id = $survey::VARCHAR)")
+        return self.query(f"""
+            WITH a AS ({self.current_sql(SURVEY_ANSWERS, where)}),
+            r AS (SELECT survey_id, area_code, period_start, period_end,
+                         any_value(period_label) AS period_label,
+                         count(DISTINCT respondent_id) AS respondents
+                  FROM a GROUP BY ALL),
+            i AS ({self.current_sql(SURVEY_INVITATIONS, where)})
+            SELECT survey_id, area_code, period_start, period_end,
+                   coalesce(r.period_label, i.period_label) AS period_label,
+                   coalesce(r.respondents, 0) AS respondents, i.invited
+            FROM r FULL OUTER JOIN i USING (survey_id, area_code, period_start, period_end)
+            ORDER BY survey_id, period_start, period_end, area_code""",
+            {"areas": list(area_codes), "survey": survey_id})
+
+    def survey_answer_counts(self, survey_id: str, groups: Sequence[tuple[str, str]], start=None,
+                             end=None) -> pd.DataFrame:
+        """How many respondents chose each option of each choice question (each matrix row),
+        per group of areas. `groups` pairs (group_code, member_area_code): a partnership is
+        the group of its councils, a council the group of itself. `base` is the number of
+        respondents in the group who answered that question (matrix row); every option of an
+        answered question is listed, chosen by nobody or not."""
+        pairs = list(groups)
+        return self.query(f"""
+            WITH g AS (SELECT unnest($groups::VARCHAR[]) AS group_code,
+                              unnest($members::VARCHAR[]) AS area_code),
+            a AS ({self.current_sql(SURVEY_ANSWERS, self._survey_where())}),
+            q AS (SELECT question_id FROM survey_questions
+                  WHERE survey_id = $survey AND type <> 'free_text'),
+            picked AS (
+                SELECT g.group_code, a.area_code || '|' || a.respondent_id AS who,
+                       a.question_id, a.item_id,
+                       trim(unnest(string_split(a.answer, ';'))) AS option_id
+                FROM a JOIN g USING (area_code) JOIN q USING (question_id)),
+            base AS (SELECT group_code, question_id, item_id, count(DISTINCT who) AS base
+                     FROM picked GROUP BY ALL),
+            counts AS (SELECT group_code, question_id, item_id, option_id,
+                              count(DISTINCT who) AS n
+                       FROM picked GROUP BY ALL)
+            SELECT b.group_code AS area_code, b.question_id, b.item_id, o.option_id,
+                   o.position, o.label, o.short_label, o.score,
+                   coalesce(c.n, 0) AS n, b.base
+            FROM base b
+            JOIN survey_options o ON o.survey_id = $survey AND o.question_id = b.question_id
+            LEFT JOIN counts c ON c.group_code = b.group_code AND c.question_id = b.question_id
+                AND c.item_id = b.item_id AND c.option_id = o.option_id
+            ORDER BY b.group_code, b.question_id, b.item_id, o.position""",
+            {"survey": survey_id, "groups": [g for g, _ in pairs],
+             "members": [m for _, m in pairs], "areas": [m for _, m in pairs],
+             "start": start, "end": end})
+    # -- end surveys --
 
 
 # --------------------------------------------------------------------------------------------

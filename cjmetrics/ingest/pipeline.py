@@ -467,7 +467,10 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
                     f"{', '.join(columns)} FROM raw")
     _register_maps(store, staged, template)
     con.execute(f"CREATE OR REPLACE TEMP TABLE canon AS {_canonical_sql(template)}")
-    rules = _scale_fractions(staged, template) + [_duplicate_sql(template)]
+    rules = _scale_fractions(staged, template)
+    if template.refine is not None:  # checks against the store's definitions (surveys)
+        rules += template.refine(store, con)
+    rules.append(_duplicate_sql(template))
     used = set(found.values()) | set(wide)
     unused = [h for h in staged.columns if h not in used]
     con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "

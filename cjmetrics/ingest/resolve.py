@@ -122,6 +122,16 @@ def _grade_resolver(store) -> Resolver:
                     "Use a grade from 6 Excellent to 1 Unsatisfactory (the number or the word).")
 
 
+# -- surveys (issue 5) --
+def survey_resolver(store) -> Resolver:
+    surveys = store.survey_definitions()["surveys"]
+    entries = [(row.survey_id, row.name, [row.short_name or ""]) for row in surveys.itertuples()]
+    return Resolver("survey", entries,
+                    "Use the survey's id or name as on the Surveys page (e.g. third_sector or "
+                    "Third Sector Survey).")
+# -- end surveys --
+
+
 def _choice(noun: str, options: dict[str, list[str]], fix: str):
     return lambda store: Resolver(noun, [(k, k, v) for k, v in options.items()], fix)
 
@@ -134,6 +144,7 @@ LOOKUPS = {
     "qi": (_qi_resolver, "qi_id"),
     "item": (_item_resolver, "item_id"),
     "grade": (_grade_resolver, None),
+    "survey": (survey_resolver, "survey_id"),  # surveys (issue 5)
     "flag": (_choice("yes or no", {"yes": ["y", "true", "1", "priority", "x"],
                                     "no": ["n", "false", "0", "not a priority"]},
                      "Write yes or no."), None),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .. import config
 from ..store import (ANNOTATIONS, EVIDENCE_NOTES, INDICATOR_EDITS, OBSERVATIONS,
-                     PRIORITY_OUTCOMES, QI_EVALUATIONS, SELF_ASSESSMENTS, SETTINGS, TARGETS,
-                     RevisedTable)
+                     PRIORITY_OUTCOMES, QI_EVALUATIONS, SELF_ASSESSMENTS, SETTINGS,
+                     SURVEY_ANSWERS, SURVEY_INVITATIONS, TARGETS, RevisedTable)
 
 TEMPLATE_DIR = config.DATA_DIR / "templates"
 
@@ -64,6 +65,9 @@ class Template:
     allows_wide: bool = False  # one column per period may replace period + value
     rules: tuple = ()  # extra pipeline.Rule checks particular to this kind of file
     primary: bool = True  # offered in "does not have the columns" messages when not named
+    # Checks that need the store's definitions (surveys: which options a question has): called
+    # with (store, staging cursor) once `canon` exists; may update it, returns problem SELECTs.
+    refine: Callable | None = None
 
     @property
     def file_name(self) -> str:
@@ -271,6 +275,60 @@ SETTINGS_TEMPLATE = Template(
     primary=False,
 )
 
+# -- surveys (issue 5) --
+from .survey_rules import refine_survey_answers  # noqa: E402 - needs Column and Rule above
+
+_SURVEY = Column("survey", "survey", True, "Survey id or name, as on the Surveys page",
+                 "third_sector", ("survey id", "survey name", "questionnaire"))
+_SURVEY_PERIOD = Column("period", "period", True,
+                        "When the survey ran: a year, financial year, month or date", "2015/16",
+                        ("survey period", "year", "date", "wave"))
+
+SURVEY_ANSWERS_TEMPLATE = Template(
+    "survey_answers", "Survey answers",
+    "One row per respondent and question (and per row of a matrix question): the respondent's "
+    "anonymous id, never a name or e-mail address; the answer as the option's wording, its "
+    "number in the list or its id; several options of a multiple-choice question separated "
+    "by ';'.",
+    (
+        _SURVEY, _AREA, _SURVEY_PERIOD,
+        Column("respondent", "text", True,
+               "An anonymous respondent id, the same on each of the respondent's rows "
+               "(e.g. the survey tool's response number)", "R017",
+               ("respondent id", "respondent_id", "response id", "response number")),
+        Column("question", "text", True, "Question number (Q5), id or wording", "Q5",
+               ("question id", "question number", "question text")),
+        Column("item", "text", False,
+               "For a matrix question, its row (e.g. Police Scotland); blank otherwise",
+               "Police Scotland", ("matrix row", "sub item", "sub-item", "row", "partner")),
+        Column("answer", "text", True,
+               "The option chosen (wording, number or id), several separated by ';', or the "
+               "text of a free-text answer", "Consult", ("response", "value", "choice")),
+        _SOURCE,
+    ),
+    SURVEY_ANSWERS, skip_when_missing="answer", refine=refine_survey_answers,
+)
+
+SURVEY_INVITATIONS_TEMPLATE = Template(
+    "survey_invitations", "Survey invitations",
+    "How many people or organisations were invited to a survey in an area, so the Surveys page "
+    "can show response rates.",
+    (
+        _SURVEY, _AREA, _SURVEY_PERIOD,
+        Column("invited", "number", True, "The number invited", "40",
+               ("number invited", "invitations", "sent", "sample size")),
+        _NOTE, _SOURCE,
+    ),
+    SURVEY_INVITATIONS,
+    rules=(
+        Rule("error", "invited", "invited < 0 OR invited <> floor(invited)", "_raw_invited",
+             "'''' || trim(_raw_invited) || ''' is not a whole number of people.'",
+             "'Write the number invited as a whole number, e.g. 40.'"),
+    ),
+)
+SURVEY_TEMPLATES = (SURVEY_ANSWERS_TEMPLATE, SURVEY_INVITATIONS_TEMPLATE)
+# -- end surveys --
+
 TEMPLATES: dict[str, Template] = {}
 
 
@@ -282,7 +340,8 @@ def register(template: Template) -> Template:
 
 for _template in (INDICATOR_VALUES, TARGETS_TEMPLATE, ANNOTATIONS_TEMPLATE,
                   SELF_ASSESSMENTS_TEMPLATE, QI_EVALUATIONS_TEMPLATE, PRIORITIES_TEMPLATE,
-                  EVIDENCE_TEMPLATE, INDICATOR_EDITS_TEMPLATE, SETTINGS_TEMPLATE):
+                  EVIDENCE_TEMPLATE, INDICATOR_EDITS_TEMPLATE, SETTINGS_TEMPLATE,
+                  *SURVEY_TEMPLATES):
     register(_template)
 
 
