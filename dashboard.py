@@ -15,6 +15,9 @@ PAGES = {
         st.Page("pages/comparison.py", title="Compare areas", icon=":material/leaderboard:"),
         st.Page("pages/care_inspectorate.py", title="Care Inspectorate", icon=":material/grading:"),
     ],
+    "Engagement": [
+        st.Page("pages/surveys.py", title="Surveys", icon=":material/ballot:"),
+    ],
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("pages/imports.py", title="Imports & history", icon=":material/history:"),

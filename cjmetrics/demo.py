@@ -68,7 +68,10 @@ def annotation_rows(raw: pd.DataFrame) -> pd.DataFrame:
 PIPELINE_FILES = {"self_assessments.csv": "self_assessments",
                   "qi_evaluations.csv": "qi_evaluations",
                   "priority_outcomes.csv": "priority_outcomes",
-                  "evidence_notes.csv": "evidence_notes"}
+                  "evidence_notes.csv": "evidence_notes",
+                  # surveys (issue 5): respondent-level answers and numbers invited
+                  "survey_answers.csv": "survey_answers",
+                  "survey_invitations.csv": "survey_invitations"}
 
 
 def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]:

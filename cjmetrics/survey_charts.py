@@ -1,0 +1,264 @@
+"""Survey figures, in cjmetrics/charts.py's style (one template, Okabe-Ito, patterns so the
+segments read in greyscale).
+
+Every builder takes the model's SUPPRESSED table, never raw counts: a suppressed cell has no
+width, no colour value and no number in its label, hover text or customdata, only "<5" (or
+"hidden"). Where a stacked bar has suppressed cells, their share is drawn as one grey
+"not shown" segment, so the other segments keep their true widths without revealing any
+suppressed cell on its own.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import FONT, PALETTE, _message_figure, _wrap, styled, text_colour_on
+from .surveys import SurveyModel
+
+PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
+SUPPRESSED_COLOUR = "#d9d9d9"
+# Disagree (vermillion, orange), neutral grey, agree (sky blue, blue): safe for colour-blindness.
+LIKERT_COLOURS = {-2: "#D55E00", -1: "#E69F00", 0: "#9e9e9e", 1: "#56B4E9", 2: "#0072B2"}
+LIKERT_PATTERNS = {-2: "x", -1: "/", 0: "", 1: "\\", 2: "+"}
+
+
+def _title(fig: go.Figure, title: str, subtitle: str, *, large: bool) -> None:
+    fig.update_layout(title=dict(text=_wrap(title, 45 if large else 80),
+                                 subtitle=dict(text=_wrap(subtitle, 75 if large else 120))))
+
+
+def _num(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(number) else number
+
+
+def _pct(value) -> str:
+    number = _num(value)
+    return "" if number is None else f"{number:.0f}%"
+
+
+def _interval(row) -> str:
+    low, high = _num(row["ci_lower"]), _num(row["ci_upper"])
+    if low is None or high is None:
+        return "not shown"
+    return f"{low:.0f}% to {high:.0f}%"
+
+
+def _custom(rows: pd.DataFrame) -> list[list[str]]:
+    """Hover text fields, all already suppressed: area, answer, respondents, answered, share,
+    interval, note."""
+    return [[str(r["area"]), str(r["answer"]), str(r["respondents"]), str(r["answered"]),
+             _pct(r["percent"]) or "not shown", _interval(r), str(r["note"] or "")]
+            for _, r in rows.iterrows()]
+
+
+HOVER = ("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+         "Respondents: %{customdata[2]} of %{customdata[3]} who answered<br>"
+         "Share: %{customdata[4]} (95% interval %{customdata[5]})<br>%{customdata[6]}"
+         "<extra></extra>")
+
+
+def _not_shown(table: pd.DataFrame, areas: list[str]) -> list[float | None]:
+    """Per area, the share the suppressed cells take together (None when nothing is)."""
+    out = []
+    for area in areas:
+        rows = table[table["area"] == area]
+        shown = pd.to_numeric(rows["percent"], errors="coerce")
+        if shown.notna().all():
+            out.append(None)
+        else:
+            out.append(max(0.0, 100.0 - float(shown.sum())))
+    return out
+
+
+def _suppressed_trace(table: pd.DataFrame, areas: list[str], threshold: int,
+                      *, base: float = 0.0) -> go.Bar | None:
+    widths = _not_shown(table, areas)
+    if all(w is None for w in widths):
+        return None
+    return go.Bar(
+        y=areas, x=widths, base=base if base else None, orientation="h",
+        name=f"Not shown (fewer than {threshold})",
+        marker=dict(color=SUPPRESSED_COLOUR, pattern=dict(shape="."),
+                    line=dict(color="#444", width=0.5)),
+        customdata=[[a] for a in areas],
+        hovertemplate=(f"<b>%{{customdata[0]}}</b><br>Answers given by fewer than {threshold} "
+                       "respondents are not shown<extra></extra>"))
+
+
+def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
+                        large: bool = False) -> go.Figure:
+    """Stacked 100% bars: one bar per area, one segment per answer option."""
+    q = model.question(question_id)
+    fig = go.Figure()
+    _title(fig, f"{q['number']}: answers by area (share of those who answered)",
+           model.subtitle, large=large)
+    if table.empty:
+        return _message_figure(fig, "No answers to this question are held.", large=large)
+    areas = list(dict.fromkeys(table["area"]))
+    for i, (answer, rows) in enumerate(table.groupby("answer", sort=False)):
+        rows = rows.set_index("area").reindex(areas).reset_index()
+        x = [None if pd.isna(p) else float(p) for p in pd.to_numeric(rows["percent"],
+                                                                       errors="coerce")]
+        fig.add_trace(go.Bar(
+            y=areas, x=x, orientation="h", name=str(answer),
+            marker=dict(color=PALETTE[i % len(PALETTE)],
+                        pattern=dict(shape=PATTERNS[i % len(PATTERNS)]),
+                        line=dict(color="#333", width=0.5)),
+            text=[_pct(p) if p is not None and p >= 8 else "" for p in x],
+            textposition="inside", insidetextanchor="middle",
+            insidetextfont=dict(color=text_colour_on(PALETTE[i % len(PALETTE)])),
+            customdata=_custom(rows.fillna("")), hovertemplate=HOVER))
+    extra = _suppressed_trace(table, areas, model.threshold)
+    if extra is not None:
+        fig.add_trace(extra)
+    _bar_layout(fig, areas, large=large)
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    return styled(fig, large=large)
+
+
+def _bar_layout(fig: go.Figure, areas: list[str], *, large: bool) -> None:
+    fig.update_layout(barmode="stack", height=(300 if large else 230) + 60 * len(areas),
+                      legend=dict(traceorder="normal"), hovermode="closest",
+                      margin=dict(t=130 if large else 110),
+                      uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
+    fig.update_xaxes(showgrid=True, gridcolor="#e0e0e0")
+
+
+def diverging_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
+                     large: bool = False) -> go.Figure:
+    """Agree to the right of zero, disagree to the left, the neutral answer split across it."""
+    q = model.question(question_id)
+    fig = go.Figure()
+    _title(fig, f"{q['number']}: disagree (left) and agree (right), share of those who "
+                "answered", model.subtitle, large=large)
+    if table.empty:
+        return _message_figure(fig, "No answers to this question are held.", large=large)
+    areas = list(dict.fromkeys(table["area"]))
+    options = table.drop_duplicates("option_id").sort_values("score", ascending=True)
+    # Neutral first so it straddles zero, then outwards on each side.
+    order = sorted(options.itertuples(), key=lambda o: (abs(o.score), -o.score))
+    for o in order:
+        rows = table[table["option_id"] == o.option_id].set_index("area").reindex(
+            areas).reset_index()
+        pct = pd.to_numeric(rows["percent"], errors="coerce")
+        score = int(o.score)
+        colour = LIKERT_COLOURS.get(score, "#9e9e9e")
+        halves = [("left", -0.5), ("right", 0.5)] if score == 0 else \
+            [("", -1.0 if score < 0 else 1.0)]
+        for side, factor in halves:
+            x = [None if pd.isna(p) else float(p) * factor for p in pct]
+            fig.add_trace(go.Bar(
+                y=areas, x=x, orientation="h", name=str(o.answer),
+                legendgroup=o.option_id, showlegend=side != "right",
+                marker=dict(color=colour, pattern=dict(shape=LIKERT_PATTERNS.get(score, "")),
+                            line=dict(color="#333", width=0.5)),
+                text=[_pct(p) if pd.notna(p) and p >= 8 and side != "right" else ""
+                      for p in pct],
+                textposition="inside", insidetextanchor="middle",
+                insidetextfont=dict(color=text_colour_on(colour)),
+                customdata=_custom(rows.fillna("")), hovertemplate=HOVER))
+    # Suppressed shares go beyond the agree side, so the zero line stays where it belongs.
+    agree = []
+    for area in areas:
+        rows = table[(table["area"] == area) & (table["score"] >= 0)]
+        pct = pd.to_numeric(rows["percent"], errors="coerce").fillna(0.0)
+        score = rows["score"].astype(float)
+        agree.append(float((pct * score.map(lambda s: 0.5 if s == 0 else 1.0)).sum()))
+    extra = _suppressed_trace(table, areas, model.threshold)
+    if extra is not None:
+        extra.base = agree
+        fig.add_trace(extra)
+    _bar_layout(fig, areas, large=large)
+    fig.update_layout(barmode="relative")
+    fig.add_vline(x=0, line=dict(color="#444", width=1.5))
+    fig.update_xaxes(range=[-100, 100], tickvals=[-100, -50, 0, 50, 100],
+                     ticktext=["100%", "50%", "0", "50%", "100%"],
+                     title=None)
+    return styled(fig, large=large)
+
+
+def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
+                  large: bool = False) -> go.Figure:
+    """Partner organisation x engagement level: the share of respondents in colour, the
+    count (or "<5") written in every cell."""
+    q = model.question(question_id)
+    fig = go.Figure()
+    area = table["area"].iloc[0] if len(table) else model.area_name
+    _title(fig, f"{q['number']}: engagement level with each partner, {area}",
+           model.subtitle, large=large)
+    if table.empty:
+        return _message_figure(fig, "No answers to this question are held.", large=large)
+    rows = list(dict.fromkeys(table["row"]))
+    columns = list(dict.fromkeys(table["answer"]))
+    z, text, custom = [], [], []
+    for row in rows:
+        cells = table[table["row"] == row].set_index("answer").reindex(columns)
+        z.append([None if pd.isna(p) else float(p)
+                  for p in pd.to_numeric(cells["percent"], errors="coerce")])
+        text.append([f"{c}" + (f" ({_pct(p)})" if pd.notna(p) else "")
+                     for c, p in zip(cells["respondents"], pd.to_numeric(cells["percent"],
+                                                                          errors="coerce"))])
+        custom.append([[row, answer, *values[2:]] for answer, values in
+                       zip(columns, _custom(cells.reset_index().fillna("")))])
+    fig.add_trace(go.Heatmap(
+        z=z, x=columns, y=rows, text=text, texttemplate="%{text}",
+        textfont=dict(family=FONT, size=18 if large else 13),
+        colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]], zmin=0, zmax=100,
+        xgap=2, ygap=2, customdata=custom,
+        colorbar=dict(title="% of row", ticksuffix="%"),
+        hovertemplate=HOVER.replace("customdata[0]}</b>", "customdata[0]}</b> ·")))
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
+    fig.update_xaxes(side="top", showgrid=False, ticks="")
+    fig.update_layout(height=(320 if large else 240) + 44 * len(rows), plot_bgcolor="#f0f0f0",
+                      margin=dict(t=170 if large else 150))
+    return styled(fig, large=large)
+
+
+def responses_figure(model: SurveyModel, table: pd.DataFrame, *,
+                     large: bool = False) -> go.Figure:
+    """Respondents per area, labelled with the response rate where the number invited is
+    known; an area with fewer than the threshold shows "<5" and no bar."""
+    fig = go.Figure()
+    _title(fig, f"{model.survey.name}: responses by area", model.subtitle, large=large)
+    if table.empty or not model.has_answers:
+        return _message_figure(fig, "No responses to this survey are held for this area.",
+                               large=large)
+    numbers = [r if isinstance(r, int) else None for r in table["respondents"]]
+    labels = []
+    for row, n in zip(table.itertuples(), numbers):
+        rate = row.response_rate_percent
+        label = str(row.respondents)
+        if rate is not None and pd.notna(rate):
+            label += f" ({rate:.0f}% of {row.invited} invited)"
+        labels.append(label)
+    custom = [[row.area, str(row.respondents),
+               "not known" if row.invited is None or pd.isna(row.invited) else str(row.invited),
+               _pct(row.response_rate_percent) or "not shown",
+               "not shown" if row.ci_lower is None or pd.isna(row.ci_lower)
+               else f"{row.ci_lower:.0f}% to {row.ci_upper:.0f}%", row.note or ""]
+              for row in table.itertuples()]
+    fig.add_trace(go.Bar(
+        y=list(table["area"]), x=numbers, orientation="h", name="Respondents",
+        marker=dict(color=PALETTE[0], line=dict(color="#333", width=0.5)),
+        text=[lab if n is not None else "" for lab, n in zip(labels, numbers)],
+        textposition="outside", cliponaxis=False, showlegend=False, customdata=custom,
+        hovertemplate="<b>%{customdata[0]}</b><br>Respondents: %{customdata[1]}<br>"
+                      "Invited: %{customdata[2]}<br>Response rate: %{customdata[3]} "
+                      "(95% interval %{customdata[4]})<br>%{customdata[5]}<extra></extra>"))
+    for area, n, label in zip(table["area"], numbers, labels):
+        if n is None:  # suppressed: a word where the bar would be
+            fig.add_annotation(x=0, y=area, text=label, showarrow=False, xanchor="left",
+                               font=dict(size=18 if large else 13))
+    top = max([n for n in numbers if n is not None] or [1])
+    fig.update_xaxes(range=[0, top * 1.6], title="Respondents", showgrid=True,
+                     gridcolor="#e0e0e0")
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
+    fig.update_layout(height=(280 if large else 200) + 50 * len(table), hovermode="closest",
+                      margin=dict(t=120 if large else 100))
+    return styled(fig, large=large)

@@ -1,0 +1,138 @@
+"""Surveys: responses, answers and free text of one survey for the chosen area and its councils."""
+
+import streamlit as st
+
+from cjmetrics import ui
+
+ui.ensure_entrypoint()
+from cjmetrics import export
+from cjmetrics.survey_charts import (diverging_figure, distribution_figure, matrix_figure,
+                                     responses_figure)
+from cjmetrics.surveys import (TYPE_WORDS, build_survey, for_display, survey_choices,
+                               surveys_with_answers)
+
+
+def keep_valid(key: str, options: list) -> None:
+    """A choice left over from another survey or area is dropped, so the first option shows."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+def short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+with ui.guard():
+    area = ui.chosen_area()
+    choices = ui.cached(survey_choices)
+    st.title("Surveys")
+    if not choices:
+        st.info("No survey definitions are held: run `python -m cjmetrics init` to load them.",
+                icon=":material/info:")
+        st.stop()
+    answered = ui.cached(surveys_with_answers, area)
+    ids = list(choices)
+    ui.sync_from_url("survey", ids)  # links keep the survey: /surveys?survey=third_sector
+    if st.session_state.get("survey") not in ids:
+        st.session_state["survey"] = answered[0] if answered else ids[0]
+    left, right = st.columns([3, 1])
+    survey_id = left.selectbox(
+        "Survey", ids, key="survey",
+        format_func=lambda s: choices[s] + ("" if s in answered else " (no answers here)"))
+    ui.sync_to_url("survey", survey_id)
+    model = ui.cached(build_survey, survey_id, area)
+    if len(model.periods) > 1:
+        keep_valid("survey-period", model.periods)
+        period = right.selectbox("When", model.periods, index=len(model.periods) - 1,
+                                 key="survey-period")
+        model = ui.cached(build_survey, survey_id, area, period)
+    elif model.period_label:
+        right.markdown(f"**When**  \n{ui.plain(model.period_label)}")
+
+    st.caption(ui.plain(f"{model.area_name}" + (
+        " and its councils" if len(model.areas) > 1 else "")
+        + f" · {model.survey.name} · source of the questions: {model.survey.source}"))
+    if model.illustrative:
+        st.warning(
+            "**Illustrative answers.** Every answer here is invented demo data. "
+            + ("The numbers of respondents are the real counts of the CJVSF *Strengthening "
+               "Engagement Transition Project* final report (seed 001); how Ayrshire's "
+               "respondents split between its councils is invented, as is every number invited."
+               if "seed 001" in model.sources.lower() else ""),
+            icon=":material/science:")
+    st.caption(f":material/visibility_off: Counts below {model.threshold} are shown as "
+               f"\"<{model.threshold}\", and no share, interval or bar is given for them "
+               "(the threshold is the `small_number_threshold` setting).")
+
+    with st.expander("The survey's questions", icon=":material/list_alt:"):
+        st.markdown(ui.plain(model.survey.description))
+        for q in model.questions.itertuples():
+            st.markdown(f"**{ui.plain(q.number)}** {ui.plain(q.text)} "
+                        f"*({ui.plain(TYPE_WORDS.get(q.type, q.type))})*")
+
+    if not model.has_answers:
+        st.info(f"No answers to the {model.survey.name} are held for {model.area_name}. "
+                "Upload them with the survey answers template on the Upload page (one row per "
+                "respondent and question), and the number invited with the survey invitations "
+                "template.", icon=":material/info:")
+        st.stop()
+
+    st.subheader("Responses")
+    responses = model.responses_table()
+    ui.chart_card(responses_figure(model, responses), for_display(responses),
+                  key="survey-responses", summary=model.responses_summary(),
+                  file_stem=f"{area}-{survey_id}-responses")
+
+    questions = model.choice_questions()
+    if questions:
+        st.subheader("Answers")
+        keep_valid("question", questions)
+        ui.sync_from_url("question", questions)
+        question_id = st.selectbox(
+            "Question", questions, key="question",
+            format_func=lambda q: short(model.question_label(q)))
+        ui.sync_to_url("question", question_id)
+        q = model.question(question_id)
+        st.markdown(f"**{ui.plain(q['number'])}** {ui.plain(q['text'])} "
+                    f"*({ui.plain(TYPE_WORDS.get(q['type'], q['type']))})*")
+        stem = f"{area}-{survey_id}-{question_id}"
+        if q["type"] == "matrix":
+            names = dict(model.areas)
+            keep_valid("survey-matrix-area", list(names))
+            shown_area = st.selectbox("Area for the matrix", list(names), format_func=names.get,
+                                      key="survey-matrix-area")
+            table = model.matrix(question_id, shown_area)
+            ui.chart_card(matrix_figure(model, question_id, table), for_display(table),
+                          key="survey-matrix", summary=model.distribution_summary(
+                              question_id, table), file_stem=f"{stem}-{shown_area}")
+        else:
+            table = model.distribution(question_id)
+            figure = diverging_figure if q["type"] == "likert" else distribution_figure
+            ui.chart_card(figure(model, question_id, table), for_display(table),
+                          key="survey-distribution",
+                          summary=model.distribution_summary(question_id, table),
+                          file_stem=stem)
+        if q["type"] == "multiple":
+            st.caption("Respondents could tick more than one answer, so the shares add up to "
+                       "more than 100%; each bar shows the share who ticked each answer.")
+
+    texts = model.free_text_questions()
+    if texts:
+        st.subheader("Free-text answers")
+        keep_valid("survey-text-question", texts)
+        text_id = st.selectbox("Question", texts, key="survey-text-question",
+                               format_func=lambda q: short(model.question_label(q)))
+        search = st.text_input("Search the answers", key="survey-text-search",
+                               placeholder="a word or phrase, e.g. funding")
+        answers = model.free_text(text_id, search)
+        st.caption(f"{len(answers)} answer{'s' if len(answers) != 1 else ''}"
+                   + (f" containing \"{ui.plain(search.strip())}\"" if search.strip() else ""))
+        # A dataframe shows every cell as plain text: no markdown, links or HTML.
+        st.dataframe(for_display(answers), hide_index=True, width="stretch",
+                     column_config={"Answer": st.column_config.TextColumn(width="large")})
+        st.download_button("Download these answers (CSV)",
+                           data=export.csv_bytes(for_display(answers)),
+                           file_name=f"{export.safe_stem(f'{area}-{survey_id}-{text_id}')}"
+                                     "-answers.csv",
+                           mime="text/csv", key="survey-text-csv", icon=":material/download:",
+                           on_click="ignore")
