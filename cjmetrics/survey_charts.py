@@ -51,8 +51,12 @@ def _interval(row) -> str:
 def _custom(rows: pd.DataFrame) -> list[list[str]]:
     """Hover text fields, all already suppressed: area, answer, respondents, answered, share,
     interval, note."""
-    return [[str(r["area"]), str(r["answer"]), str(r["respondents"]), str(r["answered"]),
-             _pct(r["percent"]) or "not shown", _interval(r), str(r["note"] or "")]
+    def text(value) -> str:
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) \
+            else str(value)
+
+    return [[text(r["area"]), text(r["answer"]), text(r["respondents"]), text(r["answered"]),
+             _pct(r["percent"]) or "not shown", _interval(r), text(r["note"])]
             for _, r in rows.iterrows()]
 
 
@@ -112,7 +116,7 @@ def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFram
             text=[_pct(p) if p is not None and p >= 8 else "" for p in x],
             textposition="inside", insidetextanchor="middle",
             insidetextfont=dict(color=text_colour_on(PALETTE[i % len(PALETTE)])),
-            customdata=_custom(rows.fillna("")), hovertemplate=HOVER))
+            customdata=_custom(rows), hovertemplate=HOVER))
     extra = _suppressed_trace(table, areas, model.threshold)
     if extra is not None:
         fig.add_trace(extra)
@@ -162,7 +166,7 @@ def diverging_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, 
                       for p in pct],
                 textposition="inside", insidetextanchor="middle",
                 insidetextfont=dict(color=text_colour_on(colour)),
-                customdata=_custom(rows.fillna("")), hovertemplate=HOVER))
+                customdata=_custom(rows), hovertemplate=HOVER))
     # Suppressed shares go beyond the agree side, so the zero line stays where it belongs.
     agree = []
     for area in areas:
@@ -205,7 +209,7 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
                      for c, p in zip(cells["respondents"], pd.to_numeric(cells["percent"],
                                                                           errors="coerce"))])
         custom.append([[row, answer, *values[2:]] for answer, values in
-                       zip(columns, _custom(cells.reset_index().fillna("")))])
+                       zip(columns, _custom(cells.reset_index()))])
     fig.add_trace(go.Heatmap(
         z=z, x=columns, y=rows, text=text, texttemplate="%{text}",
         textfont=dict(family=FONT, size=18 if large else 13),
