@@ -1,0 +1,158 @@
+"""AppTests of the Surveys page over the demo store and an empty store.
+
+Each test runs the real entry point (dashboard.py), picks the area in the sidebar and switches to
+the page as a user does, then checks what a person sees: the charts, the tables behind them
+(with "<5" where counts are small), the free-text search, and the empty-store sentence.
+Expected respondent counts are seed 001's (data/demo/generate_surveys.py keeps them).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from apptest_support import assert_clean, texts
+
+PAGES_TESTED_HERE = ["pages/surveys.py"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SURVEYS = "pages/surveys.py"
+GLASGOW, AYRSHIRE, SOUTH = "S12000049", "CJP-AYR", "S12000028"
+
+
+def run_app(*, area: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert_clean(at)
+    if area is not None:
+        at.selectbox(key="area").set_value(area).run()
+        assert_clean(at)
+    at.switch_page(SURVEYS).run()
+    assert_clean(at)
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def figure_titles(at: AppTest) -> list[str]:
+    return [f["layout"]["title"]["text"] for f in figures(at)]
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    return [frame.value for frame in at.dataframe]
+
+
+def test_demo_partnership_shows_responses_answers_and_suppression(demo_db):
+    at = run_app(area=AYRSHIRE)
+    assert [t.value for t in at.title] == ["Surveys"]
+    assert at.selectbox(key="survey").value == "statutory_partner"  # the first with answers
+    warning = " ".join(texts(at.warning))
+    assert "invented demo data" in warning and "seed 001" in warning
+    assert any("Counts below 5" in c for c in texts(at.caption))
+    titles = figure_titles(at)
+    assert titles[0].startswith("Statutory Partner Survey: responses by area")
+    assert titles[1].startswith("Q1: answers by area")
+    responses, answers = tables(at)[:2]
+    assert responses["Respondents"].tolist() == ["41", "15", "16", "10"]  # seed 001: 41
+    assert responses["Area"].tolist() == ["Community Justice Ayrshire Partnership",
+                                          "East Ayrshire", "North Ayrshire", "South Ayrshire"]
+    assert "<5" in answers["Respondents"].tolist()
+    small = answers[answers["Respondents"] == "<5"]
+    assert (small["Per cent"].isna() | (small["Per cent"] == "")).all()
+    assert not answers["Respondents"].isin(["1", "2", "3", "4"]).any()
+
+
+def test_choosing_the_third_sector_matrix_shows_the_heatmap(demo_db):
+    at = run_app(area=AYRSHIRE)
+    at.selectbox(key="survey").set_value("third_sector").run()
+    assert_clean(at)
+    responses = tables(at)[0].set_index("Area")["Respondents"]
+    assert responses["Community Justice Ayrshire Partnership"] == "16"  # seed 001
+    assert responses["South Ayrshire"] == "<5"
+    at.selectbox(key="question").set_value("q5").run()
+    assert_clean(at)
+    heatmap = figures(at)[1]
+    assert heatmap["data"][0]["type"] == "heatmap"
+    assert heatmap["data"][0]["x"] == ["Inform", "Consult", "Involve", "Collaborate", "None"]
+    assert heatmap["data"][0]["y"][0] == "Local Authority"
+    at.selectbox(key="survey-matrix-area").set_value(SOUTH).run()
+    assert_clean(at)
+    south = figures(at)[1]["data"][0]
+    assert all(z is None for row in south["z"] for z in row)  # fewer than 5 answered
+    assert "South Ayrshire" in figures(at)[1]["layout"]["title"]["text"]
+    assert any("fewer than 5 respondents answered" in c for c in texts(at.caption))
+
+
+def test_likert_question_gets_a_diverging_chart(demo_db):
+    at = run_app(area=AYRSHIRE)
+    at.selectbox(key="survey").set_value("public_understanding").run()
+    assert_clean(at)
+    assert figure_titles(at)[1].startswith("Q1: disagree (left) and agree (right)")
+    bars = [t for t in figures(at)[1]["data"] if t["name"] == "Strongly disagree"]
+    assert bars and all(x is None or x <= 0 for x in bars[0]["x"])  # disagree to the left
+    assert any("example" in c.lower() for c in texts(at.caption))
+
+
+def test_free_text_search(demo_db):
+    at = run_app(area=GLASGOW)
+    at.selectbox(key="survey").set_value("third_sector").run()
+    at.selectbox(key="survey-text-question").set_value("q6").run()
+    everything = tables(at)[-1]
+    at.text_input(key="survey-text-search").input("networking").run()
+    assert_clean(at)
+    found = tables(at)[-1]
+    assert 0 < len(found) < len(everything)
+    assert found["Answer"].str.contains("networking", case=False).all()
+    assert any(f'{len(found)} answer' in c and "networking" in c for c in texts(at.caption))
+
+
+def test_free_text_is_never_rendered_as_markdown_or_html(demo_db):
+    from cjmetrics.store import open_store
+    from cjmetrics.surveys import import_answers
+
+    hostile = "<b>bold</b> **strong** [link](http://example.org) <script>alert(1)</script>"
+    answers = pd.DataFrame({"respondent": ["X1"], "question": ["Q9"], "answer": [hostile]})
+    import_answers(open_store(demo_db), "third_sector", GLASGOW, "2015/16", answers,
+                   file_name="hostile.csv")
+    at = run_app(area=GLASGOW)
+    at.selectbox(key="survey").set_value("third_sector").run()
+    at.selectbox(key="survey-text-question").set_value("q9").run()
+    assert_clean(at)
+    assert hostile in tables(at)[-1]["Answer"].tolist()  # shown as the text it is
+    assert not any("<script>" in m or "[link]" in m for m in [e.value for e in at.markdown])
+
+
+def test_glasgow_statutory_survey(demo_db):
+    at = run_app(area=GLASGOW)
+    responses = tables(at)[0]
+    assert responses["Respondents"].tolist() == ["12"]  # seed 001
+    assert responses["Invited"].tolist() == ["30"]
+    assert responses["Response rate (%)"].tolist() == [40.0]
+
+
+def test_empty_store_says_what_to_do(empty_db):
+    at = run_app()
+    assert [t.value for t in at.title] == ["Surveys"]
+    info = " ".join(texts(at.info))
+    assert "No answers to the" in info and "survey answers template" in info
+    assert not at.get("plotly_chart")
+    with_questions = [e for e in at.expander if "questions" in e.label]
+    assert with_questions  # the instrument itself is still there to read
+
+
+def test_threshold_setting_changes_what_is_suppressed(demo_db):
+    from cjmetrics.ingest import commit, prepare
+    from cjmetrics.store import open_store
+
+    store = open_store(demo_db)
+    commit(store, prepare(store, b"key,value\nsmall_number_threshold,12\n", "s.csv",
+                          kind="settings"))
+    at = run_app(area=AYRSHIRE)
+    assert any("Counts below 12" in c for c in texts(at.caption))
+    responses = tables(at)[0]["Respondents"].tolist()
+    assert responses == ["41", "15", "16", "<12"]  # South Ayrshire's 10 is now hidden
