@@ -23,6 +23,12 @@ LIKERT_COLOURS = {-2: "#D55E00", -1: "#E69F00", 0: "#9e9e9e", 1: "#56B4E9", 2: "
 LIKERT_PATTERNS = {-2: "x", -1: "/", 0: "", 1: "\\", 2: "+"}
 
 
+def _pattern(shape: str, colour: str) -> dict:
+    """A light pattern over the solid colour: segments differ in greyscale, labels stay legible."""
+    return dict(shape=shape, fillmode="overlay", fgcolor=text_colour_on(colour), fgopacity=0.35,
+                solidity=0.15)
+
+
 def _title(fig: go.Figure, title: str, subtitle: str, *, large: bool) -> None:
     fig.update_layout(title=dict(text=_wrap(title, 45 if large else 80),
                                  subtitle=dict(text=_wrap(subtitle, 75 if large else 120))))
@@ -86,12 +92,13 @@ def _suppressed_trace(table: pd.DataFrame, areas: list[str], threshold: int,
         return None
     return go.Bar(
         y=areas, x=widths, base=base if base else None, orientation="h",
-        name=f"Not shown (fewer than {threshold})",
-        marker=dict(color=SUPPRESSED_COLOUR, pattern=dict(shape="."),
+        name="Not shown (small numbers)", legendrank=1000,
+        marker=dict(color=SUPPRESSED_COLOUR, pattern=_pattern(".", SUPPRESSED_COLOUR),
                     line=dict(color="#444", width=0.5)),
         customdata=[[a] for a in areas],
         hovertemplate=(f"<b>%{{customdata[0]}}</b><br>Answers given by fewer than {threshold} "
-                       "respondents are not shown<extra></extra>"))
+                       "respondents are not shown,<br>nor one more where the others would give "
+                       "them away<extra></extra>"))
 
 
 def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
@@ -111,7 +118,7 @@ def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFram
         fig.add_trace(go.Bar(
             y=areas, x=x, orientation="h", name=str(answer),
             marker=dict(color=PALETTE[i % len(PALETTE)],
-                        pattern=dict(shape=PATTERNS[i % len(PATTERNS)]),
+                        pattern=_pattern(PATTERNS[i % len(PATTERNS)], PALETTE[i % len(PALETTE)]),
                         line=dict(color="#333", width=0.5)),
             text=[_pct(p) if p is not None and p >= 8 else "" for p in x],
             textposition="inside", insidetextanchor="middle",
@@ -160,7 +167,8 @@ def diverging_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, 
             fig.add_trace(go.Bar(
                 y=areas, x=x, orientation="h", name=str(o.answer),
                 legendgroup=o.option_id, showlegend=side != "right",
-                marker=dict(color=colour, pattern=dict(shape=LIKERT_PATTERNS.get(score, "")),
+                legendrank=10 + score,  # the legend reads from disagree to agree
+                marker=dict(color=colour, pattern=_pattern(LIKERT_PATTERNS.get(score, ""), colour),
                             line=dict(color="#333", width=0.5)),
                 text=[_pct(p) if pd.notna(p) and p >= 8 and side != "right" else ""
                       for p in pct],
@@ -195,7 +203,7 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     fig = go.Figure()
     area = table["area"].iloc[0] if len(table) else model.area_name
     _title(fig, f"{q['number']}: engagement level with each partner, {area}",
-           model.subtitle, large=large)
+           model.subtitle_for([area]), large=large)
     if table.empty:
         return _message_figure(fig, "No answers to this question are held.", large=large)
     rows = list(dict.fromkeys(table["row"]))
@@ -220,7 +228,7 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
     fig.update_xaxes(side="top", showgrid=False, ticks="")
     fig.update_layout(height=(320 if large else 240) + 44 * len(rows), plot_bgcolor="#f0f0f0",
-                      margin=dict(t=170 if large else 150))
+                      margin=dict(t=200 if large else 175))
     return styled(fig, large=large)
 
 

@@ -105,9 +105,11 @@ class SurveyModel:
 
     @property
     def subtitle(self) -> str:
-        names = ", ".join(name for _, name in self.areas)
-        parts = [names, self.period_label or "", f"Source: {self.sources}" if self.sources
-                 else ""]
+        return self.subtitle_for([name for _, name in self.areas])
+
+    def subtitle_for(self, area_names: list[str]) -> str:
+        parts = [", ".join(area_names), self.period_label or "",
+                 f"Source: {self.sources}" if self.sources else ""]
         return " · ".join(p for p in parts if p)
 
     def question(self, question_id: str) -> dict:
@@ -239,7 +241,8 @@ class SurveyModel:
             return (f"{first['area'].iloc[0]}: fewer than {self.threshold} respondents answered "
                     "or every answer is suppressed, so no shares are shown.")
         top = known.loc[known["percent"].astype(float).idxmax()]
-        return (f"{top['area']}: the most chosen answer to {top['question']} was "
+        about = f" for {top['row']}" if top["row"] else ""
+        return (f"{top['area']}: the most chosen answer to {top['question']}{about} was "
                 f"'{top['answer']}', {top['percent']:.0f}% of {top['answered']} who answered "
                 f"(95% interval {top['ci_lower']:.0f}% to {top['ci_upper']:.0f}%).")
 
