@@ -8,7 +8,8 @@ derived from it is blank. In a distribution whose answers add up to its base (on
 respondent), a lone suppressed cell would be given away by the base minus the others, so the
 next smallest cell is hidden too ("hidden"). Raw counts stay in private fields.
 
-Differencing across areas (a partnership's total minus its other councils) is not prevented.
+A partnership shown with its councils is protected as a table: a council's cell that would be
+the partnership's minus the other councils' is hidden as well (see `protect`).
 """
 
 from __future__ import annotations
@@ -133,25 +134,33 @@ class SurveyModel:
         """Per area: respondents, invited, response rate with its Wilson 95% interval."""
         rows = []
         names = dict(self.areas)
-        for code, name in self.areas:
-            r = self._responses[self._responses["area_code"] == code]
-            n = float(r["respondents"].sum()) if len(r) else 0.0
-            invited = float(r["invited"].iloc[0]) if len(r) and pd.notna(r["invited"].iloc[0]) \
-                else None
-            small = 0 < n < self.threshold
+        held = self._responses.set_index("area_code")
+        codes = [c for c in names if c in held.index] or list(names)
+        counts = np.array([float(held["respondents"].get(c, 0.0)) for c in codes])
+        # The partnership is the sum of its councils: protect the councils' counts as a column.
+        small, hidden, _, _ = protect(counts[:, None], counts, self.threshold, rows_add_up=False,
+                                      total_row=self._total_row(codes))
+        for i, code in enumerate(codes):
+            n = counts[i]
+            value = held["invited"].get(code) if code in held.index else None
+            invited = float(value) if value is not None and pd.notna(value) else None
+            is_small, is_hidden = bool(small[i, 0]), bool(hidden[i, 0])
             rate = lo = hi = None
-            if invited and not small and n <= invited:
+            if invited and not (is_small or is_hidden) and n <= invited:
                 rate = 100 * n / invited
                 lo, hi = (100 * v for v in wilson_interval(n, invited))
             note = ""
-            if small:
+            if is_small:
                 note = f"Fewer than {self.threshold} respondents: the number is not shown."
+            elif is_hidden:
+                note = (f"Hidden so an area with fewer than {self.threshold} respondents cannot "
+                        "be worked out from the partnership's total.")
             elif invited is None:
                 note = "Number invited not known."
             elif n > invited:
                 note = "More respondents than invitations: check the number invited."
             rows.append({"area": names[code], "period": self.period_label or "",
-                         "respondents": shown(n, self.threshold),
+                         "respondents": HIDDEN if is_hidden else shown(n, self.threshold),
                          "invited": None if invited is None else int(invited),
                          "response_rate_percent": _round(rate), "ci_lower": _round(lo),
                          "ci_upper": _round(hi), "note": note})
@@ -184,12 +193,8 @@ class SurveyModel:
         order = dict(zip(self.items["item_id"], self.items["position"]))
         counts = counts.assign(_order=counts["item_id"].map(order).fillna(0)).sort_values(
             ["_order", "position"], kind="stable")
-        frames = []
-        for code, name in self.areas:
-            mine = counts[counts["area_code"] == code]
-            for item, cells in mine.groupby("item_id", sort=False):
-                frames.append(self._suppress(cells, q["type"]).assign(
-                    area=name, row=items.get(item, ""), area_code=code, item_id=item))
+        frames = [self._block(cells, q["type"]).assign(row=items.get(item, ""), item_id=item)
+                  for item, cells in counts.groupby("item_id", sort=False)]
         if not frames:
             return pd.DataFrame(columns=DISTRIBUTION_COLUMNS + ["area_code", "item_id",
                                                                 "option_id", "score"])
@@ -197,39 +202,51 @@ class SurveyModel:
         out["question"] = q["number"]
         return out[DISTRIBUTION_COLUMNS + ["area_code", "item_id", "option_id", "score"]]
 
-    def _suppress(self, cells: pd.DataFrame, kind: str) -> pd.DataFrame:
+    def _total_row(self, codes: list[str]) -> int | None:
+        """The row of a partnership whose councils are the other rows, if shown together."""
+        return 0 if len(codes) > 1 and codes[0] == self.area_code else None
+
+    def _block(self, cells: pd.DataFrame, kind: str) -> pd.DataFrame:
+        """One question (matrix row) for every area shown, suppressed as a whole table."""
         t = self.threshold
-        n = cells["n"].astype(float).to_numpy()
-        base = float(cells["base"].iloc[0])
-        small = (n > 0) & (n < t)
-        hidden = np.zeros(len(n), dtype=bool)
-        base_small = 0 < base < t
-        if base_small:
-            small = n > 0
-        elif kind in ONE_ANSWER and small.sum() == 1:
-            # Base minus the others would give the suppressed cell back: hide one more.
-            others = np.where(~small & (n > 0), n, np.inf)
-            if np.isfinite(others.min()):
-                hidden[int(np.argmin(others))] = True
-        masked = small | hidden | base_small
-        lo, hi = wilson_interval(n, np.full(len(n), base)) if base > 0 else (n * np.nan,) * 2
-        pct = np.where(base > 0, 100 * n / max(base, 1), np.nan)
-        notes = np.where(small, f"Fewer than {t}: not shown", np.where(
-            hidden, f"Hidden so the cell with fewer than {t} cannot be worked out", ""))
-        if base_small:
-            notes = np.full(len(n), f"Fewer than {t} answered: shares not shown")
-        return pd.DataFrame({
-            "answer": list(cells["short_label"].fillna(cells["label"])),
-            "option_id": list(cells["option_id"]),
-            "score": list(cells["score"]),
-            "respondents": [f"<{t}" if s else HIDDEN if h else int(v)
-                            for v, s, h in zip(n, small, hidden)],
-            "answered": shown(base, t),
-            "percent": [None if m else _round(p) for p, m in zip(pct, masked)],
-            "ci_lower": [None if m else _round(100 * v) for v, m in zip(lo, masked)],
-            "ci_upper": [None if m else _round(100 * v) for v, m in zip(hi, masked)],
-            "note": list(notes),
-        })
+        names = dict(self.areas)
+        codes = [c for c in names if c in set(cells["area_code"])]
+        options = cells.drop_duplicates("option_id")[["option_id", "short_label", "label",
+                                                      "score"]]
+        grid = cells.pivot_table(index="area_code", columns="option_id", values="n",
+                                 aggfunc="sum").reindex(index=codes,
+                                                        columns=options["option_id"])
+        n = grid.fillna(0).to_numpy(dtype=float)
+        base = cells.groupby("area_code")["base"].first().reindex(codes).fillna(0).to_numpy(
+            dtype=float)
+        small, hidden, base_small, base_hidden = protect(
+            n, base, t, rows_add_up=kind in ONE_ANSWER, total_row=self._total_row(codes))
+        frames = []
+        for r, code in enumerate(codes):
+            masked = small[r] | hidden[r] | base_small[r] | base_hidden[r]
+            b = base[r]
+            lo, hi = wilson_interval(n[r], np.full(len(n[r]), b)) if b > 0 else \
+                (n[r] * np.nan,) * 2
+            pct = 100 * n[r] / b if b > 0 else n[r] * np.nan
+            if base_small[r] or base_hidden[r]:
+                notes = [f"Fewer than {t} answered: shares not shown" if base_small[r] else
+                         f"Hidden so an area with fewer than {t} cannot be worked out"] * len(n[r])
+            else:
+                notes = [f"Fewer than {t}: not shown" if s else
+                         f"Hidden so a cell with fewer than {t} cannot be worked out" if h else ""
+                         for s, h in zip(small[r], hidden[r])]
+            frames.append(pd.DataFrame({
+                "area": names[code], "area_code": code,
+                "answer": list(options["short_label"].fillna(options["label"])),
+                "option_id": list(options["option_id"]), "score": list(options["score"]),
+                "respondents": [f"<{t}" if s else HIDDEN if h else int(v)
+                                for v, s, h in zip(n[r], small[r], hidden[r])],
+                "answered": f"<{t}" if base_small[r] else HIDDEN if base_hidden[r] else int(b),
+                "percent": [None if m else _round(v) for v, m in zip(pct, masked)],
+                "ci_lower": [None if m else _round(100 * v) for v, m in zip(lo, masked)],
+                "ci_upper": [None if m else _round(100 * v) for v, m in zip(hi, masked)],
+                "note": notes}))
+        return pd.concat(frames, ignore_index=True)
 
     def distribution_summary(self, question_id: str, table: pd.DataFrame) -> str:
         """The most chosen answer in the first area, with its share and interval."""
@@ -282,6 +299,70 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(lambda v: "" if v is None or
                                           (isinstance(v, float) and np.isnan(v)) else str(v))
     return out.rename(columns=DISPLAY_NAMES)
+
+
+def _smallest(values: np.ndarray, allowed: np.ndarray) -> int | None:
+    """Index of the smallest non-zero value where allowed, or None."""
+    choices = np.where(allowed & (values > 0), values, np.inf)
+    return int(np.argmin(choices)) if np.isfinite(choices.min()) else None
+
+
+def protect(n: np.ndarray, base: np.ndarray, threshold: int, *, rows_add_up: bool,
+            total_row: int | None = None):
+    """Which cells of an areas x answers table to suppress.
+
+    Primary: a count from 1 to threshold-1 ("<5"), and every non-zero cell of an area where
+    fewer than `threshold` answered. Secondary ("hidden"), repeated until nothing changes:
+    - `rows_add_up` (one answer per respondent): an area with exactly one suppressed cell would
+      give it away as its base minus the others, so its smallest other non-zero cell is hidden;
+    - `total_row` (a partnership over its councils): an answer, or the base, suppressed for
+      exactly one council while the partnership's is shown would be the partnership minus the
+      other councils, so the smallest other council's is hidden (or the partnership's when
+      there is none); an area whose base is hidden has all its shares hidden.
+    Every line with a suppressed cell ends up with at least two: the usual rule, not a proof
+    against every combination of tables. Returns (small, hidden, base_small, base_hidden)."""
+    n = np.asarray(n, dtype=float)
+    base = np.asarray(base, dtype=float)
+    base_small = (base > 0) & (base < threshold)
+    small = ((n > 0) & (n < threshold)) | (base_small[:, None] & (n > 0))
+    hidden = np.zeros_like(small)
+    base_hidden = np.zeros_like(base_small)
+    members = [r for r in range(len(base)) if r != total_row]
+    for _ in range(4 * n.size + 4):  # each pass hides at least one more cell, or stops
+        masked = small | hidden
+        changed = False
+        if rows_add_up:
+            for r in range(len(base)):
+                if not (base_small[r] or base_hidden[r]) and masked[r].sum() == 1:
+                    pick = _smallest(n[r], ~masked[r])
+                    if pick is not None:
+                        hidden[r, pick] = changed = True
+        if total_row is not None and members:
+            rows_out = base_small | base_hidden
+            if not rows_out[total_row] and rows_out[members].sum() == 1:
+                pick = _smallest(base[members], ~rows_out[members])
+                if pick is not None:
+                    base_hidden[members[pick]] = changed = True
+                else:
+                    base_hidden[total_row] = changed = True
+            for r in np.flatnonzero(base_hidden):
+                newly = (n[r] > 0) & ~masked[r]
+                if newly.any():
+                    hidden[r] |= newly
+                    changed = True
+            masked = small | hidden
+            for c in range(n.shape[1]):
+                if masked[total_row, c] or masked[members, c].sum() != 1:
+                    continue
+                pick = _smallest(n[members, c], ~masked[members, c])
+                if pick is not None:
+                    hidden[members[pick], c] = changed = True
+                else:
+                    hidden[total_row, c] = changed = True
+                masked = small | hidden
+        if not changed:
+            break
+    return small, hidden & ~small, base_small, base_hidden
 
 
 def _round(value, digits: int = 1):

@@ -23,7 +23,7 @@ from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import SCHEMA_VERSION
 from cjmetrics.survey_charts import (distribution_figure, diverging_figure, matrix_figure,
                                      responses_figure)
-from cjmetrics.surveys import (build_survey, for_display, import_answers,
+from cjmetrics.surveys import (build_survey, for_display, import_answers, protect,
                                small_number_threshold)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -110,8 +110,11 @@ def test_demo_respondents_match_the_seed_001_counts(demo_store):
     model = build_survey(demo_store, "third_sector", AYRSHIRE)
     assert model.illustrative and "Seed 001" in model.sources
     # South Ayrshire's share of the 16 is small, so the page shows suppression.
-    south = model.responses_table().set_index("area").loc["South Ayrshire"]
+    table = model.responses_table().set_index("area")
+    south = table.loc["South Ayrshire"]
     assert south["respondents"] == "<5" and pd.isna(south["response_rate_percent"])
+    # 16 - 7 - 5 would give South's 4 back, so North's 5 is hidden with it.
+    assert table.loc["North Ayrshire", "respondents"] == "hidden"
 
 
 def test_response_rate_is_responses_over_invited(demo_store):
@@ -357,8 +360,9 @@ def test_a_partnership_is_the_sum_of_its_councils(empty_store):
                        file_name=f"{area}.csv")
     model = build_survey(empty_store, "third_sector", AYRSHIRE)
     table = model.responses_table().set_index("area")["respondents"]
+    # North's 3 is below 5, and 9 - 6 would give it back, so East's 6 is hidden too.
     assert table.to_dict() == {"Community Justice Ayrshire Partnership": 9,
-                               "East Ayrshire": 6, "North Ayrshire": "<5"}
+                               "East Ayrshire": "hidden", "North Ayrshire": "<5"}
 
 
 def test_free_text_search_is_plain_text(demo_store):
@@ -368,3 +372,52 @@ def test_free_text_search_is_plain_text(demo_store):
     assert 0 < len(found) < len(everything)
     assert found["answer"].str.lower().str.contains("networking").all()
     assert model.free_text("q6", "(.*[").empty  # a pattern character is just a character
+
+
+# -- secondary suppression -----------------------------------------------------------------------
+def test_a_lone_small_cell_takes_its_smallest_neighbour_with_it():
+    small, hidden, _, _ = protect([[3, 9, 11, 0]], [23], 5, rows_add_up=True)
+    assert small.tolist() == [[True, False, False, False]]
+    assert hidden.tolist() == [[False, True, False, False]]
+    # Multiple choice: answers do not add up to the base, so nothing more is needed.
+    _, hidden, _, _ = protect([[3, 9, 11, 0]], [23], 5, rows_add_up=False)
+    assert not hidden.any()
+
+
+def test_a_council_cannot_be_worked_out_from_its_partnership():
+    # Rows: partnership, then three councils. Column 0: South's 2 is the only small council cell.
+    n = [[12, 20], [6, 8], [4 + 0, 6], [2, 6]]
+    n[0] = [n[1][0] + n[2][0] + n[3][0], n[1][1] + n[2][1] + n[3][1]]
+    base = [sum(row) for row in n]
+    small, hidden, base_small, base_hidden = protect(n, base, 5, rows_add_up=True, total_row=0)
+    masked = small | hidden
+    assert masked[3, 0] and masked[:, 0][1:].sum() >= 2  # another council hidden with it
+    assert not masked[0, 0]  # the partnership's own figure stays
+
+
+def test_every_line_with_a_suppressed_cell_has_at_least_two():
+    """Random partnership tables: after protection, no row of a one-answer question and no
+    council column has exactly one suppressed cell while its total is shown."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        councils = rng.integers(0, 9, size=(rng.integers(2, 5), rng.integers(2, 6)))
+        n = np.vstack([councils.sum(axis=0), councils])
+        base = n.sum(axis=1)
+        small, hidden, base_small, base_hidden = protect(n, base, 5, rows_add_up=True,
+                                                         total_row=0)
+        masked = small | hidden
+        assert not (hidden & small).any()
+        assert (masked | (n == 0) | ((n >= 5) & ~hidden)).all()
+        for r in range(len(n)):
+            if not (base_small[r] or base_hidden[r]) and masked[r].sum() == 1:
+                # Only a cell hidden for its column, alone beside zeros, may stand alone: it is
+                # not small itself, and its column still has two cells suppressed.
+                assert not small[r].any() and (n[r][~masked[r]] == 0).all(), (n, masked)
+        for c in range(n.shape[1]):
+            if not masked[0, c]:
+                assert masked[1:, c].sum() != 1, (n, masked)
+        out = base_small | base_hidden
+        if not out[0]:
+            assert out[1:].sum() != 1
