@@ -157,3 +157,52 @@ def test_threshold_setting_changes_what_is_suppressed(demo_db):
     responses = tables(at)[0]["Respondents"].tolist()
     # South Ayrshire's 10 is below 12, and East's 15 goes with it (41 - 16 - 15 = 10).
     assert responses == ["41", "hidden", "16", "<12"]
+
+
+# -- the answers template through the Upload page -------------------------------------------------
+def upload_page() -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/upload.py").run()
+    assert_clean(at)
+    return at
+
+
+def test_uploading_survey_answers_with_a_typo_then_fixed(demo_db):
+    from cjmetrics.store import open_store
+
+    store = open_store(demo_db)
+    checksum = store.checksum()
+    header = "survey,area,period,respondent,question,item,answer\n"
+    bad = header + ("third_sector,Glasgow City,2024/25,N1,Q5,Polce Scotland,Consult\n"
+                    "third_sector,Glasgow City,2024/25,N1,Q3,,Limted awareness\n")
+    at = upload_page()
+    at.file_uploader[0].set_value(("answers.csv", bad.encode(), "text/csv")).run()
+    assert not at.exception
+    [error] = texts(at.error)
+    assert error.startswith("Survey answers: 2 rows read; 2 errors.")
+    problems = " ".join(at.table[0].value.astype(str).to_numpy().ravel())
+    assert "did you mean Police Scotland (police_scotland)?" in problems
+    assert "did you mean Limited awareness (limited)?" in problems
+    assert store.checksum() == checksum
+
+    good = header + ("third_sector,Glasgow City,2024/25,N1,Q5,Police Scotland,Consult\n"
+                     "third_sector,Glasgow City,2024/25,N1,Q3,,Limited awareness\n")
+    at.file_uploader[0].set_value(("answers-fixed.csv", good.encode(), "text/csv")).run()
+    assert_clean(at)
+    [button] = [b for b in at.button if b.label.startswith("Import")]
+    button.click().run()
+    assert_clean(at)
+    assert any(s.startswith("Import #") for s in texts(at.success))
+    answers = store.survey_answers("third_sector", [GLASGOW])
+    assert set(answers["period_label"]) == {"2015/16", "2024/25"}
+    at.selectbox(key="area").set_value(GLASGOW).run()
+    at.switch_page(SURVEYS).run()
+    at.selectbox(key="survey").set_value("third_sector").run()
+    assert_clean(at)
+    # A second period for the survey: the page offers it, newest first chosen.
+    when = at.selectbox(key="survey-period")
+    assert when.options == ["2015/16", "2024/25"] and when.value == "2024/25"
+    assert tables(at)[0]["Respondents"].tolist() == ["<5"]  # the one new respondent
+    when.set_value("2015/16").run()
+    assert_clean(at)
+    assert tables(at)[0]["Respondents"].tolist() == ["19"]

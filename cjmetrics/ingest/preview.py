@@ -14,6 +14,8 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     """Rows of one kind of change (new, revised, unchanged) in a lead's words."""
     changes = prepared.preview.changes
     rows = changes[changes["change"] == change].head(LIMIT)
+    if "indicator_id" not in rows:  # survey answers, self-assessments and other kinds
+        return _generic_table(store, prepared, rows, change)
     indicators = dict(zip(store.indicators()["indicator_id"], store.indicators()["name"]))
     areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
     table = pd.DataFrame({"Indicator": rows["indicator_id"].map(indicators),
@@ -31,6 +33,25 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _generic_table(store: Store, prepared: Prepared, rows: pd.DataFrame,
+                   change: str) -> pd.DataFrame:
+    """Any kind without an indicator: its own columns in words, old beside new when revised."""
+    spec = prepared.template.table
+    areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
+    shown = [c for c in spec.columns if not c.endswith(("_start", "_end"))]
+    table = pd.DataFrame(index=rows.index)
+    for column in shown:
+        title = column.removesuffix("_id").removesuffix("_code").replace("_", " ").capitalize()
+        values = rows[column].map(areas).fillna(rows[column]) if column == "area_code" \
+            else rows[column]
+        table[title] = values
+        if change == "revised" and f"old_{column}" in rows:
+            table[f"{title} (old)"] = rows[f"old_{column}"]
+    return table.reset_index(drop=True)
+
+
 def first_indicator(prepared: Prepared) -> str | None:
     rows = prepared.rows
-    return None if rows.empty else str(rows["indicator_id"].iloc[0])
+    if rows.empty or "indicator_id" not in rows:
+        return None
+    return str(rows["indicator_id"].iloc[0])
