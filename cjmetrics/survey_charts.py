@@ -103,8 +103,11 @@ def _suppressed_trace(table: pd.DataFrame, areas: list[str], threshold: int,
 
 def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
                         large: bool = False) -> go.Figure:
-    """Stacked 100% bars: one bar per area, one segment per answer option."""
+    """Stacked 100% bars: one bar per area, one segment per answer option. A multiple-choice
+    question's shares add up to more than 100%, so it gets side-by-side bars instead."""
     q = model.question(question_id)
+    if q["type"] == "multiple":
+        return ticked_figure(model, question_id, table, large=large)
     fig = go.Figure()
     _title(fig, f"{q['number']}: answers by area (share of those who answered)",
            model.subtitle, large=large)
@@ -132,10 +135,47 @@ def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFram
     return styled(fig, large=large)
 
 
+def ticked_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
+                  large: bool = False) -> go.Figure:
+    """A multiple-choice question: for each answer, the share of respondents who ticked it,
+    one bar per area. A suppressed cell gets no bar, only its "<5" (or "hidden") label."""
+    q = model.question(question_id)
+    fig = go.Figure()
+    _title(fig, f"{q['number']}: share of those who answered who ticked each answer",
+           model.subtitle, large=large)
+    if table.empty:
+        return _message_figure(fig, "No answers to this question are held.", large=large)
+    answers = list(dict.fromkeys(table["answer"]))
+    for i, (area, rows) in enumerate(table.groupby("area", sort=False)):
+        rows = rows.set_index("answer").reindex(answers).reset_index()
+        pct = [_num(p) for p in rows["percent"]]
+        colour = PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Bar(
+            y=answers, x=[0 if p is None else p for p in pct], orientation="h", name=area,
+            marker=dict(color=colour, pattern=_pattern(PATTERNS[i % len(PATTERNS)], colour),
+                        line=dict(color="#333", width=0.5)),
+            text=[_pct(p) if p is not None else str(c) for p, c in
+                  zip(pct, rows["respondents"])],
+            textposition="outside", cliponaxis=False,
+            customdata=_custom(rows), hovertemplate=HOVER))
+    fig.update_layout(barmode="group", bargap=0.25, hovermode="closest",
+                      height=(300 if large else 220) + 28 * len(answers) * max(1, len(
+                          fig.data)),
+                      legend=dict(yref="container", y=0.01, yanchor="bottom"),
+                      margin=dict(t=130 if large else 110, b=90 if large else 70))
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
+    fig.update_xaxes(range=[0, 110], showgrid=True, gridcolor="#e0e0e0",
+                     tickvals=[0, 20, 40, 60, 80, 100],
+                     ticktext=["0%", "20%", "40%", "60%", "80%", "100%"])
+    return styled(fig, large=large)
+
+
 def _bar_layout(fig: go.Figure, areas: list[str], *, large: bool) -> None:
-    fig.update_layout(barmode="stack", height=(300 if large else 230) + 60 * len(areas),
-                      legend=dict(traceorder="normal"), hovermode="closest",
-                      margin=dict(t=130 if large else 110),
+    # The legend sits at the foot of the figure (not of the plot), below the axis labels.
+    fig.update_layout(barmode="stack", height=(360 if large else 290) + 60 * len(areas),
+                      legend=dict(traceorder="normal", yref="container", y=0.01,
+                                  yanchor="bottom"), hovermode="closest",
+                      margin=dict(t=130 if large else 110, b=120 if large else 100),
                       uniformtext=dict(minsize=10, mode="hide"))
     fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
     fig.update_xaxes(showgrid=True, gridcolor="#e0e0e0")

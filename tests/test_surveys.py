@@ -247,7 +247,10 @@ def test_suppression_holds_in_every_demo_figure_and_table(demo_store):
                         continue
                     for i, custom in enumerate(trace.get("customdata") or []):
                         if len(custom) > 2 and custom[2] in ("<5", "hidden"):
-                            assert trace["x"][i] is None
+                            # No bar (or, for a multiple-choice answer, a bar of nothing
+                            # labelled "<5"), and no share in the hover text.
+                            assert trace["x"][i] in (None, 0)
+                            assert custom[4:6] == ["not shown", "not shown"]
                     for text in trace.get("text") or []:
                         assert not re.fullmatch(r"[1-4]\b.*", str(text or "")), (survey, text)
 
