@@ -33,7 +33,11 @@ with ui.guard():
     answered = ui.cached(surveys_with_answers, area)
     ids = list(choices)
     ui.sync_from_url("survey", ids)  # links keep the survey: /surveys?survey=third_sector
-    if st.session_state.get("survey") not in ids:
+    moved = st.session_state.get("_survey_area") not in (None, area)
+    st.session_state["_survey_area"] = area
+    if st.session_state.get("survey") not in ids or (
+            moved and answered and st.session_state["survey"] not in answered):
+        # A new area without answers to the survey shown: show one it has answers to.
         st.session_state["survey"] = answered[0] if answered else ids[0]
     left, right = st.columns([3, 1])
     survey_id = left.selectbox(
@@ -120,7 +124,7 @@ with ui.guard():
     if texts:
         st.subheader("Free-text answers")
         keep_valid("survey-text-question", texts)
-        text_id = st.selectbox("Question", texts, key="survey-text-question",
+        text_id = st.selectbox("Free-text question", texts, key="survey-text-question",
                                format_func=lambda q: short(model.question_label(q)))
         search = st.text_input("Search the answers", key="survey-text-search",
                                placeholder="a word or phrase, e.g. funding")

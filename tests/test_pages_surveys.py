@@ -206,3 +206,14 @@ def test_uploading_survey_answers_with_a_typo_then_fixed(demo_db):
     when.set_value("2015/16").run()
     assert_clean(at)
     assert tables(at)[0]["Respondents"].tolist() == ["19"]
+
+
+def test_changing_area_moves_to_a_survey_it_has_answers_to(demo_db):
+    at = run_app(area=AYRSHIRE)
+    assert at.selectbox(key="survey").value == "statutory_partner"
+    at.selectbox(key="area").set_value("S92000003").run()
+    assert_clean(at)
+    assert at.selectbox(key="survey").value == "national_scoping"
+    assert tables(at)[0]["Respondents"].tolist() == ["21"]  # seed 001's national survey
+    assert not [s for s in at.subheader if s.value == "Answers"]  # open questions only
+    assert [s.value for s in at.subheader][-1] == "Free-text answers"
