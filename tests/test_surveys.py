@@ -424,3 +424,14 @@ def test_every_line_with_a_suppressed_cell_has_at_least_two():
         out = base_small | base_hidden
         if not out[0]:
             assert out[1:].sum() != 1
+
+
+@pytest.mark.parametrize("value", ["five", "0", "2.5"])
+def test_a_threshold_that_is_not_a_whole_number_is_refused(empty_store, value):
+    prepared = prepare(empty_store, f"key,value\nsmall_number_threshold,{value}\n".encode(),
+                       "settings.csv", kind="settings")
+    assert not prepared.ok
+    assert "is not a whole number of people" in prepared.problems.iloc[0]["problem"]
+    ok = prepare(empty_store, b"key,value\nsmall_number_threshold,10\nrag_green,1.0\n",
+                 "settings.csv", kind="settings")
+    assert ok.ok

@@ -273,6 +273,14 @@ SETTINGS_TEMPLATE = Template(
     ),
     SETTINGS,
     primary=False,
+    rules=(  # surveys (issue 5): the small-number threshold is a whole number of people
+        Rule("error", "value",
+             "key = 'small_number_threshold' AND coalesce(TRY_CAST(value AS DOUBLE) < 1 OR "
+             "TRY_CAST(value AS DOUBLE) <> floor(TRY_CAST(value AS DOUBLE)), true)",
+             "_raw_value",
+             "'''' || coalesce(_raw_value, '') || ''' is not a whole number of people.'",
+             "'Give the small-number threshold as a whole number such as 5 or 10.'"),
+    ),
 )
 
 # -- surveys (issue 5) --
