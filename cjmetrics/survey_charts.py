@@ -190,6 +190,34 @@ def diverging_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, 
                 "answered", model.subtitle, large=large)
     if table.empty:
         return _message_figure(fig, "No answers to this question are held.", large=large)
+    return _diverging(fig, model, table, large=large)
+
+
+def statements_figure(model: SurveyModel, area_code: str, table: pd.DataFrame, *,
+                      large: bool = False) -> go.Figure:
+    """Every agree/disagree statement of the survey for one area, one bar per statement."""
+    area = dict(model.areas).get(area_code, model.area_name)
+    fig = go.Figure()
+    _title(fig, f"Every agree/disagree statement, {area}: disagree (left) and agree (right)",
+           model.subtitle_for([area]), large=large)
+    if table.empty:
+        return _message_figure(fig, "No answers to these statements are held.", large=large)
+    texts = dict(zip(model.questions["number"], model.questions["text"]))
+    # Two short lines per statement (the full wording is in the table and the hover).
+    labels = {n: _wrap(_clip(f"{n} {texts.get(n, '')}", 64), 34)
+              for n in table["question"].unique()}
+    fig = _diverging(fig, model, table.assign(area=table["question"].map(labels)), large=large)
+    fig.update_layout(height=(360 if large else 290) + 80 * len(labels))
+    return fig
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _diverging(fig: go.Figure, model: SurveyModel, table: pd.DataFrame, *,
+               large: bool) -> go.Figure:
+    """The diverging bars, one per distinct value of table["area"] (an area or a statement)."""
     areas = list(dict.fromkeys(table["area"]))
     options = table.drop_duplicates("option_id").sort_values("score", ascending=True)
     # Neutral first so it straddles zero, then outwards on each side.

@@ -263,6 +263,33 @@ class SurveyModel:
                 f"'{top['answer']}', {top['percent']:.0f}% of {top['answered']} who answered "
                 f"(95% interval {top['ci_lower']:.0f}% to {top['ci_upper']:.0f}%).")
 
+    def likert_questions(self) -> list[str]:
+        return list(self.questions.loc[self.questions["type"] == "likert", "question_id"])
+
+    def statements(self, area_code: str) -> pd.DataFrame:
+        """Every Likert question for one area (each suppressed within its own table)."""
+        frames = [self.distribution(q) for q in self.likert_questions()]
+        frames = [f[f["area_code"] == area_code] for f in frames if len(f)]
+        if not frames:
+            return pd.DataFrame(columns=DISTRIBUTION_COLUMNS + ["area_code", "item_id",
+                                                                "option_id", "score"])
+        return pd.concat(frames, ignore_index=True)
+
+    def statements_summary(self, area_code: str, table: pd.DataFrame) -> str:
+        """The statement most agreed with, counting only statements whose agree shares are all
+        shown (a suppressed share would make the sum a guess)."""
+        name = dict(self.areas).get(area_code, self.area_name)
+        agree = table[table["score"].astype(float) > 0]
+        totals = {q: float(rows["percent"].astype(float).sum())
+                  for q, rows in agree.groupby("question", sort=False)
+                  if rows["percent"].notna().all()}
+        if not totals:
+            return (f"{name}: every statement has an agree share based on fewer than "
+                    f"{self.threshold} respondents, so none is compared.")
+        best = max(totals, key=totals.get)
+        return (f"{name}: most agreement with {best}, {totals[best]:.0f}% agreeing or strongly "
+                "agreeing.")
+
     def matrix(self, question_id: str, area_code: str) -> pd.DataFrame:
         """A matrix question for one area: one row per matrix row and option."""
         table = self.distribution(question_id)

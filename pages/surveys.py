@@ -7,7 +7,7 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 from cjmetrics import export
 from cjmetrics.survey_charts import (diverging_figure, distribution_figure, matrix_figure,
-                                     responses_figure)
+                                     responses_figure, statements_figure)
 from cjmetrics.surveys import (TYPE_WORDS, build_survey, for_display, survey_choices,
                                surveys_with_answers)
 
@@ -116,6 +116,12 @@ with ui.guard():
                           key="survey-distribution",
                           summary=model.distribution_summary(question_id, table),
                           file_stem=stem)
+        if q["type"] == "likert" and len(model.likert_questions()) > 1:
+            statements = model.statements(area)
+            ui.chart_card(statements_figure(model, area, statements), for_display(statements),
+                          key="survey-statements",
+                          summary=model.statements_summary(area, statements),
+                          file_stem=f"{area}-{survey_id}-statements")
         if q["type"] == "multiple":
             st.caption("Respondents could tick more than one answer, so the shares add up to "
                        "more than 100%; each bar shows the share who ticked each answer.")

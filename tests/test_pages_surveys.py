@@ -217,3 +217,16 @@ def test_changing_area_moves_to_a_survey_it_has_answers_to(demo_db):
     assert tables(at)[0]["Respondents"].tolist() == ["21"]  # seed 001's national survey
     assert not [s for s in at.subheader if s.value == "Answers"]  # open questions only
     assert [s.value for s in at.subheader][-1] == "Free-text answers"
+
+
+def test_every_statement_side_by_side_for_the_area(demo_db):
+    at = run_app(area=AYRSHIRE)
+    at.selectbox(key="survey").set_value("public_understanding").run()
+    assert_clean(at)
+    titles = figure_titles(at)
+    assert titles[2].startswith("Every agree/disagree statement, Community Justice Ayrshire")
+    statements = tables(at)[2]
+    assert statements["Question"].unique().tolist() == ["Q1", "Q2", "Q3"]
+    assert set(statements["Area"]) == {"Community Justice Ayrshire Partnership"}
+    assert any(c.startswith("Community Justice Ayrshire Partnership: most agreement with Q")
+               for c in texts(at.caption))

@@ -22,7 +22,7 @@ from cjmetrics.analysis import wilson_interval
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import SCHEMA_VERSION
 from cjmetrics.survey_charts import (distribution_figure, diverging_figure, matrix_figure,
-                                     responses_figure)
+                                     responses_figure, statements_figure)
 from cjmetrics.surveys import (build_survey, for_display, import_answers, protect,
                                small_number_threshold)
 
@@ -230,6 +230,11 @@ def test_suppression_holds_in_every_demo_figure_and_table(demo_store):
                     tables.append(table)
                     build = diverging_figure if kind == "likert" else distribution_figure
                     figures.append(build(model, question, table))
+            if model.likert_questions():
+                for code, _ in model.areas:
+                    table = model.statements(code)
+                    tables.append(table)
+                    figures.append(statements_figure(model, code, table))
             for table in tables:
                 csv = export.csv_bytes(for_display(table)).decode()
                 frame = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
