@@ -46,7 +46,8 @@ WEIGHTS = {
     ("statutory_partner", "q3"): [2, 6, 1, 1], ("statutory_partner", "q4"): [3, 5, 1, 1],
     ("third_sector", "q1"): [6, 4, 1], ("third_sector", "q3"): [1, 5, 3, 1],
     ("third_sector", "q4"): [2, 4, 4, 1],
-    ("public_understanding", "q1"): [5, 8, 4, 2, 1], ("public_understanding", "q2"): [8, 7, 2, 1, 1],
+    ("public_understanding", "q1"): [5, 8, 4, 2, 1],
+    ("public_understanding", "q2"): [8, 7, 2, 1, 1],
     ("public_understanding", "q3"): [1, 3, 4, 6, 4],
 }
 MATRIX = {  # third sector Q5 rows: weights over Inform, Consult, Involve, Collaborate, None
