@@ -1,0 +1,109 @@
+"""Exports people already have (Mailchimp, X/Twitter, Facebook, Eventbrite, Google Analytics,
+statistics.gov.scot, Scottish Government tables ...), recognised and turned into indicator values.
+
+`recognise(data, name)` asks every format in FORMATS whether the file is its export; the first
+that claims it says what it found and which questions only the user can answer (which area,
+which indicator for a statistics-table row). `prepare_export` builds indicator_values rows from
+the answers and runs them through the template pipeline, so preview, import and undo are the
+same as for a template. A file no format claims is left to the templates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ...errors import ImportRejected
+from ...store import Store
+from ..pipeline import Prepared, prepare
+from .base import ExportFormat, FormatBroken, Question, Recognised, Source, read_source
+from . import events, newsletters, social, statistics, web  # noqa: E402
+
+FORMATS: list[ExportFormat] = [
+    *newsletters.FORMATS, *social.FORMATS, *events.FORMATS, *web.FORMATS, *statistics.FORMATS,
+]
+
+__all__ = ["FORMATS", "ExportFormat", "FormatBroken", "Question", "Recognised", "Source",
+           "recognise", "prepare_export", "supported_formats", "not_recognised_message",
+           "missing_answers"]
+
+
+def supported_formats() -> list[str]:
+    return [f.title for f in FORMATS]
+
+
+def not_recognised_message(name: str) -> str:
+    return (f"'{name}' is not recognised: it is neither a filled-in cjmetrics template nor an "
+            f"export cjmetrics knows. Supported exports: {'; '.join(supported_formats())}. "
+            "For anything else, download a template (Upload page, step 1, or the files in "
+            "data/templates/) and copy the figures into it.")
+
+
+def recognise(data: bytes, name: str, sheet: str | None = None) -> Recognised | None:
+    """The export format that claims this file, or None. Raises FormatBroken when a format
+    recognises the file but it lacks what the import needs, ImportRejected for non-tables."""
+    source = read_source(data, name)
+    for fmt in FORMATS:
+        found = fmt.detect(source, sheet)
+        if found is not None:
+            return found
+    return None
+
+
+def missing_answers(recognised: Recognised, answers: dict) -> list[Question]:
+    """The questions still open. A mapping question is answered once any row is mapped."""
+    open_ = []
+    for q in recognised.questions:
+        if q.key == "mapping":
+            mapping = answers.get("mapping") or {}
+            if not any(mapping.get(s) for s in q.series):
+                open_.append(q)
+        elif not str(answers.get(q.key) or "").strip():
+            open_.append(q)
+    return open_
+
+
+def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
+                   answers: dict, *, preview: bool = True) -> Prepared:
+    """Indicator values built from the export and the answers, validated like a template."""
+    missing = missing_answers(recognised, answers)
+    if missing:
+        raise ImportRejected(f"{recognised.description}. Before it can be imported: "
+                             + " ".join(q.prompt for q in missing))
+    rows = recognised.build(answers)
+    if rows.empty:
+        raise FormatBroken(f"{recognised.description}, but it holds no figures cjmetrics can "
+                           "import (no row maps onto an indicator).")
+    csv = rows.to_csv(index=False).encode("utf-8")
+    prepared = prepare(store, csv, name, kind="indicator_values", preview=False)
+    # The same export imported again with the same answers is "already imported"; the same
+    # export for another area is not.
+    digest = hashlib.sha256(data)
+    digest.update(json.dumps(answers, sort_keys=True, default=str).encode())
+    prepared.sha256 = digest.hexdigest()
+    prepared.import_kind = recognised.format.key
+    prepared.origin = recognised.description
+    prepared.sheet, prepared.sheets = recognised.sheet, recognised.sheets
+    if preview and prepared.ok and len(prepared.staged):
+        prepared.preview = store.preview_rows(prepared.template.table, prepared.staged,
+                                              kind=prepared.import_kind, sha256=prepared.sha256)
+    return prepared
+
+
+def remember_mapping(store: Store, recognised: Recognised, answers: dict,
+                     who: str = "local") -> None:
+    """After an import: the table's row mapping is kept for its next release."""
+    if recognised.table_key and answers.get("mapping"):
+        store.save_table_mapping(recognised.table_key, dict(answers["mapping"]), who)
+
+
+def suggested_answers(store: Store, recognised: Recognised) -> dict:
+    """Defaults for the questions: remembered mappings, then each format's own suggestion."""
+    answers: dict = {}
+    for q in recognised.questions:
+        if q.key == "mapping":
+            remembered = store.table_mapping(recognised.table_key) if recognised.table_key else {}
+            answers["mapping"] = {s: remembered.get(s, guess) for s, guess in q.series.items()}
+        elif q.default:
+            answers[q.key] = q.default
+    return answers
