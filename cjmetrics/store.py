@@ -817,7 +817,8 @@ class Store:
         """series label -> indicator id ('' = chosen not to import) saved for a table."""
         frame = self.query("SELECT series, indicator_id FROM table_mappings WHERE table_key = ?",
                            [table_key])
-        return {s: (i or "") for s, i in zip(frame["series"], frame["indicator_id"])}
+        return {s: i if isinstance(i, str) else "" for s, i in
+                zip(frame["series"], frame["indicator_id"])}
 
     def save_table_mapping(self, table_key: str, mapping: dict[str, str],
                            who: str = "local") -> None:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+
+import pandas as pd
 
 from ...errors import ImportRejected
 from ...store import Store
 from ..pipeline import Prepared, prepare
+from ..resolve import area_resolver
 from .base import ExportFormat, FormatBroken, Question, Recognised, Source, read_source
 from . import events, newsletters, social, statistics, web  # noqa: E402
 
@@ -71,6 +75,7 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
         raise ImportRejected(f"{recognised.description}. Before it can be imported: "
                              + " ".join(q.prompt for q in missing))
     rows = recognised.build(answers)
+    rows, left_out = _known_areas_only(store, rows)
     if rows.empty:
         raise FormatBroken(f"{recognised.description}, but it holds no figures cjmetrics can "
                            "import (no row maps onto an indicator).")
@@ -84,6 +89,16 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     prepared.import_kind = recognised.format.key
     prepared.origin = recognised.description
     prepared.sheet, prepared.sheets = recognised.sheet, recognised.sheets
+    if left_out:
+        warning = pd.DataFrame([{
+            "severity": "warning", "row": None, "column": "area", "value": ", ".join(left_out[:8]),
+            "problem": f"{len(left_out):,} area code{'s' if len(left_out) != 1 else ''} in the "
+                       "file are not areas cjmetrics holds (such as data zones or health boards); "
+                       "their figures are left out.",
+            "fix": "Nothing to do, unless one of them should be an area here."}])
+        prepared.problems = pd.concat([warning, prepared.problems], ignore_index=True) \
+            if len(prepared.problems) else warning
+        prepared.warning_count += 1
     if preview and prepared.ok and len(prepared.staged):
         prepared.preview = store.preview_rows(prepared.template.table, prepared.staged,
                                               kind=prepared.import_kind, sha256=prepared.sha256)
@@ -107,3 +122,38 @@ def suggested_answers(store: Store, recognised: Recognised) -> dict:
         elif q.default:
             answers[q.key] = q.default
     return answers
+
+
+def _known_areas_only(store: Store, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Statistics downloads cover every geography (data zones, health boards ...): figures for
+    areas the catalogue does not hold are left out with one warning, not a wall of errors."""
+    if rows.empty:
+        return rows, []
+    resolver = area_resolver(store.areas())
+    values = rows["area"].dropna().astype(str).unique()
+    unknown = [v for v in values if v.strip() and resolver.resolve(v) is None
+               and re.fullmatch(r"[A-Z]\d{8}", v.strip())]
+    if not unknown:
+        return rows, []
+    return rows[~rows["area"].isin(unknown)].reset_index(drop=True), sorted(unknown)
+
+
+def _not_recognised(exc: ImportRejected, name: str) -> ImportRejected:
+    """A template refusal for a file that fits no template at all reads 'not recognised'."""
+    message = exc.user_message
+    head = message.split(" that ", 1)[0]
+    if "does not have the column" in message and len(re.findall(r"'[a-z_ ]+'", head)) >= 3:
+        return ImportRejected(not_recognised_message(name))
+    return exc
+
+
+def prepare_template(store: Store, data: bytes, name: str, *, sheet: str | None = None,
+                     kind: str | None = None) -> Prepared:
+    """A file no export format claims: the template pipeline, with 'not recognised' (and the
+    list of supported exports) for a file that fits no template either."""
+    try:
+        return prepare(store, data, name, sheet=sheet, kind=kind)
+    except ImportRejected as exc:
+        if kind is None:
+            raise _not_recognised(exc, name) from exc
+        raise

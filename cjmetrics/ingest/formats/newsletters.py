@@ -92,7 +92,7 @@ def _recognised(source: Source, sheet: str, body, header) -> Recognised:
             rows.append({**base, "indicator": "eng_newsletter_opens", "value": opens})
             if delivered:
                 rows.append({**base, "indicator": "eng_newsletter_open_rate",
-                             "value": round(100 * opens / delivered, 4), "numerator": opens,
+                             "value": round(100 * opens / delivered, 2), "numerator": opens,
                              "denominator": delivered})
             if has_clicks:
                 rows.append({**base, "indicator": "eng_newsletter_clicks", "value": clicks})
