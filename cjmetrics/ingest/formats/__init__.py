@@ -74,7 +74,8 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     if missing:
         raise ImportRejected(f"{recognised.description}. Before it can be imported: "
                              + " ".join(q.prompt for q in missing))
-    rows = recognised.build(answers)
+    resolver = area_resolver(store.areas())
+    rows = recognised.build({**answers, "_resolve_area": resolver.resolve})
     rows, left_out = _known_areas_only(store, rows)
     if rows.empty:
         raise FormatBroken(f"{recognised.description}, but it holds no figures cjmetrics can "
@@ -84,7 +85,8 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     # The same export imported again with the same answers is "already imported"; the same
     # export for another area is not.
     digest = hashlib.sha256(data)
-    digest.update(json.dumps(answers, sort_keys=True, default=str).encode())
+    digest.update(json.dumps({k: v for k, v in answers.items() if not k.startswith("_")},
+                             sort_keys=True, default=str).encode())
     prepared.sha256 = digest.hexdigest()
     prepared.import_kind = recognised.format.key
     prepared.origin = recognised.description

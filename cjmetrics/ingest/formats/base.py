@@ -250,6 +250,8 @@ _DATE_FORMATS_MDY = ["%m/%d/%y %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%y", "%m/%d/%Y",
                      "%m/%d/%Y %I:%M %p"]
 _DATE_FORMATS_DMY = ["%d/%m/%y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%y", "%d/%m/%Y",
                      "%d.%m.%Y", "%d.%m.%y", "%d-%m-%Y", "%d/%m/%Y %H:%M:%S"]
+_DATE_FORMATS_WORDS = ["%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y", "%B %d, %Y",
+                      "%d %b %Y", "%d %B %Y", "%d %b %Y %H:%M", "%a, %d %b %Y"]
 _DATE_FORMATS_ISO = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d",
                      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -264,7 +266,7 @@ def parse_date(text: str, order: str = "mdy") -> date | None:
     t = re.sub(r"\s*\+0000$", " +0000", t)
     slash = _DATE_FORMATS_MDY + _DATE_FORMATS_DMY if order == "mdy" \
         else _DATE_FORMATS_DMY + _DATE_FORMATS_MDY
-    for fmt in _DATE_FORMATS_ISO + slash:
+    for fmt in _DATE_FORMATS_ISO + slash + _DATE_FORMATS_WORDS:
         try:
             return datetime.strptime(t, fmt).date()
         except ValueError:

@@ -289,7 +289,9 @@ def _sg_recognised(source: Source, name: str, parsed) -> Recognised | None:
                     continue
                 series.setdefault(h, suggest(h))
                 breakdown = f"{dim}:{group + ' - ' if group else ''}{label}" if label else ""
-                points.append((h, None, None, _value(x[i]), None, None, breakdown, None))
+                # A row named after an area (Table 13: by local authority) becomes that area's
+                # figure when the catalogue knows the name (resolved in build).
+                points.append((h, label, None, _value(x[i]), None, None, breakdown, None))
         if not title_periods:
             questions.append(Question("period", "Which period do these figures cover? (e.g. "
                                                 "2017/18)"))
@@ -306,7 +308,11 @@ def _sg_recognised(source: Source, name: str, parsed) -> Recognised | None:
 
     def build(answers: dict):
         period = title_period or str(answers.get("period") or "").strip()
-        filled = [(s, a, p or period, v, lo, up, b, n) for s, a, p, v, lo, up, b, n in points]
+        resolve = answers.get("_resolve_area") or (lambda text: None)
+        filled = []
+        for s, a, p, v, lo, up, b, n in points:
+            code = resolve(a) if layout == "categories" and a else None
+            filled.append((s, code, p or period, v, lo, up, "" if code else b, n))
         return rows_frame(_rows_for(answers, filled, f"Scottish Government: {shown[:150]}"))
 
     return Recognised(SG_TABLES, description, [*questions, mapping_question(series)], build,

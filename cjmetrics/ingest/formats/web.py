@@ -157,8 +157,10 @@ def _dated(table, first: str, metric: int, start: date, comma: bool):
 def _recognised(source: Source, title: str, items, metric_name: str, start: date,
                 end: date) -> Recognised:
     days = [d for d, _ in items]
-    description = (f"{title}: {metric_name} by {'day' if len(set(days)) > 1 else 'period'}, "
-                   f"{span(days)}")
+    by_month = len(days) > 1 and all(d.day == 1 for d in days) and \
+        len({(d.year, d.month) for d in days}) == len(days)
+    by = "month" if by_month else "day" if len(days) > 1 else "report period"
+    description = f"{title}: {metric_name} by {by}, {span(days)}"
     is_users = norm(metric_name) not in SESSIONS
     fmt = GA4 if title.startswith("Google Analytics 4") else UA
 
