@@ -21,15 +21,17 @@ from ...store import Store
 from ..pipeline import Prepared, prepare
 from ..resolve import area_resolver
 from .base import ExportFormat, FormatBroken, Question, Recognised, Source, read_source
-from . import events, newsletters, social, statistics, web  # noqa: E402
+from . import events, newsletters, social, statistics, surveys, web  # noqa: E402
 
 FORMATS: list[ExportFormat] = [
     *newsletters.FORMATS, *social.FORMATS, *events.FORMATS, *web.FORMATS, *statistics.FORMATS,
+    *surveys.FORMATS,
 ]
 
 __all__ = ["FORMATS", "ExportFormat", "FormatBroken", "Question", "Recognised", "Source",
            "recognise", "prepare_export", "supported_formats", "not_recognised_message",
-           "missing_answers"]
+           "missing_answers", "prepare_any", "prepare_template", "remember_mapping",
+           "suggested_answers"]
 
 
 def supported_formats() -> list[str]:
@@ -159,3 +161,15 @@ def prepare_template(store: Store, data: bytes, name: str, *, sheet: str | None 
         if kind is None:
             raise _not_recognised(exc, name) from exc
         raise
+
+
+def prepare_any(store: Store, data: bytes, name: str, *, sheet: str | None = None,
+                answers: dict | None = None) -> Prepared:
+    """What the Upload page and the CLI do with a dropped file, in one call: an export is
+    recognised and built with the answers given (plus remembered mappings), anything else goes
+    to the templates. Raises ImportRejected with the open questions when answers are missing."""
+    recognised = recognise(data, name, sheet)
+    if recognised is None:
+        return prepare_template(store, data, name, sheet=sheet)
+    given = {**suggested_answers(store, recognised), **(answers or {})}
+    return prepare_export(store, data, name, recognised, given)

@@ -185,7 +185,11 @@ def detect_table(source: Source, sheet: str | None) -> Recognised | None:
 
 # -- Scottish Government spreadsheets ----------------------------------------------------------
 _SKIP_SHEETS = ("index", "contents", "notes", "cover", "cover sheet", "table of contents")
-_TITLE = re.compile(r"^(Table|Chart|Figure)\s+[A-Z]?\d+[a-z]?\b|This worksheet contains", re.I)
+# What marks a published table (and not any workbook with a line above its header): a "Table 3:"
+# title, the accessible layout's "This worksheet contains ..." note, or a producer's source line.
+_TITLE = re.compile(r"^(Tables?|Chart|Figure|Annex table)\s+[A-Z]?\d+[a-z]?\b|"
+                    r"This worksheet contains|^Source:.*(Scottish Government|Statistics|Survey)",
+                    re.I)
 
 
 def _numericish(cell: str) -> bool:
@@ -202,7 +206,8 @@ def parse_sg_sheet(grid: Grid):
             continue
         if len(cells) == 1 and _TITLE.search(cells[0]):
             titled = True
-            title = title or cells[0]
+            if not cells[0].lower().startswith(("this worksheet", "source")):
+                title = title or cells[0]
             continue
         if len(cells) == 1 and title is None and len(cells[0]) > 20 and \
                 not cells[0].lower().startswith(("return to", "back to")):
@@ -213,7 +218,7 @@ def parse_sg_sheet(grid: Grid):
             following = [x for x in rows[i + 1:i + 8] if any(x)]
             if not any(sum(_numericish(c) for c in x[1:]) >= 1 for x in following):
                 continue
-            if not (titled or title):
+            if not titled:
                 return None
             body, group, blank_run = [], None, 0
             for x in rows[i + 1:]:
