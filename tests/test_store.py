@@ -61,8 +61,11 @@ def is_sentence(text: str) -> bool:
 def test_a_new_store_gets_every_migration_in_order(tmp_path):
     store = Store(tmp_path / "new.duckdb")
     assert store.schema_version() == 0
-    assert store.migrate() == [1, 2]
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    from cjmetrics.store import MIGRATIONS
+
+    # Every branch appends its own numbered migration (issue 6 adds 7).
+    assert store.migrate() == [m[0] for m in MIGRATIONS]
+    assert store.schema_version() == SCHEMA_VERSION == MIGRATIONS[-1][0]
     tables = set(store.table_counts())
     assert {"observations", "targets", "annotations", "imports", "indicators", "areas",
             "schema_version", "meta", "self_assessments", "qi_evaluations",
@@ -86,8 +89,8 @@ def test_a_version_1_store_is_upgraded_keeping_its_figures(tmp_path):
     assert old.schema_version() == 1
     old.close()
     upgraded = Store(path)
-    assert upgraded.migrate() == [2]
-    assert upgraded.schema_version() == 2
+    assert upgraded.migrate() == [m[0] for m in MIGRATIONS[1:]]
+    assert upgraded.schema_version() == MIGRATIONS[-1][0]
     assert upgraded.migrate() == []
     upgraded.close()
 
