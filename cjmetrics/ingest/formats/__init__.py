@@ -48,11 +48,16 @@ def not_recognised_message(name: str) -> str:
 def recognise(data: bytes, name: str, sheet: str | None = None) -> Recognised | None:
     """The export format that claims this file, or None. Raises FormatBroken when a format
     recognises the file but it lacks what the import needs, ImportRejected for non-tables."""
-    source = read_source(data, name)
+    # The first rows decide which format claims the file; only then is the whole file read,
+    # so a large template is not parsed twice.
+    head = read_source(data, name, head=True)
     for fmt in FORMATS:
-        found = fmt.detect(source, sheet)
+        try:
+            found = fmt.detect(head, sheet)
+        except FormatBroken:
+            found = True
         if found is not None:
-            return found
+            return fmt.detect(read_source(data, name), sheet)
     return None
 
 

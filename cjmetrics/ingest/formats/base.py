@@ -85,20 +85,30 @@ def _csv_grid(text: str) -> Grid:
     return [[c.strip() for c in row] for row in rows]
 
 
-def read_source(data: bytes, name: str) -> Source:
-    """The file's cells as text, or ImportRejected for what is not a table."""
+HEAD_ROWS = 300  # enough of any export to recognise it (see formats.recognise)
+
+
+def read_source(data: bytes, name: str, head: bool = False) -> Source:
+    """The file's cells as text, or ImportRejected for what is not a table. With `head`, only
+    the first HEAD_ROWS rows of each sheet: a million-row template is not read twice."""
+    limit = HEAD_ROWS if head else None
     if data.startswith(b"\xd0\xcf\x11\xe0") and name.lower().endswith(".xls"):
-        return Source(name, data, _xls_sheets(data, name), "xls")
+        return Source(name, data, _xls_sheets(data, name, limit), "xls")
     reject_binary(data, name)
     if is_xlsx(data):
-        return Source(name, data, _xlsx_sheets(data, name), "xlsx")
+        return Source(name, data, _xlsx_sheets(data, name, limit), "xlsx")
     if data.startswith(b"PK\x03\x04"):
         raise ImportRejected(f"'{name}' is a ZIP archive, not a table of figures. If it holds "
                              "an export, unzip it and upload the CSV or Excel file inside.")
+    if limit:
+        cut = data[:200_000]
+        data_head = cut[:cut.rfind(b"\n") + 1] if len(data) > len(cut) and b"\n" in cut else cut
+        grid = _csv_grid(decode(data_head, name))[:limit]
+        return Source(name, data, {"": grid}, "csv")
     return Source(name, data, {"": _csv_grid(decode(data, name))}, "csv")
 
 
-def _xlsx_sheets(data: bytes, name: str) -> dict[str, Grid]:
+def _xlsx_sheets(data: bytes, name: str, limit: int | None = None) -> dict[str, Grid]:
     import openpyxl
 
     try:
@@ -107,13 +117,14 @@ def _xlsx_sheets(data: bytes, name: str) -> dict[str, Grid]:
         raise ImportRejected(f"'{name}' looks like an Excel workbook but could not be opened. "
                              "Open it in Excel, save it again as .xlsx, and upload that.") from exc
     try:
-        return {sheet: [[_clean(c) for c in row] for row in book[sheet].iter_rows(values_only=True)]
+        return {sheet: [[_clean(c) for c in row]
+                        for row in book[sheet].iter_rows(values_only=True, max_row=limit)]
                 for sheet in book.sheetnames}
     finally:
         book.close()
 
 
-def _xls_sheets(data: bytes, name: str) -> dict[str, Grid]:
+def _xls_sheets(data: bytes, name: str, limit: int | None = None) -> dict[str, Grid]:
     import xlrd
 
     try:
@@ -125,7 +136,7 @@ def _xls_sheets(data: bytes, name: str) -> dict[str, Grid]:
     sheets = {}
     for sheet in book.sheets():
         grid = []
-        for r in range(sheet.nrows):
+        for r in range(min(sheet.nrows, limit or sheet.nrows)):
             row = []
             for c in range(sheet.ncols):
                 cell = sheet.cell(r, c)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ...periods import parse_period
 from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source,
                    area_question, find_column, is_period, norm, number, plural, rows_frame)
 
@@ -304,7 +305,8 @@ def _sg_recognised(source: Source, name: str, parsed) -> Recognised | None:
     if not points:
         return None
     title_period = _period_of(title_periods[-1]) if title_periods else None
-    periods = sorted({p[2] for p in points if p[2]})
+    periods = [q.label for q in sorted({parse_period(p[2]) for p in points if p[2]},
+                                       key=lambda q: (q.start, q.end))]
     when = f", {periods[0]} to {periods[-1]}" if len(periods) > 1 else \
         (f", {periods[0]}" if periods else (f", {title_period}" if title_period else ""))
     description = (f"Scottish Government table '{shown[:120]}' (sheet '{name}', {layout}): "
