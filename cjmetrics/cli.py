@@ -136,6 +136,9 @@ def _import(args) -> int:
             print("Nothing was imported: " + " ".join(_how_to_answer(q) for q in missing),
                   file=sys.stderr)
             return 1
+        for series, indicator in (answers.get("mapping") or {}).items():
+            if indicator:
+                print(f"  row '{series}' -> indicator {indicator}")
         prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
     print(prepared.summary)
     if len(prepared.problems):
@@ -165,7 +168,10 @@ def _import(args) -> int:
 def _export_answers(store, recognised, args) -> dict:
     from .ingest import formats
 
-    answers = formats.suggested_answers(store, recognised)
+    # Only a table's mapping is taken as suggested (remembered, or guessed from the row's words,
+    # and printed); a guessed month or area is never used without being given.
+    suggested = formats.suggested_answers(store, recognised)
+    answers = {"mapping": suggested["mapping"]} if "mapping" in suggested else {}
     for key in ("area", "event", "period"):
         if getattr(args, key, None):
             answers[key] = getattr(args, key)
