@@ -127,7 +127,8 @@ def export_section(data: bytes, name: str, recognised) -> None:
     answers = ask(recognised, file_sha256(data))
     missing = formats.missing_answers(recognised, answers)
     if missing:
-        st.warning(" ".join(ui.plain(q.prompt) for q in missing), icon=":material/help:")
+        st.warning("To see the figures before importing, answer: "
+                   + " ".join(ui.plain(q.prompt) for q in missing), icon=":material/help:")
         st.stop()
     prepared = export_prepared_for(data, name, recognised, answers)
     show_prepared(prepared, (recognised, answers))
@@ -254,8 +255,17 @@ with ui.guard():
         st.session_state["_upload_sha"] = file_sha256(data)
         st.session_state.pop("upload_sheet", None)
     sheet = st.session_state.get("upload_sheet")
-    recognised = recognised_for(data, upload.name, sheet) if kind == AUTO else None
+    try:
+        recognised = recognised_for(data, upload.name, sheet) if kind == AUTO else None
+    except formats.FormatBroken as exc:
+        # A sheet that holds no table: say so, and keep the sheet choice on screen.
+        ui.show_error(exc)
+        sheets = st.session_state.get("_export_sheets") or []
+        if sheet and sheet in sheets:
+            st.selectbox("Table (sheet)", sheets, key="upload_sheet")
+        st.stop()
     if recognised is not None:
+        st.session_state["_export_sheets"] = recognised.sheets
         export_section(data, upload.name, recognised)
         st.stop()
     prepared = prepared_for(data, upload.name, sheet, None if kind == AUTO else kind)

@@ -456,6 +456,8 @@ BAD_EXPORTS: list[tuple[str, str, dict]] = [
                                       "not periods", {}),
     ("linkedin_no_date_sheet.xlsx", "LinkedIn page analytics export, but no sheet has a 'Date' "
                                     "column", {}),
+    ("linkedin_posts_sheet_chosen.xlsx", "has no daily metrics: choose the sheet 'Metrics'",
+     {"sheet": "All posts"}),
     ("scotgov_wrong_sheet.xlsx", "Sheet 'Notes' of 'scotgov_wrong_sheet.xlsx' holds no table",
      {"sheet": "Notes"}),
 ]

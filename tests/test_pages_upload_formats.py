@@ -99,6 +99,20 @@ def test_a_statistics_table_offers_its_rows_for_mapping(demo_db):
 
 
 @needs_samples
+def test_another_table_of_the_workbook_is_chosen_by_its_sheet(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "reconviction.xlsx",
+           (SAMPLES / "scotgov_reconviction_tables_2017_18.xlsx").read_bytes(), XLSX)
+    sheet = next(s for s in at.selectbox if s.label == "Table (sheet)")
+    assert "Index" not in sheet.options and "Notes" not in sheet.options
+    sheet.set_value("Table 2").run()
+    assert_clean(at)
+    assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 2:")
+    new = at.tabs[0].dataframe[0].value
+    assert set(new["Breakdown"]) == {"gender:Males", "gender:Females"}
+
+
+@needs_samples
 def test_a_broken_export_gets_its_sentence_and_an_unknown_file_the_list(demo_db):
     at = run_app(UPLOAD)
     upload(at, "ga4.csv", (SAMPLES / "google_analytics_ga4_export_1.csv").read_bytes())

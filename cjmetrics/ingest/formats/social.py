@@ -300,7 +300,13 @@ def detect_linkedin(source: Source, sheet: str | None) -> Recognised | None:
                     reach_note="sum of daily unique impressions", unit="day"))
 
             return Recognised(LINKEDIN, description, [area_question()], build, sheet=name,
-                              sheets=list(source.sheets))
+                              sheets=[name])
+    if sheet is not None:
+        other = detect_linkedin(source, None)
+        if other is not None:
+            raise FormatBroken(f"Sheet '{sheet}' of the LinkedIn page analytics export "
+                               f"'{source.name}' has no daily metrics: choose the sheet "
+                               f"'{other.sheet}'.")
     if any(norm(c).startswith("impressions") for g in source.sheets.values() for r in g[:4]
            for c in r) and any("linkedin" in norm(c) for g in source.sheets.values()
                                for r in g[:3] for c in r):
