@@ -52,6 +52,8 @@ FIXTURE_FORMATS = {
     "meta_facebook_posts.csv": "facebook_posts",
     "instagram_posts.csv": "facebook_posts",
     "facebook_ads_monthly.csv": "facebook_ads",
+    "facebook_ads_month_breakdown.csv": "facebook_ads",
+    "facebook_page_level.csv": "facebook_page",
     "linkedin_content.xlsx": "linkedin",
     "eventbrite_uk_checkin.csv": "eventbrite",
     "eventbrite_us_event_date.csv": "eventbrite",
@@ -264,6 +266,8 @@ def test_x_channel_label_is_the_one_the_demo_uses():
     ("meta_facebook_posts.csv", "channel:Facebook", "Jan 2024", 1000, 60),
     ("instagram_posts.csv", "channel:Instagram", "Mar 2024", 950, 60 + 4 + 5 + 3 + 6 + 5 + 2 + 40),
     ("facebook_ads_monthly.csv", "channel:Facebook ads", "Mar 2024", 3500, 130),
+    ("facebook_ads_month_breakdown.csv", "channel:Facebook ads", "Feb 2024", 3000, 120),
+    ("facebook_page_level.csv", "channel:Facebook", "Jan 2024", 540, 25),
     ("linkedin_content.xlsx", "channel:LinkedIn", "Jun 2024", 400, 25 + 12 + 2 + 1),
 ])
 def test_other_social_exports(empty_store, name, channel, month, reach, engaged):
@@ -488,3 +492,46 @@ def test_bad_export_is_refused_with_its_message_and_changes_nothing(shared_store
     assert phrase in caught.value.user_message, caught.value.user_message
     assert "Traceback" not in caught.value.user_message
     assert shared_store.checksum() == before
+
+
+def test_an_old_excel_linkedin_export_is_read_through_xlrd(monkeypatch, empty_store):
+    """LinkedIn's older exports are .xls. No .xls writer is installed to make a fixture, so
+    xlrd's reader is stood in for by a workbook of the same shape (a note row, then the header,
+    dates as Excel date cells); everything after xlrd runs for real."""
+    import xlrd
+
+    rows = [["Aggregated metrics for all updates."],
+            ["Date", "Impressions (organic)", "Unique impressions (organic)", "Clicks (organic)",
+             "Reactions (organic)", "Comments (organic)", "Reposts (organic)"],
+            [45442.0, 300.0, 200.0, 10.0, 8.0, 1.0, 1.0],  # 30 May 2024
+            [45444.0, 500.0, 400.0, 20.0, 10.0, 2.0, 1.0]]  # 1 Jun 2024
+
+    class Cell:
+        def __init__(self, value, is_date):
+            self.value, self.ctype = value, xlrd.XL_CELL_DATE if is_date else xlrd.XL_CELL_TEXT
+
+    class Sheet:
+        name, nrows, ncols = "Metrics", len(rows), 7
+
+        def cell(self, r, c):
+            row = rows[r]
+            value = row[c] if c < len(row) else ""
+            return Cell(value, r >= 2 and c == 0)
+
+    class Book:
+        datemode = 0
+
+        def sheets(self):
+            return [Sheet()]
+
+    monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents: Book())
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    recognised = formats.recognise(data, "linkedin_page.xls")
+    assert recognised.format.key == "linkedin"
+    assert recognised.description == ("LinkedIn page analytics (sheet 'Metrics'): 2 days, "
+                                      "May 2024 to Jun 2024")
+    prepared = formats.prepare_export(empty_store, data, "linkedin_page.xls", recognised,
+                                      {"area": GLASGOW})
+    rows_out = {(r.indicator_id, r.period_label): r.value for r in prepared.rows.itertuples()}
+    assert rows_out[("eng_social_reach", "Jun 2024")] == 400
+    assert rows_out[("eng_social_engagements", "May 2024")] == 10 + 8 + 1 + 1

@@ -199,6 +199,48 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
     return None
 
 
+# -- Facebook Page Insights, page level (daily) ------------------------------------------------
+def detect_page_level(source: Source, sheet: str | None) -> Recognised | None:
+    """Page Insights 'Page data' export: a row per day, a second header row of descriptions."""
+    for name, grid in source.sheets.items():
+        if not grid or (sheet is not None and name != sheet):
+            continue
+        header = grid[0]
+        day_col = find_column(header, "Date")
+        reach = find_column(header, "Daily Total Reach", "Daily Page Reach")
+        engaged = find_column(header, "Daily Page Engaged Users", "Daily Engaged Users")
+        if day_col is None or reach is None:
+            continue
+        body = grid[1:]
+        if body and not body[0][0] and any(c.startswith(("Daily:", "Lifetime:", "Weekly:"))
+                                            for c in body[0]):
+            body = body[1:]
+        width = len(header)
+        order = guess_order([_cells(r, width)[day_col] for r in body[:100]])
+        items = []
+        for r in body:
+            cells = _cells(r, width)
+            day = parse_date(cells[day_col], order)
+            if day is not None:
+                items.append((day, number(cells[reach]),
+                              number(cells[engaged]) if engaged is not None else None))
+        if not items:
+            raise FormatBroken(f"'{source.name}' looks like a Facebook Page Insights page-level "
+                               "export, but no row has a date cjmetrics can read.")
+        description = (f"Facebook Page Insights page-level export: {plural(len(items), 'day')}, "
+                       f"{span([i[0] for i in items])}")
+
+        def build(answers: dict, items=items):
+            return rows_frame(monthly_rows(
+                items, "channel:Facebook", "Facebook Page Insights page-level export", answers,
+                reach_note="sum of daily reach (a person reached on two days counts twice)",
+                unit="day"))
+
+        return Recognised(FACEBOOK_PAGE, description, [area_question()], build,
+                          sheet=name or None)
+    return None
+
+
 # -- Facebook Ads Manager ----------------------------------------------------------------------
 def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
     for name, grid in source.sheets.items():
@@ -217,9 +259,17 @@ def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
                                "and export again.")
         items, long_rows = [], 0
         width = len(header)
+        # With Breakdown > By time > Month, a "Month" column holds "2024-02-01 - 2024-02-29"
+        # while the reporting dates span the whole report.
+        month = find_column(header, "Month", "Week", "Day")
         for r in grid[1:]:
             cells = _cells(r, width)
             first, last = parse_date(cells[start], "dmy"), parse_date(cells[end], "dmy")
+            if month is not None and " - " in cells[month]:
+                first, last = (parse_date(part.strip(), "dmy")
+                               for part in cells[month].split(" - ", 1))
+            elif month is not None and parse_date(cells[month], "dmy"):
+                first = last = parse_date(cells[month], "dmy")
             if first is None or last is None:
                 continue
             if (first.year, first.month) != (last.year, last.month):
@@ -322,7 +372,9 @@ X_DAILY = ExportFormat("x_daily_activity", "X/Twitter daily activity", "Social m
 FACEBOOK_POSTS = ExportFormat("facebook_posts",
                               "Facebook Page Insights post level / Meta Business Suite posts "
                               "(Facebook and Instagram)", "Social media", detect_posts)
+FACEBOOK_PAGE = ExportFormat("facebook_page", "Facebook Page Insights page level (daily)",
+                             "Social media", detect_page_level)
 FACEBOOK_ADS = ExportFormat("facebook_ads", "Facebook Ads Manager", "Social media", detect_ads)
 LINKEDIN = ExportFormat("linkedin", "LinkedIn page analytics (xls/xlsx)", "Social media",
                         detect_linkedin)
-FORMATS = [X_TWEETS, X_DAILY, FACEBOOK_POSTS, FACEBOOK_ADS, LINKEDIN]
+FORMATS = [X_TWEETS, X_DAILY, FACEBOOK_POSTS, FACEBOOK_PAGE, FACEBOOK_ADS, LINKEDIN]
