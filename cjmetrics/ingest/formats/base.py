@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from ...errors import ImportRejected
@@ -72,17 +76,38 @@ def _clean(cell) -> str:
 
 
 def _csv_grid(text: str) -> Grid:
-    # Exports mix preambles, blank lines and several tables of different widths in one file,
-    # which a dialect sniffer reading the first lines gets wrong; the csv module reads any
-    # width per line. The rows built from this grid are staged by DuckDB in the pipeline.
+    """Every line's cells, whatever its width: exports mix '#' preambles, blank lines, two
+    header rows and several tables of different widths in one file, so DuckDB's read_csv is told
+    the dialect and the widest line instead of sniffing the first lines."""
     sample = "\n".join(line for line in text.splitlines()[:60] if not line.startswith("#"))
     delimiter = ","
     counts = {d: sample.count(d) for d in (",", ";", "\t")}
     if counts[","] == 0 or counts[";"] > counts[","] * 1.5 or counts["\t"] > counts[","] * 1.5:
         delimiter = max(counts, key=counts.get)
-    rows = csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")),
-                      delimiter=delimiter)
-    return [[c.strip() for c in row] for row in rows]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    width = max((line.count(delimiter) for line in text.split("\n")), default=0) + 1
+    handle, tmp = tempfile.mkstemp(prefix="cjmetrics-export-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+        con = duckdb.connect()
+        try:
+            rows = con.execute(
+                f"SELECT * FROM read_csv(?, header = false, auto_detect = false, "
+                f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
+                f"null_padding = true, parallel = false, strict_mode = false, "
+                f"max_line_size = 10485760)", [tmp, delimiter]).fetchall()
+        except duckdb.Error:
+            # A file DuckDB will not read this way (a stray quote): the csv module's reading.
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        finally:
+            con.close()
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    grid = [[(c or "").strip() for c in row] for row in rows]
+    used = max((max((i for i, c in enumerate(r) if c), default=-1) for r in grid), default=-1)
+    return [r[:used + 1] for r in grid]
 
 
 HEAD_ROWS = 300  # enough of any export to recognise it (see formats.recognise)
