@@ -136,7 +136,8 @@ FB_DATE = ("Posted", "Publish time", "Created", "Date posted", "Created time")
 FB_REACH = ("Lifetime Post Total Reach", "Reach", "Post reach", "Lifetime Post reach")
 FB_ENGAGED = ("Lifetime Engaged Users", "Reactions, comments and shares", "Engagements",
               "Post engagements", "Lifetime Post Engaged Users")
-IG_PARTS = ("Likes", "Comments", "Shares", "Saves")
+# Instagram has no engagements column: likes, comments, shares and saves add up to it.
+IG_PARTS = (("Likes",), ("Comments",), ("Shares",), ("Saves", "Saved"))
 
 
 def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
@@ -166,7 +167,7 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
         if body and not body[0][0] and any(c.startswith("Lifetime:") for c in body[0]):
             body = body[1:]
         width = len(header)
-        parts = [find_column(header, p) for p in IG_PARTS]
+        parts = [find_column(header, *p) for p in IG_PARTS]
         order = guess_order([_cells(r, width)[col["date"]] for r in body[:200]])
         items = []
         for r in body:
