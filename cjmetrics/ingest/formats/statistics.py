@@ -255,8 +255,8 @@ def _title_key(title: str) -> str:
 def _sg_recognised(source: Source, name: str, parsed) -> Recognised | None:
     title, header, body = parsed
     header = [clean_label(h) for h in header]
-    if not body:
-        return None
+    if not body or {"indicator", "area"} <= {norm(h) for h in header}:
+        return None  # a template with a title line above it is not a published table
     shown = re.sub(r"(?<=[a-z\)])\d+(,\d+)*\s*$", "", clean_label(title))
     period_cols = {i: p for i, h in enumerate(header) if i > 0 and (p := _period_of(h))}
     first_is_period = sum(bool(_period_of(x[0])) for _, x in body) * 2 >= len(body)
