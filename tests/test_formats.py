@@ -437,6 +437,8 @@ BAD_EXPORTS: list[tuple[str, str, dict]] = [
     ("mailchimp_no_send_dates.csv", "Mailchimp campaign report, but no row has a send date", {}),
     ("twitter_tweets_no_dates.csv", "X/Twitter tweet activity export, but none of its rows has "
                                     "a date", {}),
+    ("twitter_daily_header_only.csv", "X/Twitter Analytics export has its header row but no "
+                                      "rows", {}),
     ("facebook_posts_no_date_column.csv", "Facebook Page Insights post-level export, but it "
                                           "has no 'Posted'", {}),
     ("facebook_ads_whole_year.csv", "Facebook Ads Manager export whose rows each span more than "

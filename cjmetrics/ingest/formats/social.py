@@ -70,10 +70,15 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _x_layout(grid: Grid) -> tuple[str, dict] | None:
     """('tweets'|'daily', column indexes) from the header names, or from positions when the
     data has the export's tell-tale shape."""
-    if not grid or len(grid) < 2:
+    if not grid:
         return None
     header, body = grid[0], [r for r in grid[1:] if any(r)][:50]
     if not body:
+        if find_column(header, *TWEET_ID) is not None and find_column(header, *PERMALINK) \
+                is not None or find_column(header, *DATE) == 0 and \
+                find_column(header, *PUBLISHED) == 1:
+            raise FormatBroken("This X/Twitter Analytics export has its header row but no rows "
+                               "of figures: the file looks cut short. Download it again.")
         return None
     promoted = sum(1 for h in header if norm(h).startswith(("promoted", "promocionad",
                                                            "promovid", "sponsoris",
