@@ -59,6 +59,8 @@ FIXTURE_FORMATS = {
     "eventbrite_us_event_date.csv": "eventbrite",
     "ua_german_two_tables.csv": "google_analytics_ua",
     "ua_month_of_year.csv": "google_analytics_ua",
+    "ua_one_month_totals.csv": "google_analytics_ua",
+    "ua_day_first_slashes.csv": "google_analytics_ua",
     "ga4_date_sessions.csv": "google_analytics_ua",
     "ga4_nth_day_users.csv": "google_analytics_ua",
     "statsgov_cube_ci.csv": "statsgovscot_cube",
@@ -300,6 +302,8 @@ def test_eventbrite_us_with_event_dates_asks_only_the_area(empty_store):
 @pytest.mark.parametrize("name, expected", [
     ("ua_german_two_tables.csv", {"Jan 2019": 1200 + 1346, "Feb 2019": 2546 + 854}),
     ("ua_month_of_year.csv", {"Jan 2019": 2800, "Feb 2019": 2500, "Mar 2019": 3100}),
+    ("ua_one_month_totals.csv", {"Mar 2019": 2300}),  # a whole month's totals row
+    ("ua_day_first_slashes.csv", {"Apr 2019": 60, "May 2019": 90}),
     ("ga4_date_sessions.csv", {"Jan 2024": 200, "Feb 2024": 165}),
     ("ga4_nth_day_users.csv", {"Mar 2024": 22, "Apr 2024": 30}),
 ])
