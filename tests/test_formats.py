@@ -541,3 +541,15 @@ def test_an_old_excel_linkedin_export_is_read_through_xlrd(monkeypatch, empty_st
     rows_out = {(r.indicator_id, r.period_label): r.value for r in prepared.rows.itertuples()}
     assert rows_out[("eng_social_reach", "Jun 2024")] == 400
     assert rows_out[("eng_social_engagements", "May 2024")] == 10 + 8 + 1 + 1
+
+
+def test_a_row_mapped_onto_the_wrong_indicator_is_named_with_its_figure(empty_store):
+    name = "scotgov_older_layout.xlsx"
+    prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
+                                   sheet="Table 4", answers={"area": "S92000003", "mapping": {
+                                       "Orders imposed": "ndo4_community_sentences_completed"}})
+    assert not prepared.ok
+    first = prepared.problems.iloc[0]
+    assert first["problem"] == ("ndo4_community_sentences_completed, S92000003, 2016-17, "
+                                "gender:Men: A percentage cannot be more than 100.")
+    assert first["fix"] == "Check which indicator this row of the table is mapped onto, and change it."

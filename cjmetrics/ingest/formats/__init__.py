@@ -98,6 +98,14 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     prepared.import_kind = recognised.format.key
     prepared.origin = recognised.description
     prepared.sheet, prepared.sheets = recognised.sheet, recognised.sheets
+    if len(prepared.problems):
+        prepared.problems = _name_the_figures(prepared.problems, rows)
+        if recognised.question("mapping") is not None:
+            # In a statistics table a figure that does not fit is a row mapped onto the wrong
+            # indicator far more often than a wrong number.
+            wrong = prepared.problems["column"].isin(["value", "lower", "upper"])
+            prepared.problems.loc[wrong, "fix"] = ("Check which indicator this row of the table "
+                                                   "is mapped onto, and change it.")
     if left_out:
         warning = pd.DataFrame([{
             "severity": "warning", "row": None, "column": "area", "value": ", ".join(left_out[:8]),
@@ -178,3 +186,21 @@ def prepare_any(store: Store, data: bytes, name: str, *, sheet: str | None = Non
         return prepare_template(store, data, name, sheet=sheet)
     given = {**suggested_answers(store, recognised), **(answers or {})}
     return prepare_export(store, data, name, recognised, given)
+
+
+def _name_the_figures(problems: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Row numbers of the built figures mean nothing to someone holding the export: each problem
+    names its figure instead (indicator, area, period, breakdown)."""
+    problems = problems.copy()
+    named = []
+    for row, problem in zip(problems["row"], problems["problem"]):
+        if row is None or row != row or not 2 <= int(row) < len(rows) + 2:
+            named.append(problem)
+            continue
+        r = rows.iloc[int(row) - 2]
+        what = ", ".join(str(v) for v in (r["indicator"], r["area"], r["period"], r["breakdown"])
+                         if v not in (None, ""))
+        named.append(f"{what}: {problem}")
+    problems["problem"] = named
+    problems["row"] = None
+    return problems
