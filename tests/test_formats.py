@@ -315,7 +315,8 @@ def test_google_analytics_variants(empty_store, name, expected):
 
 def test_localised_numbers():
     # A German export's thousands point is known from the rest of the file (see web.py).
-    assert number("2.546", decimal_comma=True) == 2546 and number("2,800") == 2800 and number("825.0") == 825
+    assert number("2.546", decimal_comma=True) == 2546
+    assert number("2,800") == 2800 and number("825.0") == 825
     assert number("99,88%") == pytest.approx(99.88) and number("1.234,5") == pytest.approx(1234.5)
     assert share("27.78%") == share("27.78") == pytest.approx(0.2778)
     assert share("0.2778") == pytest.approx(0.2778)
@@ -395,8 +396,8 @@ def test_a_table_mapping_is_remembered_for_the_next_release(empty_store):
     name = "scotgov_older_layout.xlsx"
     data = (FIXTURES / name).read_bytes()
     recognised = formats.recognise(data, name, "Table 4")
-    answers = {"area": "S92000003", "mapping": {"Orders imposed": "",
-                                                "Completion rate": "ndo4_community_sentences_completed"}}
+    answers = {"area": "S92000003", "mapping": {
+        "Orders imposed": "", "Completion rate": "ndo4_community_sentences_completed"}}
     prepared = formats.prepare_export(empty_store, data, name, recognised, answers)
     commit(empty_store, prepared)
     formats.remember_mapping(empty_store, recognised, answers)
@@ -552,4 +553,5 @@ def test_a_row_mapped_onto_the_wrong_indicator_is_named_with_its_figure(empty_st
     first = prepared.problems.iloc[0]
     assert first["problem"] == ("ndo4_community_sentences_completed, S92000003, 2016-17, "
                                 "gender:Men: A percentage cannot be more than 100.")
-    assert first["fix"] == "Check which indicator this row of the table is mapped onto, and change it."
+    assert first["fix"] == ("Check which indicator this row of the table is mapped onto, and "
+                            "change it.")

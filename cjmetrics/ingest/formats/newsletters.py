@@ -31,7 +31,8 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
         if i is None:
             continue
         header = grid[i]
-        if find_column(header, *TITLE) is None and find_column(header, "Subject", *AUDIENCE) is None:
+        if find_column(header, *TITLE) is None and \
+                find_column(header, "Subject", *AUDIENCE) is None:
             continue
         return _recognised(source, name, grid[i + 1:], header)
     return None

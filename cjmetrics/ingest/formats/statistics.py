@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ...periods import parse_period
 from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source,
-                   area_question, find_column, is_period, norm, number, plural, rows_frame)
+                   find_column, is_period, norm, number, plural, rows_frame)
 
 SCOTLAND = "S92000003"
 _NOTE = re.compile(r"\s*\[(note|Note)\s*\d+\]|\s*\[(x|z|c|ns|low|u|w|b|p|r|e)\]", re.I)
@@ -173,7 +173,8 @@ def detect_table(source: Source, sheet: str | None) -> Recognised | None:
         for i, period in period_cols.items():
             if i < len(r) and _value(r[i]) is not None:
                 points.append((label, area, period, _value(r[i]), None, None, "", None))
-    description = (f"statistics.gov.scot table download: {plural(len({p[1] for p in points}), 'area')}"
+    areas = plural(len({p[1] for p in points}), "area")
+    description = (f"statistics.gov.scot table download: {areas}"
                    f" by {plural(len(period_cols), 'period')} ({label})")
     key = "table:" + norm(label)
 
