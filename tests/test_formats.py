@@ -555,3 +555,26 @@ def test_a_row_mapped_onto_the_wrong_indicator_is_named_with_its_figure(empty_st
                                 "gender:Men: A percentage cannot be more than 100.")
     assert first["fix"] == ("Check which indicator this row of the table is mapped onto, and "
                             "change it.")
+
+
+def test_surveymonkey_expanded_xlsx_with_new_naming(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+                  "Email Address", "First Name", "Last Name", "Custom Data 1",
+                  "Which services did you use?", None, "Anything else?"])
+    sheet.append([None, None, None, None, None, None, None, None, None, "Housing", "Health",
+                  "Open-Ended Response"])
+    sheet.append([11801, 4001, "2024-04-01 10:00:00", "2024-04-01 10:04:00", "198.51.100.7",
+                  "p@example.org", "Pat", "Lee", "ref-9", "Housing", None,
+                  "Write to me at p@example.org"])
+    path = tmp_path / "sm.xlsx"
+    book.save(path)
+    title, tidy = parse_survey(read_source(path.read_bytes(), path.name))
+    assert title == "SurveyMonkey response export"
+    assert tidy[["respondent_id", "question", "item", "answer"]].values.tolist() == [
+        ["11801", "Which services did you use?", "Housing", "Housing"],
+        ["11801", "Anything else?", "", "Write to me at [e-mail removed]"]]
+    assert str(tidy["submitted"].iloc[0]) == "2024-04-01"
