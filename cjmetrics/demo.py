@@ -68,7 +68,11 @@ def annotation_rows(raw: pd.DataFrame) -> pd.DataFrame:
 PIPELINE_FILES = {"self_assessments.csv": "self_assessments",
                   "qi_evaluations.csv": "qi_evaluations",
                   "priority_outcomes.csv": "priority_outcomes",
-                  "evidence_notes.csv": "evidence_notes"}
+                  "evidence_notes.csv": "evidence_notes",
+                  # -- engagement (issue 5): data/demo/generate_engagement.py --
+                  "social_posts.csv": "social_posts",
+                  "engagement_activities.csv": "engagement_activities",
+                  "service_stages.csv": "service_stages"}
 
 
 def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]:
