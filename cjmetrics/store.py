@@ -873,7 +873,8 @@ class Store:
             monthly = """
                 SELECT p.indicator_id, p.area_code, p.period_start, p.breakdown,
                        sum(p.value) AS value, sum(p.numerator) AS numerator,
-                       sum(p.denominator) AS denominator, any_value(i.unit) AS unit
+                       sum(p.denominator) AS denominator, any_value(i.unit) AS unit,
+                       string_agg(DISTINCT p.source, '; ') AS source
                 FROM picked p JOIN indicators i USING (indicator_id)
                 WHERE p.breakdown <> ''
                 GROUP BY ALL"""
@@ -886,7 +887,7 @@ class Store:
                             WHEN any_value(i.unit) = 'count' THEN sum(p.value) END AS value,
                        max(p.numerator) FILTER (WHERE p.breakdown = '') AS numerator,
                        max(p.denominator) FILTER (WHERE p.breakdown = '') AS denominator,
-                       any_value(i.unit) AS unit
+                       any_value(i.unit) AS unit, string_agg(DISTINCT p.source, '; ') AS source
                 FROM picked p JOIN indicators i USING (indicator_id)
                 GROUP BY p.indicator_id, p.area_code, p.period_start"""
         return self.query(f"""
@@ -905,7 +906,8 @@ class Store:
                         ELSE sum(m.value) END AS value,
                    sum(m.numerator) AS numerator, sum(m.denominator) AS denominator,
                    bool_or(m.area_code <> $area) AS from_councils,
-                   string_agg(DISTINCT m.area_code, ';') AS area_codes
+                   string_agg(DISTINCT m.area_code, ';') AS area_codes,
+                   string_agg(DISTINCT m.source, '; ') AS source
             FROM m
             GROUP BY m.indicator_id, m.breakdown, {bucket}
             ORDER BY m.indicator_id, period_start, m.breakdown""",
