@@ -15,6 +15,13 @@ PAGES = {
         st.Page("pages/comparison.py", title="Compare areas", icon=":material/leaderboard:"),
         st.Page("pages/care_inspectorate.py", title="Care Inspectorate", icon=":material/grading:"),
     ],
+    # -- engagement (issue 5); the Surveys page joins this group --
+    "Engagement": [
+        st.Page("pages/engagement.py", title="Engagement reach", icon=":material/campaign:"),
+        st.Page("pages/engagement_plan.py", title="Engagement plan", icon=":material/groups:"),
+        st.Page("pages/participation.py", title="Participation statement",
+                icon=":material/description:"),
+    ],
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("pages/imports.py", title="Imports & history", icon=":material/history:"),
