@@ -29,6 +29,8 @@ SOCIAL = ["eng_social_reach", "eng_social_engagements"]
 CHANNELS = ["X/Twitter", "Facebook", "LinkedIn", "Instagram"]
 EVENTS = "eng_event_attendance"
 OPEN_RATE = "eng_newsletter_open_rate"
+# Months without an event hold no row: a quarter with events in two months is complete.
+SPORADIC = {EVENTS}
 SHOWN_PERIODS = {"month": 24, "quarter": 12, "year": 8}  # how far back the charts look
 
 
@@ -78,7 +80,7 @@ class Change:
             words = f"{diff:+,.0f} on {self.previous_label}"
         else:
             words = f"{self.percent:+.0f}% on {self.previous_label}"
-        return words if self.comparable else f"{words} (periods not complete)"
+        return words
 
 
 @dataclass
@@ -150,16 +152,18 @@ class EngagementModel:
         value, months = self._value(indicator_id, start)
         previous, previous_months = self._value(indicator_id, earlier.start)
         expected = MONTHS_IN[self.grain]
-        return Change(value, previous, earlier.label, unit,
-                      comparable=months == expected and previous_months == expected)
+        comparable = indicator_id in SPORADIC or (months == expected
+                                                  and previous_months == expected)
+        return Change(value, previous, earlier.label, unit, comparable=comparable)
 
     def tiles(self, start: date) -> list[Tile]:
         tiles = []
         for indicator_id in MEASURES:
             info = self.indicators[indicator_id]
             value, months = self._value(indicator_id, start)
+            expected = months if indicator_id in SPORADIC else MONTHS_IN[self.grain]
             tiles.append(Tile(indicator_id, info["short_name"], info["unit"], value, months,
-                              MONTHS_IN[self.grain], self.change(indicator_id, start)))
+                              expected, self.change(indicator_id, start)))
         return tiles
 
     def totals_table(self, start: date) -> pd.DataFrame:
@@ -230,7 +234,8 @@ def build_engagement(store: Store, area_code: str, grain: str = "quarter") -> En
         "indicator_id": social["indicator_id"],
         "channel": social["breakdown"].str.slice(len("channel:")),
         "period_start": social["period_start"],
-        "label": social["period_start"].map(labels), "value": social["value"]})
+        "label": social["period_start"].map(labels), "value": social["value"],
+        "source": social["source"]})
     events = months[months["breakdown"].str.startswith("event:")]
     events = pd.DataFrame({
         "event": events["breakdown"].str.slice(len("event:")),

@@ -42,8 +42,20 @@ def _empty(fig: go.Figure, text: str) -> go.Figure:
     return styled(fig)
 
 
-def _subtitle(model, span: str) -> str:
-    sources = f"Source: {model.sources}" if model.sources else ""
+def _tick(label: str) -> str:
+    """"Q1 2024/25" over two lines, so a dozen periods fit under a chart unrotated."""
+    return label.replace(" ", "<br>", 1)
+
+
+def _sources(rows: pd.DataFrame) -> str:
+    parts = {p for cell in rows.get("source", pd.Series(dtype=object)).dropna()
+             for p in str(cell).split("; ")}
+    return "; ".join(sorted(parts))
+
+
+def _subtitle(model, span: str, sources: str | None = None) -> str:
+    sources = model.sources if sources is None else sources
+    sources = f"Source: {sources}" if sources else ""
     return " · ".join(p for p in (model.area_name, span, sources) if p)
 
 
@@ -55,7 +67,7 @@ def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart
     rows = model.recent(rows, start)
     fig = go.Figure()
     span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
-    _title(fig, f"{name} by channel", _subtitle(model, span))
+    _title(fig, f"{name} by channel", _subtitle(model, span, _sources(rows)))
     stem = f"{model.area_code}-{indicator_id}-by-channel"
     table = pd.DataFrame({"Period": rows["label"], "Channel": rows["channel"],
                           name: rows["value"]})
@@ -64,19 +76,22 @@ def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart
                      table, "", stem)
     totals = rows.groupby("period_start")["value"].transform("sum")
     table["Share of period (%)"] = (100 * rows["value"] / totals).round(1).values
-    labels = list(dict.fromkeys(rows.sort_values("period_start")["label"]))
+    labels = [_tick(x) for x in dict.fromkeys(rows.sort_values("period_start")["label"])]
     channels = [c for c in CHANNELS if c in set(rows["channel"])] + \
         sorted(set(rows["channel"]) - set(CHANNELS))
     for i, channel in enumerate(channels):
         part = rows[rows["channel"] == channel]
         share = (100 * part["value"] / totals[part.index]).round(1)
         fig.add_trace(go.Bar(
-            x=part["label"], y=part["value"], name=channel,
+            x=part["label"].map(_tick), y=part["value"], name=channel,
             marker=dict(color=PALETTE[i % len(PALETTE)],
-                        pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="white")),
-            customdata=share, hovertemplate=f"<b>{channel}</b><br>%{{x}}: %{{y:,.0f}} "
-                                            f"(%{{customdata}}% of the period)<extra></extra>"))
-    fig.update_layout(barmode="stack", height=460, yaxis_title="Number")
+                        pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="white",
+                                     fillmode="overlay")),
+            customdata=list(zip(part["label"], share)),
+            hovertemplate=f"<b>{channel}</b><br>%{{customdata[0]}}: %{{y:,.0f}} "
+                          f"(%{{customdata[1]}}% of the period)<extra></extra>"))
+    fig.update_layout(barmode="stack", height=460, yaxis_title="Number",
+                      legend=dict(traceorder="normal"))
     fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category")
     latest = rows[rows["period_start"] == max(rows["period_start"])]
     total = latest["value"].sum()
@@ -92,30 +107,34 @@ def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: 
     rows = model.recent(model.totals[model.totals["indicator_id"].isin(indicator_ids)], start)
     fig = go.Figure()
     span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
-    _title(fig, title, _subtitle(model, span))
+    _title(fig, title, _subtitle(model, span, _sources(rows)))
     names = {i: model.indicators[i]["short_name"] for i in indicator_ids}
     table = pd.DataFrame({"Period": rows["label"], "Measure": rows["indicator_id"].map(names),
                           "Value": rows["value"], "Months with figures": rows["months"]})
     stem = f"{model.area_code}-{'-'.join(i.removeprefix('eng_') for i in indicator_ids)}"
     if rows.empty:
         return Chart(_empty(fig, f"No figures held for {model.area_name}."), table, "", stem)
-    labels = list(dict.fromkeys(rows.sort_values("period_start")["label"]))
+    labels = [_tick(x) for x in dict.fromkeys(rows.sort_values("period_start")["label"])]
     sentences = []
     for i, indicator_id in enumerate(indicator_ids):
         part = rows[rows["indicator_id"] == indicator_id].sort_values("period_start")
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["label"], y=part["value"], name=names[indicator_id], mode="lines+markers",
+            x=part["label"].map(_tick), y=part["value"], name=names[indicator_id],
+            mode="lines+markers",
             line=dict(color=PALETTE[i], dash=DASHES[i], width=2.5),
             marker=dict(symbol=MARKERS[i], size=8, color=PALETTE[i]),
-            hovertemplate=f"<b>{names[indicator_id]}</b><br>%{{x}}: %{{y:,.0f}}<extra></extra>"))
+            customdata=part["label"],
+            hovertemplate=f"<b>{names[indicator_id]}</b><br>%{{customdata}}: %{{y:,.0f}}"
+                          "<extra></extra>"))
         last = part.iloc[-1]
         change = model.change(indicator_id, last["period_start"])
         sentences.append(f"{names[indicator_id]} {format_value(last['value'], 'count')} in "
                          f"{last['label']} ({change.text})")
     fig.update_layout(height=440, yaxis_title="Number", hovermode="x unified")
-    fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category")
+    # Level labels: plotly leaves some out rather than tilt them when the chart is narrow.
+    fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category", tickangle=0)
     return Chart(styled(fig), table.reset_index(drop=True), "; ".join(sentences) + ".", stem)
 
 
@@ -123,18 +142,19 @@ def attendance_over_time(model: EngagementModel, start: date) -> Chart:
     rows = model.recent(model.totals[model.totals["indicator_id"] == EVENTS], start)
     fig = go.Figure()
     span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
-    _title(fig, "Event attendance", _subtitle(model, span))
+    _title(fig, "Event attendance", _subtitle(model, span, _sources(rows)))
     table = pd.DataFrame({"Period": rows["label"], "Attendance": rows["value"]})
     stem = f"{model.area_code}-event-attendance"
     if rows.empty:
         return Chart(_empty(fig, f"No event attendance held for {model.area_name}."), table,
                      "", stem)
-    fig.add_trace(go.Bar(x=rows["label"], y=rows["value"], name="Attendance",
+    fig.add_trace(go.Bar(x=rows["label"].map(_tick), y=rows["value"], name="Attendance",
                          marker_color=PALETTE[0], text=rows["value"].map("{:,.0f}".format),
                          textposition="outside",
-                         hovertemplate="%{x}: %{y:,.0f} attended<extra></extra>"))
+                         customdata=rows["label"],
+                         hovertemplate="%{customdata}: %{y:,.0f} attended<extra></extra>"))
     fig.update_layout(height=400, yaxis_title="People attending", showlegend=False)
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", tickangle=0)
     last = rows.sort_values("period_start").iloc[-1]
     change = model.change(EVENTS, last["period_start"])
     summary = f"{last['value']:,.0f} people attended events in {last['label']} ({change.text})."
@@ -190,7 +210,8 @@ def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
         fig.add_trace(go.Bar(
             x=part["Quarter"], y=part["Activities"], name=status,
             marker=dict(color=STATUS_COLOURS.get(status, PALETTE[i]),
-                        pattern=dict(shape=PATTERNS[i], fgcolor="#444")),
+                        pattern=dict(shape=PATTERNS[i], fgcolor="#444",
+                                     fillmode="overlay")),
             hovertemplate=f"<b>{status}</b><br>%{{x}}: %{{y}} activities<extra></extra>"))
     fig.update_layout(barmode="stack", height=420, yaxis_title="Activities")
     fig.update_xaxes(type="category")
@@ -217,7 +238,8 @@ def standards_coverage(model: PlanModel) -> Chart:
     fig.add_trace(go.Bar(
         y=labels, x=table["Activities"], orientation="h", showlegend=False,
         marker=dict(color=[THIN_COLOUR if t else PALETTE[0] for t in thin],
-                    pattern=dict(shape=["/" if t else "" for t in thin], fgcolor="white")),
+                    pattern=dict(shape=["/" if t else "" for t in thin], fgcolor="white",
+                                fillmode="overlay")),
         text=[f"{n} · thin" if t else str(n) for n, t in zip(table["Activities"], thin)],
         textposition="outside",
         hovertemplate="%{y}: %{x} activities<extra></extra>"))

@@ -28,6 +28,9 @@ def tiles(model, start) -> None:
                     notes.append(change.text.capitalize())
                 if tile.partial:
                     notes.append(f"{tile.months} of {tile.months_expected} months with figures")
+                if diff is not None and not change.comparable:
+                    notes.append("a year earlier had missing months too: compare with care"
+                                 if tile.partial else "a year earlier has missing months")
                 if notes:
                     st.caption(ui.plain("; ".join(notes)))
 
@@ -81,12 +84,8 @@ with ui.guard():
                        file_stem=f"{area}-engagement-totals-{chosen}")
 
     st.subheader("Social media by channel")
-    left, right = st.columns(2)
-    with left:
-        card(charts.channel_mix(model, "eng_social_reach", start), "eng-reach-channels")
-    with right:
-        card(charts.channel_mix(model, "eng_social_engagements", start),
-             "eng-engagements-channels")
+    card(charts.channel_mix(model, "eng_social_reach", start), "eng-reach-channels")
+    card(charts.channel_mix(model, "eng_social_engagements", start), "eng-engagements-channels")
 
     st.subheader("Website, newsletter and media")
     left, right = st.columns(2)
