@@ -31,7 +31,9 @@ class Chart:
 
 
 def _title(fig: go.Figure, title: str, subtitle: str) -> None:
-    fig.update_layout(title=dict(text=_wrap(title, 70), subtitle=dict(text=_wrap(subtitle, 110))))
+    wrapped = _wrap(subtitle, 100)
+    fig.update_layout(title=dict(text=_wrap(title, 70), subtitle=dict(text=wrapped)),
+                      margin=dict(t=80 + 18 * (wrapped.count("<br>") + 1)))
 
 
 def _empty(fig: go.Figure, text: str) -> go.Figure:
@@ -186,8 +188,8 @@ def level_community_heatmap(model: PlanModel) -> Chart:
             fig.add_annotation(x=levels[x], y=y, text=str(n), showarrow=False,
                                font=dict(color="white" if n > top / 2 else "#1a1a1a", size=15))
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False)
-    fig.update_layout(height=480)
+    fig.update_xaxes(showgrid=False, title="Level of engagement")
+    fig.update_layout(height=520)
     counts = model.community_counts()
     missing = [c for c, n in counts.items() if not n]
     summary = model.summary() + (f" No activity focuses on: {', '.join(missing)}."
@@ -208,13 +210,16 @@ def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
     for i, status in enumerate(dict.fromkeys(table["Status"])):
         part = table[table["Status"] == status]
         fig.add_trace(go.Bar(
-            x=part["Quarter"], y=part["Activities"], name=status,
+            x=part["Quarter"].map(_tick), y=part["Activities"], name=status,
             marker=dict(color=STATUS_COLOURS.get(status, PALETTE[i]),
                         pattern=dict(shape=PATTERNS[i], fgcolor="#444",
                                      fillmode="overlay")),
-            hovertemplate=f"<b>{status}</b><br>%{{x}}: %{{y}} activities<extra></extra>"))
-    fig.update_layout(barmode="stack", height=420, yaxis_title="Activities")
-    fig.update_xaxes(type="category")
+            customdata=part["Quarter"],
+            hovertemplate=f"<b>{status}</b><br>%{{customdata}}: %{{y}} activities"
+                          "<extra></extra>"))
+    fig.update_layout(barmode="stack", height=420, yaxis_title="Activities",
+                      legend=dict(traceorder="normal"))
+    fig.update_xaxes(type="category", tickangle=0)
     last = table[table["Quarter"] == quarters[-1]].set_index("Status")["Activities"]
     summary = (f"At the end of {quarters[-1]}: " + ", ".join(
         f"{int(n)} {s.lower()}" for s, n in last.items()) + ".")
@@ -296,10 +301,15 @@ def stages_figure(model: StagesModel) -> Chart:
                 hovertemplate=f"<b>{name}</b><br>Stretch target: "
                               f"{model.stage_text(last['target_stage'])} by "
                               f"{last['target_label']}<extra></extra>"))
-    fig.add_hline(y=CO_PRODUCTION, line=dict(color="#595959", dash="dot", width=1),
-                  annotation_text="Co-production", annotation_position="top left")
+    # Stage 8 (co-production) is where every service is heading: a reference line.
+    fig.add_hline(y=CO_PRODUCTION, line=dict(color="#595959", dash="dot", width=1))
     stages = list(range(1, CO_PRODUCTION + 1))
-    fig.update_yaxes(range=[0.5, CO_PRODUCTION + 0.7], tickvals=stages,
-                     ticktext=[model.stage_text(s) for s in stages], title="Stage")
+    fig.update_yaxes(range=[0.5, CO_PRODUCTION + 0.5], tickvals=stages,
+                     ticktext=[model.stage_text(s) for s in stages])
+    ticks = sorted(set(zip(history["period_start"], history["period_label"]))
+                   | {(s, lb) for s, lb in zip(history["target_start"], history["target_label"])
+                      if s is not None and isinstance(lb, str)})
+    fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks],
+                     title="Assessed (star: stretch target)")
     fig.update_layout(height=520, hovermode="closest")
     return Chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)

@@ -38,11 +38,8 @@ with ui.guard():
         columns[0].metric("Activities", len(plan.activities))
         for column, status in zip(columns[1:], plan.statuses):
             column.metric(status, int(counts.get(status, 0)))
-        left, right = st.columns(2)
-        with left:
-            card(charts.level_community_heatmap(plan), "plan-levels")
-        with right:
-            card(charts.status_over_time(plan), "plan-status")
+        card(charts.level_community_heatmap(plan), "plan-levels")
+        card(charts.status_over_time(plan), "plan-status")
         st.subheader("National Standards for Community Engagement")
         thin = plan.thin_standards()
         if thin:
