@@ -33,14 +33,14 @@ with ui.guard():
         st.warning("The statement is written from **illustrative demo activities** (rows from "
                    "seeds 001 and 004 name their source).", icon=":material/science:")
     stem = export.safe_stem(f"participation-statement-{statement.area_name}-{first}-{last}")
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Download Word (.docx)",
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button("Word (.docx)",
                          data=ui.cached(statement_file, area, first, last, ".docx"),
                          file_name=f"{stem}.docx", key="statement-docx",
                          mime="application/vnd.openxmlformats-officedocument."
                               "wordprocessingml.document",
                          icon=":material/description:", on_click="ignore")
-    right.download_button("Download Markdown (.md)",
+    right.download_button("Markdown (.md)",
                           data=ui.cached(statement_file, area, first, last, ".md"),
                           file_name=f"{stem}.md", mime="text/markdown", key="statement-md",
                           icon=":material/download:", on_click="ignore")
@@ -60,11 +60,18 @@ with ui.guard():
                  "Activities": list(statement.community_counts.values())}),
                 hide_index=True, width="stretch")
             st.subheader("Activities")
-            st.dataframe(pd.DataFrame({
-                "Activity": ["\n".join([r.activity] + r.details) for r in statement.rows],
-                "Who was involved": ["\n".join(r.who) for r in statement.rows],
-                "Learning points": ["\n".join(f"• {p}" for p in r.learning) or "Not recorded"
-                                    for r in statement.rows]}),
-                hide_index=True, width="stretch", row_height=150)
+            # Seed 004's layout: activity | who was involved | learning points.
+            widths = [3, 2, 3]
+            for column, heading in zip(st.columns(widths),
+                                       ("Activity", "Who was involved", "Learning points")):
+                column.markdown(f"**{heading}**")
+            for row in statement.rows:
+                with st.container(border=True):
+                    activity, who, learning = st.columns(widths)
+                    activity.markdown(f"**{ui.plain(row.activity)}**  \n" + "  \n".join(
+                        ui.plain(d) for d in row.details))
+                    who.markdown("  \n".join(ui.plain(w) for w in row.who))
+                    learning.markdown("\n".join(f"- {ui.plain(p)}" for p in row.learning)
+                                      or "*Not recorded.*")
         if statement.sources:
             st.caption(ui.plain(f"Source: {'; '.join(statement.sources)}."))
