@@ -902,7 +902,9 @@ class Store:
                    CASE WHEN any_value(m.unit) = 'percent' THEN
                             CASE WHEN count(*) = count(m.numerator * m.denominator)
                                       AND sum(m.denominator) > 0
-                                 THEN 100 * sum(m.numerator) / sum(m.denominator) END
+                                 THEN 100 * sum(m.numerator) / sum(m.denominator)
+                                 -- one month of one area: its rate stands as given
+                                 WHEN count(*) = 1 THEN any_value(m.value) END
                         ELSE sum(m.value) END AS value,
                    sum(m.numerator) AS numerator, sum(m.denominator) AS denominator,
                    bool_or(m.area_code <> $area) AS from_councils,

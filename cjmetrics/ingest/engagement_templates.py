@@ -30,7 +30,9 @@ def _list_resolver(list_id: str, noun: str):
     def build(store) -> Resolver:
         rows = _list(store, list_id)
         values = list(rows["value"])
-        entries = [(v, v, [str(int(p))]) for v, p in zip(rows["value"], rows["position"])]
+        # "X" or "Twitter" for X/Twitter, as platform exports name it.
+        entries = [(v, v, [str(int(p)), *v.split("/")])
+                   for v, p in zip(rows["value"], rows["position"])]
         return Resolver(noun, entries, f"Write one of: {', '.join(values)}.")
     return build
 
