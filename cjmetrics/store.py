@@ -944,7 +944,7 @@ class Store:
                               ) -> pd.DataFrame:
         """Current engagement plan activities of an area (and a partnership's councils), those
         overlapping [start, end] when given, oldest first. None: every area."""
-        where = ("TRUE" if area_code is None else self._engagement_areas_sql()) + \
+        where = f"($area::VARCHAR IS NULL OR {self._engagement_areas_sql()})" + \
             (" AND ($start::DATE IS NULL OR coalesce(t.end_end, t.start_end, t.start_start) "
              ">= $start::DATE) AND ($end::DATE IS NULL OR t.start_start <= $end::DATE)")
         return self.query(
@@ -954,7 +954,7 @@ class Store:
 
     def service_stages(self, area_code: str | None) -> pd.DataFrame:
         """Every current distance-travelled assessment of an area's services, oldest first."""
-        where = "TRUE" if area_code is None else self._engagement_areas_sql()
+        where = f"($area::VARCHAR IS NULL OR {self._engagement_areas_sql()})"
         return self.query(
             f"SELECT * FROM ({self.current_sql(SERVICE_STAGES, where)}) "
             "ORDER BY area_code, service, period_start, period_end", {"area": area_code})
