@@ -61,12 +61,15 @@ def is_sentence(text: str) -> bool:
 def test_a_new_store_gets_every_migration_in_order(tmp_path):
     store = Store(tmp_path / "new.duckdb")
     assert store.schema_version() == 0
-    assert store.migrate() == [1, 2]
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    from cjmetrics.store import MIGRATIONS
+
+    assert store.migrate() == [version for version, _, _ in MIGRATIONS]
+    assert store.schema_version() == SCHEMA_VERSION == MIGRATIONS[-1][0]
     tables = set(store.table_counts())
     assert {"observations", "targets", "annotations", "imports", "indicators", "areas",
             "schema_version", "meta", "self_assessments", "qi_evaluations",
-            "priority_outcomes", "evidence_notes", "indicator_edits", "settings"} <= tables
+            "priority_outcomes", "evidence_notes", "indicator_edits", "settings",
+            "social_posts", "engagement_activities", "service_stages", "stage_names"} <= tables
     store.close()
 
 
@@ -86,8 +89,8 @@ def test_a_version_1_store_is_upgraded_keeping_its_figures(tmp_path):
     assert old.schema_version() == 1
     old.close()
     upgraded = Store(path)
-    assert upgraded.migrate() == [2]
-    assert upgraded.schema_version() == 2
+    assert upgraded.migrate() == [version for version, _, _ in MIGRATIONS[1:]]
+    assert upgraded.schema_version() == SCHEMA_VERSION
     assert upgraded.migrate() == []
     upgraded.close()
 
