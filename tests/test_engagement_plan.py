@@ -60,6 +60,13 @@ def test_activities_template_explains_what_is_wrong(empty_store):
     assert empty_store.engagement_activities(None).empty
 
 
+def test_a_file_without_the_optional_columns_is_read(empty_store):
+    # Seen by the random-file property test: a missing end column must not break the checks.
+    load(empty_store, "area,activity_id,activity,level,status,start_period\n"
+                      "Glasgow,G-9,Drop-in,Inform,Complete,2023/24\n")
+    assert build_plan(empty_store, GLASGOW).activities["end"].tolist() == [date(2024, 3, 31)]
+
+
 def test_counts_by_level_and_community(store):
     plan = build_plan(store, GLASGOW)
     assert plan.level_counts() == {"Inform": 1, "Consult": 1, "Engage": 1}

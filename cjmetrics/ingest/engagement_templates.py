@@ -174,7 +174,9 @@ ACTIVITIES_TEMPLATE = register(Template(
     ),
     ENGAGEMENT_ACTIVITIES,
     rules=_not_negative("attendance") + (
-        Rule("error", "end_period", "end_end < start_start", "_raw_end_period",
+        # Cast: a file without an end column maps it to text, and text and dates do not compare.
+        Rule("error", "end_period", "TRY_CAST(end_end AS DATE) < TRY_CAST(start_start AS DATE)",
+             "_raw_end_period",
              "'The activity ends before it starts.'", "'Check the start and end dates.'"),),
 ))
 
