@@ -34,6 +34,7 @@ test: venv chromium
 # Regenerate data/demo/*.csv (deterministic: the files only change if the generator does).
 demo-data: venv
 	$(BIN)/python data/demo/generate.py
+	$(BIN)/python data/demo/generate_engagement.py
 
 # Delete the local store; the next `make run` recreates it with the demo data.
 clean-store:

@@ -92,8 +92,8 @@ def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart
             customdata=list(zip(part["label"], share)),
             hovertemplate=f"<b>{channel}</b><br>%{{customdata[0]}}: %{{y:,.0f}} "
                           f"(%{{customdata[1]}}% of the period)<extra></extra>"))
-    fig.update_layout(barmode="stack", height=460, yaxis_title="Number",
-                      legend=dict(traceorder="normal"))
+    fig.update_layout(barmode="stack", height=480, yaxis_title="Number",
+                      legend=dict(traceorder="normal", y=-0.22))
     fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category")
     latest = rows[rows["period_start"] == max(rows["period_start"])]
     total = latest["value"].sum()
@@ -134,7 +134,8 @@ def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: 
         change = model.change(indicator_id, last["period_start"])
         sentences.append(f"{names[indicator_id]} {format_value(last['value'], 'count')} in "
                          f"{last['label']} ({change.text})")
-    fig.update_layout(height=440, yaxis_title="Number", hovermode="x unified")
+    fig.update_layout(height=460, yaxis_title="Number", hovermode="x unified",
+                      legend=dict(y=-0.25))
     # Level labels: plotly leaves some out rather than tilt them when the chart is narrow.
     fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category", tickangle=0)
     return Chart(styled(fig), table.reset_index(drop=True), "; ".join(sentences) + ".", stem)
@@ -180,7 +181,7 @@ def level_community_heatmap(model: PlanModel) -> Chart:
     fig.add_trace(go.Heatmap(
         x=levels, y=["<br>".join(_wrap(c, 28).split("<br>")) for c in communities], z=z,
         colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], xgap=3, ygap=3,
-        colorbar=dict(title=dict(text="Activities")),
+        colorbar=dict(title=dict(text="Activities"), dtick=1),
         hovertemplate="%{y}<br>%{x}: %{z} activities<extra></extra>"))
     top = max(max(r) for r in z) or 1
     for y, row in enumerate(z):
@@ -217,8 +218,8 @@ def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
             customdata=part["Quarter"],
             hovertemplate=f"<b>{status}</b><br>%{{customdata}}: %{{y}} activities"
                           "<extra></extra>"))
-    fig.update_layout(barmode="stack", height=420, yaxis_title="Activities",
-                      legend=dict(traceorder="normal"))
+    fig.update_layout(barmode="stack", height=440, yaxis_title="Activities",
+                      legend=dict(traceorder="normal", y=-0.25))
     fig.update_xaxes(type="category", tickangle=0)
     last = table[table["Quarter"] == quarters[-1]].set_index("Status")["Activities"]
     summary = (f"At the end of {quarters[-1]}: " + ", ".join(
@@ -268,7 +269,8 @@ def stages_figure(model: StagesModel) -> Chart:
         span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
         periods = sorted(set(zip(history["period_start"], history["period_label"])))
         span = f"{periods[0][1]} to {periods[-1][1]}"
-    _title(fig, "Distance travelled towards co-production", _subtitle(model, span))
+    _title(fig, "Distance travelled towards co-production",
+           _subtitle(model, f"{span} · dotted line to a star: the stretch target"))
     table = pd.DataFrame({
         "Area": history["area_name"], "Service": history["service"],
         "Assessed": history["period_label"], "Stage": history["stage"],
@@ -309,7 +311,6 @@ def stages_figure(model: StagesModel) -> Chart:
     ticks = sorted(set(zip(history["period_start"], history["period_label"]))
                    | {(s, lb) for s, lb in zip(history["target_start"], history["target_label"])
                       if s is not None and isinstance(lb, str)})
-    fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks],
-                     title="Assessed (star: stretch target)")
+    fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks])
     fig.update_layout(height=520, hovermode="closest")
     return Chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)
