@@ -88,27 +88,21 @@ with ui.guard():
     card(charts.channel_mix(model, "eng_social_engagements", start), "eng-engagements-channels")
 
     st.subheader("Website, newsletter and media")
-    left, right = st.columns(2)
-    with left:
-        card(charts.measures_over_time(
-            model, ["eng_website_visits", "eng_newsletter_opens"], start,
-            "Website visits and newsletter opens"), "eng-web-newsletter")
-    with right:
-        card(charts.measures_over_time(
-            model, ["eng_newsletter_clicks", "eng_media_coverage"], start,
-            "Newsletter clicks and media coverage"), "eng-clicks-media")
+    card(charts.measures_over_time(
+        model, ["eng_website_visits", "eng_newsletter_opens"], start,
+        "Website visits and newsletter opens"), "eng-web-newsletter")
+    card(charts.measures_over_time(
+        model, ["eng_newsletter_clicks", "eng_media_coverage"], start,
+        "Newsletter clicks and media coverage"), "eng-clicks-media")
 
     st.subheader("Events")
-    left, right = st.columns([3, 2])
-    with left:
-        card(charts.attendance_over_time(model, start), "eng-attendance")
-    with right:
-        st.markdown(f"**Top events, {ui.plain(chosen)}**")
-        events = model.top_events(start)
-        if events.empty:
-            st.caption(f"No events with attendance recorded in {ui.plain(chosen)}.")
-        else:
-            st.dataframe(events, hide_index=True, width="stretch")
+    card(charts.attendance_over_time(model, start), "eng-attendance")
+    st.markdown(f"**Top events, {ui.plain(chosen)}**")
+    events = model.top_events(start)
+    if events.empty:
+        st.caption(f"No events with attendance recorded in {ui.plain(chosen)}.")
+    else:
+        st.dataframe(events, hide_index=True)
 
     st.subheader(f"Top posts, {chosen}")
     period = period_containing(start, PERIOD_TYPE[grain])
