@@ -113,6 +113,9 @@ with ui.guard():
                 "(channel, post id, date, area, text, impressions, engagements, clicks, link).",
                 icon=":material/info:")
     else:
+        if model.council_names:
+            st.caption(ui.plain(f"Posts of {model.area_name} and of its councils "
+                                f"({', '.join(model.council_names)}), most engagements first."))
         st.dataframe(posts, hide_index=True, width="stretch", column_config={
             "Link": st.column_config.LinkColumn("Link", display_text="open"),
             "Post": st.column_config.TextColumn("Post", width="large")})
