@@ -177,3 +177,17 @@ def test_an_empty_store_has_an_empty_plan(empty_store):
     assert standards_coverage(plan).table["Activities"].sum() == 0
     assert status_over_time(plan).table.empty
     assert not build_stages(empty_store, GLASGOW).has_assessments
+
+
+def test_upload_preview_of_a_plan_names_areas_and_shows_old_beside_new(store):
+    from cjmetrics.ingest.preview import change_table, first_indicator
+
+    edited = PLAN.replace("Public meetings", "Public meetings in sector partnerships")
+    prepared = prepare(store, edited.encode(), "plan.csv")  # recognised from its columns
+    assert prepared.template.kind == "engagement_activities"
+    revised = change_table(store, prepared, "revised")
+    assert list(revised["area"]) == ["Glasgow City"]
+    assert revised["activity"].iloc[0] == "Public meetings in sector partnerships"
+    assert revised["activity (old)"].iloc[0] == "Public meetings"
+    assert len(change_table(store, prepared, "unchanged")) == 2
+    assert first_indicator(prepared) is None
