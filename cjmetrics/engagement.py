@@ -31,7 +31,7 @@ EVENTS = "eng_event_attendance"
 OPEN_RATE = "eng_newsletter_open_rate"
 # Months without an event hold no row: a quarter with events in two months is complete.
 SPORADIC = {EVENTS}
-SHOWN_PERIODS = {"month": 24, "quarter": 12, "year": 8}  # how far back the charts look
+SHOWN_PERIODS = {"month": 13, "quarter": 12, "year": 8}  # back to the same period a year ago
 
 
 def period_label(start: date, grain: str) -> str:
