@@ -48,15 +48,16 @@ def card(chart, key: str) -> None:
 
 with ui.guard():
     area = ui.chosen_area()
-    top = st.columns([3, 2])
-    grain = top[1].segmented_control("Figures by", list(GRAINS), format_func=GRAINS.get,
-                                     default="quarter", key="eng-grain") or "quarter"
+    grain = st.session_state.get("eng-grain") or "quarter"
     model = ui.cached(build_engagement, area, grain)
-    top[0].title(f"Engagement reach: {model.area_name}")
+    st.title(f"Engagement reach: {model.area_name}")
     st.caption("How far the partnership's communication reaches: social media, website, "
                "newsletter, media coverage and events (the measures of the communication and "
                "engagement strategy). Months are added up into financial quarters and years; "
                "the open rate is recomputed from opens and recipients, never averaged.")
+    left, right = st.columns([2, 3])
+    left.segmented_control("Figures by", list(GRAINS), format_func=GRAINS.get,
+                           default="quarter", key="eng-grain")
     if not model.has_figures:
         st.info(f"No engagement figures are held for {model.area_name}. Upload monthly figures "
                 "(indicator values template, e.g. eng_social_reach with breakdown "
@@ -65,8 +66,10 @@ with ui.guard():
         st.stop()
     periods = model.periods
     labels = {label: start for start, label in periods}
-    chosen = st.selectbox("Period", list(labels), key=f"eng-period-{grain}",
-                          help="Each period is compared with the same period a year earlier.")
+    # Keyed by area too: another area may not hold the period chosen here.
+    chosen = right.selectbox("Period", list(labels), key=f"eng-period-{grain}-{area}",
+                             help="Each period is compared with the same period a year "
+                                  "earlier.")
     start = labels[chosen]
     if model.illustrative:
         st.warning("These are **illustrative demo figures**, not official statistics.",

@@ -67,8 +67,7 @@ with ui.guard():
     st.subheader("Edit")
     with st.expander("Edit the engagement plan", icon=":material/edit_note:"):
         ui.edit_table(
-            "engagement_activities", [area] + ([] if not plan.council_names else
-                                               list(plan.activities["area_code"].unique())),
+            "engagement_activities", [area] + ui.area_tree().children(area),
             key="plan-activities",
             help="One row per activity. Several communities or standards: separate them with "
                  "semicolons (or use their numbers). Saving checks the table like an upload "
@@ -97,7 +96,7 @@ with ui.guard():
             })
     with st.expander("Edit service stage assessments", icon=":material/edit_note:"):
         ui.edit_table(
-            "service_stages", [area], key="plan-stages-edit",
+            "service_stages", [area] + ui.area_tree().children(area), key="plan-stages-edit",
             help="One row per service and assessment: the stage (1 to 8), the stretch target "
                  "stage and when it should be met.",
             column_config={

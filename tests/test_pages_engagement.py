@@ -49,7 +49,7 @@ def demo_sum(indicator: str, area: str, months: list[tuple[int, int]]) -> float:
 def test_reach_demo_quarter_totals_change_and_top_posts(demo_db):
     at = run_page(REACH, GLASGOW)
     assert texts(at.title) == ["Engagement reach: Glasgow City"]
-    assert at.selectbox(key="eng-period-quarter").value == "Q4 2024/25"
+    assert at.selectbox(key=f"eng-period-quarter-{GLASGOW}").value == "Q4 2024/25"
     expected = demo_sum("eng_social_reach", GLASGOW, [(2025, 1), (2025, 2), (2025, 3)])
     earlier = demo_sum("eng_social_reach", GLASGOW, [(2024, 1), (2024, 2), (2024, 3)])
     reach = metric(at, "Social media reach")
@@ -67,7 +67,7 @@ def test_reach_demo_by_year_recomputes_the_open_rate(demo_db):
     at = run_page(REACH, EAST)
     at.segmented_control(key="eng-grain").set_value("year").run()
     assert_clean(at)
-    assert at.selectbox(key="eng-period-year").value == "2024/25"
+    assert at.selectbox(key=f"eng-period-year-{EAST}").value == "2024/25"
     frame = pd.read_csv(DEMO_DIR / "observations.csv", dtype={"breakdown": str})
     rows = frame[(frame["indicator_id"] == "eng_newsletter_open_rate")
                  & (frame["area_code"] == EAST)]
@@ -92,6 +92,19 @@ def test_reach_partnership_without_own_figures_is_summed_from_councils(demo_db):
                    for c in ("S12000008", "S12000021", "S12000028"))
     assert metric(at, "Social media reach").value == f"{expected:,.0f}"
     assert any("sum of its councils" in i for i in texts(at.info))
+
+
+def test_reach_switching_area_keeps_a_period_that_exists(demo_db):
+    at = run_page(REACH, AYRSHIRE)
+    at.segmented_control(key="eng-grain").set_value("month").run()
+    at.selectbox(key=f"eng-period-month-{AYRSHIRE}").set_value("Feb 2016").run()
+    assert_clean(at)
+    events = [d.value for d in at.dataframe if "Event" in d.value.columns]
+    assert list(events[0]["Event"]) == ["Ayrshire Collaborative Workshop"]
+    assert list(events[0]["Attendance"]) == [41]  # seed 001
+    at.selectbox(key="area").set_value(EAST).run()
+    assert_clean(at)
+    assert at.selectbox(key=f"eng-period-month-{EAST}").value == "Mar 2025"
 
 
 def test_reach_empty_store_says_what_to_upload(empty_db):
