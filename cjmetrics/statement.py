@@ -11,9 +11,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
-
-import pandas as pd
 
 from .areas import AreaTree
 from .engagement_plan import activities_frame, _list, split
@@ -57,8 +54,8 @@ class Statement:
 
     @property
     def introduction(self) -> str:
-        councils = (f" It includes the activities of its councils ({', '.join(self.council_names)})."
-                    if self.council_names else "")
+        councils = (" It includes the activities of its councils "
+                    f"({', '.join(self.council_names)})." if self.council_names else "")
         return (f"This statement sets out the community engagement {self.area_name} carried out "
                 f"from {self.period_text}: each activity, who was involved and what was learned. "
                 "It is written from the partnership's engagement plan." + councils)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from cjmetrics.editing import editable, save

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from ..store import ENGAGEMENT_ACTIVITIES, SERVICE_STAGES, SOCIAL_POSTS, STAGE_NAMES
-from .resolve import LOOKUPS, Resolver, normalise
+from .resolve import LOOKUPS, Resolver
 from .templates import _AREA, _NOTE, _SOURCE, Column, Rule, Template, register
 
 SEPARATORS = re.compile(r"[;\n]+")
