@@ -35,6 +35,7 @@ test: venv chromium
 demo-data: venv
 	$(BIN)/python data/demo/generate.py
 	$(BIN)/python data/demo/generate_surveys.py  # surveys (issue 5)
+	$(BIN)/python data/demo/generate_engagement.py
 
 # Delete the local store; the next `make run` recreates it with the demo data.
 clean-store:

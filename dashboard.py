@@ -16,7 +16,11 @@ PAGES = {
         st.Page("pages/care_inspectorate.py", title="Care Inspectorate", icon=":material/grading:"),
     ],
     "Engagement": [
+        st.Page("pages/engagement.py", title="Engagement reach", icon=":material/campaign:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/ballot:"),
+        st.Page("pages/engagement_plan.py", title="Engagement plan", icon=":material/groups:"),
+        st.Page("pages/participation.py", title="Participation statement",
+                icon=":material/description:"),
     ],
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),

@@ -74,6 +74,22 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--indicator", action="append", metavar="ID",
                      help="only this indicator (repeatable)")
     exp.add_argument("--area", action="append", metavar="CODE", help="only this area (repeatable)")
+    # -- engagement (issue 5) --
+    stmt = commands.add_parser(
+        "statement", help="write a participation statement from the engagement plan (.docx or "
+                          ".md)",
+        description="Write the participation statement for AREA's engagement activities from "
+                    "one period to another (seed 004's layout: activity, who was involved, "
+                    "learning points, with a summary). Exit 0 when written, 1 when the area, a "
+                    "period or the file is not usable.")
+    stmt.add_argument("--area", required=True, metavar="CODE",
+                      help="area code or name, e.g. S12000049, Glasgow or CJP-AYR")
+    stmt.add_argument("--from", dest="start", required=True, metavar="PERIOD",
+                      help="first period, e.g. 2023/24, Apr 2023 or 01/04/2023")
+    stmt.add_argument("--to", dest="end", required=True, metavar="PERIOD",
+                      help="last period, e.g. 2024/25")
+    stmt.add_argument("--out", type=Path, required=True, metavar="FILE",
+                      help="the file to write: .docx (Word) or .md (Markdown)")
     commands.add_parser("status", help="show the store's file, schema version and row counts",
                         description="Print the store's path, schema version, data version and "
                                     "the number of rows in each table.")
@@ -233,10 +249,36 @@ def _export(args) -> int:
     return 0
 
 
+def _statement(args) -> int:
+    from .ingest.resolve import area_resolver
+    from .statement import FORMATS, StatementError, build_statement, render
+
+    suffix = args.out.suffix.lower()
+    if suffix not in FORMATS:
+        raise StatementError(f"Write the statement to a .docx or .md file, not '{args.out.name}'.")
+    store = _open(args)
+    resolver = area_resolver(store.areas())
+    area = resolver.resolve(args.area)
+    if area is None:
+        raise StatementError(resolver.problem(args.area) + " " + resolver.fix)
+    statement = build_statement(store, area, args.start, args.end)
+    data = render(statement, suffix)
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        raise StatementError(f"{args.out} could not be written ({exc.strerror}). Check the "
+                             "folder exists and you may write to it.") from exc
+    print(f"Wrote the participation statement for {statement.area_name}, "
+          f"{statement.period_text} ({len(statement.rows)} activities) to {args.out}.")
+    if not statement.rows:
+        print("No engagement activities are recorded for that area and period.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
-                "undo": _undo, "export": _export}
+                "undo": _undo, "export": _export, "statement": _statement}
     try:
         return commands[args.command](args)
     except CjmetricsError as exc:

@@ -71,7 +71,11 @@ PIPELINE_FILES = {"self_assessments.csv": "self_assessments",
                   "evidence_notes.csv": "evidence_notes",
                   # surveys (issue 5): respondent-level answers and numbers invited
                   "survey_answers.csv": "survey_answers",
-                  "survey_invitations.csv": "survey_invitations"}
+                  "survey_invitations.csv": "survey_invitations",
+                  # -- engagement (issue 5): data/demo/generate_engagement.py --
+                  "social_posts.csv": "social_posts",
+                  "engagement_activities.csv": "engagement_activities",
+                  "service_stages.csv": "service_stages"}
 
 
 def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]:

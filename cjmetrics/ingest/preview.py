@@ -14,10 +14,10 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     """Rows of one kind of change (new, revised, unchanged) in a lead's words."""
     changes = prepared.preview.changes
     rows = changes[changes["change"] == change].head(LIMIT)
-    if "indicator_id" not in rows:  # survey answers, self-assessments and other kinds
-        return _generic_table(store, prepared, rows, change)
     indicators = dict(zip(store.indicators()["indicator_id"], store.indicators()["name"]))
     areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
+    if "indicator_id" not in rows:
+        return _other_kind(rows, areas)
     table = pd.DataFrame({"Indicator": rows["indicator_id"].map(indicators),
                           "Area": rows["area_code"].map(areas)})
     for column, title in (("period_label", "Period"), ("baseline_label", "Baseline period"),
@@ -33,25 +33,22 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _generic_table(store: Store, prepared: Prepared, rows: pd.DataFrame,
-                   change: str) -> pd.DataFrame:
-    """Any kind without an indicator: its own columns in words, old beside new when revised."""
-    spec = prepared.template.table
-    areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
-    shown = [c for c in spec.columns if not c.endswith(("_start", "_end"))]
-    table = pd.DataFrame(index=rows.index)
+def _other_kind(rows: pd.DataFrame, areas: dict) -> pd.DataFrame:
+    """Kinds without an indicator (engagement plan, posts, stages ...): their own columns, areas
+    by name, dates by label, and the old value beside each changed one."""
+    shown = [c for c in rows.columns if c != "change" and not c.startswith("old_")
+             and not c.endswith(("_start", "_end")) and c != "period_type"]
+    table = rows[shown].copy()
+    if "area_code" in table:
+        table["area_code"] = table["area_code"].map(areas).fillna(table["area_code"])
     for column in shown:
-        title = column.removesuffix("_id").removesuffix("_code").replace("_", " ").capitalize()
-        values = rows[column].map(areas).fillna(rows[column]) if column == "area_code" \
-            else rows[column]
-        table[title] = values
-        if change == "revised" and f"old_{column}" in rows:
-            table[f"{title} (old)"] = rows[f"old_{column}"]
-    return table.reset_index(drop=True)
+        old = f"old_{column}"
+        if old in rows and (rows[old].notna() & (rows[old] != rows[column])).any():
+            table[f"{column} (old)"] = rows[old]
+    return table.rename(columns={"area_code": "area"}).reset_index(drop=True)
 
 
 def first_indicator(prepared: Prepared) -> str | None:
     rows = prepared.rows
-    if rows.empty or "indicator_id" not in rows:
-        return None
-    return str(rows["indicator_id"].iloc[0])
+    return None if rows.empty or "indicator_id" not in rows else \
+        str(rows["indicator_id"].iloc[0])

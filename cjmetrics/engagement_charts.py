@@ -1,0 +1,316 @@
+"""Figures for the Engagement pages, in the cjmetrics template (charts.styled).
+
+Each builder returns a Chart: the figure, the tidy table behind it and a one-sentence summary,
+so the page hands all three to ui.chart_card. Series differ by pattern, marker or dash as well as
+colour (Okabe-Ito), so the charts read in greyscale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import DASHES, MARKERS, PALETTE, _wrap, styled
+from .engagement import CHANNELS, EVENTS, EngagementModel, format_value
+from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
+
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-"]
+STATUS_COLOURS = {"Not started": "#bdbdbd", "In progress": PALETTE[4], "Complete": PALETTE[2]}
+THIN_COLOUR = PALETTE[1]
+
+
+@dataclass
+class Chart:
+    figure: go.Figure
+    table: pd.DataFrame
+    summary: str
+    file_stem: str
+
+
+def _title(fig: go.Figure, title: str, subtitle: str) -> None:
+    wrapped = _wrap(subtitle, 100)
+    fig.update_layout(title=dict(text=_wrap(title, 70), subtitle=dict(text=wrapped)),
+                      margin=dict(t=80 + 18 * (wrapped.count("<br>") + 1)))
+
+
+def _empty(fig: go.Figure, text: str) -> go.Figure:
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=300)
+    return styled(fig)
+
+
+def _tick(label: str) -> str:
+    """"Q1 2024/25" over two lines, so a dozen periods fit under a chart unrotated."""
+    return label.replace(" ", "<br>", 1)
+
+
+def _sources(rows: pd.DataFrame) -> str:
+    parts = {p for cell in rows.get("source", pd.Series(dtype=object)).dropna()
+             for p in str(cell).split("; ")}
+    return "; ".join(sorted(parts))
+
+
+def _subtitle(model, span: str, sources: str | None = None) -> str:
+    sources = model.sources if sources is None else sources
+    sources = f"Source: {sources}" if sources else ""
+    return " · ".join(p for p in (model.area_name, span, sources) if p)
+
+
+# -- reach ------------------------------------------------------------------------------------
+def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart:
+    """Stacked bars of a social measure by channel over the recent periods up to `start`."""
+    name = model.indicators[indicator_id]["name"]
+    rows = model.channels[model.channels["indicator_id"] == indicator_id]
+    rows = model.recent(rows, start)
+    fig = go.Figure()
+    span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
+    _title(fig, f"{name} by channel", _subtitle(model, span, _sources(rows)))
+    stem = f"{model.area_code}-{indicator_id}-by-channel"
+    table = pd.DataFrame({"Period": rows["label"], "Channel": rows["channel"],
+                          name: rows["value"]})
+    if rows.empty:
+        return Chart(_empty(fig, f"No {name.lower()} by channel held for {model.area_name}."),
+                     table, "", stem)
+    totals = rows.groupby("period_start")["value"].transform("sum")
+    table["Share of period (%)"] = (100 * rows["value"] / totals).round(1).values
+    labels = [_tick(x) for x in dict.fromkeys(rows.sort_values("period_start")["label"])]
+    channels = [c for c in CHANNELS if c in set(rows["channel"])] + \
+        sorted(set(rows["channel"]) - set(CHANNELS))
+    for i, channel in enumerate(channels):
+        part = rows[rows["channel"] == channel]
+        share = (100 * part["value"] / totals[part.index]).round(1)
+        fig.add_trace(go.Bar(
+            x=part["label"].map(_tick), y=part["value"], name=channel,
+            marker=dict(color=PALETTE[i % len(PALETTE)],
+                        pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="white",
+                                     fillmode="overlay")),
+            customdata=list(zip(part["label"], share)),
+            hovertemplate=f"<b>{channel}</b><br>%{{customdata[0]}}: %{{y:,.0f}} "
+                          f"(%{{customdata[1]}}% of the period)<extra></extra>"))
+    fig.update_layout(barmode="stack", height=480, yaxis_title="Number",
+                      legend=dict(traceorder="normal", y=-0.22))
+    fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category")
+    latest = rows[rows["period_start"] == max(rows["period_start"])]
+    total = latest["value"].sum()
+    top = latest.sort_values("value", ascending=False).iloc[0]
+    summary = (f"{name} in {top['label']}: {total:,.0f}, of which {top['channel']} carried "
+               f"{100 * top['value'] / total:.0f}%." if total else "")
+    return Chart(styled(fig), table.reset_index(drop=True), summary, stem)
+
+
+def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: date,
+                       title: str) -> Chart:
+    """Lines for several count measures (website visits, newsletter opens ...)."""
+    rows = model.recent(model.totals[model.totals["indicator_id"].isin(indicator_ids)], start)
+    fig = go.Figure()
+    span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
+    _title(fig, title, _subtitle(model, span, _sources(rows)))
+    names = {i: model.indicators[i]["short_name"] for i in indicator_ids}
+    table = pd.DataFrame({"Period": rows["label"], "Measure": rows["indicator_id"].map(names),
+                          "Value": rows["value"], "Months with figures": rows["months"]})
+    stem = f"{model.area_code}-{'-'.join(i.removeprefix('eng_') for i in indicator_ids)}"
+    if rows.empty:
+        return Chart(_empty(fig, f"No figures held for {model.area_name}."), table, "", stem)
+    labels = [_tick(x) for x in dict.fromkeys(rows.sort_values("period_start")["label"])]
+    sentences = []
+    for i, indicator_id in enumerate(indicator_ids):
+        part = rows[rows["indicator_id"] == indicator_id].sort_values("period_start")
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["label"].map(_tick), y=part["value"], name=names[indicator_id],
+            mode="lines+markers",
+            line=dict(color=PALETTE[i], dash=DASHES[i], width=2.5),
+            marker=dict(symbol=MARKERS[i], size=8, color=PALETTE[i]),
+            customdata=part["label"],
+            hovertemplate=f"<b>{names[indicator_id]}</b><br>%{{customdata}}: %{{y:,.0f}}"
+                          "<extra></extra>"))
+        last = part.iloc[-1]
+        change = model.change(indicator_id, last["period_start"])
+        sentences.append(f"{names[indicator_id]} {format_value(last['value'], 'count')} in "
+                         f"{last['label']} ({change.text})")
+    fig.update_layout(height=460, yaxis_title="Number", hovermode="x unified",
+                      legend=dict(y=-0.25))
+    # Level labels: plotly leaves some out rather than tilt them when the chart is narrow.
+    fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category", tickangle=0)
+    return Chart(styled(fig), table.reset_index(drop=True), "; ".join(sentences) + ".", stem)
+
+
+def attendance_over_time(model: EngagementModel, start: date) -> Chart:
+    rows = model.recent(model.totals[model.totals["indicator_id"] == EVENTS], start)
+    fig = go.Figure()
+    span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
+    _title(fig, "Event attendance", _subtitle(model, span, _sources(rows)))
+    table = pd.DataFrame({"Period": rows["label"], "Attendance": rows["value"]})
+    stem = f"{model.area_code}-event-attendance"
+    if rows.empty:
+        return Chart(_empty(fig, f"No event attendance held for {model.area_name}."), table,
+                     "", stem)
+    fig.add_trace(go.Bar(x=rows["label"].map(_tick), y=rows["value"], name="Attendance",
+                         marker_color=PALETTE[0], text=rows["value"].map("{:,.0f}".format),
+                         textposition="outside",
+                         customdata=rows["label"],
+                         hovertemplate="%{customdata}: %{y:,.0f} attended<extra></extra>"))
+    fig.update_layout(height=400, yaxis_title="People attending", showlegend=False)
+    fig.update_xaxes(type="category", tickangle=0)
+    last = rows.sort_values("period_start").iloc[-1]
+    change = model.change(EVENTS, last["period_start"])
+    summary = f"{last['value']:,.0f} people attended events in {last['label']} ({change.text})."
+    return Chart(styled(fig), table.reset_index(drop=True), summary, stem)
+
+
+# -- the engagement plan -------------------------------------------------------------------------
+def level_community_heatmap(model: PlanModel) -> Chart:
+    table = model.by_level_and_community()
+    fig = go.Figure()
+    _title(fig, "Activities by level and focus community",
+           _subtitle(model, "the whole plan"))
+    stem = f"{model.area_code}-activities-by-level-and-community"
+    if not model.has_activities:
+        return Chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
+                     table, "", stem)
+    levels = list(dict.fromkeys(table["Level"]))
+    communities = list(dict.fromkeys(table["Community"]))
+    z = [[int(table[(table["Level"] == lv) & (table["Community"] == c)]["Activities"].iloc[0])
+          for lv in levels] for c in communities]
+    fig.add_trace(go.Heatmap(
+        x=levels, y=["<br>".join(_wrap(c, 28).split("<br>")) for c in communities], z=z,
+        colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], xgap=3, ygap=3,
+        colorbar=dict(title=dict(text="Activities"), dtick=1),
+        hovertemplate="%{y}<br>%{x}: %{z} activities<extra></extra>"))
+    top = max(max(r) for r in z) or 1
+    for y, row in enumerate(z):
+        for x, n in enumerate(row):
+            fig.add_annotation(x=levels[x], y=y, text=str(n), showarrow=False,
+                               font=dict(color="white" if n > top / 2 else "#1a1a1a", size=15))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False, title="Level of engagement")
+    fig.update_layout(height=520)
+    counts = model.community_counts()
+    missing = [c for c, n in counts.items() if not n]
+    summary = model.summary() + (f" No activity focuses on: {', '.join(missing)}."
+                                 if missing else " Every focus community is reached.")
+    return Chart(styled(fig), table, summary, stem)
+
+
+def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
+    table = model.status_over_time(today)
+    fig = go.Figure()
+    quarters = list(dict.fromkeys(table["Quarter"]))
+    span = f"{quarters[0]} to {quarters[-1]}" if quarters else ""
+    _title(fig, "The plan's status at each quarter end", _subtitle(model, span))
+    stem = f"{model.area_code}-plan-status-over-time"
+    if table.empty:
+        return Chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
+                     table, "", stem)
+    for i, status in enumerate(dict.fromkeys(table["Status"])):
+        part = table[table["Status"] == status]
+        fig.add_trace(go.Bar(
+            x=part["Quarter"].map(_tick), y=part["Activities"], name=status,
+            marker=dict(color=STATUS_COLOURS.get(status, PALETTE[i]),
+                        pattern=dict(shape=PATTERNS[i], fgcolor="#444",
+                                     fillmode="overlay")),
+            customdata=part["Quarter"],
+            hovertemplate=f"<b>{status}</b><br>%{{customdata}}: %{{y}} activities"
+                          "<extra></extra>"))
+    fig.update_layout(barmode="stack", height=440, yaxis_title="Activities",
+                      legend=dict(traceorder="normal", y=-0.25))
+    fig.update_xaxes(type="category", tickangle=0)
+    last = table[table["Quarter"] == quarters[-1]].set_index("Status")["Activities"]
+    summary = (f"At the end of {quarters[-1]}: " + ", ".join(
+        f"{int(n)} {s.lower()}" for s, n in last.items()) + ".")
+    return Chart(styled(fig), table.drop(columns="quarter_end"), summary, stem)
+
+
+def standards_coverage(model: PlanModel) -> Chart:
+    from .engagement_plan import THIN_MIN, THIN_SHARE
+
+    table = model.standards_coverage()
+    fig = go.Figure()
+    _title(fig, "Coverage of the National Standards for Community Engagement",
+           _subtitle(model, f"thin: fewer than {THIN_MIN} activities or under "
+                            f"{THIN_SHARE:.0%} of them"))
+    stem = f"{model.area_code}-national-standards-coverage"
+    if not model.has_activities:
+        return Chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
+                     table, "", stem)
+    labels = [f"{n}. {s}" for n, s in zip(table["Number"], table["Standard"])]
+    thin = table["Thin"].tolist()
+    fig.add_trace(go.Bar(
+        y=labels, x=table["Activities"], orientation="h", showlegend=False,
+        marker=dict(color=[THIN_COLOUR if t else PALETTE[0] for t in thin],
+                    pattern=dict(shape=["/" if t else "" for t in thin], fgcolor="white",
+                                fillmode="overlay")),
+        text=[f"{n} · thin" if t else str(n) for n, t in zip(table["Activities"], thin)],
+        textposition="outside",
+        hovertemplate="%{y}: %{x} activities<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(title="Activities addressing the standard", rangemode="tozero",
+                     range=[0, max(table["Activities"].max() * 1.25, 1)])
+    fig.update_layout(height=400)
+    names = model.thin_standards()
+    summary = (f"Thin: {', '.join(names)}." if names
+               else "Every National Standard is addressed by several activities.")
+    return Chart(styled(fig), table, summary, stem)
+
+
+def stages_figure(model: StagesModel) -> Chart:
+    """Each service's stage over time (lines), its stretch target (a star at the target's
+    period) and co-production at stage 8 as a reference line."""
+    history = model.history.sort_values(["area_name", "service", "period_start"])
+    fig = go.Figure()
+    span = ""
+    if len(history):
+        span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
+        periods = sorted(set(zip(history["period_start"], history["period_label"])))
+        span = f"{periods[0][1]} to {periods[-1][1]}"
+    _title(fig, "Distance travelled towards co-production",
+           _subtitle(model, f"{span} · dotted line to a star: the stretch target"))
+    table = pd.DataFrame({
+        "Area": history["area_name"], "Service": history["service"],
+        "Assessed": history["period_label"], "Stage": history["stage"],
+        "Stage name": history["stage"].map(model.stage_text),
+        "Stretch target": history["target_stage"], "Target by": history["target_label"]})
+    stem = f"{model.area_code}-distance-travelled"
+    if history.empty:
+        return Chart(_empty(fig, f"No service stage assessments held for {model.area_name}."),
+                     table, "", stem)
+    several_areas = history["area_name"].nunique() > 1
+    for i, ((area, service), part) in enumerate(history.groupby(["area_name", "service"],
+                                                                sort=False)):
+        colour, name = PALETTE[i % len(PALETTE)], f"{service} ({area})" if several_areas \
+            else service
+        fig.add_trace(go.Scatter(
+            x=part["period_start"], y=part["stage"], name=name, legendgroup=name,
+            mode="lines+markers", line=dict(color=colour, dash=DASHES[i % len(DASHES)]),
+            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=9, color=colour),
+            customdata=list(zip(part["period_label"], part["stage"].map(model.stage_text))),
+            hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: %{{customdata[1]}}"
+                          "<extra></extra>"))
+        last = part.iloc[-1]
+        if pd.notna(last["target_stage"]) and last["target_start"] is not None:
+            fig.add_trace(go.Scatter(
+                x=[last["period_start"], last["target_start"]],
+                y=[last["stage"], last["target_stage"]], mode="lines+markers",
+                name=f"{name}: stretch target", legendgroup=name, showlegend=False,
+                line=dict(color=colour, width=1, dash="dot"),
+                marker=dict(symbol=["circle-open", "star"], size=[1, 14], color=colour),
+                hovertemplate=f"<b>{name}</b><br>Stretch target: "
+                              f"{model.stage_text(last['target_stage'])} by "
+                              f"{last['target_label']}<extra></extra>"))
+    # Stage 8 (co-production) is where every service is heading: a reference line.
+    fig.add_hline(y=CO_PRODUCTION, line=dict(color="#595959", dash="dot", width=1))
+    stages = list(range(1, CO_PRODUCTION + 1))
+    fig.update_yaxes(range=[0.5, CO_PRODUCTION + 0.5], tickvals=stages,
+                     ticktext=[model.stage_text(s) for s in stages])
+    ticks = sorted(set(zip(history["period_start"], history["period_label"]))
+                   | {(s, lb) for s, lb in zip(history["target_start"], history["target_label"])
+                      if s is not None and isinstance(lb, str)})
+    fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks])
+    fig.update_layout(height=520, hovermode="closest")
+    return Chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)

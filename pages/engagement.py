@@ -1,0 +1,127 @@
+"""Engagement reach: social media, website, newsletter, media coverage and events."""
+
+import streamlit as st
+
+from cjmetrics import export, ui
+
+ui.ensure_entrypoint()
+from cjmetrics import engagement_charts as charts  # noqa: E402
+from cjmetrics.engagement import GRAINS, build_engagement, top_posts  # noqa: E402
+from cjmetrics.periods import period_containing  # noqa: E402
+
+PERIOD_TYPE = {"month": "month", "quarter": "quarter", "year": "financial_year"}
+
+
+def tiles(model, start) -> None:
+    items = model.tiles(start)
+    for row in range(0, len(items), 4):
+        for column, tile in zip(st.columns(4), items[row:row + 4]):
+            with column.container(border=True):
+                change = tile.change
+                diff = change.difference
+                arrow = "off" if diff is None or diff == 0 else "up" if diff > 0 else "down"
+                st.metric(tile.name, tile.value_text,
+                          delta=change.text if diff is not None else None,
+                          delta_arrow=arrow, delta_color="normal" if diff else "off")
+                notes = []
+                if diff is None:
+                    notes.append(change.text.capitalize())
+                if tile.partial:
+                    notes.append(f"{tile.months} of {tile.months_expected} months with figures")
+                if diff is not None and not change.comparable:
+                    notes.append("a year earlier had missing months too: compare with care"
+                                 if tile.partial else "a year earlier has missing months")
+                if notes:
+                    st.caption(ui.plain("; ".join(notes)))
+
+
+def table_download(table, *, label: str, file_stem: str, key: str) -> None:
+    st.download_button(label, data=export.csv_bytes(table),
+                       file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
+                       key=key, icon=":material/download:", on_click="ignore")
+
+
+def card(chart, key: str) -> None:
+    ui.chart_card(chart.figure, chart.table, key=key, summary=chart.summary,
+                  file_stem=chart.file_stem)
+
+
+with ui.guard():
+    area = ui.chosen_area()
+    grain = st.session_state.get("eng-grain") or "quarter"
+    model = ui.cached(build_engagement, area, grain)
+    st.title(f"Engagement reach: {model.area_name}")
+    st.caption("How far the partnership's communication reaches: social media, website, "
+               "newsletter, media coverage and events (the measures of the communication and "
+               "engagement strategy). Months are added up into financial quarters and years; "
+               "the open rate is recomputed from opens and recipients, never averaged.")
+    left, right = st.columns([2, 3])
+    left.segmented_control("Figures by", list(GRAINS), format_func=GRAINS.get,
+                           default="quarter", key="eng-grain")
+    if not model.has_figures:
+        st.info(f"No engagement figures are held for {model.area_name}. Upload monthly figures "
+                "(indicator values template, e.g. eng_social_reach with breakdown "
+                "channel:Facebook) and social media posts (social media posts template) on the "
+                "Upload page.", icon=":material/info:")
+        st.stop()
+    periods = model.periods
+    labels = {label: start for start, label in periods}
+    # Keyed by area too: another area may not hold the period chosen here.
+    chosen = right.selectbox("Period", list(labels), key=f"eng-period-{grain}-{area}",
+                             help="Each period is compared with the same period a year "
+                                  "earlier.")
+    start = labels[chosen]
+    if model.illustrative:
+        st.warning("These are **illustrative demo figures**, not official statistics.",
+                   icon=":material/science:")
+    note = model.source_note()
+    if note:
+        st.info(ui.plain(note), icon=":material/functions:")
+
+    st.subheader(f"Totals for {chosen}")
+    tiles(model, start)
+    totals = model.totals_table(start)
+    with st.expander("Totals as a table", icon=":material/table:"):
+        st.dataframe(totals, hide_index=True, width="stretch")
+        table_download(totals, label="Download CSV", key="eng-totals-csv",
+                       file_stem=f"{area}-engagement-totals-{chosen}")
+
+    st.subheader("Social media by channel")
+    card(charts.channel_mix(model, "eng_social_reach", start), "eng-reach-channels")
+    card(charts.channel_mix(model, "eng_social_engagements", start), "eng-engagements-channels")
+
+    st.subheader("Website, newsletter and media")
+    card(charts.measures_over_time(
+        model, ["eng_website_visits", "eng_newsletter_opens"], start,
+        "Website visits and newsletter opens"), "eng-web-newsletter")
+    card(charts.measures_over_time(
+        model, ["eng_newsletter_clicks", "eng_media_coverage"], start,
+        "Newsletter clicks and media coverage"), "eng-clicks-media")
+
+    st.subheader("Events")
+    card(charts.attendance_over_time(model, start), "eng-attendance")
+    st.markdown(f"**Top events, {ui.plain(chosen)}**")
+    events = model.top_events(start)
+    if events.empty:
+        st.caption(f"No events with attendance recorded in {ui.plain(chosen)}.")
+    else:
+        st.dataframe(events, hide_index=True)
+
+    st.subheader(f"Top posts, {chosen}")
+    period = period_containing(start, PERIOD_TYPE[grain])
+    posts = ui.cached(top_posts, area, period.start, period.end)
+    if posts.empty:
+        st.info(f"No social media posts are held for {model.area_name} in {ui.plain(chosen)}. "
+                "Upload them with the social media posts template on the Upload page "
+                "(channel, post id, date, area, text, impressions, engagements, clicks, link).",
+                icon=":material/info:")
+    else:
+        if model.council_names:
+            st.caption(ui.plain(f"Posts of {model.area_name} and of its councils "
+                                f"({', '.join(model.council_names)}), most engagements first."))
+        st.dataframe(posts, hide_index=True, width="stretch", column_config={
+            "Link": st.column_config.LinkColumn("Link", display_text="open"),
+            "Post": st.column_config.TextColumn("Post", width="large")})
+        table_download(posts, label="Download top posts (CSV)", key="eng-posts-csv",
+                       file_stem=f"{area}-top-posts-{chosen}")
+    ui.illustrative_notice(model.sources)

@@ -1,0 +1,108 @@
+"""The engagement plan edited in a real browser, then written as a participation statement and
+downloaded through the page's own buttons (Word opened with python-docx, Markdown read), over
+this module's own copy of the demo store (`server` fixture), Playwright with Debian's chromium.
+
+A lead opens Glasgow City's engagement plan, renames the 2016 collaborative workshop in the
+plan's editor and saves; on the Participation statement page she widens the years to the start
+and downloads the statement: both files carry the new name, with seed 001's 50 participants.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+
+from browser_support import choose_area, settled, title, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+HEADER_HEIGHT = ROW_HEIGHT = 35  # Streamlit's data editor rows, in CSS pixels
+TYPING_DELAY_MS = 60
+OLD = "Glasgow Collaborative Workshop on the transition plan (Glasgow City Chambers)"
+NEW = "Glasgow Collaborative Workshop, 19 April"
+
+
+def nav(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+
+
+def edit_text_cell(page, grid, current: str, new: str) -> None:
+    """Find the first row's cell holding `current` with the keyboard (Enter opens a cell's
+    editor, which sits on the cell), then double-click it and type the new text over the old."""
+    surface = grid.locator(".dvn-scroller")
+    surface.click(position={"x": 60, "y": HEADER_HEIGHT + ROW_HEIGHT / 2})
+    editor = page.locator("#portal input, #portal textarea")
+    for _ in range(6):
+        page.keyboard.press("Enter")
+        expect(editor).to_have_count(1)
+        value, cell, origin = (editor.first.input_value(), editor.first.bounding_box(),
+                               surface.bounding_box())
+        page.keyboard.press("Escape")
+        expect(editor).to_have_count(0)
+        if value == current:
+            break
+        page.keyboard.press("ArrowRight")
+    else:
+        pytest.fail(f"no cell of the first row holds {current!r}")
+    surface.dblclick(position={"x": cell["x"] - origin["x"] + min(cell["width"] / 2, 80),
+                              "y": cell["y"] - origin["y"] + cell["height"] / 2})
+    expect(editor).to_have_count(1)
+    editor.first.select_text()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(new, delay=TYPING_DELAY_MS)
+    expect(editor.first).to_have_value(new)
+    page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
+    expect(editor).to_have_count(0)
+    expect(grid).to_contain_text(new)
+
+
+def download(page, name: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=name).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_edit_the_plan_then_download_the_statement(page, server):
+    page.goto(f"{server}/")
+    wait_for_app(page)
+    choose_area(page, "Glasgow City")
+    settled(page)
+    nav(page, "Engagement plan")
+    expect(title(page)).to_have_text("Engagement plan: Glasgow City")
+    settled(page)
+    editing = page.get_by_test_id("stExpander").filter(has_text="Edit the engagement plan")
+    editing.locator("summary").click()
+    grid = editing.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    edit_text_cell(page, grid, OLD, NEW)
+    editing.get_by_role("button", name="Save engagement plan activities").click()
+    expect(editing.get_by_text("Saved as import #")).to_be_visible()
+    expect(editing.get_by_text("0 new, 1 changed")).to_be_visible()
+
+    nav(page, "Participation statement")
+    expect(title(page)).to_have_text("Participation statement: Glasgow City")
+    settled(page)
+    # Widen the years to the first one: the workshop was in April 2016.
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    page.keyboard.press("Home")
+    expect(page.get_by_text(NEW).first).to_be_visible()
+    settled(page)
+
+    doc = Document(io.BytesIO(download(page, "Word (.docx)")))
+    assert doc.paragraphs[0].text == "Participation statement: Glasgow City"
+    activities = doc.tables[-1]
+    assert [c.text for c in activities.rows[0].cells] == [
+        "Activity", "Who was involved", "Learning points"]
+    workshop = activities.rows[1].cells[0]
+    assert workshop.paragraphs[0].text == NEW
+    assert "Attendance: 50" in workshop.text
+
+    markdown = download(page, "Markdown (.md)").decode("utf-8")
+    assert markdown.startswith("# Participation statement: Glasgow City")
+    assert f"**{NEW}**" in markdown and OLD not in markdown
