@@ -482,9 +482,13 @@ class Store:
                     f"{self.path} was written by a newer cjmetrics (schema {current}, this one "
                     f"knows {SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with "
                     "this version.")
+            # By membership, not by "above the current version": features land in any order, so
+            # a store may hold 7 but not yet 5.
+            done = {row[0] for row in self.query("SELECT version FROM schema_version").itertuples(
+                index=False)}
             applied = []
             for version, description, statements in MIGRATIONS:
-                if version <= current:
+                if version in done:
                     continue
                 cur = self._conn.cursor()
                 cur.begin()
