@@ -269,3 +269,52 @@ def standard_pack(store: Store, area: str, period: str) -> Deck:
                        if not item.params.get("indicator", "").startswith("eng_"))
         deck.items.insert(position, spec_item("self_assessment", {"area": area}))
     return deck
+
+
+def item_from_json(text: str) -> DeckItem:
+    return DeckItem(**json.loads(text))
+
+
+def item_json(item: DeckItem) -> str:
+    return json.dumps(asdict(item), sort_keys=True)
+
+
+def view_of(store: Store, item_text: str, large: bool = False) -> ChartView:
+    """build_view for an item given as JSON: a plain, hashable argument, so pages can cache it
+    on the store's data version (ui.cached)."""
+    return build_view(store, item_from_json(item_text), large=large)
+
+
+# -- saved decks (the store keeps them by name) -----------------------------------------------
+def save(store: Store, deck: Deck, name: str, who: str = "local") -> None:
+    name = " ".join(name.split())
+    if not name:
+        raise DeckError("Give the deck a name to save it under, e.g. 'Partnership meeting'.")
+    if len(name) > 120:
+        raise DeckError("That name is too long: keep a deck's name under 120 characters.")
+    deck.name = name
+    store.save_deck(name, deck.to_json(), who)
+
+
+def load(store: Store, name: str) -> Deck:
+    body = store.deck_body(name)
+    if body is None:
+        raise DeckError(f"No deck called '{name}' is saved (it may have been deleted).")
+    deck = Deck.from_json(body)
+    deck.name = name
+    return deck
+
+
+def saved_names(store: Store) -> list[str]:
+    return list(store.decks()["name"])
+
+
+def latest_period(store: Store, area: str) -> str | None:
+    """The latest period any headline indicator has a figure for in the area (the default
+    "figures up to" of the standard pack)."""
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    series = store.series(list(headline["indicator_id"]), [area])
+    if series.empty:
+        return None
+    return str(series.sort_values(["period_end", "period_start"]).iloc[-1]["period_label"])
