@@ -29,6 +29,24 @@ def use_deck(deck) -> None:
     reset_widgets(deck)
 
 
+ERROR_KEY = "present-error"
+
+
+def open_saved() -> None:
+    """Callback (runs before the widgets are drawn, so it may reset their values)."""
+    try:
+        use_deck(decks.load(ui.store(), st.session_state["open-deck-name"]))
+    except Exception as exc:  # noqa: BLE001 - shown as a sentence on the page
+        st.session_state[ERROR_KEY] = exc
+
+
+def build_pack(area: str) -> None:
+    try:
+        use_deck(decks.standard_pack(ui.store(), area, st.session_state["pack-period"]))
+    except Exception as exc:  # noqa: BLE001 - shown as a sentence on the page
+        st.session_state[ERROR_KEY] = exc
+
+
 def set_field(field: str) -> None:
     setattr(ui.working_deck(), field, st.session_state[f"deck-{field}"])
 
@@ -181,9 +199,8 @@ def saved_decks(deck, store) -> None:
         else:
             chosen = st.selectbox("Open a saved deck", names, key="open-deck-name")
             a, b = st.columns(2)
-            if a.button("Open", icon=":material/folder_open:", key="open-deck"):
-                use_deck(decks.load(store, chosen))
-                st.rerun()
+            a.button("Open", icon=":material/folder_open:", key="open-deck",
+                     on_click=open_saved)
             if b.button("Delete", icon=":material/delete:", key="delete-deck"):
                 store.delete_deck(chosen)
                 st.rerun()
@@ -197,11 +214,10 @@ def saved_decks(deck, store) -> None:
         if latest is None:
             st.info(f"No figures are held for {ui.plain(tree.name(area))} yet.")
             return
-        period = st.text_input("Figures up to", value=latest, key="pack-period",
+        st.text_input("Figures up to", value=latest, key="pack-period",
                                help="A period such as 2024/25 or Mar 2025")
-        if st.button("Build the meeting pack", icon=":material/auto_awesome:", key="pack"):
-            use_deck(decks.standard_pack(store, area, period))
-            st.rerun()
+        st.button("Build the meeting pack", icon=":material/auto_awesome:", key="pack",
+                  on_click=build_pack, args=(area,))
 
 
 def downloads(deck, store) -> None:
@@ -239,6 +255,8 @@ with ui.guard():
                "present them full screen or download them as PowerPoint, PDF or HTML. Slides "
                "show the latest figures whenever they are shown.")
     store = ui.store()
+    if ERROR_KEY in st.session_state:
+        ui.show_error(st.session_state.pop(ERROR_KEY))
     title_slide(deck)
     slide_list(deck)
     if deck.items:
