@@ -243,24 +243,24 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
                                    file_name=f"{stem}.{fmt}", mime=_MIME[fmt],
                                    key=f"{key}-{fmt}", icon=":material/image:",
                                    on_click="ignore", help=f"The chart as a {label} image")
-        st.download_button("CSV", data=lambda: export.csv_bytes(table),
-                           file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
-                           icon=":material/download:", on_click="ignore",
-                           help="The data behind the chart, for Excel")
-        st.download_button("XLSX", data=lambda: export.xlsx_bytes(table),
-                           file_name=f"{stem}.xlsx", mime=_MIME["xlsx"], key=f"{key}-xlsx",
-                           icon=":material/download:", on_click="ignore",
-                           help="The data behind the chart as an Excel workbook")
         st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
                   on_click=_add_to_deck,
                   args=(fig, table, summary, file_stem, deck_chart, deck_params, deck_label),
                   help="Collect this chart for a meeting: order, annotate, present and "
                        "download the deck on the Present page.")
     if not images:
-        st.caption(":material/info: PNG and SVG need Chromium, which is not installed on this "
-                   "server; CSV and XLSX still work.")
+        st.caption(":material/info: PNG and SVG images need Chromium, which is not installed "
+                   "on this server; the data downloads (CSV, XLSX) still work.")
     with st.expander("Data behind this chart", icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
+        with st.container(horizontal=True, gap="small"):
+            st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
+                               file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
+                               icon=":material/download:", on_click="ignore")
+            st.download_button("Download XLSX", data=lambda: export.xlsx_bytes(table),
+                               file_name=f"{stem}.xlsx", mime=_MIME["xlsx"],
+                               key=f"{key}-xlsx", icon=":material/download:",
+                               on_click="ignore")
 
 
 _MIME = {"png": "image/png", "svg": "image/svg+xml",
@@ -274,6 +274,21 @@ def _image_maker(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
         height = int(fig.layout.height or 520)
         return render.image(fig, fmt, width=1100, height=height, scale=2 if fmt == "png" else 1)
     return make
+
+
+def deck_button(chart: str, params: dict, *, label: str, key: str) -> None:
+    """"Add to deck" for a chart the page does not draw itself (an Overview tile's trend)."""
+    st.button("Add to deck", key=key, icon=":material/add_to_queue:", on_click=_add_spec,
+              args=(chart, params, label), help="Add this indicator's trend to the deck")
+
+
+def _add_spec(chart: str, params: dict, label: str) -> None:
+    from .deck import spec_item
+
+    deck = working_deck()
+    deck.add(spec_item(chart, params, label=label))
+    st.toast(f"Added to the deck: {plain(label)} (slide {len(deck.items)}).",
+             icon=":material/add_to_queue:")
 
 
 def working_deck():

@@ -103,7 +103,9 @@ def test_without_chromium_the_page_says_so_and_offers_html(demo_db, monkeypatch)
     monkeypatch.setattr(render, "chromium_path", lambda: None)
     at = run_app(TRENDS)
     assert "PNG" not in [d.proto.label for d in at.get("download_button")]
-    assert {"CSV", "XLSX"} <= {d.proto.label for d in at.get("download_button")}
+    assert {"Download CSV", "Download XLSX"} <= {d.proto.label
+                                                for d in at.get("download_button")}
+    assert any("PNG and SVG images need Chromium" in c.value for c in at.caption)
     button(at, "Add to deck").click().run()
     at.switch_page(PRESENT).run()
     assert any("Chromium is not installed" in w for w in texts(at.warning))
@@ -116,3 +118,25 @@ def test_an_empty_store_gets_sentences_not_errors(empty_db):
     assert any("Add to deck" in t for t in texts(at.info))
     at.get("expander")  # the pack expander renders its own sentence
     assert any("No figures are held" in t for t in texts(at.info))
+
+
+def test_pages_never_draw_images_unless_a_download_is_pressed(demo_db, monkeypatch):
+    from cjmetrics import render
+
+    drawn = []
+    monkeypatch.setattr(render, "image", lambda *a, **k: drawn.append(a) or b"")
+    at = run_app(TRENDS)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert {"PNG", "SVG", "Download CSV", "Download XLSX"} <= set(labels)
+    at.run()  # a rerun makes no file either
+    at.switch_page(PRESENT).run()
+    assert drawn == []
+
+
+def test_an_overview_tile_adds_its_trend_to_the_deck(demo_db):
+    at = run_app("pages/overview.py")
+    at.button(key="deck-eng_social_reach").click().run()
+    assert_clean(at)
+    item = at.session_state["deck"].items[0]
+    assert (item.chart, item.params) == ("trend", {"indicator": "eng_social_reach",
+                                                   "areas": [GLASGOW]})
