@@ -43,6 +43,7 @@ class ChartView:
     subtitle: str
     summary: str
     file_stem: str = "chart"
+    notes: list[str] = field(default_factory=list)  # the numbered notes on a trend chart
 
 
 def _flat(text: object) -> str:
@@ -78,8 +79,11 @@ def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None 
     from .trends import build_trend
 
     data = build_trend(store, indicator, list(areas), start, end, compare)
-    return view_from_figure(trend_figure(data, large=large), data.table(),
+    view = view_from_figure(trend_figure(data, large=large), data.table(),
                             summary=data.summary(), file_stem=f"{indicator}-trend")
+    view.notes = [f"{n}. {note.period_label}, {note.area_name}: {note.text}"
+                  for n, note in enumerate(data.annotations.itertuples(), start=1)]
+    return view
 
 
 def _ranked(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,

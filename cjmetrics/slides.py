@@ -56,12 +56,21 @@ def _sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure
     line replace them."""
     fig = go.Figure(fig)
     fig.update_layout(width=width, height=height)
+    # Point labels and note numbers at the top of the plot stay whole.
+    for trace in fig.data:
+        if "text" in (getattr(trace, "mode", None) or ""):
+            trace.cliponaxis = False
     if title:
+        # The title block is pinned near the top and the top margin made to fit it, so a
+        # two-line title and subtitle never run into the chart; subplot titles get room too.
         heading = fig.layout.title
-        size = (heading.font.size if heading.font and heading.font.size else 30)
+        size = heading.font.size if heading.font and heading.font.size else 30
         sub = heading.subtitle.text if heading.subtitle else ""
-        top = 80 + int(size * 1.3) * _lines(heading.text) + 30 * _lines(sub)
-        fig.update_layout(margin=dict(t=max(top, fig.layout.margin.t or 0)))
+        subplots = any(a.yref == "paper" and (a.y or 0) >= 1 for a in fig.layout.annotations)
+        block = int(size * 1.3) * _lines(heading.text) + int(size * 0.8) * _lines(sub)
+        fig.update_layout(
+            title=dict(yref="container", y=1 - 24 / height, yanchor="top"),
+            margin=dict(t=24 + block + (70 if subplots else 40)))
     else:
         fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=30))
     return fig
@@ -123,6 +132,8 @@ def pptx_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
         for paragraph in box.text_frame.paragraphs:
             paragraph.font.size = Pt(12)
         notes = [slide.note.strip(), view.summary]
+        if view.notes:
+            notes.append("Notes on the chart:\n" + "\n".join(view.notes))
         page.notes_slide.notes_text_frame.text = "\n\n".join(n for n in notes if n)
     out = io.BytesIO()
     prs.save(out)
@@ -191,6 +202,10 @@ def html_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
                   f'<div role="img" aria-label="{e(view.summary or view.title)}">{chart}</div>']
         if view.summary:
             parts.append(f'<p class="alt">{e(view.summary)}</p>')
+        if view.notes:
+            parts.append('<p><strong>Notes on the chart</strong></p><ol class="chart-notes">'
+                         + "".join(f"<li>{e(n.split('. ', 1)[1])}</li>" for n in view.notes)
+                         + "</ol>")
         if slide.note.strip():
             parts.append(f'<p class="note"><strong>Note:</strong> {e(slide.note)}</p>')
         parts += ["<details><summary>Data behind this chart</summary>",

@@ -116,6 +116,8 @@ def slideshow(deck) -> None:
         with st.container(key="slide-text"):
             if shown.summary:
                 st.markdown(ui.plain(shown.summary))
+            for note in shown.notes:
+                st.caption(ui.plain(note))
             st.caption(ui.plain(shown.subtitle))
     left, middle, right, end = st.columns([2, 2, 2, 2], vertical_alignment="center")
     left.button("Previous", icon=":material/arrow_back:", key="slide-previous",

@@ -143,6 +143,8 @@ def test_the_pptx_has_a_title_slide_and_one_chart_per_slide_with_notes(pack_file
         assert view.view.summary in notes
         if item.note:
             assert item.note in notes
+        for line in view.view.notes:  # the numbered notes on the chart are spoken too
+            assert line in notes
     assert prs.slides[-1].shapes.title.text == "Survey: would you recommend us?"
 
 
@@ -184,6 +186,7 @@ def test_the_html_report_is_one_file_with_no_external_url(pack_files):
     assert text.count('class="plotly-graph-div"') == len(pack.items)
     # The lead's note is escaped, never markup.
     assert "=HYPERLINK(&quot;x&quot;)" in text
+    assert any(v.view.notes for v in views) and 'class="chart-notes"' in text
 
 
 @pytest.mark.browser
