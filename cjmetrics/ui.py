@@ -287,7 +287,7 @@ def _add_spec(chart: str, params: dict, label: str) -> None:
 
     deck = working_deck()
     deck.add(spec_item(chart, params, label=label))
-    st.toast(f"Added to the deck: {plain(label)} (slide {len(deck.items)}).",
+    st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(label)}. See Present.",
              icon=":material/add_to_queue:")
 
 
@@ -315,8 +315,8 @@ def _add_to_deck(fig, table, summary, file_stem, chart, params, label) -> None:
         item = snapshot_item(fig, table, summary=summary, file_stem=file_stem,
                              label=label or title)
     deck.add(item)
-    st.toast(f"Added to the deck: {plain(title)} (slide {len(deck.items)}). Open the Present "
-             "page to order, annotate and present it.", icon=":material/add_to_queue:")
+    st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(title)}. See Present.",
+             icon=":material/add_to_queue:")
 
 
 # -- editing in the app ----------------------------------------------------------------------

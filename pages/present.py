@@ -199,7 +199,7 @@ def saved_decks(deck, store) -> None:
         if not names:
             st.caption("No decks saved yet.")
         else:
-            chosen = st.selectbox("Open a saved deck", names, key="open-deck-name")
+            st.selectbox("Open a saved deck", names, key="open-deck-name")
             a, b = st.columns(2)
             a.button("Open", icon=":material/folder_open:", key="open-deck",
                      on_click=open_saved)

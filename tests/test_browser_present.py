@@ -29,7 +29,7 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
     expect(page.locator("[data-testid='stMain'] h1").first).to_have_text("Compare areas")
     settled(page)
     page.get_by_role("button", name="Add to deck").first.click()
-    expect(page.get_by_text("(slide 2)").first).to_be_visible()
+    expect(page.get_by_text("as slide 2").first).to_be_visible()
     nav(page, "Present")
     expect(page.get_by_text("Slides (2)")).to_be_visible()
     settled(page)

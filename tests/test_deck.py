@@ -251,3 +251,12 @@ def test_the_cli_writes_the_meeting_pack(demo_db, tmp_path, capsys):
     assert main(["--db", str(demo_db), "deck", "--area", GLASGOW, "--period", "2024/25",
                  "--out", str(tmp_path / "pack.docx")]) == 1
     assert "name a .pptx, .pdf or .html" in capsys.readouterr().err
+    # A deck saved on the Present page, built from the shell with this month's figures.
+    store = store_module.open_store(demo_db)
+    decks.save(store, decks.Deck(meeting="Monthly", items=[decks.spec_item(
+        "qi_grades", {"area": GLASGOW})]), "Monthly")
+    store_module.close_all()
+    out = tmp_path / "monthly.html"
+    assert main(["--db", str(demo_db), "deck", "--area", GLASGOW, "--period", "2024/25",
+                 "--saved", "Monthly", "--out", str(out)]) == 0
+    assert "Quality-indicator self-evaluation grades" in out.read_text(encoding="utf-8")
