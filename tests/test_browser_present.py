@@ -22,6 +22,11 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
 
     page.goto(f"{server}/trends")
     wait_for_app(page)
+    settled(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="PNG").first.click()
+    assert download.value.path().read_bytes().startswith(b"\x89PNG")
+    assert download.value.suggested_filename.endswith("-trend.png")
     add = page.get_by_role("button", name="Add to deck").first
     add.click()
     expect(page.get_by_text("Added to the deck").first).to_be_visible()
@@ -45,9 +50,10 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
 
     page.get_by_role("button", name="Start the slideshow").click()
     expect(page.get_by_text("Slide 1 of 3")).to_be_visible()
-    # No navigation chrome: no sidebar, no Streamlit header.
-    expect(page.get_by_test_id("stSidebar")).to_have_count(0)
-    expect(page.get_by_test_id("stHeader")).to_be_hidden()
+    # No navigation chrome: no sidebar, navigation or Streamlit header on screen.
+    for chrome in ("stSidebar", "stSidebarNav", "stHeader", "stToolbar"):
+        expect(page.get_by_test_id(chrome)).to_be_hidden()
+    expect(page.get_by_role("link", name="Trends")).to_have_count(0)
     page.keyboard.press("ArrowRight")
     expect(page.get_by_text("Slide 2 of 3")).to_be_visible()
     expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(titles[1])
