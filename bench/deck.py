@@ -6,8 +6,9 @@
 The deck is the first 12 charts of Glasgow City's standard meeting pack over the demo store.
 "Ours" is cjmetrics.render.image (the app's one long-lived kaleido browser); "bare" is plotly's
 fig.write_image with kaleido's own sync server started once (mathjax off), both drawing the same
-PowerPoint-sized PNG (1200 x 522 CSS px at scale 2.5). Calls alternate between the two so load
-from other processes hits both alike; the per-chart figure is the median over ROUNDS rounds.
+PowerPoint-sized PNG (1200 x 522 CSS px at scale 2.5). Calls alternate between the two (and
+which goes first) so load from other processes hits both alike; each chart's time is the median
+over ROUNDS rounds.
 """
 
 from __future__ import annotations
@@ -58,14 +59,23 @@ def main() -> None:
 
     ours: list[list[float]] = [[] for _ in figures]
     bare: list[list[float]] = [[] for _ in figures]
-    for _ in range(ROUNDS):
+    def time_ours(i, fig):
+        t = time.perf_counter()
+        render.image(fig, "png", width=width, height=height, scale=PPTX_SCALE)
+        ours[i].append(time.perf_counter() - t)
+
+    def time_bare(i, fig):
+        t = time.perf_counter()
+        fig.write_image(tmp / f"bare-{i}.png", width=width, height=height, scale=PPTX_SCALE)
+        bare[i].append(time.perf_counter() - t)
+
+    for round_ in range(ROUNDS):
         for i, fig in enumerate(figures):
-            t = time.perf_counter()
-            render.image(fig, "png", width=width, height=height, scale=PPTX_SCALE)
-            ours[i].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            fig.write_image(tmp / f"bare-{i}.png", width=width, height=height, scale=PPTX_SCALE)
-            bare[i].append(time.perf_counter() - t)
+            # Alternate which goes first, so neither always follows the other's work.
+            first, second = (time_ours, time_bare) if (round_ + i) % 2 == 0 else \
+                (time_bare, time_ours)
+            first(i, fig)
+            second(i, fig)
 
     totals = []
     for fmt in ("pptx", "pdf", "html"):
@@ -99,8 +109,9 @@ def main() -> None:
         f"{statistics.mean(med_ours):.3f} s |",
         f"| per chart, bare kaleido `fig.write_image` (same figures, same run) | "
         f"{bare_mean:.3f} s |",
-        f"| per-chart cost relative to bare write_image: median / worst chart | "
-        f"{statistics.median(ratios):.2f}x / {max(ratios):.2f}x (target at most 1.2x) |",
+        f"| per-chart cost relative to bare write_image: all charts together / median chart / "
+        f"worst chart | {sum(med_ours) / sum(med_bare):.2f}x / {statistics.median(ratios):.2f}x"
+        f" / {max(ratios):.2f}x (target at most 1.2x) |",
     ]
     for fmt, seconds, size in totals:
         lines.append(f"| 12-slide deck, total export to {fmt.upper()} (charts rebuilt, "
