@@ -12,12 +12,13 @@ import io
 from dataclasses import dataclass
 from typing import Iterable
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import render
 from .charts import FONT, styled
-from .deck import ChartView, Deck, build_view
+from .deck import ChartView, Deck, DeckError, build_view
 from .store import Store
 
 # Slides are laid out at a modest size in CSS pixels so large type stays large on the page, then
@@ -41,8 +42,27 @@ class Slide:
 
 
 def slides_for(store: Store, deck: Deck) -> list[Slide]:
-    """Every slide's chart, rebuilt with today's figures in large type."""
-    return [Slide(build_view(store, item, large=True), item.note) for item in deck.items]
+    """Every slide's chart, rebuilt with today's figures in large type. A slide that cannot be
+    built (its indicator was removed, or it comes from a newer cjmetrics) says so on the slide
+    instead of stopping the whole file."""
+    built = []
+    for item in deck.items:
+        try:
+            view = build_view(store, item, large=True)
+        except DeckError as exc:
+            view = message_view(item.label or "Slide", exc.user_message)
+        built.append(Slide(view, item.note))
+    return built
+
+
+def message_view(title: str, text: str) -> ChartView:
+    fig = go.Figure()
+    fig.add_annotation(text=html.escape(text), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font=dict(size=24))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(title=dict(text=html.escape(title)))
+    return ChartView(styled(fig, large=True), pd.DataFrame(), title, "", text)
 
 
 # -- figures as slides ---------------------------------------------------------------------

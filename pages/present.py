@@ -105,20 +105,30 @@ def slideshow(deck) -> None:
                     st.markdown(ui.plain(line))
             st.space("large")
     else:
-        item = deck.items[index - 1]
-        shown = view(item, large=True)
-        st.markdown(f"# {ui.plain(shown.title)}")
-        fig = shown.figure
-        fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=40),
-                          height=600)
-        st.plotly_chart(fig, theme=None, key=f"slide-chart-{index}", config=ui.PLOTLY_CONFIG,
-                        width="stretch")
-        with st.container(key="slide-text"):
-            if shown.summary:
-                st.markdown(ui.plain(shown.summary))
-            for note in shown.notes:
-                st.caption(ui.plain(note))
-            st.caption(ui.plain(shown.subtitle))
+        try:
+            chart_slide(deck.items[index - 1], index)
+        except Exception as exc:  # noqa: BLE001 - the buttons below must still show
+            ui.show_error(exc)
+    navigation(index, total)
+
+
+def chart_slide(item, index: int) -> None:
+    shown = view(item, large=True)
+    st.markdown(f"# {ui.plain(shown.title)}")
+    fig = shown.figure
+    fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=40),
+                      height=600)
+    st.plotly_chart(fig, theme=None, key=f"slide-chart-{index}", config=ui.PLOTLY_CONFIG,
+                    width="stretch")
+    with st.container(key="slide-text"):
+        if shown.summary:
+            st.markdown(ui.plain(shown.summary))
+        for note in shown.notes:
+            st.caption(ui.plain(note))
+        st.caption(ui.plain(shown.subtitle))
+
+
+def navigation(index: int, total: int) -> None:
     left, middle, right, end = st.columns([2, 2, 2, 2], vertical_alignment="center")
     left.button("Previous", icon=":material/arrow_back:", key="slide-previous",
                 on_click=go_to, args=(index - 1,), disabled=index == 0, shortcut="Left",
@@ -136,10 +146,7 @@ def slideshow(deck) -> None:
 # -- the deck editor --------------------------------------------------------------------------
 def title_slide(deck) -> None:
     st.subheader("Title slide")
-    for field, label, help_text in (
-            ("meeting", "Meeting", "e.g. Community Justice Partnership meeting, June 2025"),
-            ("partnership", "Partnership", "e.g. Community Justice Glasgow"),
-            ("date", "Date", "As it should appear, e.g. 12 June 2025")):
+    for field in ("meeting", "partnership", "date"):
         st.session_state.setdefault(f"deck-{field}", getattr(deck, field))
     a, b, c = st.columns([3, 2, 1])
     a.text_input("Meeting", key="deck-meeting", on_change=set_field, args=("meeting",),

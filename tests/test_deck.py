@@ -260,3 +260,15 @@ def test_the_cli_writes_the_meeting_pack(demo_db, tmp_path, capsys):
     assert main(["--db", str(demo_db), "deck", "--area", GLASGOW, "--period", "2024/25",
                  "--saved", "Monthly", "--out", str(out)]) == 0
     assert "Quality-indicator self-evaluation grades" in out.read_text(encoding="utf-8")
+
+
+def test_a_slide_that_cannot_be_built_says_so_and_the_rest_still_export(demo_store):
+    pack = decks.Deck(meeting="m", items=[
+        decks.DeckItem(chart="from-the-future", label="Future chart"),
+        decks.spec_item("trend", {"indicator": "eng_social_reach", "areas": [GLASGOW]})])
+    built = slides.slides_for(demo_store, pack)
+    assert built[0].view.title == "Future chart"
+    assert "Remove the slide" in built[0].view.summary
+    assert built[1].view.title == "Social media reach"
+    html = slides.html_bytes(pack, built).decode()
+    assert "Remove the slide" in html and "Social media reach" in html

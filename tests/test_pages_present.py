@@ -140,3 +140,17 @@ def test_an_overview_tile_adds_its_trend_to_the_deck(demo_db):
     item = at.session_state["deck"].items[0]
     assert (item.chart, item.params) == ("trend", {"indicator": "eng_social_reach",
                                                    "areas": [GLASGOW]})
+
+
+def test_a_broken_slide_in_the_slideshow_keeps_the_buttons(demo_db):
+    from cjmetrics.deck import Deck, DeckItem
+
+    at = run_app(PRESENT)
+    at.session_state["deck"] = Deck(items=[DeckItem(chart="from-the-future", label="Future")])
+    at.run()
+    at.button(key="start-slideshow").click().run()
+    at.button(key="slide-next").click().run()
+    assert any("Remove the slide" in e for e in texts(at.error))
+    assert any("Slide 2 of 2" in m.value for m in at.markdown)
+    at.button(key="slide-previous").click().run()
+    assert not at.exception
