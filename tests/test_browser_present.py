@@ -24,7 +24,7 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
     wait_for_app(page)
     settled(page)
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="PNG").first.click()
+        page.get_by_role("button", name="PNG", exact=True).click()
     assert download.value.path().read_bytes().startswith(b"\x89PNG")
     assert download.value.suggested_filename.endswith("-trend.png")
     add = page.get_by_role("button", name="Add to deck").first
