@@ -21,12 +21,16 @@ venv: $(BIN)/.installed
 run: venv
 	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
 
-# Debian's chromium drives the browser tests (no browser download is possible or wanted).
+# Debian's chromium drives the browser tests and draws chart images and decks (kaleido); no
+# browser download is possible or wanted. poppler-utils (pdftoppm) lets the deck tests look at
+# an exported PDF's pages.
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ test -x $(CHROMIUM) && command -v pdftoppm >/dev/null; } || { \
+	  echo "Installing Debian's chromium and poppler-utils for the tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    poppler-utils >/dev/null; }
 	@test -x $(CHROMIUM) || { echo "chromium could not be installed at $(CHROMIUM)"; exit 1; }
+	@command -v pdftoppm >/dev/null || { echo "poppler-utils (pdftoppm) could not be installed"; exit 1; }
 
 test: venv chromium
 	$(BIN)/python -m pytest

@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/framework.py", title="Performance Framework", icon=":material/flag:"),
         st.Page("pages/comparison.py", title="Compare areas", icon=":material/leaderboard:"),
         st.Page("pages/care_inspectorate.py", title="Care Inspectorate", icon=":material/grading:"),
+        st.Page("pages/present.py", title="Present", icon=":material/slideshow:"),
     ],
     "Engagement": [
         st.Page("pages/engagement.py", title="Engagement reach", icon=":material/campaign:"),
@@ -31,6 +32,11 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
-ui.sidebar()
+# The Present page's slideshow (?mode=slideshow) shows no navigation and no sidebar.
+presenting = st.query_params.get("mode") == "slideshow"
+navigation = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
+if presenting:
+    ui.keep_sidebar_state()
+else:
+    ui.sidebar()
 navigation.run()

@@ -125,7 +125,7 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
         notes = data.annotations.reset_index(drop=True)
         fig.add_trace(go.Scatter(
             x=notes["period_start"], y=[top * 1.04 if pd.notna(top) else 0] * len(notes),
-            mode="markers+text", name="Notes (see below the chart)",
+            mode="markers+text", name="Notes (see below the chart)", cliponaxis=False,
             text=[str(i + 1) for i in range(len(notes))], textposition="top center",
             marker=dict(symbol="triangle-down", size=12, color="#444"),
             customdata=notes[["period_label", "area_name", "text"]],
@@ -399,6 +399,7 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
         fig.add_trace(go.Scatter(
             x=[pd.Timestamp(p.period_start) for p in points], y=[p.score for p in points],
             mode="lines+markers+text", text=[scale.text(p.score) for p in points],
+            cliponaxis=False,
             textposition="top center", textfont=dict(size=18 if large else 13),
             line=dict(color=FOCUS_COLOUR, width=2.5),
             marker=dict(symbol="star" if card.priority else "circle", size=11,

@@ -93,6 +93,21 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="show the store's file, schema version and row counts",
                         description="Print the store's path, schema version, data version and "
                                     "the number of rows in each table.")
+    # -- deck (Present) --
+    deck = commands.add_parser(
+        "deck", help="build the standard meeting pack for an area as PowerPoint, PDF or HTML",
+        description="Every outcome indicator, the self-assessment scores and the headline "
+                    "engagement figures held for AREA up to PERIOD, one chart per slide after a "
+                    "title slide. .pptx and .pdf need Debian's chromium; .html does not.")
+    deck.add_argument("--area", required=True, metavar="CODE",
+                      help="the area's code, e.g. S12000049 (Glasgow City) or CJP-AYR")
+    deck.add_argument("--period", required=True, metavar="PERIOD",
+                      help="figures up to this period, e.g. 2024/25 or 'Mar 2025'")
+    deck.add_argument("--out", type=Path, required=True, metavar="FILE",
+                      help="the file to write: .pptx, .pdf or .html")
+    deck.add_argument("--saved", metavar="NAME",
+                      help="build this saved deck (from the Present page) instead of the pack")
+    # -- end deck --
     return parser
 
 
@@ -275,10 +290,32 @@ def _statement(args) -> int:
     return 0
 
 
+def _deck(args) -> int:
+    from . import deck, slides
+    from .store import open_store
+
+    fmt = args.out.suffix.lower().lstrip(".")
+    if fmt not in slides.FORMATS:
+        raise CjmetricsError(f"Cannot write '{args.out.name}': name a .pptx, .pdf or .html "
+                             "file.", title="No deck was written")
+    store = open_store(args.db or config.db_path())
+    pack = deck.load(store, args.saved) if args.saved else \
+        deck.standard_pack(store, args.area, args.period)
+    if not pack.items:
+        raise CjmetricsError(f"No figures are held for {args.area} up to {args.period}, so the "
+                             "pack would be empty. Load figures first, or pick another area.",
+                             title="No deck was written")
+    data = slides.export(store, pack, fmt)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"Wrote {len(pack.items) + 1} slides ({pack.heading}) to {args.out}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
-                "undo": _undo, "export": _export, "statement": _statement}
+                "undo": _undo, "export": _export, "statement": _statement, "deck": _deck}
     try:
         return commands[args.command](args)
     except CjmetricsError as exc:

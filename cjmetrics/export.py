@@ -1,4 +1,4 @@
-"""Turning tables into files a lead can open in Excel. (Chart images and decks come later.)"""
+"""Turning tables into files a lead can open in Excel. (Chart images: render.py; decks: slides.py.)"""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(table: pd.DataFrame, sheet: str = "Data") -> bytes:
+    """An Excel workbook of the table, formula-like text neutralised as in csv_bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    table.map(neutralise).to_excel(buffer, index=False, sheet_name=sheet[:31] or "Data")
+    return buffer.getvalue()
 
 
 def safe_stem(text: str) -> str:

@@ -126,6 +126,16 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE TABLE settings (
                 key VARCHAR NOT NULL, value VARCHAR, import_id INTEGER NOT NULL)""",
         ],
+    ),    # -- decks (Present page) --
+    (
+        5,
+        "decks: saved meeting decks, by name",
+        [
+            # A deck is a list of chart specs, not figures, so reopening it shows fresh data.
+            """CREATE TABLE decks (
+                name VARCHAR PRIMARY KEY, body VARCHAR NOT NULL, saved_at TIMESTAMP,
+                saved_by VARCHAR)""",
+        ],
     ),
     # -- surveys (issue 5) --
     (
@@ -205,6 +215,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 stage DOUBLE NOT NULL, name VARCHAR, import_id INTEGER NOT NULL)""",
         ],
     ),
+    # -- end decks --
 ]
 # Features add their migrations in their own blocks above; they are applied by number.
 MIGRATIONS.sort(key=lambda migration: migration[0])
@@ -725,6 +736,27 @@ class Store:
                                      title="Nothing was undone")
             cur.execute("UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? "
                         "WHERE import_id = ?", [_now(), who, import_id])
+
+    # -- decks (Present page) -------------------------------------------------------------------
+    # A saved deck is a layout, not data: saving one does not bump the data version, so no
+    # page's cached figures are thrown away. Decks are read uncached (they are a few KB).
+    def save_deck(self, name: str, body: str, who: str = "local") -> None:
+        with self.transaction(bump=False) as cur:
+            cur.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
+                        [name, body, _now(), who])
+
+    def deck_body(self, name: str) -> str | None:
+        return self.scalar("SELECT body FROM decks WHERE name = ?", [name])
+
+    def decks(self) -> pd.DataFrame:
+        """name, saved_at, saved_by of every saved deck, most recently saved first."""
+        return self.query("SELECT name, saved_at, saved_by FROM decks "
+                          "ORDER BY saved_at DESC, name")
+
+    def delete_deck(self, name: str) -> None:
+        with self.transaction(bump=False) as cur:
+            cur.execute("DELETE FROM decks WHERE name = ?", [name])
+    # -- end decks --
 
     # -- reads --------------------------------------------------------------------------------
     def areas(self) -> pd.DataFrame:

@@ -173,6 +173,13 @@ def sidebar() -> None:
                        "demo imports on the Imports & history page once your own data is in.")
 
 
+def keep_sidebar_state() -> None:
+    """While the sidebar is not drawn (the slideshow), keep the chosen area: Streamlit forgets
+    the state of a widget that a run does not draw."""
+    if AREA_KEY in st.session_state:
+        st.session_state[AREA_KEY] = st.session_state[AREA_KEY]
+
+
 def _demo_loaded(current: Store) -> bool:
     return bool(current.demo_import_ids())
 
@@ -208,20 +215,108 @@ def rag_badge(rag: str, label: str) -> str:
 
 
 # -- charts ----------------------------------------------------------------------------------
+DECK_KEY = "deck"  # the working deck of this browser session (cjmetrics.deck.Deck)
+
+
 def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
-               file_stem: str) -> None:
-    """A chart with its one-sentence text alternative, the data behind it and downloads."""
+               file_stem: str, deck_chart: str | None = None,
+               deck_params: dict | None = None, deck_label: str | None = None) -> None:
+    """A chart with its one-sentence text alternative, the data behind it, downloads (PNG,
+    SVG, CSV, XLSX) and "Add to deck". With `deck_chart` (a name in cjmetrics.deck's registry)
+    and its `deck_params`, the deck rebuilds the chart with fresh figures whenever it is shown;
+    without, the chart is added as a snapshot of what is on screen now."""
+    from . import render
+
     st.plotly_chart(fig, theme=None, key=f"{key}-chart", config=PLOTLY_CONFIG,
                     width="stretch")
     if summary:
         st.caption(plain(summary))
+    stem = export.safe_stem(file_stem)
+    images = render.available()
+    with st.container(horizontal=True, gap="small"):
+        # Files are made only when their button is pressed (a callable), never on a rerun.
+        # No rerun on click: a rerun re-registers the deferred file and races the browser's
+        # request for it, which then fails silently (about one click in twenty).
+        if images:
+            for fmt, label in (("png", "PNG"), ("svg", "SVG")):
+                st.download_button(label, data=_image_maker(fig, fmt),
+                                   file_name=f"{stem}.{fmt}", mime=_MIME[fmt],
+                                   key=f"{key}-{fmt}", icon=":material/image:",
+                                   on_click="ignore", help=f"The chart as a {label} image")
+        st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
+                  on_click=_add_to_deck,
+                  args=(fig, table, summary, file_stem, deck_chart, deck_params, deck_label),
+                  help="Collect this chart for a meeting: order, annotate, present and "
+                       "download the deck on the Present page.")
+    if not images:
+        st.caption(":material/info: PNG and SVG images need Chromium, which is not installed "
+                   "on this server; the data downloads (CSV, XLSX) still work.")
     with st.expander("Data behind this chart", icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
-        # No rerun on click: a rerun re-registers the deferred CSV and races the browser's
-        # request for it, which then fails silently (about one click in twenty).
-        st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
-                           file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
-                           key=f"{key}-csv", icon=":material/download:", on_click="ignore")
+        with st.container(horizontal=True, gap="small"):
+            st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
+                               file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
+                               icon=":material/download:", on_click="ignore")
+            st.download_button("Download XLSX", data=lambda: export.xlsx_bytes(table),
+                               file_name=f"{stem}.xlsx", mime=_MIME["xlsx"],
+                               key=f"{key}-xlsx", icon=":material/download:",
+                               on_click="ignore")
+
+
+_MIME = {"png": "image/png", "svg": "image/svg+xml",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _image_maker(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
+    from . import render
+
+    def make() -> bytes:
+        height = int(fig.layout.height or 520)
+        return render.image(fig, fmt, width=1100, height=height, scale=2 if fmt == "png" else 1)
+    return make
+
+
+def deck_button(chart: str, params: dict, *, label: str, key: str) -> None:
+    """"Add to deck" for a chart the page does not draw itself (an Overview tile's trend)."""
+    st.button("Add to deck", key=key, icon=":material/add_to_queue:", on_click=_add_spec,
+              args=(chart, params, label), help="Add this indicator's trend to the deck")
+
+
+def _add_spec(chart: str, params: dict, label: str) -> None:
+    from .deck import spec_item
+
+    deck = working_deck()
+    deck.add(spec_item(chart, params, label=label))
+    st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(label)}. See Present.",
+             icon=":material/add_to_queue:")
+
+
+def working_deck():
+    """This session's deck (cjmetrics.deck.Deck), started on first use."""
+    from .deck import Deck
+
+    if DECK_KEY not in st.session_state:
+        from datetime import date
+
+        area = chosen_area()
+        st.session_state[DECK_KEY] = Deck(partnership=area_tree().name(area),
+                                          date=date.today().strftime("%-d %B %Y"))
+    return st.session_state[DECK_KEY]
+
+
+def _add_to_deck(fig, table, summary, file_stem, chart, params, label) -> None:
+    from .deck import snapshot_item, spec_item, view_from_figure
+
+    deck = working_deck()
+    title = view_from_figure(fig, table).title
+    if chart:
+        item = spec_item(chart, params or {}, label=label or title)
+    else:
+        item = snapshot_item(fig, table, summary=summary, file_stem=file_stem,
+                             label=label or title)
+    deck.add(item)
+    st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(title)}. See Present.",
+             icon=":material/add_to_queue:")
 
 
 # -- editing in the app ----------------------------------------------------------------------

@@ -69,7 +69,9 @@ with ui.guard():
         grid(model.indicators)
         st.subheader("Grades over time")
         ui.chart_card(grade_heatmap_figure(model), model.table(), key="qi-grades",
-                      summary=model.summary(), file_stem=f"{area}-quality-indicator-grades")
+                      summary=model.summary(), file_stem=f"{area}-quality-indicator-grades",
+                      deck_chart="qi_grades", deck_params={"area": area},
+                      deck_label=f"Care Inspectorate grades: {model.area_name}")
         st.subheader("How are we doing? How do we know? What are we going to do next?")
         st.caption("Each evaluation's answers, newest first.")
         for qi in model.evaluated:

@@ -46,9 +46,15 @@ with ui.guard():
                    "period.")
     if data.scotland_note:
         st.caption(ui.plain(data.scotland_note))
+    deck_params = {"indicator": indicator_id, "areas": list(areas),
+                   "scotland": include_scotland}
     ui.chart_card(ranked_bar_figure(data), data.table(), key="compare-ranked",
-                  summary=data.summary(), file_stem=f"{indicator_id}-ranked")
+                  summary=data.summary(), file_stem=f"{indicator_id}-ranked",
+                  deck_chart="ranked", deck_params=deck_params,
+                  deck_label=f"Areas ranked: {data.title}")
     st.subheader("Over time")
     ui.chart_card(trend_figure(data.trend), data.trend.table(), key="compare-trend",
-                  summary=data.trend.summary(), file_stem=f"{indicator_id}-areas-over-time")
+                  summary=data.trend.summary(), file_stem=f"{indicator_id}-areas-over-time",
+                  deck_chart="areas_over_time", deck_params=deck_params,
+                  deck_label=f"Areas over time: {data.title}")
     ui.illustrative_notice(data.sources)

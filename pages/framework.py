@@ -113,7 +113,9 @@ with ui.guard():
     if scorecard.has_scores:
         ui.chart_card(self_assessment_figure(scorecard), scorecard.self_assessment_table(),
                       key="self-assessment", summary=scorecard.self_assessment_summary(),
-                      file_stem=f"self-assessment-{scorecard.area_name}")
+                      file_stem=f"self-assessment-{scorecard.area_name}",
+                      deck_chart="self_assessment", deck_params={"area": area},
+                      deck_label=f"Self-assessment scores: {scorecard.area_name}")
     else:
         st.info(f"No self-assessment scores are held for {ui.plain(scorecard.area_name)} yet. "
                 "Add them under Edit below, or upload the self-assessments template.",

@@ -23,8 +23,13 @@ def tile(t) -> None:
             st.caption(" · ".join(ui.plain(d) for d in details if d))
         else:
             st.caption("No figures yet for this area.")
-        st.page_link("pages/trends.py", label="See the trend", icon=":material/show_chart:",
-                     query_params={"indicator": t.indicator_id})
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.page_link("pages/trends.py", label="See the trend",
+                         icon=":material/show_chart:",
+                         query_params={"indicator": t.indicator_id})
+            if t.has_data:
+                ui.deck_button("trend", {"indicator": t.indicator_id, "areas": [ui.chosen_area()]},
+                               label=f"Trend: {t.title}", key=f"deck-{t.indicator_id}")
 
 
 def grid(tiles, columns: int = 3) -> None:

@@ -60,8 +60,15 @@ with ui.guard():
                 icon=":material/info:")
     if data.comparator_note:
         st.caption(data.comparator_note)
+    # A range left open at either end stays open in a deck, so next month's deck shows the
+    # new periods too.
+    deck_params = {"indicator": indicator_id, "areas": list(areas),
+                   "start": None if not periods or start == periods[0] else start,
+                   "end": None if not periods or end == periods[-1] else end,
+                   "compare": compare}
     ui.chart_card(trend_figure(data), data.table(), key="trend", summary=data.summary(),
-                  file_stem=f"{indicator_id}-trend")
+                  file_stem=f"{indicator_id}-trend", deck_chart="trend",
+                  deck_params=deck_params, deck_label=f"Trend: {data.title}")
     if not data.annotations.empty:
         st.markdown("**Notes on the chart**")
         for number, note in enumerate(data.annotations.itertuples(), start=1):

@@ -455,8 +455,8 @@ def test_care_inspectorate_demo_glasgow(demo_db, qi_evaluations):
     dates = [w for w in written if re.fullmatch(r"\*\*\d+ \w+ \d{4} · .*\*\*", w)]
     assert dates == [f"**{day(r.date)} · {grade(r)}**" for r in history.iloc[::-1].itertuples()]
 
-    # the edit section
-    assert [b.label for b in at.button] == ["Save quality-indicator evaluations"]
+    # the chart card's "Add to deck", then the edit section
+    assert [b.label for b in at.button] == ["Add to deck", "Save quality-indicator evaluations"]
 
 
 def test_care_inspectorate_shows_a_fall_in_ayrshire(demo_db, qi_evaluations):

@@ -1,0 +1,324 @@
+"""Decks for partnership meetings: the charts a lead collects, in order, with a note on each.
+
+A deck item is a chart *spec*: the name of a chart in the registry below plus its plain
+parameters (indicator, areas, period range...). Opening a saved deck rebuilds every chart from
+the store, so next month's meeting reuses this month's deck with next month's figures. A chart
+whose page has no registry entry yet can still be added as a *snapshot*: its figure and table
+frozen as JSON, shown exactly as captured.
+
+The registry maps a name to a function `fn(store, *, large=False, **params) -> ChartView`.
+Register another page's chart with `register("name", fn)`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from .errors import CjmetricsError
+from .store import Store
+
+
+class DeckError(CjmetricsError):
+    title = "The deck could not be used"
+
+
+# -- what a slide shows ---------------------------------------------------------------------
+@dataclass
+class ChartView:
+    """A chart as a slide shows it: the figure, the tidy table behind it, a title, a subtitle
+    (area, period, source) and the one-sentence text alternative."""
+
+    figure: go.Figure
+    table: pd.DataFrame
+    title: str
+    subtitle: str
+    summary: str
+    file_stem: str = "chart"
+    notes: list[str] = field(default_factory=list)  # the numbered notes on a trend chart
+
+
+def _flat(text: object) -> str:
+    return " ".join(str(text or "").replace("<br>", " ").split())
+
+
+def view_from_figure(fig: go.Figure, table: pd.DataFrame, *, summary: str = "",
+                     file_stem: str = "chart", title: str | None = None,
+                     subtitle: str | None = None) -> ChartView:
+    """A ChartView for a figure built by charts.py, its title and subtitle read from the
+    figure itself unless given."""
+    layout_title = fig.layout.title
+    if title is None:
+        title = _flat(layout_title.text) if layout_title and layout_title.text else "Chart"
+    if subtitle is None:
+        sub = getattr(layout_title, "subtitle", None)
+        subtitle = _flat(sub.text) if sub is not None and sub.text else ""
+    return ChartView(fig, table, title, subtitle, summary or "", file_stem)
+
+
+# -- the registry ---------------------------------------------------------------------------
+CHARTS: dict[str, tuple[str, Callable[..., ChartView]]] = {}
+
+
+def register(name: str, fn: Callable[..., ChartView], label: str | None = None) -> None:
+    """Make a chart addable to decks by spec. `label` names the kind of chart in the deck list."""
+    CHARTS[name] = (label or name.replace("_", " ").capitalize(), fn)
+
+
+def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None = None,
+           end: str | None = None, compare: bool = True, large: bool = False) -> ChartView:
+    from .charts import trend_figure
+    from .trends import build_trend
+
+    data = build_trend(store, indicator, list(areas), start, end, compare)
+    view = view_from_figure(trend_figure(data, large=large), data.table(),
+                            summary=data.summary(), file_stem=f"{indicator}-trend")
+    view.notes = [f"{n}. {note.period_label}, {note.area_name}: {note.text}"
+                  for n, note in enumerate(data.annotations.itertuples(), start=1)]
+    return view
+
+
+def _ranked(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
+            large: bool = False) -> ChartView:
+    from .charts import ranked_bar_figure
+    from .comparison import build_comparison
+
+    data = build_comparison(store, indicator, list(areas), scotland)
+    return view_from_figure(ranked_bar_figure(data, large=large), data.table(),
+                            summary=data.summary(), file_stem=f"{indicator}-ranked")
+
+
+def _areas_over_time(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
+                     large: bool = False) -> ChartView:
+    from .charts import trend_figure
+    from .comparison import build_comparison
+
+    data = build_comparison(store, indicator, list(areas), scotland).trend
+    return view_from_figure(trend_figure(data, large=large), data.table(),
+                            summary=data.summary(), file_stem=f"{indicator}-areas-over-time")
+
+
+def _self_assessment(store: Store, *, area: str, large: bool = False) -> ChartView:
+    from .charts import self_assessment_figure
+    from .scorecard import build_scorecard
+
+    card = build_scorecard(store, area)
+    return view_from_figure(self_assessment_figure(card, large=large),
+                            card.self_assessment_table(), summary=card.self_assessment_summary(),
+                            file_stem=f"self-assessment-{area}")
+
+
+def _qi_grades(store: Store, *, area: str, large: bool = False) -> ChartView:
+    from .charts import grade_heatmap_figure
+    from .quality import build_quality
+
+    model = build_quality(store, area)
+    return view_from_figure(grade_heatmap_figure(model, large=large), model.table(),
+                            summary=model.summary(), file_stem=f"{area}-quality-indicator-grades")
+
+
+register("trend", _trend, "Trend")
+register("ranked", _ranked, "Areas ranked")
+register("areas_over_time", _areas_over_time, "Areas over time")
+register("self_assessment", _self_assessment, "Self-assessment scores")
+register("qi_grades", _qi_grades, "Care Inspectorate grades")
+
+
+# -- a deck ---------------------------------------------------------------------------------
+@dataclass
+class DeckItem:
+    """One slide: a registry spec (chart + params) or a frozen snapshot, and the speaker note."""
+
+    chart: str | None = None
+    params: dict = field(default_factory=dict)
+    snapshot: dict | None = None  # {"figure": plotly JSON, "table": split JSON, "summary": ...}
+    note: str = ""
+    label: str = ""  # what the deck list calls it, fixed when added
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
+
+    @property
+    def is_snapshot(self) -> bool:
+        return self.chart is None
+
+
+@dataclass
+class Deck:
+    name: str = ""
+    partnership: str = ""
+    meeting: str = ""
+    date: str = ""  # as the lead writes it ("12 June 2025")
+    items: list[DeckItem] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Deck":
+        try:
+            raw = json.loads(text)
+            items = [DeckItem(**item) for item in raw.pop("items", [])]
+            return cls(**raw, items=items)
+        except (ValueError, TypeError) as exc:
+            raise DeckError("This saved deck could not be read: it may come from a newer "
+                            "cjmetrics. Start a new deck, or update cjmetrics.") from exc
+
+    # Editing: small operations the Present page calls, each returning nothing.
+    def add(self, item: DeckItem) -> None:
+        self.items.append(item)
+
+    def move(self, item_id: str, step: int) -> None:
+        i = self.index(item_id)
+        j = max(0, min(len(self.items) - 1, i + step))
+        self.items.insert(j, self.items.pop(i))
+
+    def remove(self, item_id: str) -> None:
+        self.items.pop(self.index(item_id))
+
+    def index(self, item_id: str) -> int:
+        for i, item in enumerate(self.items):
+            if item.id == item_id:
+                return i
+        raise DeckError("That slide is no longer in the deck (it may have been removed in "
+                        "another tab). Reload the page.")
+
+    @property
+    def heading(self) -> str:
+        return self.meeting or self.name or "Partnership meeting"
+
+
+def spec_item(chart: str, params: dict, *, label: str = "", note: str = "") -> DeckItem:
+    if chart not in CHARTS:
+        raise DeckError(f"'{chart}' is not a chart the deck knows.")
+    json.dumps(params)  # a spec must be plain data, so it can be saved
+    return DeckItem(chart=chart, params=dict(params), label=label or CHARTS[chart][0], note=note)
+
+
+def snapshot_item(fig: go.Figure, table: pd.DataFrame, *, summary: str = "", label: str = "",
+                  file_stem: str = "chart", note: str = "") -> DeckItem:
+    """Freeze a chart that has no registry entry: it shows the figures as they were when added."""
+    snapshot = {"figure": fig.to_json(), "summary": summary, "file_stem": file_stem,
+                "table": table.to_json(orient="split", date_format="iso", index=False)}
+    title = view_from_figure(fig, table).title
+    return DeckItem(snapshot=snapshot, label=label or f"{title} (snapshot)", note=note)
+
+
+def build_view(store: Store, item: DeckItem, *, large: bool = False) -> ChartView:
+    """The chart a slide shows: rebuilt from the store for a spec, thawed for a snapshot."""
+    if item.is_snapshot:
+        snap = item.snapshot or {}
+        fig = pio.from_json(snap["figure"])
+        if large:
+            from .charts import styled
+
+            styled(fig, large=True)
+        table = pd.read_json(io.StringIO(snap["table"]), orient="split")
+        return view_from_figure(fig, table, summary=snap.get("summary", ""),
+                                file_stem=snap.get("file_stem", "chart"))
+    if item.chart not in CHARTS:
+        raise DeckError(f"This deck has a slide of a kind this cjmetrics does not know "
+                        f"('{item.chart}'). Remove the slide, or update cjmetrics.")
+    _, fn = CHARTS[item.chart]
+    try:
+        return fn(store, large=large, **item.params)
+    except KeyError as exc:
+        raise DeckError(f"A slide ({item.label}) asks for {exc} which the store no longer "
+                        "holds. Remove the slide and add the chart again.") from exc
+
+
+# -- the standard meeting pack --------------------------------------------------------------
+def standard_pack(store: Store, area: str, period: str) -> Deck:
+    """Every headline outcome indicator (with the higher-level indicator), the self-assessment
+    scores and every headline engagement indicator for an area, every period held up to
+    PERIOD (so baselines and targets stay in view). Charts with no figures for the area are left
+    out."""
+    from .areas import AreaTree
+    from .periods import parse_period
+
+    tree = AreaTree(store.areas())
+    if area not in set(store.areas()["area_code"]):
+        raise DeckError(f"Unknown area '{area}': give an area code such as S12000049 "
+                        "(Glasgow City) or CJP-AYR.")
+    try:
+        end = parse_period(period)
+    except Exception as exc:  # noqa: BLE001 - periods raise their own kinds
+        raise DeckError(f"'{period}' is not a period cjmetrics can read: write it like "
+                        "2024/25 or Mar 2025.") from exc
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    deck = Deck(name=f"{tree.name(area)} meeting pack", partnership=tree.name(area),
+                meeting=f"Partnership meeting: figures to {end.label}",
+                date=date.today().strftime("%-d %B %Y"))
+    held = set(store.series(list(headline["indicator_id"]), [area])["indicator_id"])
+    for row in headline.itertuples():
+        if row.indicator_id not in held:
+            continue
+        params = {"indicator": row.indicator_id, "areas": [area], "start": None,
+                  "end": end.label, "compare": True}
+        view = _trend(store, **params)
+        if view.table.empty:
+            continue
+        deck.add(spec_item("trend", params, label=f"Trend: {row.name}"))
+    card = _self_assessment(store, area=area)
+    if not card.table.empty:
+        # After the outcome indicators, before engagement.
+        position = sum(1 for item in deck.items
+                       if not item.params.get("indicator", "").startswith("eng_"))
+        deck.items.insert(position, spec_item("self_assessment", {"area": area}))
+    return deck
+
+
+def item_from_json(text: str) -> DeckItem:
+    return DeckItem(**json.loads(text))
+
+
+def item_json(item: DeckItem) -> str:
+    return json.dumps(asdict(item), sort_keys=True)
+
+
+def view_of(store: Store, item_text: str, large: bool = False) -> ChartView:
+    """build_view for an item given as JSON: a plain, hashable argument, so pages can cache it
+    on the store's data version (ui.cached)."""
+    return build_view(store, item_from_json(item_text), large=large)
+
+
+# -- saved decks (the store keeps them by name) -----------------------------------------------
+def save(store: Store, deck: Deck, name: str, who: str = "local") -> None:
+    name = " ".join(name.split())
+    if not name:
+        raise DeckError("Give the deck a name to save it under, e.g. 'Partnership meeting'.")
+    if len(name) > 120:
+        raise DeckError("That name is too long: keep a deck's name under 120 characters.")
+    deck.name = name
+    store.save_deck(name, deck.to_json(), who)
+
+
+def load(store: Store, name: str) -> Deck:
+    body = store.deck_body(name)
+    if body is None:
+        raise DeckError(f"No deck called '{name}' is saved (it may have been deleted).")
+    deck = Deck.from_json(body)
+    deck.name = name
+    return deck
+
+
+def saved_names(store: Store) -> list[str]:
+    return list(store.decks()["name"])
+
+
+def latest_period(store: Store, area: str) -> str | None:
+    """The latest period any headline indicator has a figure for in the area (the default
+    "figures up to" of the standard pack)."""
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    series = store.series(list(headline["indicator_id"]), [area])
+    if series.empty:
+        return None
+    return str(series.sort_values(["period_end", "period_start"]).iloc[-1]["period_label"])
