@@ -279,8 +279,6 @@ SURVEY_INVITATIONS = RevisedTable(
     ("period_label", "invited", "note", "source"))
 SURVEY_TABLES = (SURVEY_ANSWERS, SURVEY_INVITATIONS)
 # -- end surveys --
-REVISED_TABLES = (OBSERVATIONS, TARGETS, ANNOTATIONS, SELF_ASSESSMENTS, QI_EVALUATIONS,
-                  PRIORITY_OUTCOMES, EVIDENCE_NOTES, INDICATOR_EDITS, SETTINGS) + SURVEY_TABLES
 # -- engagement (issue 5) --
 SOCIAL_POSTS = RevisedTable(
     "social_posts", ("channel", "post_id"),
@@ -299,7 +297,8 @@ STAGE_NAMES = RevisedTable("stage_names", ("stage",), ("name",))
 ENGAGEMENT_TABLES = (SOCIAL_POSTS, ENGAGEMENT_ACTIVITIES, SERVICE_STAGES, STAGE_NAMES)
 # -- end engagement --
 REVISED_TABLES = (OBSERVATIONS, TARGETS, ANNOTATIONS, SELF_ASSESSMENTS, QI_EVALUATIONS,
-                  PRIORITY_OUTCOMES, EVIDENCE_NOTES, INDICATOR_EDITS, SETTINGS) + ENGAGEMENT_TABLES
+                  PRIORITY_OUTCOMES, EVIDENCE_NOTES, INDICATOR_EDITS, SETTINGS) + SURVEY_TABLES \
+    + ENGAGEMENT_TABLES
 
 # Columns that decide whether a re-uploaded row is "unchanged" (labels are derived, not data).
 _COMPARED = {spec.table: tuple(v for v in spec.values if v not in ("period_label",))
