@@ -18,12 +18,14 @@ PAGES = {
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("pages/imports.py", title="Imports & history", icon=":material/history:"),
+        st.Page("pages/audit.py", title="Audit", icon=":material/policy:"),
     ],
     "Reference": [
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
     ],
 }
 
-navigation = st.navigation(PAGES)
+# Pages a session may not use are left out (upload for viewers, audit for non-admins).
+navigation = st.navigation(ui.pages_for_role(PAGES))
 ui.sidebar()
 navigation.run()

@@ -8,6 +8,7 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 
 from cjmetrics.ingest import TEMPLATES, commit, prepare, template_bytes  # noqa: E402
+from cjmetrics.ingest.read import MAX_UPLOAD_MB  # noqa: E402
 from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
 from cjmetrics.store import file_sha256  # noqa: E402
 
@@ -108,6 +109,8 @@ def show_preview(prepared) -> None:
 with ui.guard():
     st.title("Upload figures")
     ui.store()  # a store that cannot be opened is reported before anyone fills a template
+    if not ui.allowed("editor", "upload figures"):  # viewers and read-only servers: no controls
+        st.stop()
     template_section()
     st.subheader("2. Upload your file")
     last = st.session_state.pop("_last_import", None)
@@ -124,7 +127,7 @@ with ui.guard():
     left, right = st.columns([3, 1])
     upload = left.file_uploader("CSV or Excel file", type=["csv", "xlsx", "tsv", "txt"],
                                 key=f"upload-{st.session_state.get('_uploader', 0)}",
-                                help="Up to 50 MB. The first row holds the column names.")
+                                help=f"Up to {MAX_UPLOAD_MB} MB. The first row holds the column names.")
     kind = right.selectbox("What is in it?", kinds,
                            format_func=lambda k: k if k == AUTO else TEMPLATES[k].title)
     if upload is None:

@@ -518,9 +518,11 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     return prepared
 
 
-def commit(store: Store, prepared: Prepared, who: str = "local",
-           lock_timeout: float | None = None, import_kind: str | None = None) -> ImportResult:
-    """Write a prepared upload in one transaction with its import record."""
+def commit(store: Store, prepared: Prepared, who: str | None = None,
+           lock_timeout: float | None = None, import_kind: str | None = None,
+           action: str = "import") -> ImportResult:
+    """Write a prepared upload in one transaction with its import record (and its audit row:
+    `action` is "import", or "edit" for a table edited in the app)."""
     if not prepared.ok:
         many = prepared.error_count != 1
         raise ImportRejected(f"The file has {prepared.error_count:,} error{'s' if many else ''}; "
@@ -532,4 +534,5 @@ def commit(store: Store, prepared: Prepared, who: str = "local",
                              kind=import_kind or prepared.template.kind,
                              file_name=prepared.file_name,
                              sha256=prepared.sha256, who=who, summary=prepared.summary,
-                             previewed=prepared.preview, lock_timeout=lock_timeout)
+                             previewed=prepared.preview, lock_timeout=lock_timeout,
+                             action=action)
