@@ -988,7 +988,8 @@ class Store:
         try:
             catalog = cur.execute("SELECT current_database()").fetchone()[0]
             # ATTACH takes a path as a string literal (it cannot be a bound parameter): quote it.
-            cur.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {alias}")
+            cur.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {alias} "
+                        "(READ_ONLY false)")  # writable even from a read-only store
             try:
                 cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
             finally:

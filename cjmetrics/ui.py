@@ -47,7 +47,11 @@ def ensure_entrypoint() -> None:
 # -- the store and caching -------------------------------------------------------------------
 @st.cache_resource(show_spinner="Opening the data store…")
 def _store(path: str) -> Store:
-    return initialise(path)
+    from .operations import serve_requests
+
+    opened = initialise(path)
+    serve_requests(opened)  # `python -m cjmetrics backup` asks the running dashboard for a copy
+    return opened
 
 
 def store() -> Store:
