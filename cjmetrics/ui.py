@@ -260,10 +260,15 @@ PAGE_ROLES = {"upload": ("editor", True), "audit": ("admin", False)}
 
 def pages_for_role(pages: dict[str, list]) -> dict[str, list]:
     """The navigation without the pages this session may not use (the pages check too)."""
+    me = actor()
+    if me.role is None:  # not signed in: only the default page, which access_gate replaces
+        return {"": [p for entries in pages.values() for p in entries if p._default][:1]}
+
     def visible(page) -> bool:
         role, writes = PAGE_ROLES.get(page.url_path, ("viewer", False))
-        return can(role) if writes else actor().can(role)
-    return {group: [p for p in entries if visible(p)] for group, entries in pages.items()}
+        return can(role) if writes else me.can(role)
+    shown = {group: [p for p in entries if visible(p)] for group, entries in pages.items()}
+    return {group: entries for group, entries in shown.items() if entries}
 
 
 def access_gate() -> None:
