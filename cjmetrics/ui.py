@@ -110,10 +110,16 @@ def guard() -> Iterator[None]:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Streamlit turns bare URLs, www. names and e-mail addresses into live links even when escaped;
+# an invisible word joiner (U+2060) after ":" and "www" and before "@" stops it.
+_AUTOLINK = re.compile(r"(\\:|(?i:www)(?=\\\.))")
+
+
 def plain(text: object) -> str:
     """Text from users or files, escaped so markdown shows it literally (no links, images,
-    emphasis or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    emphasis or HTML, and no automatic links from URLs or e-mail addresses)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _AUTOLINK.sub("\\1\u2060", escaped).replace("@", "\u2060@")
 
 
 # -- shareable links ---------------------------------------------------------------------------
