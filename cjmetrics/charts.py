@@ -58,19 +58,33 @@ _LIVE_TAG = re.compile(r"<(?!/?(?:b|i|em|sup|sub|extra)>|br\s*/?>)", re.IGNORECA
 
 def _inert(value):
     if isinstance(value, str):
-        return _LIVE_TAG.sub("&lt;", value)
+        return _LIVE_TAG.sub("&lt;", value) if "<" in value else value
     if isinstance(value, dict):
         return {k: v if k == "template" else _inert(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_inert(v) for v in value)
-    if isinstance(value, np.ndarray) and value.dtype == object:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
         return np.array([_inert(v) for v in value.ravel()], dtype=object).reshape(value.shape)
     return value
 
 
+_TRACE_TEXT = ("name", "text", "hovertext", "hovertemplate", "texttemplate", "customdata", "x",
+               "y", "labels")
+
+
 def inert(fig: go.Figure) -> go.Figure:
-    """The figure with every text in it safe to draw (idempotent)."""
-    return go.Figure(_inert(fig.to_dict()))
+    """The figure, in place, with every text in it safe to draw (idempotent)."""
+    for trace in fig.data:
+        for attr in _TRACE_TEXT:
+            value = getattr(trace, attr, None)
+            if value is not None:
+                cleaned = _inert(value)
+                if cleaned is not value:
+                    setattr(trace, attr, cleaned)
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    fig.update_layout(_inert(layout))
+    return fig
 # -- end access, audit and safe operation --
 
 

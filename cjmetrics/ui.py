@@ -122,6 +122,27 @@ def plain(text: object) -> str:
     return _AUTOLINK.sub("\\1\u2060", escaped).replace("@", "\u2060@")
 
 
+_LABEL_SPECIAL = re.compile(r"([\\\[\]<>])")
+_LABEL_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
+
+
+def label(text: object) -> str:
+    """Untrusted text for a widget or metric label (which Streamlit reads as markdown): only
+    what could make a link, an image or HTML is escaped, so ordinary names read unchanged."""
+    escaped = _LABEL_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _LABEL_AUTOLINK.sub("\u2060", escaped)
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """st.table, whose cells Streamlit renders as markdown (live links and images), with
+    every text cell, index entry and header shown literally."""
+    def text(value):
+        return plain(value) if isinstance(value, str) else value
+    safe = frame.map(text).rename(columns=text)
+    safe.index = safe.index.map(text)
+    st.table(safe)
+
+
 # -- shareable links ---------------------------------------------------------------------------
 def sync_from_url(key: str, options: list[str]) -> None:
     """Let a link (?indicator=ID) choose a widget's value once, without overriding what the user
@@ -406,7 +427,7 @@ def edit_table(kind: str, area_codes: list[str] | None, *, key: str,
             problems = problems.rename(columns={
                 "severity": "", "row": "Row", "column": "Column", "value": "Value",
                 "problem": "What is wrong", "fix": "What to do"}).fillna("")
-            st.table(problems.set_index(""))
+            static_table(problems.set_index(""))
             return
         st.session_state[f"{key}-saved"] = outcome.message
         st.session_state.pop(f"{key}-editor", None)

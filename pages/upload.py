@@ -82,7 +82,7 @@ def show_problems(prepared) -> None:
     table["Row"] = table["Row"].map(lambda r: "" if r != r or r is None else f"{int(r)}")
     table = table.fillna("")
     # A static table wraps long sentences, so "what is wrong" and "what to do" read in full.
-    st.table(table.set_index(""))
+    ui.static_table(table.set_index(""))  # cells from the file stay text (no live links)
 
 
 def show_preview(prepared) -> None:

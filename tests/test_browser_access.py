@@ -148,3 +148,18 @@ def test_an_uploaded_file_name_with_markup_stays_text(xss_server, watched, tmp_p
     page.get_by_role("combobox", name="Import").click()
     expect(page.get_by_role("option").filter(has_text="onerror").first).to_be_visible()
     assert_inert(page, seen, "imports")
+
+
+def test_a_bad_cell_shown_in_the_problems_table_stays_text(xss_server, watched):
+    """Problems are listed in a static table, whose cells Streamlit renders as markdown."""
+    page, seen = watched
+    open_page(page, xss_server + "/upload")
+    cell = f"![x](http://{TRAP}/p.png) [trap](http://{TRAP}/l) http://{TRAP}/bare"
+    data = f'indicator,area,period,value\n{DIVERSION},"{cell}",2031/32,3\n'.encode()
+    page.locator("input[type='file']").set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": data}])
+    table = page.get_by_test_id("stTable")
+    expect(table).to_contain_text(f"[trap](http://{TRAP}/l)")
+    settled(page)
+    assert_inert(page, seen, "problems table")
+    assert table.locator("a, img").count() == 0
