@@ -159,7 +159,7 @@ def test_a_bad_cell_shown_in_the_problems_table_stays_text(xss_server, watched):
     page.locator("input[type='file']").set_input_files(
         files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": data}])
     table = page.get_by_test_id("stTable")
-    expect(table).to_contain_text(f"[trap](http://{TRAP}/l)")
+    expect(table).to_contain_text("[trap](http")  # shown literally (a word joiner follows ":")
     settled(page)
     assert_inert(page, seen, "problems table")
     assert table.locator("a, img").count() == 0
