@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from .errors import AccessDenied, CjmetricsError, ReadOnlyError
 
@@ -51,12 +51,23 @@ NOBODY = Actor("not signed in", None)
 # cjmetrics itself, for the catalogue and demo data it loads when a store is created or upgraded.
 SYSTEM = Actor("cjmetrics", "admin", local=True)
 
-_acting: ContextVar[Actor] = ContextVar("cjmetrics_actor", default=LOCAL)
+_acting: ContextVar[Actor] = ContextVar("cjmetrics_actor")
+# Who acts when nobody was set: the local user for the CLI and tests; ui.py installs a hook that
+# answers NOBODY on a Streamlit script thread, so a write the app forgot to attribute fails.
+_fallback_hook: Callable[[], Actor | None] | None = None
 
 
 def current() -> Actor:
     """The acting user of this thread (the local user unless the app or a test set another)."""
-    return _acting.get()
+    actor = _acting.get(None)
+    if actor is None and _fallback_hook is not None:
+        actor = _fallback_hook()
+    return actor or LOCAL
+
+
+def set_fallback(hook: Callable[[], Actor | None] | None) -> None:
+    global _fallback_hook
+    _fallback_hook = hook
 
 
 def set_current(actor: Actor) -> None:

@@ -27,7 +27,8 @@ def audit_table(store: Store, who: tuple[str, ...] = (), actions: tuple[str, ...
     return pd.DataFrame({
         "When": rows["happened_at"], "Who": rows["who"], "Role": rows["role"].fillna(""),
         "What": rows["action"].map(lambda a: ACTIONS.get(a, a)),
-        "Import": rows["import_id"].astype("Int64"), "Detail": rows["detail"].fillna("")})
+        "Import": rows["import_id"].map(lambda i: "" if i != i or i is None else f"#{int(i)}"),
+        "Detail": rows["detail"].fillna("")})
 
 
 def action_label(action: str) -> str:

@@ -218,6 +218,16 @@ def current_user() -> str:
 
 
 # -- access, audit and safe operation ------------------------------------------------------------
+def _unattributed() -> access.Actor | None:
+    """On a script thread whose user was never set, fail closed (see access.current)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return access.NOBODY if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+access.set_fallback(_unattributed)
+
+
 def _secret(name: str):
     try:
         return st.secrets.get(name)
@@ -322,7 +332,10 @@ def access_gate() -> None:
         except Exception:  # noqa: BLE001 - a page reports an unusable store itself
             log.exception("could not record a sign-in")
     with st.sidebar:
-        if me.local:
+        if me.local and access.read_only():
+            st.caption(":material/person: **Local user**: no sign-in is configured; everyone "
+                       "may view and download.")
+        elif me.local:
             st.caption(":material/person: **Local user**: no sign-in is configured, so you have "
                        "every role (view, edit, administer).")
         else:
