@@ -27,7 +27,7 @@ def audit_table(store: Store, who: tuple[str, ...] = (), actions: tuple[str, ...
     return pd.DataFrame({
         "When": rows["happened_at"], "Who": rows["who"], "Role": rows["role"].fillna(""),
         "What": rows["action"].map(lambda a: ACTIONS.get(a, a)),
-        "Import": rows["import_id"].map(lambda i: "" if i != i or i is None else f"#{int(i)}"),
+        "Import": rows["import_id"].map(lambda i: "" if pd.isna(i) else f"#{int(i)}"),
         "Detail": rows["detail"].fillna("")})
 
 

@@ -136,8 +136,8 @@ def label(text: object) -> str:
 def static_table(frame: pd.DataFrame) -> None:
     """st.table, whose cells Streamlit renders as markdown (live links and images), with
     every text cell, index entry and header shown literally."""
-    def text(value):
-        return plain(value) if isinstance(value, str) else value
+    def text(value):  # label(): ordinary sentences read unchanged, links and images do not form
+        return label(value) if isinstance(value, str) else value
     safe = frame.map(text).rename(columns=text)
     safe.index = safe.index.map(text)
     st.table(safe)
