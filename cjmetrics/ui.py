@@ -240,6 +240,16 @@ def auth_configured() -> bool:
     return bool(_secret("auth"))
 
 
+def _provider() -> tuple:
+    """st.login's argument: none for one provider set in [auth] itself, else the first named
+    provider ([auth.microsoft] -> "microsoft")."""
+    auth = _secret("auth") or {}
+    if "client_id" in auth:
+        return ()
+    named = [name for name, value in auth.items() if hasattr(value, "get")]
+    return (named[0],) if named else ()
+
+
 def roles_config() -> dict:
     """E-mail addresses and domains per role: [cjmetrics.roles] in secrets, then the file
     CJMETRICS_ROLES_FILE names (its entries are added)."""
@@ -318,7 +328,8 @@ def access_gate() -> None:
         if not st.user.get("is_logged_in"):
             st.markdown("Sign in with your organisation's account to see the partnership's "
                         "community justice figures.")
-            st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
+            st.button("Sign in", type="primary", on_click=st.login, args=_provider(),
+                      icon=":material/login:")
         else:
             st.warning(f"You are signed in as {plain(me.name)}, but this dashboard has not given "
                        "you a role yet. Ask an administrator to add your e-mail address or "
