@@ -49,11 +49,15 @@ def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
         raise StoreError(f"{target} already exists. Choose a new file name for the backup, so "
                          "an earlier backup is never overwritten.", title="The backup was not written")
     try:
-        store = Store(db_path, read_only=True)
+        # Read-write only to add the audit row; a read-only server's store is copied as it is.
+        store = Store(db_path, read_only=access.read_only())
     except StoreLockedError:
         return _ask_the_dashboard(db_path, target, wait)
     try:
         store.backup_to(target)
+        if store._has_table("audit"):
+            store.record("backup", f"command line: {target}",
+                         actor=access.Actor(f"{_os_user()} (command line)", "admin", local=True))
         return f"Backed up {db_path} to {target} (schema {store.schema_version()})."
     finally:
         store.close()
