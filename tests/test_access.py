@@ -251,3 +251,27 @@ def test_an_upload_name_is_never_used_as_a_path(demo_store, tmp_path, monkeypatc
     assert victim.read_text() == "keep me"
     assert sorted(p.name for p in folder.iterdir()) == ["victim.txt"]
 
+
+
+# -- untrusted text helpers (the browser test proves them in chromium) ------------------------
+def test_chart_text_keeps_its_own_markup_but_not_a_users():
+    import plotly.graph_objects as go
+
+    from cjmetrics.charts import inert
+    fig = go.Figure(go.Scatter(x=["a<img src=x>"], y=[1], name='<a href="http://x">n</a>',
+                               hovertemplate="<b>%{x}</b><br>v<extra></extra>"))
+    fig.update_layout(title=dict(text="<script>t</script> <b>bold</b>"))
+    fig = inert(inert(fig))  # idempotent
+    assert fig.layout.title.text == "&lt;script>t&lt;/script> <b>bold</b>"
+    assert fig.data[0].name == '&lt;a href="http://x">n&lt;/a>'
+    assert fig.data[0].hovertemplate == "<b>%{x}</b><br>v<extra></extra>"
+    assert list(fig.data[0].x) == ["a&lt;img src=x>"]
+
+
+def test_labels_and_plain_text_never_form_links():
+    from cjmetrics.ui import label, plain
+    for escape in (plain, label):
+        text = escape("[x](http://a.org) ![i](https://b.org/i.png) www.c.org d@e.org <b>")
+        assert "[x]" not in text and "![" not in text and "<b>" not in text
+        assert "://" not in text and "www." not in text and "d@" not in text
+    assert label("Diversion cases completed (CPO): 64%") == "Diversion cases completed (CPO): 64%"
