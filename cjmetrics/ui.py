@@ -331,17 +331,14 @@ def access_gate() -> None:
             st.button("Sign in", type="primary", on_click=st.login, args=_provider(),
                       icon=":material/login:")
         else:
+            _record_sign_in(me, "no role: refused")
             st.warning(f"You are signed in as {plain(me.name)}, but this dashboard has not given "
                        "you a role yet. Ask an administrator to add your e-mail address or "
                        "domain to its roles.", icon=":material/lock:")
             st.button("Sign out", on_click=st.logout, icon=":material/logout:")
         st.stop()
-    if not me.local and st.session_state.get("_signed_in_as") != me.name:
-        st.session_state["_signed_in_as"] = me.name
-        try:
-            store().record("sign-in", f"role {me.role}", actor=me)
-        except Exception:  # noqa: BLE001 - a page reports an unusable store itself
-            log.exception("could not record a sign-in")
+    if not me.local:
+        _record_sign_in(me, f"role {me.role}")
     with st.sidebar:
         if me.local and access.read_only():
             st.caption(":material/person: **Local user**: no sign-in is configured; everyone "
@@ -355,6 +352,17 @@ def access_gate() -> None:
         if access.read_only():
             st.caption(":material/lock: **Read-only**: this dashboard shows the figures but "
                        "nothing can be uploaded, edited or undone here.")
+
+
+def _record_sign_in(me: access.Actor, detail: str) -> None:
+    """One audit row per person per browser session."""
+    if st.session_state.get("_signed_in_as") == me.name:
+        return
+    st.session_state["_signed_in_as"] = me.name
+    try:
+        _store(str(config.db_path())).record("sign-in", detail, actor=me)
+    except Exception:  # noqa: BLE001 - a page reports an unusable store itself
+        log.exception("could not record a sign-in")
 
 
 def recorded_download(label: str, data: Callable[[], bytes], *, file_name: str, mime: str,

@@ -153,6 +153,9 @@ def test_someone_signed_in_without_a_role_is_told_to_ask(demo_db):
     assert any("has not given you a role" in t for t in texts(at.warning))
     assert [b.label for b in at.button] == ["Sign out"]
     assert not at.metric
+    log = open_store(demo_db).audit_log(actions=["sign-in"])
+    assert list(log["who"]) == ["stranger@example.com"]
+    assert list(log["detail"]) == ["no role: refused"]
 
 
 # -- read-only -------------------------------------------------------------------------------
