@@ -26,15 +26,18 @@ PAGES = {
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("pages/imports.py", title="Imports & history", icon=":material/history:"),
+        st.Page("pages/audit.py", title="Audit", icon=":material/policy:"),
     ],
     "Reference": [
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
     ],
 }
 
-# The Present page's slideshow (?mode=slideshow) shows no navigation and no sidebar.
+# The Present page's slideshow (?mode=slideshow) shows no navigation and no sidebar. Pages a
+# session may not use are left out (upload for viewers, audit for non-admins).
 presenting = st.query_params.get("mode") == "slideshow"
-navigation = st.navigation(PAGES, position="hidden" if presenting else "sidebar")
+navigation = st.navigation(ui.pages_for_role(PAGES),
+                           position="hidden" if presenting else "sidebar")
 if presenting:
     ui.keep_sidebar_state()
 else:

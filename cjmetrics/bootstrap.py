@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import config
+from . import access, config
 from .demo import load_demo
 from .store import Store, open_store
 
@@ -17,7 +17,11 @@ def initialise(path: Path | str | None = None, *, demo: bool | None = None) -> S
     path = Path(path or config.db_path())
     is_new = not path.exists()
     store = open_store(path)
-    store.load_catalogue()
-    if demo or (demo is None and is_new and config.seed_demo_on_create()):
-        load_demo(store)
+    if store.read_only:  # CJMETRICS_READ_ONLY=1: serve the store exactly as it is
+        return store
+    # The catalogue and demo data are cjmetrics's own doing, whoever's visit opened the store.
+    with access.acting(access.SYSTEM):
+        store.load_catalogue()
+        if demo or (demo is None and is_new and config.seed_demo_on_create()):
+            load_demo(store)
     return store

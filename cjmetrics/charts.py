@@ -7,9 +7,11 @@ Pages render with theme=None so the screen and an exported image look the same.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pandas as pd
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -44,7 +46,46 @@ def styled(fig: go.Figure, *, large: bool = False) -> go.Figure:
     if large:
         fig.update_layout(LARGE_TYPE.layout)
         fig.update_traces(selector=dict(type="scatter"), line_width=4, marker_size=12)
+    return inert(fig)
+
+
+# -- access, audit and safe operation: untrusted text in charts --
+# Plotly reads titles, names, hover and tick text as a little HTML (<a href>, <span style>...).
+# Names and notes come from users, so every "<" that does not open one of the few tags the
+# charts themselves write becomes "&lt;" (Plotly shows it as "<"): the text stays text.
+_LIVE_TAG = re.compile(r"<(?!/?(?:b|i|em|sup|sub|extra)>|br\s*/?>)", re.IGNORECASE)
+
+
+def _inert(value):
+    if isinstance(value, str):
+        return _LIVE_TAG.sub("&lt;", value) if "<" in value else value
+    if isinstance(value, dict):
+        return {k: v if k == "template" else _inert(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_inert(v) for v in value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        return np.array([_inert(v) for v in value.ravel()], dtype=object).reshape(value.shape)
+    return value
+
+
+_TRACE_TEXT = ("name", "text", "hovertext", "hovertemplate", "texttemplate", "customdata", "x",
+               "y", "labels")
+
+
+def inert(fig: go.Figure) -> go.Figure:
+    """The figure, in place, with every text in it safe to draw (idempotent)."""
+    for trace in fig.data:
+        for attr in _TRACE_TEXT:
+            value = getattr(trace, attr, None)
+            if value is not None:
+                cleaned = _inert(value)
+                if cleaned is not value:
+                    setattr(trace, attr, cleaned)
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    fig.update_layout(_inert(layout))
     return fig
+# -- end access, audit and safe operation --
 
 
 def _wrap(text: str, width: int = 90) -> str:

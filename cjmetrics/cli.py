@@ -108,7 +108,37 @@ def _parser() -> argparse.ArgumentParser:
     deck.add_argument("--saved", metavar="NAME",
                       help="build this saved deck (from the Present page) instead of the pack")
     # -- end deck --
+    # -- access, audit and safe operation --
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the store to FILE, even while the dashboard runs",
+        description="Copy the whole store to the new file FILE (never overwritten). If the "
+                    "dashboard has the store open, it is asked to make the copy itself; the "
+                    "copy is one consistent snapshot either way.")
+    backup.add_argument("file", type=Path, metavar="FILE")
+    backup.add_argument("--wait", type=float, default=120, metavar="SECONDS",
+                        help="how long to wait for a running dashboard to answer (default 120)")
+    restore = commands.add_parser(
+        "restore", help="replace the store by the backup FILE (stop the dashboard first)",
+        description="Check FILE is a whole cjmetrics store this version can use, then make it "
+                    "the store; the replaced store is kept beside it as "
+                    "<store>.before-restore-<time>. Refused while the dashboard is running.")
+    restore.add_argument("file", type=Path, metavar="FILE")
+    # -- end access, audit and safe operation --
     return parser
+
+
+def _backup(args) -> int:
+    from .operations import backup
+
+    print(backup(Path(args.db or config.db_path()), args.file, wait=args.wait))
+    return 0
+
+
+def _restore(args) -> int:
+    from .operations import restore
+
+    print(restore(args.file, Path(args.db or config.db_path())))
+    return 0
 
 
 def _init(args) -> int:
@@ -315,7 +345,8 @@ def _deck(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
-                "undo": _undo, "export": _export, "statement": _statement, "deck": _deck}
+                "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
+                "backup": _backup, "restore": _restore}
     try:
         return commands[args.command](args)
     except CjmetricsError as exc:

@@ -136,7 +136,7 @@ def editable(store: Store, kind: str, area_codes: list[str] | None = None) -> pd
     return frame[columns].reset_index(drop=True)
 
 
-def save(store: Store, kind: str, frame: pd.DataFrame, who: str = "local") -> EditResult:
+def save(store: Store, kind: str, frame: pd.DataFrame, who: str | None = None) -> EditResult:
     """Validate an edited table like an upload of the kind's template and commit it."""
     template = TEMPLATES[kind]
     frame = frame.dropna(how="all")
@@ -145,4 +145,4 @@ def save(store: Store, kind: str, frame: pd.DataFrame, who: str = "local") -> Ed
                        kind=kind)
     if not prepared.ok or len(prepared.staged) == 0:
         return EditResult(prepared, None)
-    return EditResult(prepared, commit(store, prepared, who=who, lock_timeout=10))
+    return EditResult(prepared, commit(store, prepared, who=who, lock_timeout=10, action="edit"))

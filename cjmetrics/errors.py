@@ -34,3 +34,16 @@ class CatalogueError(CjmetricsError):
 
 class ImportRejected(CjmetricsError):
     title = "Nothing was imported"
+
+
+# -- access, audit and safe operation --
+class ReadOnlyError(StoreError):
+    title = "This dashboard is read-only"
+
+
+class AccessDenied(CjmetricsError):
+    title = "You do not have permission to do that"
+
+
+class DiskFullError(StoreError):
+    title = "The disk is full"

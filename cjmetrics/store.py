@@ -10,6 +10,7 @@ cursors are cheap and safe to use from Streamlit's script threads); a lock seria
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,8 +21,11 @@ from typing import Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from . import config
-from .errors import CatalogueError, ImportRejected, NewerStoreError, StoreError, StoreLockedError
+from . import access, config
+from .errors import (CatalogueError, DiskFullError, ImportRejected, NewerStoreError,
+                     ReadOnlyError, StoreError, StoreLockedError)
+
+_log = logging.getLogger("cjmetrics")
 
 # --------------------------------------------------------------------------------------------
 # Schema. Append a migration to change it; never edit one that has shipped.
@@ -216,6 +220,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     # -- end decks --
+    # -- access, audit and safe operation (migration 6) --
+    (
+        6,
+        "audit log: who imported, edited, undid, exported or signed in, and when",
+        [
+            """CREATE SEQUENCE audit_seq START 1""",
+            """CREATE TABLE audit (
+                audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+                happened_at TIMESTAMP NOT NULL, who VARCHAR NOT NULL, role VARCHAR,
+                action VARCHAR NOT NULL, import_id INTEGER, detail VARCHAR)""",
+        ],
+    ),
+    # -- end access, audit and safe operation --
 ]
 # Features add their migrations in their own blocks above; they are applied by number.
 MIGRATIONS.sort(key=lambda migration: migration[0])
@@ -387,16 +404,53 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# -- access, audit and safe operation: helpers --
+_DISK_FULL = ("The disk holding the data store {path} is full, so the change could not be saved; "
+              "nothing from it was written and everything saved before is intact. Free some space "
+              "(or move the store to a larger disk) and try again.")
+
+
+def _who(who: str | None) -> str:
+    """The name a change is recorded against: the caller's, else the acting user's."""
+    return access.current().name if who in (None, "", "local") else str(who)
+
+
+def _audit(cur: duckdb.DuckDBPyConnection, action: str, detail: str | None, *,
+           import_id: int | None = None, who: str | None = None) -> None:
+    """One audit row, inside the caller's transaction (so it commits with the change)."""
+    actor = access.current()
+    cur.execute("INSERT INTO audit (happened_at, who, role, action, import_id, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [_now(), who or actor.name, actor.role, action, import_id, detail])
+# -- end access, audit and safe operation: helpers --
+
+
 class Store:
     """A DuckDB file with the cjmetrics schema. Use `open_store()` to share one per process."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, read_only: bool | None = None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # CJMETRICS_READ_ONLY=1 opens the file read-only: DuckDB itself then refuses writes.
+        self.read_only = access.read_only() if read_only is None else read_only
+        if self.read_only and not self.path.exists():
+            raise StoreError(
+                f"There is no data store at {self.path}, and this dashboard is read-only "
+                "(CJMETRICS_READ_ONLY=1), so it cannot create one. Point CJMETRICS_DB at an "
+                "existing store, or run `python -m cjmetrics init` first.")
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = duckdb.connect(str(self.path))
+            self._conn = duckdb.connect(str(self.path), read_only=self.read_only)
         except duckdb.IOException as exc:
             text = str(exc).lower()
+            if "permission denied" in text or "read-only file system" in text:
+                raise StoreError(
+                    f"The data store {self.path} cannot be written: the file or its folder is "
+                    "read-only for this program. Give it write permission, or set "
+                    "CJMETRICS_READ_ONLY=1 to browse it without changes.",
+                    title="The data store is read-only") from exc
+            if "no space left" in text:
+                raise DiskFullError(_DISK_FULL.format(path=self.path)) from exc
             if "lock" in text:
                 raise StoreLockedError(
                     f"The data store {self.path} is open in another program (perhaps the "
@@ -439,11 +493,14 @@ class Store:
 
     @contextmanager
     def transaction(self, *, bump: bool = True,
-                    cur: duckdb.DuckDBPyConnection | None = None
+                    cur: duckdb.DuckDBPyConnection | None = None,
+                    role: str | None = "editor", doing: str = "change the data store"
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction under the process write lock; rolled back on any error, and
         the data version bumped on success so cached page data is refreshed everywhere.
-        `cur` runs it on a given cursor (one holding staged TEMP tables)."""
+        `cur` runs it on a given cursor (one holding staged TEMP tables). The acting user must
+        hold `role` (None: anyone, for the audit log) and the store must not be read-only."""
+        self._check_write(role, doing)
         with self._write_lock:
             own = cur is None
             cur = cur or self._conn.cursor()
@@ -453,12 +510,26 @@ class Store:
                 if bump:
                     _bump_data_version(cur)
                 cur.commit()
-            except BaseException:
-                cur.rollback()
+            except BaseException as exc:
+                try:
+                    cur.rollback()
+                except duckdb.Error:
+                    pass  # a failed COMMIT has already ended the transaction
+                if isinstance(exc, duckdb.Error) and "no space left" in str(exc).lower():
+                    raise DiskFullError(_DISK_FULL.format(path=self.path)) from exc
                 raise
             finally:
                 if own:
                     cur.close()
+
+    def _check_write(self, role: str | None, doing: str) -> None:
+        if self.read_only or access.read_only():
+            raise ReadOnlyError(
+                f"This dashboard is running read-only (CJMETRICS_READ_ONLY=1 or a read-only "
+                f"store), so nobody can {doing} here. Use the partnership's editing copy of "
+                "cjmetrics to make changes.")
+        if role is not None:
+            access.require(role, doing)
 
     def data_version(self) -> int:
         """Bumped by every committed write; pages key their caches on it."""
@@ -479,6 +550,19 @@ class Store:
 
     def migrate(self) -> list[int]:
         """Apply the migrations this file lacks, each in its own transaction. Idempotent."""
+        if self.read_only:
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise NewerStoreError(
+                    f"{self.path} was written by a newer cjmetrics (schema {current}, this one "
+                    f"knows {SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with "
+                    "this version.")
+            if current < SCHEMA_VERSION:
+                raise ReadOnlyError(
+                    f"{self.path} needs upgrading to this version of cjmetrics (schema {current} "
+                    f"to {SCHEMA_VERSION}), which a read-only dashboard cannot do. Run `python -m "
+                    "cjmetrics init` once without CJMETRICS_READ_ONLY, then start it again.")
+            return []
         with self._write_lock:
             cur = self._conn.cursor()
             try:
@@ -527,7 +611,7 @@ class Store:
         files = [(table, directory / name) for table, name in CATALOGUE_FILES.items()] + \
             [(table, survey_directory / name) for table, name in SURVEY_FILES.items()]
         added: dict[str, int] = {}
-        with self.transaction(bump=False) as cur:
+        with self.transaction(bump=False, role="admin", doing="change the catalogue") as cur:
             for table, path in files:
                 if not path.exists():
                     raise CatalogueError(f"The catalogue file {path} is missing. Restore it from "
@@ -672,9 +756,9 @@ class Store:
         return None if earlier is None else int(earlier)
 
     def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows, *, kind: str,
-                    file_name: str | None, sha256: str | None, who: str = "local",
+                    file_name: str | None, sha256: str | None, who: str | None = None,
                     summary: str | None = None, previewed: ImportResult | None = None,
-                    lock_timeout: float | None = None) -> ImportResult:
+                    lock_timeout: float | None = None, action: str = "import") -> ImportResult:
         """Write new and revised rows with their import record in ONE transaction.
 
         The same file (by SHA-256) already committed, or a file whose rows all match the store,
@@ -682,6 +766,12 @@ class Store:
         checked upload is not compared twice."""
         if len(rows) == 0:
             raise ImportRejected("The file has no rows to import.")
+        # Refused before any work: catalogue and settings changes need an admin.
+        role = "admin" if spec.table in ("settings", "indicator_edits") else \
+            access.role_for_kind(kind)
+        self._check_write(role, "change the catalogue or settings" if role == "admin"
+                          else "import or edit figures")
+        who = _who(who)
         started = _now()
         if not self._write_lock.acquire(timeout=-1 if lock_timeout is None else lock_timeout):
             raise ImportRejected("Another import is being written to the store right now. Wait "
@@ -716,15 +806,21 @@ class Store:
                 tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
                            f"SELECT {cols}, ? FROM _changes WHERE change <> 'unchanged'",
                            [import_id])
+                _audit(tx, action, f"{kind}: {file_name or ''} ({n_new} new, {n_rev} revised)",
+                       import_id=int(import_id), who=who)
             return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=sample)
         finally:
             if not staged:
                 cur.close()
             self._write_lock.release()
 
-    def undo_import(self, import_id: int, who: str = "local") -> None:
+    def undo_import(self, import_id: int, who: str | None = None) -> None:
         """Mark an import undone: its rows stop counting and the previous values come back."""
-        with self.transaction() as cur:
+        who = _who(who)
+        kind = self.scalar("SELECT kind FROM imports WHERE import_id = ?", [import_id])
+        role = access.role_for_kind(kind)
+        with self.transaction(role=role, doing="undo imports" if role == "editor" else
+                              "undo catalogue or settings changes") as cur:
             status = cur.execute("SELECT status FROM imports WHERE import_id = ?",
                                  [import_id]).fetchone()
             if status is None:
@@ -735,12 +831,13 @@ class Store:
                                      title="Nothing was undone")
             cur.execute("UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? "
                         "WHERE import_id = ?", [_now(), who, import_id])
+            _audit(cur, "undo", f"import #{import_id} ({kind})", import_id=import_id, who=who)
 
     # -- decks (Present page) -------------------------------------------------------------------
     # A saved deck is a layout, not data: saving one does not bump the data version, so no
     # page's cached figures are thrown away. Decks are read uncached (they are a few KB).
     def save_deck(self, name: str, body: str, who: str = "local") -> None:
-        with self.transaction(bump=False) as cur:
+        with self.transaction(bump=False, role="viewer", doing="save a deck") as cur:
             cur.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                         [name, body, _now(), who])
 
@@ -753,7 +850,7 @@ class Store:
                           "ORDER BY saved_at DESC, name")
 
     def delete_deck(self, name: str) -> None:
-        with self.transaction(bump=False) as cur:
+        with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
             cur.execute("DELETE FROM decks WHERE name = ?", [name])
     # -- end decks --
 
@@ -1115,10 +1212,13 @@ class Store:
                             "ORDER BY table_name")["table_name"]
         return {t: int(self.scalar(f'SELECT count(*) FROM "{t}"')) for t in tables}
 
-    def checksum(self) -> str:
-        """A digest of every table's content, to prove a failed import changed nothing."""
+    def checksum(self, exclude: Sequence[str] = ()) -> str:
+        """A digest of every table's content (but `exclude`), to prove a failed import changed
+        nothing or a restored store equals its backup."""
         digest = hashlib.sha256()
         for table in self.table_counts():
+            if table in exclude:
+                continue
             frame = self.query(f'SELECT * FROM "{table}"')
             frame = frame.sort_values(list(frame.columns)).reset_index(drop=True) \
                 if len(frame) else frame
@@ -1215,6 +1315,100 @@ class Store:
              "members": [m for _, m in pairs], "areas": [m for _, m in pairs],
              "start": start, "end": end})
     # -- end surveys --
+    # -- access, audit and safe operation --------------------------------------------------
+    def record(self, action: str, detail: str | None = None,
+               actor: access.Actor | None = None) -> bool:
+        """Add an audit row for something that changes nothing else (an export, a sign-in, a
+        backup). Anyone may be recorded; a read-only store cannot be written, so there the
+        event goes to the server log instead and False is returned."""
+        actor = actor or access.current()
+        if self.read_only or access.read_only():
+            _log.info("audit (read-only store, not saved): %s %s %s", actor.name, action, detail)
+            return False
+        with access.acting(actor), self.transaction(bump=False, role=None) as cur:
+            _audit(cur, action, detail)
+        return True
+
+    def audit_log(self, who: Sequence[str] | None = None, actions: Sequence[str] | None = None,
+                  start=None, end=None) -> pd.DataFrame:
+        """Audit rows, newest first, filtered by who, what and the day range (inclusive)."""
+        return self.query("""
+            SELECT audit_id, happened_at, who, role, action, import_id, detail FROM audit
+            WHERE ($who::VARCHAR[] IS NULL OR who IN (SELECT unnest($who::VARCHAR[])))
+              AND ($actions::VARCHAR[] IS NULL OR action IN (SELECT unnest($actions::VARCHAR[])))
+              AND ($start::DATE IS NULL OR happened_at >= $start::DATE)
+              AND ($end::DATE IS NULL OR happened_at < $end::DATE + INTERVAL 1 DAY)
+            ORDER BY audit_id DESC""",
+            {"who": None if who is None else list(who),
+             "actions": None if actions is None else list(actions), "start": start, "end": end})
+
+    def audit_people_and_actions(self) -> tuple[list[str], list[str]]:
+        people = self.query("SELECT DISTINCT who FROM audit ORDER BY who")["who"].tolist()
+        actions = self.query("SELECT DISTINCT action FROM audit ORDER BY action")["action"].tolist()
+        return people, actions
+
+    def integrity_problems(self) -> list[str]:
+        """Sentences for anything that breaks the store's own rules (empty when all is well):
+        every row belongs to a recorded import, every committed import that wrote figures still
+        has them, and no import wrote the same key twice."""
+        problems = []
+        for spec in REVISED_TABLES:
+            orphans = self.scalar(f"SELECT count(*) FROM {spec.table} WHERE import_id NOT IN "
+                                  "(SELECT import_id FROM imports)")
+            if orphans:
+                problems.append(f"{orphans} {spec.table} rows belong to no recorded import.")
+            keys = ", ".join(spec.key)
+            doubled = self.scalar(f"SELECT count(*) FROM (SELECT {keys}, import_id FROM "
+                                  f"{spec.table} GROUP BY ALL HAVING count(*) > 1)")
+            if doubled:
+                problems.append(f"{doubled} {spec.table} keys were written twice by one import.")
+        written = " UNION ALL ".join(f"SELECT import_id FROM {spec.table}"
+                                     for spec in REVISED_TABLES)
+        empty = self.scalar(f"""
+            SELECT count(*) FROM imports WHERE status = 'committed'
+              AND rows_new + rows_revised > 0 AND import_id NOT IN ({written})""")
+        if empty:
+            problems.append(f"{empty} committed imports have lost the rows they wrote.")
+        return problems
+
+    def backup_to(self, target: Path | str) -> Path:
+        """Copy the whole store into a new DuckDB file `target`, consistently: DuckDB copies one
+        snapshot, so imports committing meanwhile are either wholly in the copy or not at all,
+        and the dashboard keeps working while it runs."""
+        target = Path(target).resolve()
+        if target.exists():
+            raise StoreError(f"{target} already exists. Choose a new file name for the backup, "
+                             "so an earlier backup is never overwritten.",
+                             title="The backup was not written")
+        if target == self.path.resolve():
+            raise StoreError("A backup must go to another file than the store itself.",
+                             title="The backup was not written")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        alias = "cjmetrics_backup"
+        cur = self._conn.cursor()
+        try:
+            catalog = cur.execute("SELECT current_database()").fetchone()[0]
+            # ATTACH takes a path as a string literal (it cannot be a bound parameter): quote it.
+            cur.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {alias} "
+                        "(READ_ONLY false)")  # writable even from a read-only store
+            try:
+                cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
+            finally:
+                cur.execute(f"DETACH {alias}")
+        except duckdb.Error as exc:
+            target.unlink(missing_ok=True)
+            Path(str(target) + ".wal").unlink(missing_ok=True)
+            if "no space left" in str(exc).lower():
+                raise DiskFullError(
+                    f"The disk holding {target} is full, so the backup could not be written; the "
+                    "store itself is unchanged. Free some space or choose another disk.") from exc
+            raise StoreError(f"The backup to {target} failed ({str(exc).splitlines()[0]}). "
+                             "The store itself is unchanged.",
+                             title="The backup was not written") from exc
+        finally:
+            cur.close()
+        return target
+    # -- end access, audit and safe operation --
 
 
 # --------------------------------------------------------------------------------------------
@@ -1225,7 +1419,8 @@ _open_lock = threading.Lock()
 
 
 def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:
-    """The process-wide Store for `path` (default: config.db_path()), migrated to this schema."""
+    """The process-wide Store for `path` (default: config.db_path()), migrated to this schema
+    (read-only under CJMETRICS_READ_ONLY=1, which only checks the schema)."""
     resolved = Path(path or config.db_path()).resolve()
     with _open_lock:
         store = _open.get(resolved)

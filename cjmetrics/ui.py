@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import config, export
+from . import access, config, export
 from .areas import SCOTLAND, AreaTree
 from .bootstrap import initialise
 from .errors import CjmetricsError
@@ -47,11 +47,18 @@ def ensure_entrypoint() -> None:
 # -- the store and caching -------------------------------------------------------------------
 @st.cache_resource(show_spinner="Opening the data store…")
 def _store(path: str) -> Store:
-    return initialise(path)
+    from .operations import serve_requests
+
+    opened = initialise(path)
+    serve_requests(opened)  # `python -m cjmetrics backup` asks the running dashboard for a copy
+    return opened
 
 
 def store() -> Store:
-    """The process's store, created with the catalogue (and demo data when new) on first use."""
+    """The process's store, created with the catalogue (and demo data when new) on first use.
+    Every call also makes this session's user the acting user, whom the store checks and
+    records on every write, so no page can write as someone else or forget the check."""
+    access.set_current(actor())
     return _store(str(config.db_path()))
 
 
@@ -103,10 +110,37 @@ def guard() -> Iterator[None]:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Streamlit turns bare URLs, www. names and e-mail addresses into live links even when escaped;
+# an invisible word joiner (U+2060) after ":" and "www" and before "@" stops it.
+_AUTOLINK = re.compile(r"(\\:|(?i:www)(?=\\\.))")
+
+
 def plain(text: object) -> str:
     """Text from users or files, escaped so markdown shows it literally (no links, images,
-    emphasis or HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    emphasis or HTML, and no automatic links from URLs or e-mail addresses)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _AUTOLINK.sub("\\1\u2060", escaped).replace("@", "\u2060@")
+
+
+_LABEL_SPECIAL = re.compile(r"([\\\[\]<>])")
+_LABEL_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
+
+
+def label(text: object) -> str:
+    """Untrusted text for a widget or metric label (which Streamlit reads as markdown): only
+    what could make a link, an image or HTML is escaped, so ordinary names read unchanged."""
+    escaped = _LABEL_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _LABEL_AUTOLINK.sub("\u2060", escaped)
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """st.table, whose cells Streamlit renders as markdown (live links and images), with
+    every text cell, index entry and header shown literally."""
+    def text(value):  # label(): ordinary sentences read unchanged, links and images do not form
+        return label(value) if isinstance(value, str) else value
+    safe = frame.map(text).rename(columns=text)
+    safe.index = safe.index.map(text)
+    st.table(safe)
 
 
 # -- shareable links ---------------------------------------------------------------------------
@@ -152,6 +186,7 @@ def indicator_picker(container) -> str | None:
 def sidebar() -> None:
     """The area picker every page shares, and the demo-data notice. If the store cannot be
     opened the sidebar stays empty: the page itself says what is wrong, once."""
+    access_gate()
     try:
         tree = area_tree()
     except Exception:  # noqa: BLE001 - reported by the page's own guard
@@ -186,12 +221,175 @@ def _demo_loaded(current: Store) -> bool:
 
 def current_user() -> str:
     """Who to record against a change: the signed-in user's e-mail, or "local"."""
+    return actor().name
+
+
+# -- access, audit and safe operation ------------------------------------------------------------
+def _unattributed() -> access.Actor | None:
+    """On a script thread whose user was never set, fail closed (see access.current)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return access.NOBODY if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+access.set_fallback(_unattributed)
+
+
+def _secret(name: str):
     try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
-    except Exception:  # noqa: BLE001 - no identity provider configured
-        pass
-    return "local"
+        return st.secrets.get(name)
+    except Exception:  # noqa: BLE001 - no secrets.toml at all: nothing configured
+        return None
+
+
+def auth_configured() -> bool:
+    """An identity provider is configured ([auth] in secrets): people sign in with st.login."""
+    return bool(_secret("auth"))
+
+
+def _provider() -> tuple:
+    """st.login's argument: none for one provider set in [auth] itself, else the first named
+    provider ([auth.microsoft] -> "microsoft")."""
+    auth = _secret("auth") or {}
+    if "client_id" in auth:
+        return ()
+    named = [name for name, value in auth.items() if hasattr(value, "get")]
+    return (named[0],) if named else ()
+
+
+def roles_config() -> dict:
+    """E-mail addresses and domains per role: [cjmetrics.roles] in secrets, then the file
+    CJMETRICS_ROLES_FILE names (its entries are added)."""
+    roles: dict[str, list] = {}
+    section = _secret("cjmetrics") or {}
+    for source in (dict(section.get("roles", {}) or {}), access.roles_from_file()):
+        for role, entries in source.items():
+            entries = [entries] if isinstance(entries, str) else list(entries or [])
+            roles.setdefault(str(role), []).extend(entries)
+    return roles
+
+
+def actor() -> access.Actor:
+    """This session's user: the local user when no identity provider is configured, else the
+    signed-in person with the role configuration gives their e-mail (NOBODY if not signed in)."""
+    if not auth_configured():
+        return access.LOCAL
+    user = st.user
+    if not user.get("is_logged_in"):
+        return access.NOBODY
+    email = user.get("email")
+    name = str(email or user.get("name") or "signed-in user")
+    return access.Actor(name, access.role_for(email, roles_config()))
+
+
+def can(role: str) -> bool:
+    """Whether this session may do what `role` allows. Writing roles (editor, admin changes)
+    are off on a read-only server; use can_read_audit for the admin's audit view."""
+    return not access.read_only() and actor().can(role)
+
+
+def can_read_audit() -> bool:
+    return actor().can("admin")
+
+
+def allowed(role: str, doing: str) -> bool:
+    """True if this session may `doing` ("upload figures"); otherwise says why, once."""
+    if can(role):
+        return True
+    if access.read_only():
+        st.info(f"This dashboard is read-only, so nobody can {doing} here. Use the "
+                "partnership's editing copy of cjmetrics to make changes.",
+                icon=":material/lock:")
+    else:
+        me = actor()
+        st.info(f"You are signed in as {plain(me.name)} with the {me.role} role; to {doing} you "
+                f"need the {role} role. Ask an administrator of this dashboard.",
+                icon=":material/lock:")
+    return False
+
+
+# Pages shown only to those who may use them: url path -> (role, needs writing).
+PAGE_ROLES = {"upload": ("editor", True), "audit": ("admin", False)}
+
+
+def pages_for_role(pages: dict[str, list]) -> dict[str, list]:
+    """The navigation without the pages this session may not use (the pages check too)."""
+    me = actor()
+    if me.role is None:  # not signed in: only the default page, which access_gate replaces
+        return {"": [p for entries in pages.values() for p in entries if p._default][:1]}
+
+    def visible(page) -> bool:
+        role, writes = PAGE_ROLES.get(page.url_path, ("viewer", False))
+        return can(role) if writes else me.can(role)
+    shown = {group: [p for p in entries if visible(p)] for group, entries in pages.items()}
+    return {group: entries for group, entries in shown.items() if entries}
+
+
+def access_gate() -> None:
+    """Before any page: sign-in when a provider is configured, the sign-in audit record, and
+    who-am-I in the sidebar. Stops the run for someone not signed in or without a role."""
+    me = actor()
+    access.set_current(me)
+    if auth_configured() and me.role is None:
+        st.title("cjmetrics")
+        if not st.user.get("is_logged_in"):
+            st.markdown("Sign in with your organisation's account to see the partnership's "
+                        "community justice figures.")
+            st.button("Sign in", type="primary", on_click=st.login, args=_provider(),
+                      icon=":material/login:")
+        else:
+            _record_sign_in(me, "no role: refused")
+            st.warning(f"You are signed in as {plain(me.name)}, but this dashboard has not given "
+                       "you a role yet. Ask an administrator to add your e-mail address or "
+                       "domain to its roles.", icon=":material/lock:")
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+        st.stop()
+    if not me.local:
+        _record_sign_in(me, f"role {me.role}")
+    with st.sidebar:
+        if me.local and access.read_only():
+            st.caption(":material/person: **Local user**: no sign-in is configured; everyone "
+                       "may view and download.")
+        elif me.local:
+            st.caption(":material/person: **Local user**: no sign-in is configured, so you have "
+                       "every role (view, edit, administer).")
+        else:
+            st.caption(f":material/person: Signed in as **{plain(me.name)}** ({me.role}).")
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="_sign_out")
+        if access.read_only():
+            st.caption(":material/lock: **Read-only**: this dashboard shows the figures but "
+                       "nothing can be uploaded, edited or undone here.")
+
+
+def _record_sign_in(me: access.Actor, detail: str) -> None:
+    """One audit row per person per browser session."""
+    if st.session_state.get("_signed_in_as") == me.name:
+        return
+    st.session_state["_signed_in_as"] = me.name
+    try:
+        _store(str(config.db_path())).record("sign-in", detail, actor=me)
+    except Exception:  # noqa: BLE001 - a page reports an unusable store itself
+        log.exception("could not record a sign-in")
+
+
+def recorded_download(label: str, data: Callable[[], bytes], *, file_name: str, mime: str,
+                      key: str, what: str, icon: str = ":material/download:",
+                      action: str = "export") -> None:
+    """A download button whose file is made on click and recorded in the audit log as an
+    export by this session's user."""
+    me, current = actor(), store()
+
+    def produce() -> bytes:
+        payload = data()
+        try:
+            current.record(action, f"{what}: {file_name}", actor=me)
+        except Exception:  # noqa: BLE001 - the file still downloads; the log says why
+            log.exception("could not record an export")
+        return payload
+
+    # No rerun on click: a rerun re-registers the deferred file and races the browser's request.
+    st.download_button(label, data=produce, file_name=file_name, mime=mime, key=key, icon=icon,
+                       on_click="ignore")
 
 
 def chosen_area() -> str:
@@ -254,13 +452,12 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
     with st.expander("Data behind this chart", icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
         with st.container(horizontal=True, gap="small"):
-            st.download_button("Download CSV", data=lambda: export.csv_bytes(table),
-                               file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
-                               icon=":material/download:", on_click="ignore")
-            st.download_button("Download XLSX", data=lambda: export.xlsx_bytes(table),
-                               file_name=f"{stem}.xlsx", mime=_MIME["xlsx"],
-                               key=f"{key}-xlsx", icon=":material/download:",
-                               on_click="ignore")
+            recorded_download("Download CSV", lambda: export.csv_bytes(table),
+                              file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
+                              what="chart data")
+            recorded_download("Download XLSX", lambda: export.xlsx_bytes(table),
+                              file_name=f"{stem}.xlsx", mime=_MIME["xlsx"],
+                              key=f"{key}-xlsx", what="chart data")
 
 
 _MIME = {"png": "image/png", "svg": "image/svg+xml",
@@ -331,6 +528,14 @@ def edit_table(kind: str, area_codes: list[str] | None, *, key: str,
     if help:
         st.caption(help)
     frame = cached(editable, kind, tuple(area_codes) if area_codes else None)
+    role = access.role_for_kind(kind)
+    if not can(role):  # viewers, and everyone on a read-only server, see the table only
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}-readonly",
+                     column_config=column_config)
+        st.caption(":material/lock: Read-only here: " + (
+            "this dashboard does not allow changes." if access.read_only() else
+            f"changing {template.title.lower()} needs the {role} role."))
+        return
     edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, width="stretch",
                             key=f"{key}-editor", column_config=column_config)
     feedback = st.session_state.pop(f"{key}-saved", None)
@@ -348,7 +553,7 @@ def edit_table(kind: str, area_codes: list[str] | None, *, key: str,
             problems = problems.rename(columns={
                 "severity": "", "row": "Row", "column": "Column", "value": "Value",
                 "problem": "What is wrong", "fix": "What to do"}).fillna("")
-            st.table(problems.set_index(""))
+            static_table(problems.set_index(""))
             return
         st.session_state[f"{key}-saved"] = outcome.message
         st.session_state.pop(f"{key}-editor", None)

@@ -18,11 +18,11 @@ def card(qi) -> None:
         st.markdown(f"**{ui.plain(qi.number)}** {ui.plain(qi.title)}")
         latest = qi.latest
         if latest is None:
-            st.metric(qi.title, "Not evaluated yet", label_visibility="collapsed")
+            st.metric(ui.label(qi.title), "Not evaluated yet", label_visibility="collapsed")
             st.caption("No self-evaluation held for this quality indicator.")
             return
         arrow, colour = DELTA.get(qi.change, ("off", "gray"))
-        st.metric(qi.title, latest.grade_text, delta=qi.delta_text, delta_arrow=arrow,
+        st.metric(ui.label(qi.title), latest.grade_text, delta=qi.delta_text, delta_arrow=arrow,
                   delta_color=colour, label_visibility="collapsed")
         previous = f" · previous {qi.previous.date_label}" if qi.previous else ""
         st.caption(ui.plain(f"Evaluated {latest.date_label}{previous}"))
@@ -52,13 +52,13 @@ def answers(qi) -> None:
 with ui.guard():
     area = ui.chosen_area()
     model = ui.cached(build_quality, area)
-    st.title(f"Care Inspectorate self-evaluation: {model.area_name}")
+    st.title(f"Care Inspectorate self-evaluation: {ui.plain(model.area_name)}")
     st.caption("The partnership grades itself on the Care Inspectorate's quality indicators, "
                "answering three questions each time: *How are we doing? How do we know? What "
                "are we going to do next?*")
     st.markdown(f"**The six-point scale:** {ui.plain(model.scale_text)}")
     if not model.has_evaluations:
-        st.info(f"No quality-indicator self-evaluations are held for {model.area_name} yet. "
+        st.info(f"No quality-indicator self-evaluations are held for {ui.plain(model.area_name)} yet. "
                 "Add one in the table below, or upload the quality-indicator evaluations "
                 "template on the Upload page.", icon=":material/info:")
     else:

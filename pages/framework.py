@@ -86,7 +86,7 @@ def grid(items, render, columns: int = 3) -> None:
 with ui.guard():
     area = ui.chosen_area()
     scorecard = ui.cached(build_scorecard, area)
-    st.title(f"Performance Framework: {scorecard.area_name}")
+    st.title(f"Performance Framework: {ui.plain(scorecard.area_name)}")
     st.caption("The 9 nationally determined outcomes of the Community Justice Performance "
                f"Framework for {ui.plain(scorecard.area_name)}: where each indicator stands "
                "against the area's target, which way it is moving, how the partnership scored "

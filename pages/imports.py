@@ -48,7 +48,9 @@ with ui.guard():
 
     st.subheader("Undo an import")
     committed = log[log["Status"] == "current"]
-    if committed.empty:
+    if not ui.allowed("editor", "undo imports"):
+        pass  # viewers and read-only servers see the log and histories, not the undo controls
+    elif committed.empty:
         st.caption("Every import has been undone.")
     else:
         labels = {int(r.Import): f"#{int(r.Import)} · {r.File or r.Kind} · {r.Who}"

@@ -11,9 +11,9 @@ from cjmetrics.overview import build_overview
 def tile(t) -> None:
     with st.container(border=True):
         st.caption(t.group)
-        st.metric(t.title, t.latest_text, delta=t.previous_text,
+        st.metric(ui.label(t.title), t.latest_text, delta=t.previous_text,
                   delta_color="normal" if t.polarity == "higher" else "inverse",
-                  chart_data=t.spark or None, help=t.summary)
+                  chart_data=t.spark or None, help=ui.label(t.summary))
         if t.has_data:
             colour, icon = ui.RAG_BADGE[t.rag]
             arrow = f"{t.direction.arrow} {t.direction.word}" if t.direction else ""
@@ -41,14 +41,14 @@ def grid(tiles, columns: int = 3) -> None:
 
 with ui.guard():
     overview = ui.cached(build_overview, ui.chosen_area())
-    st.title(f"Overview: {overview.area_name}")
+    st.title(f"Overview: {ui.plain(overview.area_name)}")
     st.caption("The latest figure for each national outcome indicator and headline engagement "
                "metric. Arrows and colours respect whether higher or lower is better; status is "
                "measured against the area's target.")
     st.caption(f"**Status against target.** {ui.plain(overview.rag_legend)} "
                + " ".join(ui.plain(note) for note in overview.own_bands))
     if not overview.has_data:
-        st.info(f"No figures are held for {overview.area_name} yet. To explore with illustrative "
+        st.info(f"No figures are held for {ui.plain(overview.area_name)} yet. To explore with illustrative "
                 "demo data, run `python -m cjmetrics init --demo` and reload this page.",
                 icon=":material/info:")
     elif any(t.illustrative for t in overview.tiles):

@@ -50,13 +50,13 @@ with ui.guard():
     missing = [tree.name(a) for a in areas if a not in shown]
     if data.series.empty:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
-                f"{', '.join(tree.name(a) for a in areas)}. Choose another area, or load "
+                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose another area, or load "
                 "figures for it.", icon=":material/info:")
         st.stop()
     if missing:
         shown_instead = " Scotland's figures are shown for reference." \
             if data.comparator_code else ""
-        st.info(f"No figures held for {', '.join(missing)} on this indicator.{shown_instead}",
+        st.info(f"No figures held for {', '.join(ui.plain(m) for m in missing)} on this indicator.{shown_instead}",
                 icon=":material/info:")
     if data.comparator_note:
         st.caption(data.comparator_note)

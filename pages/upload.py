@@ -10,6 +10,7 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 
 from cjmetrics.ingest import TEMPLATES, commit, formats, template_bytes  # noqa: E402
+from cjmetrics.ingest.read import MAX_UPLOAD_MB  # noqa: E402
 from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
 from cjmetrics.store import file_sha256  # noqa: E402
 
@@ -177,7 +178,7 @@ def show_problems(prepared) -> None:
     table["Row"] = table["Row"].map(lambda r: "" if r != r or r is None else f"{int(r)}")
     table = table.fillna("")
     # A static table wraps long sentences, so "what is wrong" and "what to do" read in full.
-    st.table(table.set_index(""))
+    ui.static_table(table.set_index(""))  # cells from the file stay text (no live links)
 
 
 def show_preview(prepared) -> None:
@@ -224,6 +225,8 @@ def show_prepared(prepared, export=None) -> None:
 with ui.guard():
     st.title("Upload figures")
     ui.store()  # a store that cannot be opened is reported before anyone fills a template
+    if not ui.allowed("editor", "upload figures"):  # viewers and read-only servers: no controls
+        st.stop()
     template_section()
     st.subheader("2. Upload your file")
     last = st.session_state.pop("_last_import", None)
@@ -241,7 +244,7 @@ with ui.guard():
     upload = left.file_uploader("CSV or Excel file, or a tool's export",
                                 type=["csv", "xlsx", "xls", "tsv", "txt"],
                                 key=f"upload-{st.session_state.get('_uploader', 0)}",
-                                help="Up to 50 MB. A template, or an export from Mailchimp, X, "
+                                help=f"Up to {MAX_UPLOAD_MB} MB. A template, or an export from Mailchimp, X, "
                                      "Facebook, LinkedIn, Eventbrite, Google Analytics or a "
                                      "statistics table, as downloaded.")
     kind = right.selectbox("What is in it?", kinds,

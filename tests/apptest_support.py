@@ -14,5 +14,6 @@ def assert_clean(at: AppTest) -> None:
 
 
 def texts(elements) -> list[str]:
-    """Element text as a person reads it: ui.plain's markdown escapes ("\\:") removed."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
+    """Element text as a person reads it: ui.plain's markdown escapes ("\\:") and invisible
+    word joiners (which stop automatic links) removed."""
+    return [re.sub(r"\\(.)", r"\1", e.value).replace("\u2060", "") for e in elements]

@@ -401,16 +401,19 @@ def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
     """).fetchall()]
     if not fractions:
         return []
-    ids = ", ".join(_sql_text(f) for f in fractions)
+    # The ids are data: they travel as a bound parameter into a TEMP table, never into SQL text.
+    staged.con.execute("CREATE OR REPLACE TEMP TABLE fraction_ids AS "
+                       "SELECT unnest(?::VARCHAR[]) AS indicator_id", [fractions])
     sets = ", ".join(f"{c} = {c} * 100" for c in scaled)
-    staged.con.execute(f"UPDATE canon SET {sets} WHERE indicator_id IN ({ids})")
+    staged.con.execute(f"UPDATE canon SET {sets} "
+                       "WHERE indicator_id IN (SELECT indicator_id FROM fraction_ids)")
     return [
         f"SELECT 'warning', min({ROW_COLUMN}), {_sql_text(indicator.name)}, "
-        f"{_sql_text(f)}, 'Every {scaled[0]} for this percentage indicator is between 0 and 1, "
+        f"indicator_id, 'Every {scaled[0]} for this percentage indicator is between 0 and 1, "
         f"so they were read as fractions (0.64 = 64%).', "
         f"'If they really are below 1%, write them with a % sign (0.5%).' "
-        f"FROM canon WHERE indicator_id = {_sql_text(f)}"
-        for f in fractions]
+        f"FROM canon WHERE indicator_id IN (SELECT indicator_id FROM fraction_ids) "
+        f"GROUP BY indicator_id ORDER BY indicator_id"]
 
 
 def _duplicate_sql(template: Template) -> str:
@@ -510,7 +513,7 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     con.execute(f"CREATE OR REPLACE TEMP VIEW canonical_rows AS SELECT {select}, {ROW_COLUMN} "
                 f"FROM canon WHERE {keep}")
     con.execute("DROP VIEW IF EXISTS src")
-    for scratch in ("raw", "suspects"):
+    for scratch in ("raw", "suspects", "fraction_ids"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     for column in template.columns:
         if column.kind in LOOKUPS or column.kind == "period":
@@ -528,9 +531,11 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     return prepared
 
 
-def commit(store: Store, prepared: Prepared, who: str = "local",
-           lock_timeout: float | None = None, import_kind: str | None = None) -> ImportResult:
-    """Write a prepared upload in one transaction with its import record."""
+def commit(store: Store, prepared: Prepared, who: str | None = None,
+           lock_timeout: float | None = None, import_kind: str | None = None,
+           action: str = "import") -> ImportResult:
+    """Write a prepared upload in one transaction with its import record (and its audit row:
+    `action` is "import", or "edit" for a table edited in the app)."""
     if not prepared.ok:
         many = prepared.error_count != 1
         raise ImportRejected(f"The file has {prepared.error_count:,} error{'s' if many else ''}; "
@@ -542,4 +547,5 @@ def commit(store: Store, prepared: Prepared, who: str = "local",
                              kind=import_kind or prepared.import_kind or prepared.template.kind,
                              file_name=prepared.file_name,
                              sha256=prepared.sha256, who=who, summary=prepared.summary,
-                             previewed=prepared.preview, lock_timeout=lock_timeout)
+                             previewed=prepared.preview, lock_timeout=lock_timeout,
+                             action=action)
