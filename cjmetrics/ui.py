@@ -374,7 +374,7 @@ def _record_sign_in(me: access.Actor, detail: str) -> None:
 
 def recorded_download(label: str, data: Callable[[], bytes], *, file_name: str, mime: str,
                       key: str, what: str, icon: str = ":material/download:",
-                      action: str = "export") -> None:
+                      action: str = "export", help: str | None = None) -> None:
     """A download button whose file is made on click and recorded in the audit log as an
     export by this session's user."""
     me, current = actor(), store()
@@ -389,7 +389,7 @@ def recorded_download(label: str, data: Callable[[], bytes], *, file_name: str, 
 
     # No rerun on click: a rerun re-registers the deferred file and races the browser's request.
     st.download_button(label, data=produce, file_name=file_name, mime=mime, key=key, icon=icon,
-                       on_click="ignore")
+                       on_click="ignore", help=help)
 
 
 def chosen_area() -> str:
@@ -437,10 +437,9 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
         # request for it, which then fails silently (about one click in twenty).
         if images:
             for fmt, label in (("png", "PNG"), ("svg", "SVG")):
-                st.download_button(label, data=_image_maker(fig, fmt),
-                                   file_name=f"{stem}.{fmt}", mime=_MIME[fmt],
-                                   key=f"{key}-{fmt}", icon=":material/image:",
-                                   on_click="ignore", help=f"The chart as a {label} image")
+                recorded_download(label, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
+                                  mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
+                                  icon=":material/image:", help=f"The chart as a {label} image")
         st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
                   on_click=_add_to_deck,
                   args=(fig, table, summary, file_stem, deck_chart, deck_params, deck_label),

@@ -36,9 +36,9 @@ def tiles(model, start) -> None:
 
 
 def table_download(table, *, label: str, file_stem: str, key: str) -> None:
-    st.download_button(label, data=export.csv_bytes(table),
-                       file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
-                       key=key, icon=":material/download:", on_click="ignore")
+    ui.recorded_download(label, lambda: export.csv_bytes(table),
+                         file_name=f"{export.safe_stem(file_stem)}.csv", mime="text/csv",
+                         key=key, what="engagement table")
 
 
 def card(chart, key: str) -> None:

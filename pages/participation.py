@@ -34,16 +34,18 @@ with ui.guard():
                    "seeds 001 and 004 name their source).", icon=":material/science:")
     stem = export.safe_stem(f"participation-statement-{statement.area_name}-{first}-{last}")
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button("Word (.docx)",
-                         data=ui.cached(statement_file, area, first, last, ".docx"),
-                         file_name=f"{stem}.docx", key="statement-docx",
-                         mime="application/vnd.openxmlformats-officedocument."
-                              "wordprocessingml.document",
-                         icon=":material/description:", on_click="ignore")
-    right.download_button("Markdown (.md)",
-                          data=ui.cached(statement_file, area, first, last, ".md"),
-                          file_name=f"{stem}.md", mime="text/markdown", key="statement-md",
-                          icon=":material/download:", on_click="ignore")
+    with left:
+        ui.recorded_download("Word (.docx)",
+                             lambda: ui.cached(statement_file, area, first, last, ".docx"),
+                             file_name=f"{stem}.docx", key="statement-docx",
+                             mime="application/vnd.openxmlformats-officedocument."
+                                  "wordprocessingml.document",
+                             what="participation statement", icon=":material/description:")
+    with right:
+        ui.recorded_download("Markdown (.md)",
+                             lambda: ui.cached(statement_file, area, first, last, ".md"),
+                             file_name=f"{stem}.md", mime="text/markdown", key="statement-md",
+                             what="participation statement")
     with st.container(border=True):
         st.header(ui.plain(statement.title), divider="gray")
         st.markdown(f"**Period:** {ui.plain(statement.period_text)}")

@@ -246,9 +246,9 @@ def downloads(deck, store) -> None:
                 ("html", "HTML report (offline, interactive)", ":material/html:", False)):
             if needs_images and not images:
                 continue
-            st.download_button(label, data=lambda fmt=fmt: slides.export(store, deck, fmt),
-                               file_name=f"{stem}.{fmt}", mime=slides.MIME[fmt],
-                               key=f"download-{fmt}", icon=icon, on_click="ignore")
+            ui.recorded_download(label, lambda fmt=fmt: slides.export(store, deck, fmt),
+                                 file_name=f"{stem}.{fmt}", mime=slides.MIME[fmt],
+                                 key=f"download-{fmt}", icon=icon, what="deck")
     st.caption("PowerPoint: 16:9, one chart per slide with its title, source line and your "
                "note as speaker notes. PDF: one page per slide. HTML: one file with interactive "
                "charts that opens without the internet.")

@@ -140,9 +140,8 @@ with ui.guard():
         # A dataframe shows every cell as plain text: no markdown, links or HTML.
         st.dataframe(for_display(answers), hide_index=True, width="stretch",
                      column_config={"Answer": st.column_config.TextColumn(width="large")})
-        st.download_button("Download these answers (CSV)",
-                           data=export.csv_bytes(for_display(answers)),
-                           file_name=f"{export.safe_stem(f'{area}-{survey_id}-{text_id}')}"
-                                     "-answers.csv",
-                           mime="text/csv", key="survey-text-csv", icon=":material/download:",
-                           on_click="ignore")
+        shown = for_display(answers)
+        ui.recorded_download("Download these answers (CSV)", lambda: export.csv_bytes(shown),
+                             file_name=f"{export.safe_stem(f'{area}-{survey_id}-{text_id}')}"
+                                       "-answers.csv",
+                             mime="text/csv", key="survey-text-csv", what="free-text answers")
