@@ -130,6 +130,8 @@ register("ranked", _ranked, "Areas ranked")
 register("areas_over_time", _areas_over_time, "Areas over time")
 register("self_assessment", _self_assessment, "Self-assessment scores")
 register("qi_grades", _qi_grades, "Care Inspectorate grades")
+# The Engagement reach, Engagement plan and Surveys charts register themselves.
+from . import deck_engagement  # noqa: E402,F401
 
 
 # -- a deck ---------------------------------------------------------------------------------
@@ -236,8 +238,8 @@ def build_view(store: Store, item: DeckItem, *, large: bool = False) -> ChartVie
 # -- the standard meeting pack --------------------------------------------------------------
 def standard_pack(store: Store, area: str, period: str) -> Deck:
     """Every headline outcome indicator (with the higher-level indicator), the self-assessment
-    scores and every headline engagement indicator for an area, every period held up to
-    PERIOD (so baselines and targets stay in view). Charts with no figures for the area are left
+    scores and every headline engagement indicator (with the social media reach by channel)
+    for an area, every period held up to PERIOD (so baselines and targets stay in view). Charts with no figures for the area are left
     out."""
     from .areas import AreaTree
     from .periods import parse_period
@@ -266,6 +268,12 @@ def standard_pack(store: Store, area: str, period: str) -> Deck:
         if view.table.empty:
             continue
         deck.add(spec_item("trend", params, label=f"Trend: {row.name}"))
+        if row.indicator_id == "eng_social_reach":
+            # Where the reach comes from: its channels, up to the same period.
+            mix = deck_engagement.channel_mix_spec(store, area, end.end)
+            if mix:
+                deck.add(spec_item("engagement_channels", mix,
+                                   label="Social media reach by channel"))
     card = _self_assessment(store, area=area)
     if not card.table.empty:
         # After the outcome indicators, before engagement.

@@ -9,9 +9,11 @@ from cjmetrics import engagement_charts as charts  # noqa: E402
 from cjmetrics.engagement_plan import build_plan, build_stages  # noqa: E402
 
 
-def card(chart, key: str) -> None:
+def card(chart, key: str, deck_chart: str | None = None) -> None:
+    # The deck rebuilds the chart for the area (cjmetrics.deck_engagement).
     ui.chart_card(chart.figure, chart.table, key=key, summary=chart.summary,
-                  file_stem=chart.file_stem)
+                  file_stem=chart.file_stem, deck_chart=deck_chart,
+                  deck_params={"area": ui.chosen_area()} if deck_chart else None)
 
 
 with ui.guard():
@@ -38,15 +40,15 @@ with ui.guard():
         columns[0].metric("Activities", len(plan.activities))
         for column, status in zip(columns[1:], plan.statuses):
             column.metric(status, int(counts.get(status, 0)))
-        card(charts.level_community_heatmap(plan), "plan-levels")
-        card(charts.status_over_time(plan), "plan-status")
+        card(charts.level_community_heatmap(plan), "plan-levels", "plan_levels")
+        card(charts.status_over_time(plan), "plan-status", "plan_status")
         st.subheader("National Standards for Community Engagement")
         thin = plan.thin_standards()
         if thin:
             st.warning(ui.plain(f"Thin: {', '.join(thin)}. Few activities in the plan address "
                                 f"{'this standard' if len(thin) == 1 else 'these standards'}."),
                        icon=":material/warning:")
-        card(charts.standards_coverage(plan), "plan-standards")
+        card(charts.standards_coverage(plan), "plan-standards", "plan_standards")
         with st.expander("The plan as a table", icon=":material/table:"):
             st.dataframe(plan.table(), hide_index=True, width="stretch")
 
@@ -62,7 +64,7 @@ with ui.guard():
     else:
         st.dataframe(stages.current().drop(columns=["Stage", "Target stage"]),
                      hide_index=True, width="stretch")
-        card(charts.stages_figure(stages), "plan-stages")
+        card(charts.stages_figure(stages), "plan-stages", "plan_stages")
 
     st.subheader("Edit")
     with st.expander("Edit the engagement plan", icon=":material/edit_note:"):

@@ -59,7 +59,7 @@ def test_the_standard_pack_has_every_outcome_and_headline_engagement_chart(demo_
     assert labels.index("Self-assessment scores") < labels.index("Trend: Social media reach")
     assert all(item.params.get("end") == "Mar 2025" for item in pack.items
                if item.chart == "trend")
-    assert len(pack.items) == 14
+    assert len(pack.items) == 15  # with the social media reach by channel
 
 
 def test_a_saved_deck_shows_fresh_figures_when_reopened(demo_store):

@@ -1,0 +1,215 @@
+"""Deck specs for the Engagement reach, Engagement plan and Surveys charts.
+
+Each function rebuilds one page's chart from plain JSON parameters, so a saved deck shows the
+figures held on the day it is opened. A `period` of "latest" follows the newest period held
+(like Trends' open-ended range): a deck saved while looking at the latest quarter or survey
+wave shows next quarter's or next wave's figures. A named period stays that period.
+
+Survey charts are built from the model's suppressed tables only (cjmetrics.surveys), so every
+slide, file and slideshow keeps small-number suppression.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .charts import _wrap, styled
+from .deck import ChartView, DeckError, register, view_from_figure
+from .store import Store
+
+LATEST = "latest"
+
+
+def period_param(chosen: str, latest: str | None) -> str:
+    """What a page passes as `period`: "latest" when the user is looking at the latest period,
+    so the saved deck moves on with the data; the period's label otherwise."""
+    return LATEST if chosen is not None and chosen == latest else chosen
+
+
+def _large(fig, large: bool):
+    """The large-type variant of a figure the page builds without one: bigger type, and the
+    title and subtitle re-wrapped to fit it."""
+    if not large:
+        return fig
+    title = fig.layout.title
+    flat = " ".join(str(title.text or "").replace("<br>", " ").split())
+    sub = title.subtitle.text if title.subtitle else ""
+    sub = " ".join(str(sub or "").replace("<br>", " ").split())
+    fig.update_layout(title=dict(text=_wrap(flat, 45), subtitle=dict(text=_wrap(sub, 75))))
+    styled(fig, large=True)
+    # Period labels are already on two lines: kept level (not turned on end and clipped),
+    # and the legend sits at the foot of the figure, below them.
+    fig.update_xaxes(tickangle=0, tickfont=dict(size=17))
+    if any(trace.showlegend is not False for trace in fig.data) and len(fig.data) > 1:
+        fig.update_layout(legend=dict(yref="container", y=0.01, yanchor="bottom"),
+                          margin=dict(b=150))
+    return fig
+
+
+def _view(chart, large: bool) -> ChartView:
+    """A ChartView of an engagement_charts.Chart."""
+    return view_from_figure(_large(chart.figure, large), chart.table, summary=chart.summary,
+                            file_stem=chart.file_stem)
+
+
+# -- engagement reach ------------------------------------------------------------------------
+def _reach(store: Store, area: str, grain: str, period: str) -> tuple:
+    from .engagement import build_engagement
+
+    model = build_engagement(store, area, grain)
+    if period == LATEST or period is None:
+        start = model.latest
+        if start is None:
+            raise DeckError(f"No engagement figures are held for {model.area_name} now. "
+                            "Remove the slide, or upload the figures on the Upload page.")
+        return model, start
+    for start, label in model.periods:
+        if label == period:
+            return model, start
+    raise DeckError(f"No engagement figures for {period} are held for {model.area_name} now. "
+                    "Remove the slide and add the chart again from the Engagement reach page.")
+
+
+def engagement_channels(store: Store, *, area: str, indicator: str = "eng_social_reach",
+                        grain: str = "quarter", period: str = LATEST,
+                        large: bool = False) -> ChartView:
+    from .engagement_charts import channel_mix
+
+    model, start = _reach(store, area, grain, period)
+    return _view(channel_mix(model, indicator, start), large)
+
+
+def engagement_measures(store: Store, *, area: str, indicators: list[str], title: str = "",
+                        grain: str = "quarter", period: str = LATEST,
+                        large: bool = False) -> ChartView:
+    from .engagement_charts import measures_over_time
+
+    model, start = _reach(store, area, grain, period)
+    indicators = [i for i in indicators if i in model.indicators]
+    title = title or " and ".join(model.indicators[i]["short_name"] for i in indicators)
+    return _view(measures_over_time(model, indicators, start, title), large)
+
+
+def engagement_attendance(store: Store, *, area: str, grain: str = "quarter",
+                          period: str = LATEST, large: bool = False) -> ChartView:
+    from .engagement_charts import attendance_over_time
+
+    model, start = _reach(store, area, grain, period)
+    return _view(attendance_over_time(model, start), large)
+
+
+# -- engagement plan ---------------------------------------------------------------------------
+def _plan_chart(builder: str, stages: bool = False):
+    def build(store: Store, *, area: str, large: bool = False) -> ChartView:
+        from . import engagement_charts
+        from .engagement_plan import build_plan, build_stages
+
+        model = (build_stages if stages else build_plan)(store, area)
+        return _view(getattr(engagement_charts, builder)(model), large)
+    return build
+
+
+# -- surveys -----------------------------------------------------------------------------------
+def _survey(store: Store, survey: str, area: str, period: str | None):
+    from .errors import CjmetricsError
+    from .surveys import build_survey
+
+    try:
+        model = build_survey(store, survey, area, None if period in (None, LATEST) else period)
+    except DeckError:
+        raise
+    except CjmetricsError as exc:  # e.g. the survey's definition was removed
+        raise DeckError(exc.user_message) from exc
+    if not model.has_answers:  # e.g. the answers were undone since the deck was saved
+        raise DeckError(f"No answers to the {model.survey.name} are held for "
+                        f"{model.area_name} now. Remove the slide, or upload the answers.")
+    if period not in (None, LATEST) and model.period_label != period:
+        raise DeckError(f"No answers to the {model.survey.name} for {period} are held for "
+                        f"{model.area_name} now. Remove the slide and add the chart again from "
+                        "the Surveys page.")
+    return model
+
+
+def _survey_view(fig, table, summary: str, stem: str) -> ChartView:
+    from .export import safe_stem
+    from .surveys import for_display
+
+    # The table is the suppressed one the page shows and downloads (counts as "<5" text).
+    return view_from_figure(fig, for_display(table), summary=summary, file_stem=safe_stem(stem))
+
+
+def survey_responses(store: Store, *, survey: str, area: str, period: str = LATEST,
+                     large: bool = False) -> ChartView:
+    from .survey_charts import responses_figure
+
+    model = _survey(store, survey, area, period)
+    table = model.responses_table()
+    return _survey_view(responses_figure(model, table, large=large), table,
+                        model.responses_summary(), f"{area}-{survey}-responses")
+
+
+def survey_answers(store: Store, *, survey: str, area: str, question: str,
+                   period: str = LATEST, large: bool = False) -> ChartView:
+    """One question's answers by area: diverging bars for agree/disagree statements, stacked
+    bars for a single choice, side-by-side bars for a multiple choice."""
+    from .survey_charts import distribution_figure, diverging_figure
+
+    model = _survey(store, survey, area, period)
+    kind = model.question(question)["type"]
+    table = model.distribution(question)
+    figure = diverging_figure if kind == "likert" else distribution_figure
+    return _survey_view(figure(model, question, table, large=large), table,
+                        model.distribution_summary(question, table),
+                        f"{area}-{survey}-{question}")
+
+
+def survey_matrix(store: Store, *, survey: str, area: str, question: str, matrix_area: str,
+                  period: str = LATEST, large: bool = False) -> ChartView:
+    from .survey_charts import matrix_figure
+
+    model = _survey(store, survey, area, period)
+    table = model.matrix(question, matrix_area)
+    return _survey_view(matrix_figure(model, question, table, large=large), table,
+                        model.distribution_summary(question, table),
+                        f"{area}-{survey}-{question}-{matrix_area}")
+
+
+def survey_statements(store: Store, *, survey: str, area: str, period: str = LATEST,
+                      large: bool = False) -> ChartView:
+    from .survey_charts import statements_figure
+
+    model = _survey(store, survey, area, period)
+    table = model.statements(area)
+    return _survey_view(statements_figure(model, area, table, large=large), table,
+                        model.statements_summary(area, table), f"{area}-{survey}-statements")
+
+
+register("engagement_channels", engagement_channels, "Engagement: by channel")
+register("engagement_measures", engagement_measures, "Engagement: measures over time")
+register("engagement_attendance", engagement_attendance, "Engagement: event attendance")
+register("plan_levels", _plan_chart("level_community_heatmap"),
+         "Engagement plan: levels and communities")
+register("plan_status", _plan_chart("status_over_time"), "Engagement plan: status")
+register("plan_standards", _plan_chart("standards_coverage"),
+         "Engagement plan: National Standards")
+register("plan_stages", _plan_chart("stages_figure", stages=True),
+         "Engagement plan: distance travelled")
+register("survey_responses", survey_responses, "Survey: responses")
+register("survey_answers", survey_answers, "Survey: answers")
+register("survey_matrix", survey_matrix, "Survey: matrix")
+register("survey_statements", survey_statements, "Survey: statements")
+
+
+# -- the standard meeting pack ---------------------------------------------------------------
+def channel_mix_spec(store: Store, area: str, end: date) -> dict | None:
+    """Params of the social media reach by channel for the quarters up to `end` (the pack's
+    "figures to" date), or None when the area holds no channel figures by then."""
+    from .engagement import build_engagement
+
+    model = build_engagement(store, area, "quarter")
+    held = model.channels[model.channels["indicator_id"] == "eng_social_reach"]
+    starts = sorted(s for s in set(held["period_start"]) if s <= end)
+    if not starts:
+        return None
+    return {"area": area, "indicator": "eng_social_reach", "grain": "quarter",
+            "period": model.label(starts[-1])}

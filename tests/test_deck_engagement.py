@@ -1,0 +1,237 @@
+"""Deck specs of the Engagement reach, Engagement plan and Surveys charts: each rebuilds from
+its plain parameters, a saved deck moves on to a newly imported period, and a survey slide keeps
+small-number suppression in every file a lead takes to a meeting."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from cjmetrics import deck as decks
+from cjmetrics import deck_engagement, render, slides
+from cjmetrics.engagement import build_engagement
+from cjmetrics.surveys import build_survey
+from test_surveys import carries, crafted_store, secret_texts
+
+GLASGOW = "S12000049"
+AYRSHIRE = "CJP-AYR"
+
+SPECS = {
+    "engagement_channels": {"area": GLASGOW, "indicator": "eng_social_reach",
+                            "grain": "quarter", "period": "latest"},
+    "engagement_measures": {"area": GLASGOW, "grain": "month", "period": "latest",
+                            "indicators": ["eng_website_visits", "eng_newsletter_opens"],
+                            "title": "Website visits and newsletter opens"},
+    "engagement_attendance": {"area": GLASGOW, "grain": "year", "period": "latest"},
+    "plan_levels": {"area": GLASGOW},
+    "plan_status": {"area": GLASGOW},
+    "plan_standards": {"area": GLASGOW},
+    "plan_stages": {"area": GLASGOW},
+    "survey_responses": {"survey": "third_sector", "area": AYRSHIRE, "period": "latest"},
+    "survey_answers": {"survey": "third_sector", "area": AYRSHIRE, "question": "q3",
+                       "period": "latest"},
+    "survey_statements": {"survey": "public_understanding", "area": AYRSHIRE,
+                          "period": "latest"},
+}
+
+
+def _matrix_spec(store) -> dict:
+    for survey in ("statutory_partner", "third_sector", "public_understanding"):
+        model = build_survey(store, survey, GLASGOW)
+        for question in model.choice_questions():
+            if model.question(question)["type"] == "matrix" and model.has_answers:
+                return {"survey": survey, "area": GLASGOW, "question": question,
+                        "matrix_area": GLASGOW, "period": "latest"}
+    raise AssertionError("the demo holds no matrix question")
+
+
+def test_every_page_chart_is_registered():
+    for name in [*SPECS, "survey_matrix"]:
+        assert name in decks.CHARTS
+
+
+@pytest.mark.parametrize("name", [*SPECS, "survey_matrix"])
+def test_each_chart_rebuilds_from_its_saved_spec(demo_store, name):
+    params = _matrix_spec(demo_store) if name == "survey_matrix" else SPECS[name]
+    item = decks.spec_item(name, params)
+    # Saved and reopened, as next month's meeting does.
+    pack = decks.Deck(name="Monthly", items=[item])
+    decks.save(demo_store, pack, "Monthly")
+    again = decks.load(demo_store, "Monthly").items[0]
+    assert (again.chart, again.params) == (name, params)
+    for large in (False, True):
+        view = decks.build_view(demo_store, again, large=large)
+        assert view.title and view.title != "Chart", name
+        assert view.subtitle and view.summary, name
+        assert not view.table.empty, name
+        assert view.figure.data, name
+    # The slide's title is the page's (not a snapshot's), in the large type of the slideshow.
+    assert decks.build_view(demo_store, again, large=True).figure.layout.font.size == 22
+
+
+def test_a_named_period_stays_and_latest_follows_the_newest(demo_store):
+    model = build_engagement(demo_store, GLASGOW, "quarter")
+    (latest_start, latest), (_, earlier) = model.periods[:2]
+    assert deck_engagement.period_param(latest, latest) == "latest"
+    assert deck_engagement.period_param(earlier, latest) == earlier
+    fixed = decks.build_view(demo_store, decks.spec_item(
+        "engagement_channels", {**SPECS["engagement_channels"], "period": earlier}))
+    assert fixed.table["Period"].iloc[-1] == earlier
+    gone = decks.spec_item("engagement_channels",
+                           {**SPECS["engagement_channels"], "period": "Q1 1999/00"})
+    with pytest.raises(decks.DeckError, match="Remove the slide"):
+        decks.build_view(demo_store, gone)
+    # An export says so on that slide rather than failing the whole file.
+    built = slides.slides_for(demo_store, decks.Deck(items=[gone]))
+    assert "Q1 1999/00" in built[0].view.summary
+
+
+def _import_values(store, rows: pd.DataFrame) -> None:
+    from cjmetrics.ingest.pipeline import commit, prepare
+
+    prepared = prepare(store, rows.to_csv(index=False).encode(), "april.csv")
+    assert prepared.error_count == 0, prepared.problems
+    commit(store, prepared, who="test")
+
+
+def test_a_saved_deck_picks_up_a_newly_imported_month(demo_store):
+    pack = decks.Deck(name="Monthly", items=[
+        decks.spec_item("engagement_channels", {**SPECS["engagement_channels"],
+                                                "grain": "month"}),
+        decks.spec_item("engagement_attendance", {"area": GLASGOW, "grain": "month",
+                                                  "period": "latest"})])
+    decks.save(demo_store, pack, "Monthly")
+    before = [decks.build_view(demo_store, i) for i in decks.load(demo_store, "Monthly").items]
+    assert "Apr 2025" not in set(before[0].table["Period"])
+    _import_values(demo_store, pd.DataFrame({
+        "indicator": ["eng_social_reach", "eng_social_reach", "eng_event_attendance"],
+        "area": [GLASGOW] * 3, "period": ["Apr 2025"] * 3,
+        "breakdown": ["channel:Facebook", "channel:LinkedIn", "event:Spring open day"],
+        "value": [41000, 9000, 137]}))
+    after = [decks.build_view(demo_store, i) for i in decks.load(demo_store, "Monthly").items]
+    channels = after[0].table
+    assert channels["Period"].iloc[-1] == "Apr 2025"
+    april = channels[channels["Period"] == "Apr 2025"].set_index("Channel")
+    assert april.loc["Facebook", "Social media reach"] == 41000
+    assert "Apr 2025: 50,000" in after[0].summary and "Facebook carried 82%" in after[0].summary
+    assert after[1].table["Period"].iloc[-1] == "Apr 2025"
+    assert "137 people attended events in Apr 2025" in after[1].summary
+
+
+def test_the_standard_pack_shows_the_reach_by_channel_after_the_reach(demo_store):
+    pack = decks.standard_pack(demo_store, GLASGOW, "Mar 2025")
+    labels = [item.label for item in pack.items]
+    at = labels.index("Social media reach by channel")
+    assert labels[at - 1] == "Trend: Social media reach"
+    item = pack.items[at]
+    assert item.params["period"] == "Q4 2024/25"
+    view = decks.build_view(demo_store, item)
+    assert view.table["Period"].iloc[-1] == "Q4 2024/25"
+    # A pack "to" an earlier month stops at the quarter holding it.
+    earlier = decks.standard_pack(demo_store, GLASGOW, "Nov 2024")
+    mix = [i for i in earlier.items if i.chart == "engagement_channels"]
+    assert mix and mix[0].params["period"] == "Q3 2024/25"
+
+
+# -- suppression in every file ------------------------------------------------------------
+def _survey_deck(store) -> decks.Deck:
+    spec = {"survey": "third_sector", "area": GLASGOW, "period": "latest"}
+    return decks.Deck(name="Survey", meeting="Survey meeting", items=[
+        decks.spec_item("survey_answers", {**spec, "question": "q3"}, note="Small numbers."),
+        decks.spec_item("survey_answers", {**spec, "question": "q4"}),
+        decks.spec_item("survey_responses", spec)])
+
+
+def _html_text(data: bytes) -> str:
+    text = data.decode()
+    start, end = text.index(slides.PLOTLYJS_BEGIN), text.index(slides.PLOTLYJS_END)
+    return text[:start] + text[end:]
+
+
+def test_a_survey_slide_keeps_suppression_in_the_html_report(empty_store):
+    store = crafted_store(empty_store)
+    deck = _survey_deck(store)
+    views = slides.slides_for(store, deck)
+    text = _html_text(slides.html_bytes(deck, views))
+    for secret in secret_texts():
+        assert not carries(text, secret), secret
+    # The data table shows "<5" (escaped) where the counts were 3 and 4, and a count of 1 to 4
+    # never appears as a cell of its own.
+    assert "&lt;5" in text and "hidden" in text
+    assert not re.search(r"<td>[1-4]</td>", text)
+    # The interactive charts' data: a suppressed cell has no bar and no share in its hover.
+    figures = re.findall(r"Plotly\.newPlot\(\s*\"chart-\d+\",\s*(\[.*?\]),\s*\{", text,
+                         flags=re.S)
+    assert len(figures) == 3
+    suppressed = 0
+    for figure in figures:
+        for trace in json.loads(figure):
+            for i, custom in enumerate(trace.get("customdata") or []):
+                if len(custom) > 2 and custom[2] in ("<5", "&lt;5", "hidden"):
+                    suppressed += 1
+                    assert trace["x"][i] in (None, 0)
+                    assert custom[4:6] == ["not shown", "not shown"]
+    assert suppressed >= 4  # q3's two cells and q4's two
+
+
+@pytest.mark.skipif(not render.available(), reason="needs chromium for the slide images")
+def test_a_survey_slide_keeps_suppression_in_the_pptx_and_pdf(empty_store):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    store = crafted_store(empty_store)
+    deck = _survey_deck(store)
+    views = slides.slides_for(store, deck)
+    prs = Presentation(io.BytesIO(slides.pptx_bytes(deck, views)))
+    assert len(prs.slides) == 4
+    texts = []
+    for slide in list(prs.slides)[1:]:
+        texts += [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        texts += [shape._element.nvPicPr.cNvPr.get("descr") for shape in slide.shapes
+                  if shape.shape_type == 13]
+        texts.append(slide.notes_slide.notes_text_frame.text)
+    blob = "\n".join(t or "" for t in texts)
+    assert "Q3" in blob and "Small numbers." in blob
+    for secret in secret_texts():
+        assert not carries(blob, secret), secret
+    pdf = PdfReader(io.BytesIO(slides.pdf_bytes(deck, views)))
+    assert len(pdf.pages) == 4
+    words = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Not shown (small numbers)" in words
+    for secret in secret_texts():
+        assert not carries(words, secret), secret
+
+
+# -- from the pages ------------------------------------------------------------------------
+def test_add_to_deck_on_the_three_pages_saves_specs_that_present_shows(demo_db):
+    from test_pages_present import PRESENT, run_app
+
+    from apptest_support import assert_clean, texts
+
+    at = run_app("pages/engagement.py")
+    at.button(key="eng-reach-channels-deck").click().run()
+    assert_clean(at)
+    at.switch_page("pages/engagement_plan.py").run()
+    at.button(key="plan-standards-deck").click().run()
+    assert_clean(at)
+    at.selectbox(key="area").set_value(AYRSHIRE).run()
+    at.switch_page("pages/surveys.py").run()
+    at.selectbox(key="survey").set_value("third_sector").run()
+    at.button(key="survey-distribution-deck").click().run()
+    assert_clean(at)
+    items = at.session_state["deck"].items
+    assert [(i.chart, i.is_snapshot) for i in items] == [
+        ("engagement_channels", False), ("plan_standards", False), ("survey_answers", False)]
+    assert items[0].params == {"area": GLASGOW, "grain": "quarter", "period": "latest",
+                               "indicator": "eng_social_reach"}
+    assert items[1].params == {"area": GLASGOW}
+    assert items[2].params == {"survey": "third_sector", "area": AYRSHIRE, "period": "latest",
+                               "question": "q1"}
+    at.switch_page(PRESENT).run()
+    assert_clean(at)
+    shown = " ".join(texts(at.markdown) + texts(at.caption))
+    assert "(snapshot)" not in shown
