@@ -43,6 +43,8 @@ def _large(fig, large: bool):
     if any(trace.showlegend is not False for trace in fig.data) and len(fig.data) > 1:
         fig.update_layout(legend=dict(yref="container", y=0.01, yanchor="bottom"),
                           margin=dict(b=150))
+    elif fig.layout.xaxis.title.text:  # room for the axis title under the large tick labels
+        fig.update_layout(margin=dict(b=120))
     return fig
 
 
@@ -144,7 +146,10 @@ def survey_responses(store: Store, *, survey: str, area: str, period: str = LATE
 
     model = _survey(store, survey, area, period)
     table = model.responses_table()
-    return _survey_view(responses_figure(model, table, large=large), table,
+    fig = responses_figure(model, table, large=large)
+    if large:  # room for the axis title under the large tick labels
+        fig.update_layout(margin=dict(b=120))
+    return _survey_view(fig, table,
                         model.responses_summary(), f"{area}-{survey}-responses")
 
 
