@@ -235,3 +235,26 @@ def test_add_to_deck_on_the_three_pages_saves_specs_that_present_shows(demo_db):
     assert_clean(at)
     shown = " ".join(texts(at.markdown) + texts(at.caption))
     assert "(snapshot)" not in shown
+
+
+def test_the_slideshow_of_a_survey_slide_keeps_suppression(empty_store):
+    from test_pages_present import PRESENT, run_app
+
+    from apptest_support import assert_clean, texts
+
+    store = crafted_store(empty_store)
+    at = run_app(PRESENT)
+    at.session_state["deck"] = _survey_deck(store)
+    at.run()
+    at.button(key="start-slideshow").click().run()
+    for number in (2, 3, 4):
+        at.button(key="slide-next").click().run()
+        assert_clean(at)
+        assert any(f"Slide {number} of 4" in m.value for m in at.markdown)
+        shown = "\n".join(texts(at.markdown) + texts(at.caption))
+        for secret in secret_texts():
+            assert not carries(shown, secret), secret
+        figure = at.get("plotly_chart")[0].proto.spec
+        for secret in secret_texts():
+            assert not carries(figure, secret), secret
+    assert "Q4" in texts(at.markdown)[0] or "responses" in texts(at.markdown)[0]
