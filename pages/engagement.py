@@ -7,6 +7,7 @@ from cjmetrics import export, ui
 ui.ensure_entrypoint()
 from cjmetrics import engagement_charts as charts  # noqa: E402
 from cjmetrics.engagement import GRAINS, build_engagement, top_posts  # noqa: E402
+from cjmetrics.deck_engagement import period_param  # noqa: E402
 from cjmetrics.periods import period_containing  # noqa: E402
 
 PERIOD_TYPE = {"month": "month", "quarter": "quarter", "year": "financial_year"}
@@ -41,9 +42,10 @@ def table_download(table, *, label: str, file_stem: str, key: str) -> None:
                          key=key, what="engagement table")
 
 
-def card(chart, key: str) -> None:
+def card(chart, key: str, deck_chart: str | None = None, **deck_params) -> None:
     ui.chart_card(chart.figure, chart.table, key=key, summary=chart.summary,
-                  file_stem=chart.file_stem)
+                  file_stem=chart.file_stem, deck_chart=deck_chart,
+                  deck_params=deck_params or None)
 
 
 with ui.guard():
@@ -71,6 +73,9 @@ with ui.guard():
                              help="Each period is compared with the same period a year "
                                   "earlier.")
     start = labels[chosen]
+    # The deck rebuilds these charts: "latest" when the latest period is shown, so a saved
+    # deck shows next quarter's figures.
+    spec = dict(area=area, grain=grain, period=period_param(chosen, periods[0][1]))
     if model.illustrative:
         st.warning("These are **illustrative demo figures**, not official statistics.",
                    icon=":material/science:")
@@ -87,19 +92,26 @@ with ui.guard():
                        file_stem=f"{area}-engagement-totals-{chosen}")
 
     st.subheader("Social media by channel")
-    card(charts.channel_mix(model, "eng_social_reach", start), "eng-reach-channels")
-    card(charts.channel_mix(model, "eng_social_engagements", start), "eng-engagements-channels")
+    card(charts.channel_mix(model, "eng_social_reach", start), "eng-reach-channels",
+         "engagement_channels", indicator="eng_social_reach", **spec)
+    card(charts.channel_mix(model, "eng_social_engagements", start), "eng-engagements-channels",
+         "engagement_channels", indicator="eng_social_engagements", **spec)
 
     st.subheader("Website, newsletter and media")
     card(charts.measures_over_time(
         model, ["eng_website_visits", "eng_newsletter_opens"], start,
-        "Website visits and newsletter opens"), "eng-web-newsletter")
+        "Website visits and newsletter opens"), "eng-web-newsletter",
+        "engagement_measures", indicators=["eng_website_visits", "eng_newsletter_opens"],
+        title="Website visits and newsletter opens", **spec)
     card(charts.measures_over_time(
         model, ["eng_newsletter_clicks", "eng_media_coverage"], start,
-        "Newsletter clicks and media coverage"), "eng-clicks-media")
+        "Newsletter clicks and media coverage"), "eng-clicks-media",
+        "engagement_measures", indicators=["eng_newsletter_clicks", "eng_media_coverage"],
+        title="Newsletter clicks and media coverage", **spec)
 
     st.subheader("Events")
-    card(charts.attendance_over_time(model, start), "eng-attendance")
+    card(charts.attendance_over_time(model, start), "eng-attendance",
+         "engagement_attendance", **spec)
     st.markdown(f"**Top events, {ui.plain(chosen)}**")
     events = model.top_events(start)
     if events.empty:

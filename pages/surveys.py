@@ -6,6 +6,7 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 from cjmetrics import export
+from cjmetrics.deck_engagement import period_param
 from cjmetrics.survey_charts import (diverging_figure, distribution_figure, matrix_figure,
                                      responses_figure, statements_figure)
 from cjmetrics.surveys import (TYPE_WORDS, build_survey, for_display, survey_choices,
@@ -52,6 +53,10 @@ with ui.guard():
         model = ui.cached(build_survey, survey_id, area, period)
     elif model.period_label:
         right.markdown(f"**When**  \n{ui.plain(model.period_label)}")
+    # What the deck rebuilds (cjmetrics.deck_engagement): "latest" when the latest wave is
+    # shown, so a saved deck shows the next wave's answers.
+    spec = {"survey": survey_id, "area": area,
+            "period": period_param(model.period_label, (model.periods or [None])[-1])}
 
     st.caption(ui.plain(f"{model.area_name}" + (
         " and its councils" if len(model.areas) > 1 else "")
@@ -85,7 +90,8 @@ with ui.guard():
     responses = model.responses_table()
     ui.chart_card(responses_figure(model, responses), for_display(responses),
                   key="survey-responses", summary=model.responses_summary(),
-                  file_stem=f"{area}-{survey_id}-responses")
+                  file_stem=f"{area}-{survey_id}-responses",
+                  deck_chart="survey_responses", deck_params=spec)
 
     questions = model.choice_questions()
     if questions:
@@ -108,20 +114,25 @@ with ui.guard():
             table = model.matrix(question_id, shown_area)
             ui.chart_card(matrix_figure(model, question_id, table), for_display(table),
                           key="survey-matrix", summary=model.distribution_summary(
-                              question_id, table), file_stem=f"{stem}-{shown_area}")
+                              question_id, table), file_stem=f"{stem}-{shown_area}",
+                          deck_chart="survey_matrix",
+                          deck_params={**spec, "question": question_id,
+                                       "matrix_area": shown_area})
         else:
             table = model.distribution(question_id)
             figure = diverging_figure if q["type"] == "likert" else distribution_figure
             ui.chart_card(figure(model, question_id, table), for_display(table),
                           key="survey-distribution",
                           summary=model.distribution_summary(question_id, table),
-                          file_stem=stem)
+                          file_stem=stem, deck_chart="survey_answers",
+                          deck_params={**spec, "question": question_id})
         if q["type"] == "likert" and len(model.likert_questions()) > 1:
             statements = model.statements(area)
             ui.chart_card(statements_figure(model, area, statements), for_display(statements),
                           key="survey-statements",
                           summary=model.statements_summary(area, statements),
-                          file_stem=f"{area}-{survey_id}-statements")
+                          file_stem=f"{area}-{survey_id}-statements",
+                          deck_chart="survey_statements", deck_params=spec)
         if q["type"] == "multiple":
             st.caption("Respondents could tick more than one answer, so the shares add up to "
                        "more than 100%; each bar shows the share who ticked each answer.")

@@ -415,16 +415,23 @@ def test_questions_left_open_are_named(empty_store):
 
 
 def test_personal_data_never_reaches_the_rows_the_preview_or_the_store(empty_store):
+    def everything_stored() -> str:
+        return "".join(empty_store.query(f'SELECT * FROM "{t}"').to_csv()
+                       for t in empty_store.table_counts())
+
     name = "eventbrite_uk_checkin.csv"
+    # The catalogue and survey definitions use ordinary words ("Example instrument"), so what
+    # counts is that the import adds no occurrence of the attendee's details.
+    before = everything_stored()
     prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
                                    answers={"area": GLASGOW, "period": "Feb 2024"})
     commit(empty_store, prepared)
     shown = prepared.rows.to_csv() + prepared.preview.changes.to_csv() + prepared.summary
-    stored = "".join(empty_store.query(f'SELECT * FROM "{t}"').to_csv()
-                     for t in empty_store.table_counts())
+    stored = everything_stored()
     for personal in ("ann@example.org", "Ann", "Surname", "Example", "0141 000 0000",
                      "07700 900000", "G1 1NQ", "City Halls"):
-        assert personal not in shown and personal not in stored, personal
+        assert personal not in shown, personal
+        assert stored.count(personal) == before.count(personal), personal
 
 
 def test_a_file_nobody_claims_is_not_recognised_with_the_list_and_the_templates(empty_store):

@@ -20,7 +20,8 @@ from ...errors import ImportRejected
 from ...store import Store
 from ..pipeline import Prepared, prepare
 from ..resolve import area_resolver
-from .base import ExportFormat, FormatBroken, Question, Recognised, Source, read_source
+from .base import (ExportFormat, FormatBroken, Question, Recognised, Source,
+                   is_template_header, read_source)
 from . import events, newsletters, social, statistics, surveys, web  # noqa: E402
 
 FORMATS: list[ExportFormat] = [
@@ -51,6 +52,8 @@ def recognise(data: bytes, name: str, sheet: str | None = None) -> Recognised | 
     # The first rows decide which format claims the file; only then is the whole file read,
     # so a large template is not parsed twice.
     head = read_source(data, name, head=True)
+    if _is_template(head):
+        return None
     for fmt in FORMATS:
         try:
             found = fmt.detect(head, sheet)
@@ -59,6 +62,11 @@ def recognise(data: bytes, name: str, sheet: str | None = None) -> Recognised | 
         if found is not None:
             return fmt.detect(read_source(data, name), sheet)
     return None
+
+
+def _is_template(head: Source) -> bool:
+    grid = head.first
+    return bool(grid) and is_template_header(grid[0])
 
 
 def missing_answers(recognised: Recognised, answers: dict) -> list[Question]:

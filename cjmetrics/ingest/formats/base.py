@@ -350,3 +350,17 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def area_question() -> Question:
     return Question("area", "Which area are these figures for?")
+
+
+def is_template_header(header: list) -> bool:
+    """A header made of a cjmetrics template's own column names belongs to that template, never
+    to a tool's export (the social media posts template has post_id and impressions, as
+    Facebook's post export does), so detectors leave such files to the templates."""
+    from ..templates import TEMPLATES
+
+    names = {str(cell).strip().lower() for cell in header if str(cell).strip()}
+    for template in TEMPLATES.values():
+        columns = {c.name for c in template.columns}
+        if {c.name for c in template.required} <= names and len(names & columns) * 2 >= len(names):
+            return True
+    return False

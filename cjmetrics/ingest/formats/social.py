@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 
 from .base import (ExportFormat, FormatBroken, Grid, Recognised, Source, area_question,
-                   find_column, guess_order, month_label, norm, number, parse_date, plural,
+                   find_column, guess_order, is_template_header, month_label, norm, number, parse_date, plural,
                    rows_frame, span)
 
 X_CHANNEL = "channel:X/Twitter"  # the label the demo and catalogue use
@@ -150,7 +150,7 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
         if not grid or (sheet is not None and name != sheet):
             continue
         header = grid[0]
-        if find_column(header, "Post ID") is None:
+        if find_column(header, "Post ID") is None or is_template_header(header):
             continue
         col = {"date": find_column(header, *FB_DATE), "reach": find_column(header, *FB_REACH),
                "engaged": find_column(header, *FB_ENGAGED),
