@@ -507,15 +507,24 @@ class Store:
                    CASE WHEN c.{first} IS NULL THEN 'new'
                         WHEN {same} THEN 'unchanged' ELSE 'revised' END AS change
             FROM {source} n LEFT JOIN c ON {join}""")
+        # Nothing stored yet under any of the incoming first keys (a first load, a new
+        # indicator): every row is new, without joining a large upload to the store.
+        if not cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {spec.table} WHERE {first} IN "
+                           f"(SELECT DISTINCT {first} FROM {source}) LIMIT 1)").fetchone()[0]:
+            return {"new": int(cur.execute(f"SELECT count(*) FROM {source}").fetchone()[0]),
+                    "revised": 0, "unchanged": 0}
         counts = dict(cur.execute("SELECT change, count(*) FROM _changes GROUP BY ALL").fetchall())
         return {k: int(counts.get(k, 0)) for k in ("new", "revised", "unchanged")}
 
     @staticmethod
-    def _change_sample(cur: duckdb.DuckDBPyConnection, per_kind: int = 1000) -> pd.DataFrame:
-        """Up to `per_kind` rows of each kind of change (LIMITs stop each scan early)."""
+    def _change_sample(cur: duckdb.DuckDBPyConnection, per_kind: int = 1000,
+                       counts: dict[str, int] | None = None) -> pd.DataFrame:
+        """Up to `per_kind` rows of each kind of change (LIMITs stop each scan early; a kind
+        known to be absent is not searched for through the whole upload)."""
+        kinds = [k for k in ("new", "revised", "unchanged") if counts is None or counts.get(k)]
         return cur.execute(" UNION ALL ".join(
             f"(SELECT * FROM _changes WHERE change = '{kind}' LIMIT {per_kind})"
-            for kind in ("new", "revised", "unchanged"))).df()
+            for kind in kinds or ["new"])).df()
 
     def compare(self, spec: RevisedTable, rows: pd.DataFrame,
                 cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
@@ -541,7 +550,8 @@ class Store:
             counts = self._classify(spec, self._source(spec, rows, cur), cur)
             return ImportResult(None, len(rows), counts["new"], counts["revised"],
                                 counts["unchanged"], duplicate_of=earlier,
-                                changes=self._change_sample(cur), data_version=version)
+                                changes=self._change_sample(cur, counts=counts),
+                                data_version=version)
         finally:
             if not isinstance(rows, StagedRows):
                 cur.close()
@@ -584,7 +594,7 @@ class Store:
                 counts = self._classify(spec, self._source(spec, rows, cur), cur)
             n_new, n_rev, n_same = counts["new"], counts["revised"], counts["unchanged"]
             sample = previewed.changes if previewed is not None and staged \
-                else self._change_sample(cur)
+                else self._change_sample(cur, counts=counts)
             if n_new + n_rev == 0:
                 return ImportResult(None, len(rows), 0, 0, n_same, changes=sample)
             cols = ", ".join(spec.columns)
@@ -595,9 +605,12 @@ class Store:
                     "NULL, NULL, ?)",
                     [import_id, kind, file_name, sha256, len(rows), n_new, n_rev, n_same, who,
                      started, _now(), summary])
+                # Every row new (a fresh month, a first load): write straight from the source
+                # rather than joining it to the store's current rows once more.
+                source = self._source(spec, rows, cur) if n_rev + n_same == 0 else \
+                    "_changes WHERE change <> 'unchanged'"
                 tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
-                           f"SELECT {cols}, ? FROM _changes WHERE change <> 'unchanged'",
-                           [import_id])
+                           f"SELECT {cols}, ? FROM {source}", [import_id])
             return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=sample)
         finally:
             if not staged:
