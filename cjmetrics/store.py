@@ -343,9 +343,12 @@ class Store:
 
     def data_version(self) -> int:
         """Bumped by every committed write; pages key their caches on it."""
-        if not self._has_table("meta"):
+        # Every cached read of every rerun asks, so one indexed lookup and no catalogue scan
+        # (a duckdb_tables() check cost more than the lookup itself).
+        try:
+            return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
+        except duckdb.CatalogException:  # not migrated yet
             return 0
-        return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
 
     def _has_table(self, name: str) -> bool:
         return bool(self.scalar(
