@@ -163,6 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when any target is missed")
+    parser.add_argument("--metric", choices=("wall", "cpu"), default="wall",
+                        help="judge reruns on wall time (default) or on CPU time, which other "
+                             "work on shared cores disturbs less")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--national", type=Path,
                         help="an existing national store (default: generate one)")
@@ -176,6 +179,7 @@ def main() -> None:
     from generate import generate
     from startup import cold_start
 
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="cjmetrics-pages-"))
     demo = work / "demo.duckdb"
     initialise(demo, demo=True)
@@ -198,19 +202,25 @@ def main() -> None:
     rows = []
     for path, title in discover_pages():
         d, n = demo_pages[path], national_pages[path]
-        ratio = max(n["rerun_ms"], RATIO_FLOOR_MS) / max(d["rerun_ms"], RATIO_FLOOR_MS)
-        ok_time = n["rerun_ms"] <= RERUN_TARGET_MS
+        key = "rerun_ms" if args.metric == "wall" else "rerun_cpu_ms"
+        ratio = max(n[key], RATIO_FLOOR_MS) / max(d[key], RATIO_FLOOR_MS)
+        cpu_ratio = max(n["rerun_cpu_ms"], RATIO_FLOOR_MS) / max(d["rerun_cpu_ms"],
+                                                                 RATIO_FLOOR_MS)
+        wall_ratio = max(n["rerun_ms"], RATIO_FLOOR_MS) / max(d["rerun_ms"], RATIO_FLOOR_MS)
+        ok_time = n[key] <= RERUN_TARGET_MS
         ok_ratio = ratio <= RATIO_TARGET
         errors = d["errors"] + n["errors"]
         if not ok_time:
-            missed.append(f"{title}: {n['rerun_ms']:.0f} ms per rerun at national scale "
-                          f"(target {RERUN_TARGET_MS} ms)")
+            missed.append(f"{title}: {n[key]:.0f} ms per rerun at national scale "
+                          f"({args.metric}; target {RERUN_TARGET_MS} ms)")
         if not ok_ratio:
             missed.append(f"{title}: national/demo ratio {ratio:.2f} (target {RATIO_TARGET})")
         if errors:
             missed.append(f"{title}: the page showed an error: {errors[0]}")
-        rows.append(f"| {title} (`{path}`) | {d['rerun_ms']:.0f} | {n['rerun_ms']:.0f} | "
-                    f"{ratio:.2f} | {d['first_ms']:.0f} | {n['first_ms']:.0f} | "
+        rows.append(f"| {title} (`{path}`) | {d['rerun_ms']:.0f} ({d['rerun_cpu_ms']:.0f}) | "
+                    f"{n['rerun_ms']:.0f} ({n['rerun_cpu_ms']:.0f}) | {wall_ratio:.2f} "
+                    f"({cpu_ratio:.2f}) | {d['first_ms']:.0f} ({d['first_cpu_ms']:.0f}) | "
+                    f"{n['first_ms']:.0f} ({n['first_cpu_ms']:.0f}) | "
                     f"{'met' if ok_time and ok_ratio and not errors else '**missed**'} |")
     if cold > COLD_TARGET_S:
         missed.append(f"cold start {cold:.2f} s (target {COLD_TARGET_S} s)")
@@ -221,13 +231,16 @@ def main() -> None:
     load = os.getloadavg()
     text = (
         "# Page benchmark\n\n"
-        f"Machine: {machine}; load average at the end {load[0]:.1f} (the cores are shared, so "
-        "times are upper bounds). Command: `.venv/bin/python bench/pages.py` "
-        "(`--check` exits 1 on a missed target). National store: `bench/generate.py`. Choices: "
+        f"Machine: {machine}; load average {load_before:.1f} at the start and {load[0]:.1f} at "
+        "the end (the two cores are shared with other work, so wall times are upper bounds). "
+        f"Command: `.venv/bin/python bench/pages.py --metric {args.metric}` (`--check` exits 1 "
+        "on a missed target). National store: `bench/generate.py`. Choices: "
         f"area {AREA} (Glasgow City), indicator `{INDICATOR}`.\n\n"
-        "Times in ms. *rerun*: AppTest script run, median of 7 after a warm-up (reads cached on "
-        "the store's data version). *first*: the same with the read caches cleared before each "
-        f"run (median of 5). Ratio: national / demo rerun (each at least {RATIO_FLOOR_MS} ms).\n\n"
+        "Times in ms, wall (CPU of the process, all threads, in brackets). *rerun*: AppTest "
+        "script run, median of 7 after a warm-up (reads cached on the store's data version). "
+        "*first*: the same with the read caches cleared before each run (median of 5): what "
+        "the first visitor after an import waits for. Ratio: national / demo rerun (each at "
+        f"least {RATIO_FLOOR_MS} ms). Targets judged on {args.metric} time.\n\n"
         "| page | demo rerun | national rerun | ratio | demo first | national first | "
         "targets |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         "| measure (national store) | result | target |\n|---|---|---|\n"
