@@ -75,7 +75,8 @@ def observation_grid(store: Store, years: int) -> pd.DataFrame:
     """Every figure, with the financial year it belongs to (imports load a year at a time)."""
     rng = np.random.default_rng(20261122)
     indicators = store.indicators()
-    areas = list(store.areas()["area_code"])
+    tree = store.areas()[["area_code", "level", "parent_code"]]
+    areas = list(tree["area_code"])
     frames = []
     for ind in indicators.itertuples():
         kinds = ["month"] + ([ind.period_type] if ind.period_type != "month" else [])
@@ -101,6 +102,7 @@ def observation_grid(store: Store, years: int) -> pd.DataFrame:
                 value[grid["breakdown"].to_numpy() != ""] = \
                     (value[grid["breakdown"].to_numpy() != ""] / len(CHANNELS)).round(0)
             grid["value"] = value
+            _add_up(grid, tree, ind.unit, len(breakdowns) > 1)
             grid["indicator_id"] = ind.indicator_id
             grid["period_start"] = [periods[i].start for i in grid["p"]]
             grid["period_end"] = [periods[i].end for i in grid["p"]]
@@ -115,6 +117,28 @@ def observation_grid(store: Store, years: int) -> pd.DataFrame:
     rows["note"] = None
     rows["source"] = SOURCE
     return rows
+
+
+def _add_up(grid: pd.DataFrame, tree: pd.DataFrame, unit: str, channels: bool) -> None:
+    """Make the figures add up as real ones do: a total is the sum of its channels, and a
+    partnership's (Scotland's) count the sum of its (all) councils'; a percentage the mean."""
+    if channels:
+        parts = grid[grid["breakdown"] != ""].groupby(["area_code", "p"])["value"].sum()
+        totals = grid["breakdown"] == ""
+        grid.loc[totals, "value"] = grid.loc[totals, ["area_code", "p"]].merge(
+            parts.reset_index(), on=["area_code", "p"], how="left")["value"].to_numpy()
+    councils = tree[tree["level"] == "council"]
+    how = "sum" if unit == "count" else "mean"
+    for row in tree[tree["level"] != "council"].itertuples():
+        members = list(councils["area_code"]) if row.level == "country" else \
+            list(councils.loc[councils["parent_code"] == row.area_code, "area_code"])
+        if not members:
+            continue
+        rolled = grid[grid["area_code"].isin(members)].groupby(["p", "breakdown"])["value"] \
+            .agg(how).round(1 if unit != "count" else 0)
+        mine = grid["area_code"] == row.area_code
+        grid.loc[mine, "value"] = grid.loc[mine, ["p", "breakdown"]].merge(
+            rolled.reset_index(), on=["p", "breakdown"], how="left")["value"].to_numpy()
 
 
 def generate(path: Path, years: int = 10) -> dict[str, int]:
