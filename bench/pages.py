@@ -249,7 +249,8 @@ def main() -> None:
         f"| server peak RSS after visiting every page | {rss:,.0f} MB | at most "
         f"{RSS_TARGET_MB:,} MB |\n\n"
         + ("All targets met.\n" if not missed else
-           "Missed:\n" + "".join(f"- {m}\n" for m in missed)))
+           "Missed:\n" + "".join(f"- {m}\n" for m in missed))
+        + "\nProfile of the slowest page: `bench/results/pages-profile.md`.\n")
     (ROOT / "bench" / "results" / "pages.md").write_text(text)
     print(text)
     if args.check and missed:
