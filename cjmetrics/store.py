@@ -521,10 +521,21 @@ class Store:
 
     @staticmethod
     def _change_sample(cur: duckdb.DuckDBPyConnection, per_kind: int = 1000,
-                       counts: dict[str, int] | None = None) -> pd.DataFrame:
+                       counts: dict[str, int] | None = None, spec: RevisedTable | None = None,
+                       source: str | None = None, ordered_by: str | None = None
+                       ) -> pd.DataFrame:
         """Up to `per_kind` rows of each kind of change (LIMITs stop each scan early; a kind
         known to be absent is not searched for through the whole upload)."""
         kinds = [k for k in ("new", "revised", "unchanged") if counts is None or counts.get(k)]
+        if kinds == ["new"] and source is not None:
+            # All new: the first rows of the upload itself, without building the store's
+            # current rows to join them to.
+            # Typed NULLs (the column's own type), as the join would give.
+            olds = ", ".join(f"(SELECT {v} FROM {spec.table} LIMIT 0) AS old_{v}"
+                             for v in _COMPARED[spec.table])
+            order = f"ORDER BY {ordered_by}" if ordered_by else ""
+            return cur.execute(f"SELECT {', '.join(spec.columns)}, {olds}, 'new' AS change "
+                               f"FROM {source} {order} LIMIT {per_kind}").df()
         return cur.execute(" UNION ALL ".join(
             f"(SELECT * FROM _changes WHERE change = '{kind}' LIMIT {per_kind})"
             for kind in kinds or ["new"])).df()
@@ -550,10 +561,14 @@ class Store:
         cur = rows.cursor if isinstance(rows, StagedRows) else self._conn.cursor()
         try:
             version = self.data_version()
-            counts = self._classify(spec, self._source(spec, rows, cur), cur)
+            source = self._source(spec, rows, cur)
+            counts = self._classify(spec, source, cur)
             return ImportResult(None, len(rows), counts["new"], counts["revised"],
                                 counts["unchanged"], duplicate_of=earlier,
-                                changes=self._change_sample(cur, counts=counts),
+                                changes=self._change_sample(
+                                    cur, counts=counts, spec=spec, source=source,
+                                    # an upload's rows in file order, as the preview lists them
+                                    ordered_by="_row" if isinstance(rows, StagedRows) else None),
                                 data_version=version)
         finally:
             if not isinstance(rows, StagedRows):
