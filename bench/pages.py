@@ -245,7 +245,8 @@ def main() -> None:
         "targets |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         "| measure (national store) | result | target |\n|---|---|---|\n"
         f"| cold start, `streamlit run` to the Overview tiles in Chromium (median of 3) | "
-        f"{cold:.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) | at most {COLD_TARGET_S} s |\n"
+        f"{cold:.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) | "
+        f"at most {COLD_TARGET_S} s |\n"
         f"| server peak RSS after visiting every page | {rss:,.0f} MB | at most "
         f"{RSS_TARGET_MB:,} MB |\n\n"
         + ("All targets met.\n" if not missed else
