@@ -176,9 +176,15 @@ def generate(path: Path, years: int = 10) -> dict[str, int]:
     indicators = store.indicators()
     areas = list(store.areas()["area_code"])
     last = _periods("financial_year", years)
-    targets = _frame([(i, a, last[0].label, last[0].start, last[0].end, 100.0,
+    # Baselines on the scale of each area's own first-year figures (monthly ones per month),
+    # targets 10% better.
+    first = grid[(grid["breakdown"] == "") & (grid["year"] == first_years[0])
+                 & (grid["period_type"] == "month")]
+    base = first.groupby(["indicator_id", "area_code"])["value"].mean().round(1).to_dict()
+    targets = _frame([(i, a, last[0].label, last[0].start, last[0].end, base.get((i, a)),
                        "2025/26", dt.date(2025, 4, 1), dt.date(2026, 3, 31),
-                       110.0 if p == "higher" else 90.0, None, SOURCE)
+                       None if base.get((i, a)) is None else
+                       round(base[(i, a)] * (1.1 if p == "higher" else 0.9), 1), None, SOURCE)
                       for i, p in zip(indicators["indicator_id"], indicators["polarity"])
                       for a in areas], TARGETS.columns)
     store.commit_rows(TARGETS, targets, kind="targets", file_name="national-targets.csv",
