@@ -33,19 +33,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cold_start(db: Path) -> float:
+def trivial_start() -> float:
+    """The floor: the same measurement for an app whose script only writes the awaited text."""
+    app = Path(tempfile.mkdtemp()) / "app.py"
+    app.write_text('import streamlit as st\nst.write("Social media reach")\n')
+    try:
+        return cold_start(None, app)
+    finally:
+        shutil.rmtree(app.parent, ignore_errors=True)
+
+
+def cold_start(db: Path | None, script: Path = ROOT / "dashboard.py") -> float:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    env = dict(os.environ, CJMETRICS_DB=str(db))
+    env = dict(os.environ, CJMETRICS_DB=str(db)) if db else dict(os.environ)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page()
         started = time.perf_counter()
         server = subprocess.Popen(
             f"exec {sys.executable} -m streamlit run "
-            f"dashboard.py --server.port {port} --server.headless true",
-            shell=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            f"{script.name} --server.port {port} --server.headless true "
+            "--browser.gatherUsageStats false",
+            shell=True, cwd=script.parent, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         try:
             while True:
                 try:
@@ -86,15 +98,20 @@ def main() -> None:
     db = work / "bench.duckdb"
     initialise(db, demo=True)
     close_all()
-    colds = [cold_start(db) for _ in range(3)]
+    load_before = os.getloadavg()[0]
+    colds = [cold_start(db) for _ in range(5)]
+    trivial = statistics.median(trivial_start() for _ in range(3))
     rerun = overview_rerun(db)
     shutil.rmtree(work, ignore_errors=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    text = (f"# Startup benchmark\n\nMachine: {machine}. Demo store. Command: "
+    text = (f"# Startup benchmark\n\nMachine: {machine}; load average {load_before:.1f} at the "
+            f"start, {os.getloadavg()[0]:.1f} at the end (shared cores). Demo store. Command: "
             f"`.venv/bin/python bench/startup.py`.\n\n"
             f"| measure | result |\n|---|---|\n"
-            f"| cold start, `streamlit run` to Overview tiles in Chromium (median of 3) "
+            f"| cold start, `streamlit run` to Overview tiles in Chromium (median of 5) "
             f"| {statistics.median(colds):.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) |\n"
+            f"| the same for a trivial one-line Streamlit app (Streamlit and Chromium alone), "
+            f"median of 3 | {trivial:.2f} s |\n"
             f"| Overview rerun, AppTest script time (median of 7 after warm-up) "
             f"| {rerun * 1000:.0f} ms |\n")
     (ROOT / "bench" / "results" / "startup.md").write_text(text)

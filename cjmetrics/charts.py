@@ -117,8 +117,11 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
     hover_value = _hover_value(indicator)
     series = data.series
     line_colour: dict[str, str] = {}  # so an area's baseline-to-target line matches its line
-    for i, code in enumerate(dict.fromkeys(series["area_code"])):
-        rows = series[series["area_code"] == code]
+    # One pass over the areas (not a mask per area), and numpy arrays into plotly: handing it
+    # pandas objects costs a conversion per trace that dominates at national scale (30 areas).
+    by_area = dict(tuple(series.groupby("area_code", sort=False))) if len(series) else {}
+    for i, code in enumerate(by_area):
+        rows = by_area[code]
         name = rows["area_name"].iloc[0]
         comparator = bool(rows["is_comparator"].iloc[0])
         colour = COMPARATOR_COLOUR if comparator else PALETTE[i % len(PALETTE)]
@@ -131,12 +134,13 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
                 fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0), mode="lines",
                 hoverinfo="skip", name=f"{name}: 95% interval", legendgroup=code))
         fig.add_trace(go.Scatter(
-            x=rows["period_start"], y=rows["value"], name=name, legendgroup=code,
+            x=rows["period_start"].to_numpy(), y=rows["value"].to_numpy(), name=name,
+            legendgroup=code,
             mode="lines+markers",
             line=dict(color=colour, width=2.5,
                       dash="dot" if comparator else DASHES[i % len(DASHES)]),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=8, color=colour),
-            customdata=rows[["period_label"]],
+            customdata=rows[["period_label"]].to_numpy(),
             hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}<extra></extra>"))
     for i, (_, target) in enumerate(data.targets.iterrows()):
         # An area with a target but no figures yet gets the next colour of the palette.
@@ -373,11 +377,11 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
     colours = [FOCUS_COLOUR if row.is_focus else GROUPED_COLOUR if row.grouped else OTHER_COLOUR
                for row in ranking.itertuples()]
     fig.add_trace(go.Bar(
-        x=ranking["value"], y=labels, orientation="h", marker=dict(
+        x=ranking["value"].to_numpy(), y=labels, orientation="h", marker=dict(
             color=colours, line=dict(color="#333333", width=1)),
         text=ranking["value_text"], textposition="outside", cliponaxis=False,
         textfont=dict(size=20 if large else 14, color="#1a1a1a"),
-        customdata=ranking[["area_name", "period_label", "value_text", "ranked_among"]],
+        customdata=ranking[["area_name", "period_label", "value_text", "ranked_among"]].to_numpy(),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<br>"
                       "ranked among %{customdata[3]}<extra></extra>",
         name=comparison.title, showlegend=False))

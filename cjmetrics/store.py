@@ -396,6 +396,18 @@ def _bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
 
 
+def _catalogue_fingerprint(files: list[tuple[str, Path]]) -> int | None:
+    """A digest of the catalogue files and the schema they load into (None if one is missing),
+    as a BIGINT so it fits the meta table."""
+    digest = hashlib.sha256(str(SCHEMA_VERSION).encode())
+    for table, path in files:
+        if not path.exists():
+            return None
+        digest.update(f"{table}:{path.name}:".encode())
+        digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:15], 16)
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -533,9 +545,12 @@ class Store:
 
     def data_version(self) -> int:
         """Bumped by every committed write; pages key their caches on it."""
-        if not self._has_table("meta"):
+        # Every cached read of every rerun asks, so one indexed lookup and no catalogue scan
+        # (a duckdb_tables() check cost more than the lookup itself).
+        try:
+            return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
+        except duckdb.CatalogException:  # not migrated yet
             return 0
-        return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
 
     def _has_table(self, name: str) -> bool:
         return bool(self.scalar(
@@ -610,7 +625,13 @@ class Store:
         survey_directory = Path(survey_directory or config.SURVEYS_DIR)
         files = [(table, directory / name) for table, name in CATALOGUE_FILES.items()] + \
             [(table, survey_directory / name) for table, name in SURVEY_FILES.items()]
-        added: dict[str, int] = {}
+        added: dict[str, int] = {table: 0 for table, _ in files}
+        # Every app start runs this: when the files are the ones last loaded (same bytes, same
+        # schema) nothing can be missing, so skip reading them (a fifth of a cold start).
+        fingerprint = _catalogue_fingerprint(files)
+        if fingerprint is not None and self._has_table("meta") and self.scalar(
+                "SELECT value FROM meta WHERE key = 'catalogue_fingerprint'") == fingerprint:
+            return added
         with self.transaction(bump=False, role="admin", doing="change the catalogue") as cur:
             for table, path in files:
                 if not path.exists():
@@ -633,6 +654,9 @@ class Store:
                 added[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] - before
             if any(added.values()):
                 _bump_data_version(cur)
+            if fingerprint is not None:
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('catalogue_fingerprint', ?)",
+                            [fingerprint])
         return added
 
     # -- revisions ----------------------------------------------------------------------------
@@ -709,15 +733,35 @@ class Store:
                    CASE WHEN c.{first} IS NULL THEN 'new'
                         WHEN {same} THEN 'unchanged' ELSE 'revised' END AS change
             FROM {source} n LEFT JOIN c ON {join}""")
+        # Nothing stored yet under any of the incoming first keys (a first load, a new
+        # indicator): every row is new, without joining a large upload to the store.
+        if not cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {spec.table} WHERE {first} IN "
+                           f"(SELECT DISTINCT {first} FROM {source}) LIMIT 1)").fetchone()[0]:
+            return {"new": int(cur.execute(f"SELECT count(*) FROM {source}").fetchone()[0]),
+                    "revised": 0, "unchanged": 0}
         counts = dict(cur.execute("SELECT change, count(*) FROM _changes GROUP BY ALL").fetchall())
         return {k: int(counts.get(k, 0)) for k in ("new", "revised", "unchanged")}
 
     @staticmethod
-    def _change_sample(cur: duckdb.DuckDBPyConnection, per_kind: int = 1000) -> pd.DataFrame:
-        """Up to `per_kind` rows of each kind of change (LIMITs stop each scan early)."""
+    def _change_sample(cur: duckdb.DuckDBPyConnection, per_kind: int = 1000,
+                       counts: dict[str, int] | None = None, spec: RevisedTable | None = None,
+                       source: str | None = None, ordered_by: str | None = None
+                       ) -> pd.DataFrame:
+        """Up to `per_kind` rows of each kind of change (LIMITs stop each scan early; a kind
+        known to be absent is not searched for through the whole upload)."""
+        kinds = [k for k in ("new", "revised", "unchanged") if counts is None or counts.get(k)]
+        if kinds == ["new"] and source is not None:
+            # All new: the first rows of the upload itself, without building the store's
+            # current rows to join them to.
+            # Typed NULLs (the column's own type), as the join would give.
+            olds = ", ".join(f"(SELECT {v} FROM {spec.table} LIMIT 0) AS old_{v}"
+                             for v in _COMPARED[spec.table])
+            order = f"ORDER BY {ordered_by}" if ordered_by else ""
+            return cur.execute(f"SELECT {', '.join(spec.columns)}, {olds}, 'new' AS change "
+                               f"FROM {source} {order} LIMIT {per_kind}").df()
         return cur.execute(" UNION ALL ".join(
             f"(SELECT * FROM _changes WHERE change = '{kind}' LIMIT {per_kind})"
-            for kind in ("new", "revised", "unchanged"))).df()
+            for kind in kinds or ["new"])).df()
 
     def compare(self, spec: RevisedTable, rows: pd.DataFrame,
                 cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
@@ -740,10 +784,15 @@ class Store:
         cur = rows.cursor if isinstance(rows, StagedRows) else self._conn.cursor()
         try:
             version = self.data_version()
-            counts = self._classify(spec, self._source(spec, rows, cur), cur)
+            source = self._source(spec, rows, cur)
+            counts = self._classify(spec, source, cur)
             return ImportResult(None, len(rows), counts["new"], counts["revised"],
                                 counts["unchanged"], duplicate_of=earlier,
-                                changes=self._change_sample(cur), data_version=version)
+                                changes=self._change_sample(
+                                    cur, counts=counts, spec=spec, source=source,
+                                    # an upload's rows in file order, as the preview lists them
+                                    ordered_by="_row" if isinstance(rows, StagedRows) else None),
+                                data_version=version)
         finally:
             if not isinstance(rows, StagedRows):
                 cur.close()
@@ -792,7 +841,7 @@ class Store:
                 counts = self._classify(spec, self._source(spec, rows, cur), cur)
             n_new, n_rev, n_same = counts["new"], counts["revised"], counts["unchanged"]
             sample = previewed.changes if previewed is not None and staged \
-                else self._change_sample(cur)
+                else self._change_sample(cur, counts=counts)
             if n_new + n_rev == 0:
                 return ImportResult(None, len(rows), 0, 0, n_same, changes=sample)
             cols = ", ".join(spec.columns)
@@ -803,9 +852,12 @@ class Store:
                     "NULL, NULL, ?)",
                     [import_id, kind, file_name, sha256, len(rows), n_new, n_rev, n_same, who,
                      started, _now(), summary])
+                # Every row new (a fresh month, a first load): write straight from the source
+                # rather than joining it to the store's current rows once more.
+                source = self._source(spec, rows, cur) if n_rev + n_same == 0 else \
+                    "_changes WHERE change <> 'unchanged'"
                 tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
-                           f"SELECT {cols}, ? FROM _changes WHERE change <> 'unchanged'",
-                           [import_id])
+                           f"SELECT {cols}, ? FROM {source}", [import_id])
                 _audit(tx, action, f"{kind}: {file_name or ''} ({n_new} new, {n_rev} revised)",
                        import_id=int(import_id), who=who)
             return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=sample)

@@ -78,6 +78,23 @@ def cached(fn: Callable, *args, **kwargs):
                         tuple(args), tuple(sorted(kwargs.items())))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_call(module: str, name: str, path: str, version: int, args: tuple, kwargs: tuple):
+    import importlib
+
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_store(path), *args, **dict(kwargs))
+
+
+def cached_shared(fn: Callable, *args, **kwargs):
+    """Like `cached`, but every session gets the SAME object, not a copy: for figures, whose
+    copy (plotly re-validates every trace) costs as much as building them. Never mutate what
+    it returns."""
+    current = store()
+    return _shared_call(fn.__module__, fn.__name__, str(current.path), current.data_version(),
+                        tuple(args), tuple(sorted(kwargs.items())))
+
+
 def area_tree() -> AreaTree:
     return cached(_areas_tree)
 

@@ -6,8 +6,7 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 
-from cjmetrics.charts import ranked_bar_figure, trend_figure  # noqa: E402
-from cjmetrics.comparison import build_comparison, default_areas  # noqa: E402
+from cjmetrics.comparison import comparison_view, default_areas  # noqa: E402
 
 with ui.guard():
     st.title("Compare areas")
@@ -32,7 +31,8 @@ with ui.guard():
     if not areas:
         st.info("Choose at least one area to compare.")
         st.stop()
-    data = ui.cached(build_comparison, indicator_id, areas, include_scotland)
+    view = ui.cached_shared(comparison_view, indicator_id, areas, include_scotland)
+    data = view.data
     if data.ranking.empty:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
                 f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose other areas or "
@@ -48,13 +48,13 @@ with ui.guard():
         st.caption(ui.plain(data.scotland_note))
     deck_params = {"indicator": indicator_id, "areas": list(areas),
                    "scotland": include_scotland}
-    ui.chart_card(ranked_bar_figure(data), data.table(), key="compare-ranked",
-                  summary=data.summary(), file_stem=f"{indicator_id}-ranked",
+    ui.chart_card(view.ranked, view.ranked_table, key="compare-ranked",
+                  summary=view.ranked_summary, file_stem=f"{indicator_id}-ranked",
                   deck_chart="ranked", deck_params=deck_params,
                   deck_label=f"Areas ranked: {data.title}")
     st.subheader("Over time")
-    ui.chart_card(trend_figure(data.trend), data.trend.table(), key="compare-trend",
-                  summary=data.trend.summary(), file_stem=f"{indicator_id}-areas-over-time",
+    ui.chart_card(view.over_time, view.trend_table, key="compare-trend",
+                  summary=view.trend_summary, file_stem=f"{indicator_id}-areas-over-time",
                   deck_chart="areas_over_time", deck_params=deck_params,
                   deck_label=f"Areas over time: {data.title}")
     ui.illustrative_notice(data.sources)

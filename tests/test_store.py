@@ -262,6 +262,26 @@ def test_a_catalogue_edit_survives_loading_the_catalogue_again(empty_store):
     assert empty_store.data_version() == version
 
 
+def test_a_changed_catalogue_file_is_loaded_and_an_unchanged_one_is_skipped(tmp_path):
+    # App starts skip an unchanged catalogue (a fingerprint in meta); a release that adds a
+    # row must still reach an existing store.
+    directory = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_DIR, directory)
+    store = Store(tmp_path / "store.duckdb")
+    store.migrate()
+    assert store.load_catalogue(directory)["areas"] > 0
+    assert not any(store.load_catalogue(directory).values())
+
+    with (directory / "areas.csv").open("a", encoding="utf-8") as f:
+        f.write("S99999999,Test Council,council,S92000003,,999\n")
+    added = store.load_catalogue(directory)
+
+    assert added["areas"] == 1 and sum(added.values()) == 1
+    assert store.scalar("SELECT name FROM areas WHERE area_code = 'S99999999'") == "Test Council"
+    assert not any(store.load_catalogue(directory).values())
+    store.close()
+
+
 def test_a_missing_catalogue_file_is_a_catalogue_error_and_loads_nothing(tmp_path):
     directory = tmp_path / "catalogue"
     shutil.copytree(CATALOGUE_DIR, directory)

@@ -179,22 +179,19 @@ def _period_map(values: list[str]) -> pd.DataFrame:
 
 
 def _distinct_values(staged: StagedFile, names: list[str]) -> dict[str, list[str]]:
-    """The distinct non-blank (trimmed) values of several columns, in ONE scan of the file."""
+    """The distinct non-blank (trimmed) values of several columns."""
     if not names:
         return {}
-    sets = ", ".join(f"({_ident(n)})" for n in names)
-    cols = ", ".join(_ident(n) for n in names)
-    rows = staged.con.execute(
-        f"SELECT DISTINCT GROUPING_ID({cols}) AS g, {cols} FROM "
-        f"(SELECT {', '.join(f'NULLIF(trim({_ident(n)}), {chr(39)}{chr(39)}) AS {_ident(n)}' for n in names)} FROM src) "
-        f"GROUP BY GROUPING SETS ({sets})").fetchall()
-    values: dict[str, list[str]] = {n: [] for n in names}
-    for row in rows:
-        grouping, cells = row[0], row[1:]
-        for i, name in enumerate(names):
-            # In GROUPING_ID a 0 bit marks the column this grouping set is about.
-            if not (grouping >> (len(names) - 1 - i)) & 1 and cells[i] is not None:
-                values[name].append(cells[i])
+    # One DISTINCT per column: each reads a single column of the staged table and hashes few
+    # distinct strings, which is cheaper than one scan with GROUPING SETS over them all.
+    # The cells as typed are kept (TEMP table written_<name>) so the maps can be keyed on them
+    # and the big join needs no trim() per cell.
+    values: dict[str, list[str]] = {}
+    for name in names:
+        staged.con.execute(f"CREATE OR REPLACE TEMP TABLE written_{name} AS SELECT DISTINCT "
+                           f"{_ident(name)} AS v FROM src WHERE {_ident(name)} IS NOT NULL")
+        values[name] = [r[0] for r in staged.con.execute(
+            f"SELECT DISTINCT trim(v) FROM written_{name} WHERE trim(v) <> ''").fetchall()]
     return values
 
 
@@ -205,21 +202,30 @@ def _register_maps(store: Store, staged: StagedFile, template: Template) -> None
     for column in mapped:
         if column.kind in LOOKUPS:
             resolver = LOOKUPS[column.kind][0](store)
-            _temp_table(con, f"map_{column.name}", resolver.map_distinct(distinct[column.name]))
+            _temp_table(con, f"map_{column.name}", resolver.map_distinct(distinct[column.name]),
+                        f"written_{column.name}")
         else:
-            _temp_table(con, f"map_{column.name}", _period_map(distinct[column.name]))
+            _temp_table(con, f"map_{column.name}", _period_map(distinct[column.name]),
+                        f"written_{column.name}")
     _temp_table(con, "indicator_units", store.indicators()[["indicator_id", "unit", "name"]])
 
 
-def _temp_table(con, name: str, frame: pd.DataFrame) -> None:
-    """Small lookup tables become DuckDB tables, so the joins against them run in parallel."""
+def _temp_table(con, name: str, frame: pd.DataFrame, written: str | None = None) -> None:
+    """Small lookup tables become DuckDB tables, so the joins against them run in parallel.
+    With `written` (a table of cells as typed), the map is keyed on those cells, untrimmed."""
     # A column holding only None (every area in the file unknown, say) would be typed INTEGER
     # and then fail to join with text: such columns are made text.
     empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
     if empty:
         frame = frame.astype({c: "string" for c in empty})
     con.register("lookup_frame", frame)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")
+    if written is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT w.v AS raw, "
+                    f"m.* EXCLUDE (raw) FROM {written} w JOIN lookup_frame m "
+                    f"ON m.raw = trim(w.v)")
+        con.execute(f"DROP TABLE {written}")
     con.unregister("lookup_frame")
 
 
@@ -256,15 +262,17 @@ def _canonical_sql(template: Template) -> str:
         select.append(f"{q} AS _raw_{column.name}")
         if column.kind in LOOKUPS or column.kind == "period":
             m = f"m_{column.name}"
-            joins.append(f"LEFT JOIN map_{column.name} {m} ON {m}.raw = trim({q})")
+            joins.append(f"LEFT JOIN map_{column.name} {m} ON {m}.raw = {q}")
             select.append(f"{m}.problem AS _problem_{column.name}")
         if column.kind in LOOKUPS:
             value = f"CAST({m}.id AS DOUBLE)" if column.kind == "grade" else f"{m}.id"
             select += [f"{value} AS {column.output()}", f"{m}.fix AS _fix_{column.name}"]
         elif column.kind == "period":
             p = column.prefix
+            # The period fix is the same sentence for every row: the rule carries it, not the
+            # table (a constant text column costs as much as the whole join to materialise).
             select += [f"{m}.start AS {p}_start", f"{m}.\"end\" AS {p}_end",
-                       f"{m}.label AS {p}_label", f"{_sql_text(PERIOD_FIX)} AS _fix_{column.name}"]
+                       f"{m}.label AS {p}_label"]
             if p == "period":
                 select.append(f"{m}.type AS period_type")
         elif column.kind == "number" and column.share:
@@ -308,7 +316,8 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
                 _sql_text(f"Fill in the {words} ({column.description}).")))
         if column.kind in LOOKUPS or column.kind == "period":
             rules.append(Rule("error", name, f"_problem_{name} IS NOT NULL", raw,
-                              f"_problem_{name}", f"_fix_{name}"))
+                              f"_problem_{name}", _sql_text(PERIOD_FIX)
+                              if column.kind == "period" else f"_fix_{name}"))
         if column.kind == "number":
             rules.append(Rule(
                 "error", name, f"{name} IS NULL AND NOT {_missing(raw)}", raw,
