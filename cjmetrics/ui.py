@@ -128,8 +128,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 # Streamlit turns bare URLs, www. names and e-mail addresses into live links even when escaped;
-# an invisible word joiner (U+2060) after ":" and "www" and before "@" stops it.
-_AUTOLINK = re.compile(r"(\\:|(?i:www)(?=\\\.))")
+# an invisible word joiner (U+2060) after "scheme:" (before "//") and "www" and before "@" stops
+# it. Only there: a joiner after every colon would ride along into copied text and searches.
+_AUTOLINK = re.compile(r"(\\:(?=//)|(?i:www)(?=\\\.))")
 
 
 def plain(text: object) -> str:
