@@ -43,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
                                                      "with data)")
     imp.add_argument("--dry-run", action="store_true",
                      help="validate and preview only; write nothing")
+    # Tool exports (Mailchimp, X, Eventbrite, Google Analytics, statistics tables ...): the
+    # answers the file cannot give.
+    imp.add_argument("--area", metavar="CODE", help="for a tool export: the area its figures "
+                                                    "are for (GSS code or name)")
+    imp.add_argument("--event", metavar="NAME", help="for an Eventbrite report without event "
+                                                     "names: the event's name")
+    imp.add_argument("--period", metavar="PERIOD", help="for an export that does not say when: "
+                                                        "the period (e.g. 'Mar 2024', 2017/18)")
+    imp.add_argument("--map", action="append", metavar="'ROW=INDICATOR'", default=[],
+                     help="for a statistics table: import the row (series) ROW as indicator "
+                          "INDICATOR (repeatable; remembered for the table's next release)")
     imp.add_argument("--who", default="local", help="who to record as importing (default: local)")
     commands.add_parser("imports", help="list every import, newest first, with its id and status",
                         description="The import history: id, when, who, kind, file, rows new / "
@@ -105,13 +116,30 @@ def _open(args):
 
 
 def _import(args) -> int:
-    from .ingest import commit, prepare
+    from .ingest import commit
+    from .ingest import formats
 
     if not args.file.is_file():
         print(f"There is no file {args.file}.", file=sys.stderr)
         return 1
     store = _open(args)
-    prepared = prepare(store, args.file.read_bytes(), args.file.name, sheet=args.sheet)
+    data = args.file.read_bytes()
+    recognised = formats.recognise(data, args.file.name, args.sheet)
+    answers: dict = {}
+    if recognised is None:
+        prepared = formats.prepare_template(store, data, args.file.name, sheet=args.sheet)
+    else:
+        print(f"Recognised: {recognised.description}.")
+        answers = _export_answers(store, recognised, args)
+        missing = formats.missing_answers(recognised, answers)
+        if missing:
+            print("Nothing was imported: " + " ".join(_how_to_answer(q) for q in missing),
+                  file=sys.stderr)
+            return 1
+        for series, indicator in (answers.get("mapping") or {}).items():
+            if indicator:
+                print(f"  row '{series}' -> indicator {indicator}")
+        prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
     print(prepared.summary)
     if len(prepared.problems):
         shown = prepared.problems
@@ -131,8 +159,45 @@ def _import(args) -> int:
         print("Dry run: nothing was written.")
         return 0
     result = commit(store, prepared, who=args.who)
+    if recognised is not None and result.import_id is not None:
+        formats.remember_mapping(store, recognised, answers, who=args.who)
     print(result.message)
     return 0
+
+
+def _export_answers(store, recognised, args) -> dict:
+    from .ingest import formats
+
+    # Only a table's mapping is taken as suggested (remembered, or guessed from the row's words,
+    # and printed); a guessed month or area is never used without being given.
+    suggested = formats.suggested_answers(store, recognised)
+    answers = {"mapping": suggested["mapping"]} if "mapping" in suggested else {}
+    for key in ("area", "event", "period"):
+        if getattr(args, key, None):
+            answers[key] = getattr(args, key)
+    question = recognised.question("mapping")
+    if question is not None:
+        mapping = dict(answers.get("mapping") or {})
+        for item in args.map:
+            series, _, indicator = item.rpartition("=")
+            if series.strip() not in question.series:
+                raise CjmetricsError(f"This table has no row '{series.strip()}'. Its rows are: "
+                                     + "; ".join(list(question.series)[:30]) + ".",
+                                     title="Nothing was imported")
+            mapping[series.strip()] = indicator.strip()
+        answers["mapping"] = mapping
+    return answers
+
+
+def _how_to_answer(question) -> str:
+    flags = {"area": "--area CODE (e.g. --area S12000049)", "event": "--event NAME",
+             "period": "--period PERIOD (e.g. --period 'Mar 2024')"}
+    if question.key == "mapping":
+        rows = list(question.series)
+        listed = "; ".join(rows[:20]) + (f" … and {len(rows) - 20} more" if len(rows) > 20 else "")
+        return (f"{question.prompt} Give each with --map 'ROW=INDICATOR_ID' "
+                f"(e.g. --map '{rows[0]}=cjpf_reconviction_rate'). Its rows: {listed}.")
+    return f"{question.prompt} Give it with {flags[question.key]}."
 
 
 def _imports(args) -> int:

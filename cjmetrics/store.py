@@ -167,6 +167,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 invited DOUBLE, note VARCHAR, source VARCHAR, import_id INTEGER NOT NULL)""",
         ],
     ),
+    # -- export formats (issue 6) --------------------------------------------------------------
+    (
+        7,
+        "remembered mappings of statistics-table rows onto indicators",
+        [
+            """CREATE TABLE table_mappings (
+                table_key VARCHAR NOT NULL, series VARCHAR NOT NULL, indicator_id VARCHAR,
+                who VARCHAR, saved_at TIMESTAMP, PRIMARY KEY (table_key, series))""",
+        ],
+    ),
+    # -- end export formats ---------------------------------------------------------------------
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -862,6 +873,26 @@ class Store:
         return [int(x) for x in self.query(
             "SELECT import_id FROM imports WHERE kind = 'demo' AND status = 'committed'"
         )["import_id"]]
+
+    # -- export formats: remembered statistics-table mappings (issue 6) -------------------------
+    def table_mapping(self, table_key: str) -> dict[str, str]:
+        """series label -> indicator id ('' = chosen not to import) saved for a table."""
+        frame = self.query("SELECT series, indicator_id FROM table_mappings WHERE table_key = ?",
+                           [table_key])
+        return {s: i if isinstance(i, str) else "" for s, i in
+                zip(frame["series"], frame["indicator_id"])}
+
+    def save_table_mapping(self, table_key: str, mapping: dict[str, str],
+                           who: str = "local") -> None:
+        """Remember how a table's rows map onto indicators, for its next release."""
+        if not mapping:
+            return
+        with self.transaction(bump=False) as cur:
+            cur.executemany(
+                "INSERT OR REPLACE INTO table_mappings VALUES (?, ?, ?, ?, ?)",
+                [[table_key, series, indicator or None, who, _now()]
+                 for series, indicator in mapping.items()])
+    # -- end export formats ---------------------------------------------------------------------
 
     def table_counts(self) -> dict[str, int]:
         tables = self.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "

@@ -1,5 +1,7 @@
 """Upload: templates, one file at a time, every problem listed, a preview, then Import."""
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -7,7 +9,7 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 
-from cjmetrics.ingest import TEMPLATES, commit, prepare, template_bytes  # noqa: E402
+from cjmetrics.ingest import TEMPLATES, commit, formats, template_bytes  # noqa: E402
 from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
 from cjmetrics.store import file_sha256  # noqa: E402
 
@@ -47,15 +49,109 @@ def prepared_for(data: bytes, name: str, sheet, kind):
     if key not in cache:
         cache.clear()
         with st.spinner("Checking the file…"):
-            cache[key] = prepare(store, data, name, sheet=sheet, kind=kind)
+            cache[key] = formats.prepare_template(store, data, name, sheet=sheet, kind=kind)
     return cache[key]
 
 
-def do_import(prepared) -> None:
+# -- tool exports (Mailchimp, X, Eventbrite, Google Analytics, statistics tables ...) --------
+def recognised_for(data: bytes, name: str, sheet):
+    """Which export format claims the file (None: a template), once per file and sheet."""
+    key = (file_sha256(data), sheet)
+    cache = st.session_state.setdefault("_recognised", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = formats.recognise(data, name, sheet)
+    return cache[key]
+
+
+def export_prepared_for(data: bytes, name: str, recognised, answers: dict):
+    store = ui.store()
+    key = (file_sha256(data), recognised.sheet, json.dumps(answers, sort_keys=True),
+           store.data_version())
+    cache = st.session_state.setdefault("_prepared", {})
+    if key not in cache:
+        cache.clear()
+        with st.spinner("Turning the export into figures…"):
+            cache[key] = formats.prepare_export(store, data, name, recognised, answers)
+    return cache[key]
+
+
+def ask(recognised, sha: str) -> dict:
+    """The questions only the user can answer, each with its best guess filled in."""
+    store = ui.store()
+    answers = formats.suggested_answers(store, recognised)
+    for question in recognised.questions:
+        key = f"export-{question.key}-{sha[:12]}-{recognised.sheet}"
+        if question.key == "area":
+            areas = store.areas()
+            codes = list(areas["area_code"])
+            names = dict(zip(areas["area_code"], areas["name"]))
+            default = question.default or ui.chosen_area()
+            answers["area"] = st.selectbox(
+                question.prompt, codes, index=codes.index(default) if default in codes else 0,
+                format_func=lambda c: names.get(c, c), key=key)
+        elif question.key in ("event", "period"):
+            answers[question.key] = st.text_input(question.prompt, value=question.default or "",
+                                                  key=key).strip()
+        elif question.key == "mapping":
+            answers["mapping"] = ask_mapping(question, answers.get("mapping") or {}, key)
+    return answers
+
+
+def ask_mapping(question, suggested: dict, key: str) -> dict:
+    indicators = ui.store().indicators()
+    label = {i: f"{n} ({i})" for i, n in zip(indicators["indicator_id"], indicators["name"])}
+    by_label = {v: k for k, v in label.items()}
+    skip = "— not imported —"
+    st.markdown(f"**{ui.plain(question.prompt)}**")
+    st.caption("A row you leave as not imported is skipped. For a figure with no catalogue "
+               "indicator, first add a local indicator with the Indicator edits template "
+               "(step 1), then map the row onto it.")
+    table = pd.DataFrame({
+        "Row of the table": list(question.series),
+        "Import as": [label.get(suggested.get(s, ""), skip) for s in question.series]})
+    edited = st.data_editor(
+        table, key=key, hide_index=True, width="stretch", disabled=["Row of the table"],
+        column_config={"Import as": st.column_config.SelectboxColumn(
+            "Import as", options=[skip, *label.values()], required=True)})
+    return {row: by_label.get(choice, "") for row, choice in
+            zip(edited["Row of the table"], edited["Import as"])}
+
+
+def export_section(data: bytes, name: str, recognised) -> None:
+    st.info(f"Recognised: {ui.plain(recognised.description)}.", icon=":material/fact_check:")
+    if len(recognised.sheets) > 1:
+        st.selectbox("Table (sheet)", recognised.sheets, key="upload_sheet",
+                     index=recognised.sheets.index(recognised.sheet)
+                     if recognised.sheet in recognised.sheets else 0)
+    answers = ask(recognised, file_sha256(data))
+    missing = formats.missing_answers(recognised, answers)
+    if missing:
+        st.warning("To see the figures before importing, answer: "
+                   + " ".join(ui.plain(q.prompt) for q in missing), icon=":material/help:")
+        st.stop()
+    prepared = export_prepared_for(data, name, recognised, answers)
+    show_prepared(prepared, (recognised, answers))
+
+
+def supported_section() -> None:
+    with st.expander("Exports cjmetrics recognises (drop them as they are)"):
+        groups: dict[str, list[str]] = {}
+        for fmt in formats.FORMATS:
+            groups.setdefault(fmt.group, []).append(fmt.title)
+        for group, titles in groups.items():
+            st.markdown(f"- **{group}**: " + "; ".join(ui.plain(t) for t in titles))
+        st.caption("Survey tool exports (SurveyMonkey, Google Forms, Microsoft Forms) are "
+                   "recognised, but importing their answers arrives with the survey pages.")
+
+
+def do_import(prepared, export=None) -> None:
     """Button callback: runs once per click, before the rerun, so a rerun never imports again."""
     try:
         # A few seconds' wait for another session's import, then a sentence, not a hang.
         result = commit(ui.store(), prepared, who=ui.current_user(), lock_timeout=10)
+        if export is not None and result.import_id is not None:
+            formats.remember_mapping(ui.store(), *export, who=ui.current_user())
         st.session_state["_last_import"] = ("ok", result.message, first_indicator(prepared))
         # A fresh uploader key clears the imported file, so the page does not go on to say
         # "already imported" under the success message.
@@ -105,6 +201,26 @@ def show_preview(prepared) -> None:
                 st.caption(f"First {LIMIT} of {counts[change]:,}.")
 
 
+def show_prepared(prepared, export=None) -> None:
+    if prepared.ok:
+        st.success(ui.plain(prepared.summary), icon=":material/task_alt:")
+    else:
+        st.error(f"{ui.plain(prepared.summary)} Nothing can be imported until the errors are "
+                 "fixed: correct them in your file and upload it again.", icon=":material/error:")
+    show_problems(prepared)
+    if prepared.ok and prepared.preview is not None:
+        st.subheader("3. Check, then import")
+        show_preview(prepared)
+        preview = prepared.preview
+        changed = preview.rows_new + preview.rows_revised
+        if preview.duplicate_of is None and changed:
+            st.button(f"Import {changed:,} figure{'s' if changed != 1 else ''}", type="primary",
+                      on_click=do_import, args=(prepared, export), icon=":material/upload:")
+        elif preview.duplicate_of is None:
+            st.info("Every row matches the store already: there is nothing to import.",
+                    icon=":material/info:")
+
+
 with ui.guard():
     st.title("Upload figures")
     ui.store()  # a store that cannot be opened is reported before anyone fills a template
@@ -122,11 +238,15 @@ with ui.guard():
         ui.show_error(last[1])
     kinds = [AUTO] + list(TEMPLATES)
     left, right = st.columns([3, 1])
-    upload = left.file_uploader("CSV or Excel file", type=["csv", "xlsx", "tsv", "txt"],
+    upload = left.file_uploader("CSV or Excel file, or a tool's export",
+                                type=["csv", "xlsx", "xls", "tsv", "txt"],
                                 key=f"upload-{st.session_state.get('_uploader', 0)}",
-                                help="Up to 50 MB. The first row holds the column names.")
+                                help="Up to 50 MB. A template, or an export from Mailchimp, X, "
+                                     "Facebook, LinkedIn, Eventbrite, Google Analytics or a "
+                                     "statistics table, as downloaded.")
     kind = right.selectbox("What is in it?", kinds,
                            format_func=lambda k: k if k == AUTO else TEMPLATES[k].title)
+    supported_section()
     if upload is None:
         st.stop()
     data = upload.getvalue()
@@ -135,24 +255,21 @@ with ui.guard():
         st.session_state["_upload_sha"] = file_sha256(data)
         st.session_state.pop("upload_sheet", None)
     sheet = st.session_state.get("upload_sheet")
+    try:
+        recognised = recognised_for(data, upload.name, sheet) if kind == AUTO else None
+    except formats.FormatBroken as exc:
+        # A sheet that holds no table: say so, and keep the sheet choice on screen.
+        ui.show_error(exc)
+        sheets = st.session_state.get("_export_sheets") or []
+        if sheet and sheet in sheets:
+            st.selectbox("Table (sheet)", sheets, key="upload_sheet")
+        st.stop()
+    if recognised is not None:
+        st.session_state["_export_sheets"] = recognised.sheets
+        export_section(data, upload.name, recognised)
+        st.stop()
     prepared = prepared_for(data, upload.name, sheet, None if kind == AUTO else kind)
     if len(prepared.sheets) > 1:
         st.selectbox("Sheet", prepared.sheets, key="upload_sheet",
                      index=prepared.sheets.index(prepared.sheet))
-    if prepared.ok:
-        st.success(ui.plain(prepared.summary), icon=":material/task_alt:")
-    else:
-        st.error(f"{ui.plain(prepared.summary)} Nothing can be imported until the errors are "
-                 "fixed: correct them in your file and upload it again.", icon=":material/error:")
-    show_problems(prepared)
-    if prepared.ok and prepared.preview is not None:
-        st.subheader("3. Check, then import")
-        show_preview(prepared)
-        preview = prepared.preview
-        changed = preview.rows_new + preview.rows_revised
-        if preview.duplicate_of is None and changed:
-            st.button(f"Import {changed:,} figure{'s' if changed != 1 else ''}", type="primary",
-                      on_click=do_import, args=(prepared,), icon=":material/upload:")
-        elif preview.duplicate_of is None:
-            st.info("Every row matches the store already: there is nothing to import.",
-                    icon=":material/info:")
+    show_prepared(prepared)

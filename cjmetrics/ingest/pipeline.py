@@ -45,6 +45,10 @@ class Prepared:
     sheets: list[str] = field(default_factory=list)
     layout: str = "template"  # or "wide"
     preview: ImportResult | None = None
+    # Set when the rows were built from a tool's export (ingest/formats): the import is recorded
+    # under the format's key, and the summary starts with what was recognised.
+    import_kind: str | None = None
+    origin: str | None = None
 
     _rows: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -66,6 +70,9 @@ class Prepared:
     @property
     def summary(self) -> str:
         parts = [f"{self.template.title}: {self.rows_read:,} row{'s' if self.rows_read != 1 else ''} read"]
+        if self.origin:
+            parts = [f"{self.origin}; {self.rows_read:,} figure{'s' if self.rows_read != 1 else ''} "
+                     "built from it"]
         if self.layout == "wide":
             parts.append("wide layout (one column per period) turned into one row per figure")
         if self.error_count:
@@ -532,7 +539,7 @@ def commit(store: Store, prepared: Prepared, who: str = "local",
     if len(prepared.staged) == 0:
         raise ImportRejected("The file has no figures to import (every row was skipped).")
     return store.commit_rows(prepared.template.table, prepared.staged,
-                             kind=import_kind or prepared.template.kind,
+                             kind=import_kind or prepared.import_kind or prepared.template.kind,
                              file_name=prepared.file_name,
                              sha256=prepared.sha256, who=who, summary=prepared.summary,
                              previewed=prepared.preview, lock_timeout=lock_timeout)

@@ -1,0 +1,47 @@
+"""A tool export through the real Upload page in a real browser (issue 6): a lead drops the
+Mailchimp campaign report as downloaded, sees what was recognised, confirms the area, presses
+Import and finds the month's opens on Trends. Waits are on rendered text, never on sleeps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import choose_area, settled, title, wait_for_app
+from conftest import SAMPLES
+from test_browser_upload import glasgow_figures, metric_value
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not SAMPLES.is_dir(),
+                                 reason=f"the shared samples folder {SAMPLES} is absent")]
+
+
+def test_a_mailchimp_export_is_imported_and_its_figure_shown_on_trends(page, server):
+    page.goto(f"{server}/upload")
+    wait_for_app(page)
+    expect(title(page)).to_have_text("Upload figures")
+    choose_area(page, "Glasgow City")
+    settled(page)
+    page.get_by_test_id("stFileUploader").locator("input[type='file']").set_input_files(
+        SAMPLES / "mailchimp_export_2.csv")
+    expect(page.get_by_test_id("stAlertContentInfo").filter(has_text="Recognised")).to_contain_text(
+        "Recognised: Mailchimp campaign report: 9 campaigns, Feb 2017 to Mar 2017.")
+    settled(page)
+    expect(page.get_by_role("combobox", name="Which area are these figures for?")).to_have_value(
+        "Glasgow City")
+    expect(metric_value(page, "New figures")).to_have_text("6")
+
+    page.get_by_role("button", name="Import 6 figures").click()
+    done = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Import #")
+    expect(done).to_contain_text("6 new, 0 revised, 0 unchanged.")
+    settled(page)
+    expect(page.get_by_role("button", name=re.compile(r"^Import \d"))).to_have_count(0)
+
+    page.get_by_role("link", name="See the figures in Trends").click()
+    expect(title(page)).to_have_text("Trends")
+    expect(page).to_have_url(f"{server}/trends?indicator=eng_newsletter_opens")
+    settled(page)
+    figures = glasgow_figures(page)
+    assert figures["Feb 2017"] == 122 and figures["Mar 2017"] == 227

@@ -1,0 +1,557 @@
+"""Tool exports (issue 6): every detector against every file, each real sample by path, a fixture
+per documented variant, broken exports refused with their own sentence, personal data dropped,
+and the same preview / import / undo as a template.
+
+The real samples are read from ../shared/samples (conftest.SAMPLES); the variant fixtures are in
+tests/data/formats/ and the broken exports in tests/data/bad/formats/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cjmetrics.errors import ImportRejected
+from cjmetrics.ingest import commit, formats
+from cjmetrics.ingest.formats.base import number, read_source, share
+from cjmetrics.ingest.formats.surveys import parse_survey
+from cjmetrics.store import Store
+from conftest import PROJECT_ROOT, SAMPLES
+
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURES = DATA / "formats"
+BAD = DATA / "bad" / "formats"
+GLASGOW = "S12000049"
+
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(),
+                                   reason=f"the shared samples folder {SAMPLES} is absent")
+
+# file -> the format that must claim it ("" for none; "survey_export" refuses with a sentence)
+SAMPLE_FORMATS = {
+    "mailchimp_export_2.csv": "mailchimp",
+    "twitter_tweet_activity_1.csv": "x_tweet_activity",
+    "twitter_daily_activity_1.csv": "x_tweet_activity",  # one detector reads both X layouts
+    "facebook_insights_post_level_1.csv": "facebook_posts",
+    "eventbrite_attendees_1.csv": "eventbrite",
+    "google_analytics_ua_export_1.csv": "google_analytics_ua",
+    "google_analytics_ga4_export_1.csv": "google_analytics_ua",  # same reader, GA4 branch
+    "statsgovscot_cube_recorded_crime_edinburgh_readr.csv": "statsgovscot_cube",
+    "scotgov_reconviction_tables_2017_18.xlsx": "scotgov_tables",
+    "surveymonkey_export_1.csv": "survey_export",
+    "google_forms_export_1.csv": "survey_export",
+}
+FIXTURE_FORMATS = {
+    "mailchimp_report_percent.csv": "mailchimp",
+    "mailchimp_audience_fraction.csv": "mailchimp",
+    "mailchimp_campaigns_account.csv": "mailchimp",
+    "twitter_tweets_es.csv": "x_tweet_activity",
+    "twitter_daily_de.csv": "x_tweet_activity",
+    "twitter_tweets_pl_by_position.csv": "x_tweet_activity",
+    "meta_facebook_posts.csv": "facebook_posts",
+    "instagram_posts.csv": "facebook_posts",
+    "facebook_ads_monthly.csv": "facebook_ads",
+    "facebook_ads_month_breakdown.csv": "facebook_ads",
+    "facebook_page_level.csv": "facebook_page",
+    "linkedin_content.xlsx": "linkedin",
+    "eventbrite_uk_checkin.csv": "eventbrite",
+    "eventbrite_us_event_date.csv": "eventbrite",
+    "ua_german_two_tables.csv": "google_analytics_ua",
+    "ua_month_of_year.csv": "google_analytics_ua",
+    "ua_one_month_totals.csv": "google_analytics_ua",
+    "ua_day_first_slashes.csv": "google_analytics_ua",
+    "ga4_date_sessions.csv": "google_analytics_ua",
+    "ga4_nth_day_users.csv": "google_analytics_ua",
+    "statsgov_cube_ci.csv": "statsgovscot_cube",
+    "statsgov_table_download.csv": "statsgovscot_table",
+    "scotgov_accessible.xlsx": "scotgov_tables",
+    "scotgov_older_layout.xlsx": "scotgov_tables",
+    "google_forms_serial.xlsx": "survey_export",
+}
+
+
+def _matrix_files() -> list[tuple[Path, str]]:
+    files = [(FIXTURES / n, f) for n, f in FIXTURE_FORMATS.items()]
+    files += [(p, "") for p in sorted((PROJECT_ROOT / "data" / "templates").glob("*.csv"))]
+    files += [(p, "") for p in sorted((DATA / "good").iterdir()) if p.suffix in (".csv", ".xlsx")]
+    files += [(p, "") for p in sorted((DATA / "bad").glob("*.*")) if p.suffix in (".csv", ".xlsx")]
+    if SAMPLES.is_dir():
+        files += [(SAMPLES / n, f) for n, f in SAMPLE_FORMATS.items()]
+    return files
+
+
+MATRIX = _matrix_files()
+
+
+def test_every_fixture_is_in_the_matrix():
+    on_disk = {p.name for p in FIXTURES.iterdir() if p.suffix in (".csv", ".xlsx")}
+    assert on_disk == set(FIXTURE_FORMATS)
+
+
+@pytest.mark.parametrize("path, expected", MATRIX, ids=[p.name for p, _ in MATRIX])
+def test_detection_matrix_every_file_against_every_detector(path, expected):
+    """Each detector claims its own exports and nothing else: no template, no good or bad
+    template file, no other tool's export."""
+    try:
+        source = read_source(path.read_bytes(), path.name)
+    except ImportRejected:
+        assert expected == "", f"{path.name} could not be read"
+        return  # not a table at all: refused before any detector runs
+    claimed = []
+    for fmt in formats.FORMATS:
+        try:
+            found = fmt.detect(source, None)
+        except formats.FormatBroken:
+            claimed.append(fmt.key)
+            continue
+        if found is not None:
+            claimed.append(fmt.key)
+    assert claimed == ([expected] if expected else []), f"{path.name} claimed by {claimed}"
+
+
+# -- the real samples --------------------------------------------------------------------
+@needs_samples
+@pytest.mark.parametrize("name, phrase, answers, figures", [
+    ("mailchimp_export_2.csv", "Mailchimp campaign report: 9 campaigns, Feb 2017 to Mar 2017",
+     {"area": GLASGOW}, 6),
+    ("twitter_tweet_activity_1.csv", "X/Twitter tweet activity export: 31 tweets, Apr 2021",
+     {"area": GLASGOW}, 2),
+    ("twitter_daily_activity_1.csv", "X/Twitter daily activity export: 30 days, Apr 2021",
+     {"area": GLASGOW}, 2),
+    ("facebook_insights_post_level_1.csv",
+     "Facebook Page Insights post-level export: 1 post, Jan 2017", {"area": GLASGOW}, 2),
+    ("eventbrite_attendees_1.csv", "Eventbrite attendee report: 3 registrations",
+     {"area": GLASGOW, "event": "Partnership talk", "period": "Dec 2024"}, 1),
+    ("google_analytics_ua_export_1.csv", "Universal Analytics report: Users by day, Jan 2019",
+     {"area": GLASGOW}, 1),
+    ("statsgovscot_cube_recorded_crime_edinburgh_readr.csv",
+     "statistics.gov.scot cube download: 115 series for 1 area",
+     {"mapping": {"Count | Crimes Or Offences Recorded | All Offences":
+                  "ndo1_diversion_commenced"}}, None),
+    ("scotgov_reconviction_tables_2017_18.xlsx", "sheet 'Table 1', periods as rows): 3 series",
+     {"area": "S92000003"}, 21),
+])
+def test_each_sample_is_recognised_and_imports(empty_store, name, phrase, answers, figures):
+    data = (SAMPLES / name).read_bytes()
+    recognised = formats.recognise(data, name)
+    assert phrase in recognised.description
+    prepared = formats.prepare_any(empty_store, data, name, answers=answers)
+    assert prepared.ok, prepared.problems
+    assert prepared.summary.startswith(recognised.description)
+    if figures is not None:
+        assert len(prepared.rows) == figures
+    result = commit(empty_store, prepared)
+    assert result.rows_new == len(prepared.rows)
+    log = empty_store.imports()
+    assert log["kind"].iloc[0] == recognised.format.key
+    assert log["summary"].iloc[0].startswith(recognised.description)
+
+
+@needs_samples
+def test_mailchimp_sample_counts_ab_tests_once_and_recomputes_the_rate(empty_store):
+    prepared = formats.prepare_any(empty_store, (SAMPLES / "mailchimp_export_2.csv").read_bytes(),
+                                   "m.csv", answers={"area": GLASGOW})
+    rows = prepared.rows.set_index(["indicator_id", "period_label"])
+    # March: the combined A/B rows (not their Combo/Winner parts) plus the plain campaigns.
+    opens = rows.loc[("eng_newsletter_opens", "Mar 2017"), "value"]
+    rate = rows.loc[("eng_newsletter_open_rate", "Mar 2017")]
+    assert opens == 38 + 26 + 22 + 72 + 19 + 50
+    assert rate["numerator"] == opens and rate["denominator"] == 123 + 300 + 65 + 239 + 66 + 126
+    assert rate["value"] == pytest.approx(100 * opens / rate["denominator"], abs=0.01)
+
+
+@needs_samples
+def test_ga4_pages_sample_names_what_is_missing(empty_store):
+    before = empty_store.checksum()
+    with pytest.raises(formats.FormatBroken, match="Google Analytics 4 report for 16 Dec 2023 "
+                                                   "to 13 Jan 2026, but it has no table by day"):
+        formats.prepare_any(empty_store,
+                            (SAMPLES / "google_analytics_ga4_export_1.csv").read_bytes(), "g.csv",
+                            answers={"area": GLASGOW})
+    assert empty_store.checksum() == before
+
+
+@needs_samples
+@pytest.mark.parametrize("name, respondents, tool", [
+    ("surveymonkey_export_1.csv", 300, "SurveyMonkey response export"),
+    ("google_forms_export_1.csv", 64, "Google Forms response export")])
+def test_survey_samples_parse_to_a_tidy_frame_and_are_refused_for_now(empty_store, name,
+                                                                     respondents, tool):
+    data = (SAMPLES / name).read_bytes()
+    title, tidy = parse_survey(read_source(data, name))
+    assert title == tool
+    assert list(tidy.columns) == ["respondent_id", "submitted", "question", "item", "answer"]
+    assert tidy["respondent_id"].nunique() == respondents
+    before = empty_store.checksum()
+    with pytest.raises(formats.FormatBroken, match="Importing survey answers arrives with the "
+                                                   "survey pages"):
+        formats.prepare_any(empty_store, data, name)
+    assert empty_store.checksum() == before
+
+
+def test_surveymonkey_condensed_new_naming_and_personal_data():
+    text = ("Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,"
+            "Last Name,How safe do you feel?,Services used - Housing,Services used - Health\n"
+            "114,9,04/01/2024 10:00,04/01/2024 10:05,203.0.113.9,x@example.org,Ann,Smith,"
+            "Very safe,Yes,\n")
+    title, tidy = parse_survey(read_source(text.encode(), "sm.csv"))
+    assert title == "SurveyMonkey response export"
+    assert set(tidy["question"]) == {"How safe do you feel?", "Services used"}
+    assert tidy.loc[tidy["item"] == "Housing", "answer"].item() == "Yes"
+    flat = tidy.to_csv()
+    for personal in ("203.0.113.9", "x@example.org", "Ann", "Smith"):
+        assert personal not in flat
+
+
+def test_microsoft_forms_drops_email_and_name_and_keeps_the_id():
+    text = ("Id,Start time,Completion time,Email,Name,What went well?\n"
+            "7,4/1/24 10:00:00,4/1/24 10:03:00,anon@example.org,Ann Smith,"
+            "Call me on 07700 900123 please\n")
+    title, tidy = parse_survey(read_source(text.encode(), "ms.csv"))
+    assert title == "Microsoft Forms response export"
+    assert tidy[["respondent_id", "question"]].values.tolist() == [["7", "What went well?"]]
+    assert "07700" not in tidy["answer"].item() and "[phone removed]" in tidy["answer"].item()
+
+
+# -- documented variants ---------------------------------------------------------------------
+def _figures(store, name: str, answers: dict, sheet: str | None = None) -> dict:
+    prepared = formats.prepare_any(store, (FIXTURES / name).read_bytes(), name, sheet=sheet,
+                                   answers=answers)
+    assert prepared.ok, prepared.problems
+    rows = prepared.rows
+    return {(r.indicator_id, r.area_code, r.period_label, r.breakdown): r
+            for r in rows.itertuples()}
+
+
+def test_mailchimp_rates_as_percent_with_word_dates(empty_store):
+    got = _figures(empty_store, "mailchimp_report_percent.csv", {"area": GLASGOW})
+    march = got[("eng_newsletter_open_rate", GLASGOW, "Mar 2024", "")]
+    assert (march.numerator, march.denominator) == (217, 790)
+    assert march.value == pytest.approx(27.47, abs=0.01)
+    assert got[("eng_newsletter_clicks", GLASGOW, "Apr 2024", "")].value == 45
+
+
+def test_mailchimp_audience_header_and_fraction_rates_without_opens(empty_store):
+    got = _figures(empty_store, "mailchimp_audience_fraction.csv", {"area": GLASGOW})
+    # Opens worked out from the rate: 0.2778 x 100 + 0.25 x 200.
+    assert got[("eng_newsletter_opens", GLASGOW, "Nov 2018", "")].value == 28 + 50
+    assert got[("eng_newsletter_open_rate", GLASGOW, "Nov 2018", "")].value == 26
+
+
+def test_mailchimp_account_export_skips_unsent_drafts(empty_store):
+    recognised = formats.recognise((FIXTURES / "mailchimp_campaigns_account.csv").read_bytes(),
+                                   "campaigns.csv")
+    assert recognised.description == "Mailchimp campaign report: 2 campaigns, Jun 2019 to Jul 2019"
+    got = _figures(empty_store, "mailchimp_campaigns_account.csv", {"area": GLASGOW})
+    assert got[("eng_newsletter_opens", GLASGOW, "Jul 2019", "")].value == 96
+
+
+@pytest.mark.parametrize("name, month, reach, engaged", [
+    ("twitter_tweets_es.csv", "May 2022", 1500, 70),
+    ("twitter_daily_de.csv", "Feb 2023", 2000, 60),
+    ("twitter_tweets_pl_by_position.csv", "Mar 2023", 1000, 30),
+])
+def test_x_exports_in_other_languages(empty_store, name, month, reach, engaged):
+    got = _figures(empty_store, name, {"area": GLASGOW})
+    key = (GLASGOW, month, "channel:X/Twitter")
+    assert got[("eng_social_reach", *key)].value == reach
+    assert got[("eng_social_engagements", *key)].value == engaged
+
+
+def test_x_channel_label_is_the_one_the_demo_uses():
+    demo = (PROJECT_ROOT / "data" / "demo" / "observations.csv").read_text()
+    assert "channel:X/Twitter" in demo
+
+
+@pytest.mark.parametrize("name, channel, month, reach, engaged", [
+    ("meta_facebook_posts.csv", "channel:Facebook", "Jan 2024", 1000, 60),
+    ("instagram_posts.csv", "channel:Instagram", "Mar 2024", 950, 60 + 4 + 5 + 3 + 6 + 5 + 2 + 40),
+    ("facebook_ads_monthly.csv", "channel:Facebook ads", "Mar 2024", 3500, 130),
+    ("facebook_ads_month_breakdown.csv", "channel:Facebook ads", "Feb 2024", 3000, 120),
+    ("facebook_page_level.csv", "channel:Facebook", "Jan 2024", 540, 25),
+    ("linkedin_content.xlsx", "channel:LinkedIn", "Jun 2024", 400, 25 + 12 + 2 + 1),
+])
+def test_other_social_exports(empty_store, name, channel, month, reach, engaged):
+    got = _figures(empty_store, name, {"area": GLASGOW})
+    assert got[("eng_social_reach", GLASGOW, month, channel)].value == reach
+    assert got[("eng_social_engagements", GLASGOW, month, channel)].value == engaged
+
+
+def test_eventbrite_uk_counts_checked_in_per_event_and_registrations_in_the_note(empty_store):
+    recognised = formats.recognise((FIXTURES / "eventbrite_uk_checkin.csv").read_bytes(), "e.csv")
+    assert recognised.description == ("Eventbrite attendee report: 2 events, 3 attendees "
+                                      "checked in of 4 registered")
+    assert [q.key for q in recognised.questions] == ["area", "period"]
+    assert recognised.question("period").default == "Mar 2024"
+    got = _figures(empty_store, "eventbrite_uk_checkin.csv", {"area": GLASGOW,
+                                                              "period": "Feb 2024"})
+    conference = got[("eng_event_attendance", GLASGOW, "Feb 2024",
+                      "event:Partnership conference 2024")]
+    assert conference.value == 2 and conference.note == "2 checked in of 3 registered"
+
+
+def test_eventbrite_us_with_event_dates_asks_only_the_area(empty_store):
+    recognised = formats.recognise((FIXTURES / "eventbrite_us_event_date.csv").read_bytes(),
+                                   "e.csv")
+    assert [q.key for q in recognised.questions] == ["area"]
+    got = _figures(empty_store, "eventbrite_us_event_date.csv", {"area": GLASGOW})
+    assert got[("eng_event_attendance", GLASGOW, "Apr 2024", "event:Justice open day")].value == 2
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("ua_german_two_tables.csv", {"Jan 2019": 1200 + 1346, "Feb 2019": 2546 + 854}),
+    ("ua_month_of_year.csv", {"Jan 2019": 2800, "Feb 2019": 2500, "Mar 2019": 3100}),
+    ("ua_one_month_totals.csv", {"Mar 2019": 2300}),  # a whole month's totals row
+    ("ua_day_first_slashes.csv", {"Apr 2019": 60, "May 2019": 90}),
+    ("ga4_date_sessions.csv", {"Jan 2024": 200, "Feb 2024": 165}),
+    ("ga4_nth_day_users.csv", {"Mar 2024": 22, "Apr 2024": 30}),
+])
+def test_google_analytics_variants(empty_store, name, expected):
+    got = _figures(empty_store, name, {"area": GLASGOW})
+    assert {k[2]: r.value for k, r in got.items()} == expected
+    assert all(k[0] == "eng_website_visits" for k in got)
+
+
+def test_localised_numbers():
+    # A German export's thousands point is known from the rest of the file (see web.py).
+    assert number("2.546", decimal_comma=True) == 2546
+    assert number("2,800") == 2800 and number("825.0") == 825
+    assert number("99,88%") == pytest.approx(99.88) and number("1.234,5") == pytest.approx(1234.5)
+    assert share("27.78%") == share("27.78") == pytest.approx(0.2778)
+    assert share("0.2778") == pytest.approx(0.2778)
+
+
+def test_cube_confidence_limits_become_bounds_and_other_geographies_are_left_out(empty_store):
+    name = "statsgov_cube_ci.csv"
+    recognised = formats.recognise((FIXTURES / name).read_bytes(), name)
+    [series] = recognised.question("mapping").series
+    prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
+                                   answers={"mapping": {series: "ndo9_agree_community_sentence"}})
+    assert prepared.ok
+    rows = prepared.rows.set_index(["area_code", "period_label"])
+    assert rows.loc[(GLASGOW, "2019"), ["value", "lower", "upper"]].tolist() == [74.1, 71.2, 77.0]
+    assert "S08000031" not in set(prepared.rows["area_code"])
+    assert prepared.problems["problem"].str.contains("not areas cjmetrics holds").any()
+
+
+def test_statistics_table_download_reads_geography_uris_and_period_uris(empty_store):
+    name = "statsgov_table_download.csv"
+    recognised = formats.recognise((FIXTURES / name).read_bytes(), name)
+    [series] = recognised.question("mapping").series
+    assert "Crime or Offence: All Crimes" in series
+    got = _figures(empty_store, name, {"mapping": {series: "ndo1_diversion_commenced"}})
+    assert got[("ndo1_diversion_commenced", GLASGOW, "2017/18", "")].value == 29800
+    assert got[("ndo1_diversion_commenced", "S92000003", "2016/17", "")].value == 238651
+
+
+def test_accessible_layout_markers_notes_and_fractions(empty_store):
+    name = "scotgov_accessible.xlsx"
+    recognised = formats.recognise((FIXTURES / name).read_bytes(), name)
+    assert recognised.sheet == "Table_A1"  # cover, contents and notes skipped
+    assert "periods as columns" in recognised.description
+    series = list(recognised.question("mapping").series)
+    assert series[0] == "Feel very or fairly safe walking alone after dark"  # [note 3] gone
+    got = _figures(empty_store, name, {"area": "S92000003", "mapping": {
+        series[0]: "ndo9_agree_community_sentence"}})
+    values = {k[2]: r.value for k, r in got.items()}
+    # Fractions scaled to percentages by the pipeline; [x] not imported; "[note 2]" left out.
+    assert values == {"2008/09": 66, "2009/10": 67, "2021/22": 77, "2023/24": 78}
+
+
+def test_older_layout_group_rows_markers_and_area_rows(empty_store):
+    name = "scotgov_older_layout.xlsx"
+    mapping = {"Orders imposed": "ndo1_diversion_commenced",
+               "Completion rate": "ndo4_community_sentences_completed"}
+    got = _figures(empty_store, name, {"area": "S92000003", "mapping": mapping}, sheet="Table 4")
+    assert got[("ndo4_community_sentences_completed", "S92000003", "2016/17",
+                "gender:Women")].value == 72.3
+    assert ("ndo4_community_sentences_completed", "S92000003", "2017/18", "gender:Men") not in got
+    by_area = _figures(empty_store, name, {"area": "S92000003", "mapping": mapping},
+                       sheet="Table 3")
+    assert by_area[("ndo1_diversion_commenced", GLASGOW, "2018/19", "")].value == 2500
+    assert len(by_area) == 3  # Inverclyde's * and ** and Edinburgh's - are not figures
+
+
+# -- the pipeline: preview, import, undo, duplicates, remembered mappings ---------------------
+def test_import_preview_undo_and_the_same_export_twice(demo_store):
+    name = "mailchimp_report_percent.csv"
+    data = (FIXTURES / name).read_bytes()
+    before = demo_store.checksum()
+    prepared = formats.prepare_any(demo_store, data, name, answers={"area": GLASGOW})
+    assert demo_store.checksum() == before  # preview writes nothing
+    result = commit(demo_store, prepared)
+    assert result.rows_new + result.rows_revised == 6
+    again = formats.prepare_any(demo_store, data, name, answers={"area": GLASGOW})
+    assert again.preview.duplicate_of == result.import_id
+    elsewhere = formats.prepare_any(demo_store, data, name, answers={"area": "S12000036"})
+    assert elsewhere.preview.duplicate_of is None
+    series = demo_store.series(["eng_newsletter_opens"], [GLASGOW])
+    assert 217 in set(series["value"])
+    demo_store.undo_import(result.import_id)
+    assert 217 not in set(demo_store.series(["eng_newsletter_opens"], [GLASGOW])["value"])
+
+
+def test_a_table_mapping_is_remembered_for_the_next_release(empty_store):
+    name = "scotgov_older_layout.xlsx"
+    data = (FIXTURES / name).read_bytes()
+    recognised = formats.recognise(data, name, "Table 4")
+    answers = {"area": "S92000003", "mapping": {
+        "Orders imposed": "", "Completion rate": "ndo4_community_sentences_completed"}}
+    prepared = formats.prepare_export(empty_store, data, name, recognised, answers)
+    commit(empty_store, prepared)
+    formats.remember_mapping(empty_store, recognised, answers)
+    # The next release: other years in the title, same table.
+    later = formats.recognise(data, name, "Table 4")
+    suggested = formats.suggested_answers(empty_store, later)
+    assert suggested["mapping"] == answers["mapping"]
+    assert formats.missing_answers(later, suggested) == []
+
+
+def test_questions_left_open_are_named(empty_store):
+    data = (FIXTURES / "eventbrite_uk_checkin.csv").read_bytes()
+    with pytest.raises(ImportRejected, match="In which month did the event take place"):
+        formats.prepare_any(empty_store, data, "e.csv", answers={"area": GLASGOW, "period": ""})
+
+
+def test_personal_data_never_reaches_the_rows_the_preview_or_the_store(empty_store):
+    name = "eventbrite_uk_checkin.csv"
+    prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
+                                   answers={"area": GLASGOW, "period": "Feb 2024"})
+    commit(empty_store, prepared)
+    shown = prepared.rows.to_csv() + prepared.preview.changes.to_csv() + prepared.summary
+    stored = "".join(empty_store.query(f'SELECT * FROM "{t}"').to_csv()
+                     for t in empty_store.table_counts())
+    for personal in ("ann@example.org", "Ann", "Surname", "Example", "0141 000 0000",
+                     "07700 900000", "G1 1NQ", "City Halls"):
+        assert personal not in shown and personal not in stored, personal
+
+
+def test_a_file_nobody_claims_is_not_recognised_with_the_list_and_the_templates(empty_store):
+    with pytest.raises(ImportRejected) as caught:
+        formats.prepare_any(empty_store, b"colour,size\nred,3\n", "mystery.csv")
+    message = caught.value.user_message
+    assert "'mystery.csv' is not recognised" in message
+    assert "Mailchimp campaign report" in message and "Eventbrite attendee report" in message
+    assert "download a template" in message
+
+
+# -- broken exports: a sentence naming the format and what is missing, and nothing changed --
+BAD_EXPORTS: list[tuple[str, str, dict]] = [
+    ("mailchimp_no_recipients.csv", "Mailchimp campaign report, but it has no recipients", {}),
+    ("mailchimp_no_send_dates.csv", "Mailchimp campaign report, but no row has a send date", {}),
+    ("twitter_tweets_no_dates.csv", "X/Twitter tweet activity export, but none of its rows has "
+                                    "a date", {}),
+    ("twitter_daily_header_only.csv", "X/Twitter Analytics export has its header row but no "
+                                      "rows", {}),
+    ("facebook_posts_no_date_column.csv", "Facebook Page Insights post-level export, but it "
+                                          "has no 'Posted'", {}),
+    ("facebook_ads_whole_year.csv", "Facebook Ads Manager export whose rows each span more than "
+                                    "one month", {}),
+    ("facebook_ads_no_reach.csv", "Facebook Ads Manager export, but it has no 'Reach'", {}),
+    ("eventbrite_no_status.csv", "Eventbrite attendee report, but it has no 'Attendee Status'",
+     {}),
+    ("eventbrite_no_attendees.csv", "Eventbrite attendee report with no attendees", {}),
+    ("ga_ua_no_date_range.csv", "Google Analytics export, but its '#' heading has no date "
+                                "range", {}),
+    ("ga_ua_truncated.csv", "Universal Analytics report (1 Jan 2019 to 31 Jan 2019) with no "
+                            "table", {}),
+    ("ga4_pages_no_dates.csv", "Google Analytics 4 report for 1 Jan 2024 to 30 Jun 2024, but "
+                               "it has no table by day or month", {}),
+    ("ga_ua_unreadable_days.csv", "Universal Analytics report whose 'Day Index' column holds "
+                                  "no dates", {}),
+    ("cube_no_value_column.csv", "statistics.gov.scot cube download, but it has no Value "
+                                 "column", {}),
+    ("cube_header_only.csv", "statistics.gov.scot cube download with no data rows", {}),
+    ("statsgov_table_no_periods.csv", "statistics.gov.scot table download whose columns are "
+                                      "not periods", {}),
+    ("linkedin_no_date_sheet.xlsx", "LinkedIn page analytics export, but no sheet has a 'Date' "
+                                    "column", {}),
+    ("linkedin_posts_sheet_chosen.xlsx", "has no daily metrics: choose the sheet 'Metrics'",
+     {"sheet": "All posts"}),
+    ("scotgov_wrong_sheet.xlsx", "Sheet 'Notes' of 'scotgov_wrong_sheet.xlsx' holds no table",
+     {"sheet": "Notes"}),
+]
+
+
+def test_every_bad_export_has_its_expectation():
+    on_disk = {p.name for p in BAD.iterdir() if p.suffix in (".csv", ".xlsx")}
+    assert on_disk == {name for name, _, _ in BAD_EXPORTS}
+    assert len(on_disk) >= 15
+
+
+@pytest.fixture(scope="module")
+def shared_store(_demo_template, tmp_path_factory):
+    path = tmp_path_factory.mktemp("bad-exports") / "demo.duckdb"
+    shutil.copy(_demo_template, path)
+    store = Store(path)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("name, phrase, options", BAD_EXPORTS, ids=[b[0] for b in BAD_EXPORTS])
+def test_bad_export_is_refused_with_its_message_and_changes_nothing(shared_store, name, phrase,
+                                                                   options):
+    before = shared_store.checksum()
+    with pytest.raises(ImportRejected) as caught:
+        formats.prepare_any(shared_store, (BAD / name).read_bytes(), name,
+                            answers={"area": GLASGOW}, **options)
+    assert phrase in caught.value.user_message, caught.value.user_message
+    assert "Traceback" not in caught.value.user_message
+    assert shared_store.checksum() == before
+
+
+def test_an_old_excel_linkedin_export_is_read_through_xlrd(monkeypatch, empty_store):
+    """LinkedIn's older exports are .xls. No .xls writer is installed to make a fixture, so
+    xlrd's reader is stood in for by a workbook of the same shape (a note row, then the header,
+    dates as Excel date cells); everything after xlrd runs for real."""
+    import xlrd
+
+    rows = [["Aggregated metrics for all updates."],
+            ["Date", "Impressions (organic)", "Unique impressions (organic)", "Clicks (organic)",
+             "Reactions (organic)", "Comments (organic)", "Reposts (organic)"],
+            [45442.0, 300.0, 200.0, 10.0, 8.0, 1.0, 1.0],  # 30 May 2024
+            [45444.0, 500.0, 400.0, 20.0, 10.0, 2.0, 1.0]]  # 1 Jun 2024
+
+    class Cell:
+        def __init__(self, value, is_date):
+            self.value, self.ctype = value, xlrd.XL_CELL_DATE if is_date else xlrd.XL_CELL_TEXT
+
+    class Sheet:
+        name, nrows, ncols = "Metrics", len(rows), 7
+
+        def cell(self, r, c):
+            row = rows[r]
+            value = row[c] if c < len(row) else ""
+            return Cell(value, r >= 2 and c == 0)
+
+    class Book:
+        datemode = 0
+
+        def sheets(self):
+            return [Sheet()]
+
+    monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents: Book())
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    recognised = formats.recognise(data, "linkedin_page.xls")
+    assert recognised.format.key == "linkedin"
+    assert recognised.description == ("LinkedIn page analytics (sheet 'Metrics'): 2 days, "
+                                      "May 2024 to Jun 2024")
+    prepared = formats.prepare_export(empty_store, data, "linkedin_page.xls", recognised,
+                                      {"area": GLASGOW})
+    rows_out = {(r.indicator_id, r.period_label): r.value for r in prepared.rows.itertuples()}
+    assert rows_out[("eng_social_reach", "Jun 2024")] == 400
+    assert rows_out[("eng_social_engagements", "May 2024")] == 10 + 8 + 1 + 1
+
+
+def test_a_row_mapped_onto_the_wrong_indicator_is_named_with_its_figure(empty_store):
+    name = "scotgov_older_layout.xlsx"
+    prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
+                                   sheet="Table 4", answers={"area": "S92000003", "mapping": {
+                                       "Orders imposed": "ndo4_community_sentences_completed"}})
+    assert not prepared.ok
+    first = prepared.problems.iloc[0]
+    assert first["problem"] == ("ndo4_community_sentences_completed, S92000003, 2016-17, "
+                                "gender:Men: A percentage cannot be more than 100.")
+    assert first["fix"] == ("Check which indicator this row of the table is mapped onto, and "
+                            "change it.")

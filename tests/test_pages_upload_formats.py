@@ -1,0 +1,125 @@
+"""AppTests of the Upload page with tool exports (issue 6): the page says what it recognised,
+asks only what the file cannot say, then shows the same preview and Import as for a template.
+
+Runs the real entry point over a copy of the demo store; the store is read only to prove what
+was written. The real samples come from ../shared/samples (conftest.SAMPLES)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apptest_support import assert_clean, texts
+from cjmetrics.store import open_store
+from conftest import SAMPLES
+from demo_csv import GLASGOW
+from test_pages_upload import UPLOAD, buttons, run_app, tiles, upload
+
+PAGES_TESTED_HERE = ["pages/upload.py"]
+FIXTURES = Path(__file__).resolve().parent / "data" / "formats"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(),
+                                   reason=f"the shared samples folder {SAMPLES} is absent")
+
+
+@needs_samples
+def test_a_mailchimp_export_is_recognised_and_imported(demo_db):
+    store = open_store(demo_db)
+    at = run_app(UPLOAD)
+    upload(at, "mailchimp_export_2.csv", (SAMPLES / "mailchimp_export_2.csv").read_bytes())
+    assert_clean(at)
+    assert texts(at.info)[0] == ("Recognised: Mailchimp campaign report: 9 campaigns, Feb 2017 "
+                                 "to Mar 2017.")
+    # The one question, answered from the sidebar's area and shown to confirm.
+    question = [s for s in at.selectbox if s.label == "Which area are these figures for?"]
+    assert len(question) == 1 and question[0].value == GLASGOW
+    assert texts(at.success) == ["Mailchimp campaign report: 9 campaigns, Feb 2017 to Mar 2017; "
+                                 "6 figures built from it."]
+    assert tiles(at) == {"New figures": "6", "Revised figures": "0", "Unchanged": "0"}
+    [button] = buttons(at, "Import 6 figures")
+    button.click().run()
+    assert_clean(at)
+    assert any(t.startswith("Import #") and "6 new" in t for t in texts(at.success))
+    log = store.imports()
+    assert log["kind"].iloc[0] == "mailchimp"
+    opens = store.series(["eng_newsletter_opens"], [GLASGOW])
+    assert dict(zip(opens["period_label"], opens["value"]))["Mar 2017"] == 227
+
+
+def test_the_area_question_can_be_changed(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "ga4.csv", (FIXTURES / "ga4_date_sessions.csv").read_bytes())
+    question = next(s for s in at.selectbox if s.label == "Which area are these figures for?")
+    question.set_value("S12000036").run()
+    assert_clean(at)
+    assert tiles(at)["New figures"] == "2"
+    assert "City of Edinburgh" in at.tabs[0].dataframe[0].value["Area"].tolist()
+
+
+@needs_samples
+def test_an_eventbrite_report_asks_for_the_event_then_previews(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "attendees.csv", (SAMPLES / "eventbrite_attendees_1.csv").read_bytes())
+    assert not at.exception
+    assert any("Which event is this report for" in w for w in texts(at.warning))
+    assert not buttons(at, "Import")
+    event = next(t for t in at.text_input if t.label.startswith("Which event"))
+    event.set_value("Partnership talk").run()
+    assert_clean(at)
+    assert tiles(at)["New figures"] == "1"
+    new = at.tabs[0].dataframe[0].value
+    assert new["Breakdown"].tolist() == ["event:Partnership talk"]
+    # Names and e-mail addresses in the report appear nowhere on the page.
+    page_text = " ".join(texts(at.markdown) + texts(at.info) + texts(at.success)) + \
+        new.to_csv()
+    assert "jdoe1@test1mail.com" not in page_text and "Doe" not in page_text
+
+
+@needs_samples
+def test_a_statistics_table_offers_its_rows_for_mapping(demo_db):
+    store = open_store(demo_db)
+    at = run_app(UPLOAD)
+    upload(at, "reconviction.xlsx",
+           (SAMPLES / "scotgov_reconviction_tables_2017_18.xlsx").read_bytes(), XLSX)
+    assert_clean(at)
+    assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 1:")
+    [mapping] = [d.value for d in at.dataframe if "Row of the table" in d.value.columns]
+    assert mapping["Row of the table"].tolist() == [
+        "Number of offenders", "Reconviction rate", "Average number of reconvictions per offender"]
+    assert mapping["Import as"].tolist()[1].endswith("(cjpf_reconviction_rate)")
+    assert tiles(at)["New figures"] == "21"  # "Reconviction rate" suggested
+    buttons(at, "Import 21 figures")[0].click().run()
+    assert_clean(at)
+    assert store.imports()["kind"].iloc[0] == "scotgov_tables"
+    saved = store.query("SELECT series, indicator_id FROM table_mappings")
+    assert dict(zip(saved["series"], saved["indicator_id"]))["Reconviction rate"] == \
+        "cjpf_reconviction_rate"
+
+
+@needs_samples
+def test_another_table_of_the_workbook_is_chosen_by_its_sheet(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "reconviction.xlsx",
+           (SAMPLES / "scotgov_reconviction_tables_2017_18.xlsx").read_bytes(), XLSX)
+    sheet = next(s for s in at.selectbox if s.label == "Table (sheet)")
+    assert "Index" not in sheet.options and "Notes" not in sheet.options
+    sheet.set_value("Table 2").run()
+    assert_clean(at)
+    assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 2:")
+    new = at.tabs[0].dataframe[0].value
+    assert set(new["Breakdown"]) == {"gender:Males", "gender:Females"}
+
+
+@needs_samples
+def test_a_broken_export_gets_its_sentence_and_an_unknown_file_the_list(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "ga4.csv", (SAMPLES / "google_analytics_ga4_export_1.csv").read_bytes())
+    assert not at.exception
+    assert any("Google Analytics 4 report" in e and "no table by day or month" in e
+               for e in texts(at.error))
+    at = run_app(UPLOAD)
+    upload(at, "mystery.csv", b"colour,size\nred,3\n")
+    assert any("'mystery.csv' is not recognised" in e and "Mailchimp campaign report" in e
+               for e in texts(at.error))
