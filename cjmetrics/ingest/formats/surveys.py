@@ -1,18 +1,22 @@
 """Survey tool exports: SurveyMonkey (expanded and condensed, old and new naming, CSV and XLSX),
 Google Forms (CSV and XLSX) and Microsoft Forms, parsed into a tidy respondent x question frame.
 
-Answers land per respondent in the survey tables, which another change is adding; until then a
-survey export is recognised (so nobody is told it is unknown) and refused with that sentence.
-Personal data (names, e-mail and IP addresses, phone numbers, postal addresses) is dropped here,
+A recognised export becomes a `SurveyExport`: one field per question (a matrix question has one
+field per row; a multiple-choice question spread over one column per option is gathered into
+one field whose answer lists the options ticked, joined by ';'). cjmetrics/survey_mapping.py maps
+the fields onto a survey definition and lands the answers per respondent. Personal data (names, e-mail and IP addresses, phone numbers, postal addresses) is dropped here,
 before anything else sees the answers; respondent ids are kept."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .base import ExportFormat, FormatBroken, Grid, Source, norm, parse_date, plural
+from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source, norm,
+                   parse_date, plural)
 
 TIDY_COLUMNS = ["respondent_id", "submitted", "question", "item", "answer"]
 _PERSONAL = re.compile(
@@ -141,33 +145,259 @@ def parse_ms_forms(grid: Grid) -> pd.DataFrame:
     return _tidy(records)
 
 
+# -- broken exports: recognised by their other columns, missing what the import needs --------
+_SM_SIGNS = {"collectorid", "collector id", "startdate", "start date", "enddate", "end date"}
+
+
+def _broken(grid: Grid) -> str | None:
+    """A sentence for an export that is clearly one tool's but cannot be read, else None."""
+    if not grid:
+        return None
+    head = [norm(h) for h in grid[0]]
+    second = [norm(c) for c in grid[1]] if len(grid) > 1 else []
+    if sum(h in _SM_SIGNS for h in head) >= 2 and not any(h in _SM_ID for h in head):
+        return ("This looks like a SurveyMonkey response export (it has Collector ID and Start "
+                "Date columns), but it has no Respondent ID column, so answers cannot be kept "
+                "per respondent. Export the responses again from SurveyMonkey with all columns.")
+    if head and head[0] == "" and any(c in ("response", "open ended response") for c in second):
+        return ("This looks like a SurveyMonkey response export (expanded), but its first "
+                "column is not Respondent ID. Export the responses again with all columns.")
+    if "start time" in head and "completion time" in head and "id" not in head:
+        return ("This looks like a Microsoft Forms response export, but it has no Id column, "
+                "so answers cannot be kept per respondent. Download the responses again from "
+                "Microsoft Forms (Open in Excel) without deleting columns.")
+    if head and head[0] in _TIMESTAMP and len(head) > 1 and not any(any(r) for r in grid[1:]):
+        return ("This is a Google Forms response export, but it holds no responses: only its "
+                "header row. It looks cut short; download it again.")
+    if head and head[0] in _TIMESTAMP and len(grid) > 1:
+        firsts = [r[0] for r in grid[1:6] if r and any(r)]
+        if firsts and not all(r for r in firsts):
+            return ("This looks like a Google Forms response export, but its Timestamp column "
+                    "is empty, so responses cannot be told apart. Download the responses again "
+                    "from the form (Responses, Download responses) or its Sheet.")
+    return None
+
+
+def _only_headers(title: str, grid: Grid, expanded: bool) -> str | None:
+    body = grid[2:] if expanded else grid[1:]
+    if any(any(r) for r in body):
+        return None
+    return (f"This is a {title}, but it holds no responses: only its header "
+            f"row{'s' if expanded else ''}. It looks cut short; download it again.")
+
+
 PARSERS = [("SurveyMonkey response export", _is_surveymonkey, parse_surveymonkey),
            ("Google Forms response export", _is_google_forms, parse_google_forms),
            ("Microsoft Forms response export", _is_ms_forms, parse_ms_forms)]
 
 
-def parse_survey(source: Source) -> tuple[str, pd.DataFrame] | None:
-    """(tool, tidy answers) for a survey export, else None."""
-    for name, grid in source.sheets.items():
-        for title, claims, parse in PARSERS:
-            if claims(grid):
-                return title, parse(grid)
+def _claims(grid: Grid):
+    for title, claims, parse in PARSERS:
+        if claims(grid):
+            return title, parse
     return None
 
 
-def detect(source: Source, sheet: str | None):
-    found = parse_survey(source)
+def parse_survey(source: Source, sheet: str | None = None) -> tuple[str, pd.DataFrame] | None:
+    """(tool, tidy answers) for a survey export, else None."""
+    found = _find_sheet(source, sheet)
     if found is None:
         return None
-    title, tidy = found
-    raise FormatBroken(
-        f"'{source.name}' is a {title} ({plural(tidy['respondent_id'].nunique(), 'respondent')}"
-        f", {plural(tidy['question'].nunique(), 'question')}). Importing survey answers arrives "
-        "with the survey pages, which are not in this version yet; nothing was imported.",
-        title="Survey answers cannot be imported yet")
+    _, title, tidy = found
+    return title, tidy
 
 
-SURVEYS = ExportFormat("survey_export", "Survey tools: SurveyMonkey, Google Forms, Microsoft "
-                       "Forms (recognised; import arrives with the survey pages)", "Surveys",
-                       detect)
+def _find_sheet(source: Source, sheet: str | None):
+    """(sheet, tool, tidy) of the sheet holding responses. A named sheet that holds none while
+    another does is a wrong sheet, said as such."""
+    names = [sheet] if sheet is not None and sheet in source.sheets else list(source.sheets)
+    for name in names:
+        grid = source.sheets[name]
+        claimed = _claims(grid)
+        if claimed is None:
+            problem = _broken(grid)
+            if problem:
+                raise FormatBroken(f"'{source.name}'{_on(source, name)}: {problem}")
+            continue
+        title, parse = claimed
+        expanded = title.startswith("SurveyMonkey") and _expanded(grid)
+        problem = _only_headers(title, grid, expanded)
+        tidy = parse(grid) if problem is None else None
+        if problem is None and tidy.empty:
+            problem = (f"This is a {title}, but none of its responses holds an answer to a "
+                       "question (only ids, dates or personal details). Download it again with "
+                       "the question columns.")
+        if problem:
+            raise FormatBroken(f"'{source.name}'{_on(source, name)}: {problem}")
+        return name, title, tidy
+    if sheet is not None and sheet in source.sheets:
+        others = [n for n in source.sheets if n != sheet and _claims(source.sheets[n])]
+        if others:
+            title = _claims(source.sheets[others[0]])[0]
+            raise FormatBroken(
+                f"'{source.name}' is a {title} workbook, but the sheet '{sheet}' holds no "
+                f"responses: they are on the sheet '{others[0]}'. Choose that sheet.")
+    return None
+
+
+def _on(source: Source, name: str) -> str:
+    return f" (sheet '{name}')" if source.kind != "csv" and len(source.sheets) > 1 else ""
+
+
+def _expanded(grid: Grid) -> bool:
+    return len(grid) > 1 and any(norm(c) in ("response", "open ended response") for c in grid[1])
+
+
+# -- fields: what the mapping step maps ----------------------------------------------------------
+@dataclass
+class Field:
+    """One column (or group of option columns) of the export: a question, or a matrix row."""
+
+    key: str  # shown and remembered: "Question" or "Question [row]"
+    question: str
+    item: str = ""
+    multiple: bool = False  # answers are several options joined by ';'
+    options: list[str] = field(default_factory=list)  # option columns, in the export's order
+
+
+@dataclass
+class SurveyExport:
+    """A survey tool's export as fields and per-respondent answers (no personal data)."""
+
+    tool: str  # SurveyMonkey | Google Forms | Microsoft Forms
+    variant: str  # expanded | condensed | ""
+    fields: list[Field]
+    answers: pd.DataFrame  # respondent_id, submitted, field, answer
+    file_name: str
+    sheet: str | None = None
+
+    @property
+    def respondents(self) -> int:
+        return int(self.answers["respondent_id"].nunique())
+
+    @property
+    def questions(self) -> int:
+        return len(dict.fromkeys(f.question for f in self.fields))
+
+    @property
+    def dates(self) -> list:
+        return sorted(d for d in self.answers["submitted"].dropna().unique())
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+    @property
+    def description(self) -> str:
+        kind = f"{self.tool} responses" + (f" ({self.variant})" if self.variant else "")
+        text = (f"{kind}: {plural(self.respondents, 'respondent')}, "
+                f"{plural(self.questions, 'question')}")
+        dates = self.dates
+        if dates:
+            first, last = (f"{d.day} {d:%b %Y}" for d in (dates[0], dates[-1]))
+            text += f", {first}" + ("" if first == last else f" to {last}")
+        return text
+
+    def signature(self) -> str:
+        """Stays the same for the next export of the same survey (the questions, not answers)."""
+        import hashlib
+        return hashlib.sha1("\n".join(sorted(f.key for f in self.fields)).encode()).hexdigest()[:16]
+
+
+_TOOLS = {"SurveyMonkey response export": "SurveyMonkey",
+          "Google Forms response export": "Google Forms",
+          "Microsoft Forms response export": "Microsoft Forms"}
+
+
+def _joined(value: str) -> bool:
+    return ";" in value
+
+
+def _fields(tool: str, tidy: pd.DataFrame) -> tuple[list[Field], pd.DataFrame]:
+    """Group the tidy answers into fields (see the module's docstring)."""
+    fields: list[Field] = []
+    rows = []
+    for question, block in tidy.groupby("question", sort=False):
+        items = list(dict.fromkeys(block["item"]))
+        if items != [""]:
+            ticked = block["answer"].map(norm) == block["item"].map(norm)
+            by_item = ticked.groupby(block["item"], sort=False).mean()
+            options = [i for i in items if by_item.get(i, 0) >= 0.99]
+            if options:  # one column per option, the option's text when ticked
+                f = Field(question, question, multiple=True, options=options)
+                fields.append(f)
+                chosen = block[block["item"].isin(options)]
+                for rid, picks in chosen.groupby("respondent_id", sort=False):
+                    rows.append((rid, picks["submitted"].iloc[0], f.key,
+                                 ";".join(picks["answer"])))
+            for item in items:
+                if item in options:
+                    continue
+                f = Field(f"{question} [{item}]" if item else question, question, item)
+                if options:  # the "Other (please specify)" box of a multiple-choice question
+                    f = Field(f"{question} [{item or 'other'}]", f"{question} ({item or 'other'})")
+                fields.append(f)
+                for r in block[block["item"] == item].itertuples():
+                    rows.append((r.respondent_id, r.submitted, f.key, r.answer))
+            continue
+        answers = block["answer"].astype(str)
+        multiple = False
+        if tool == "Microsoft Forms" and answers.str.endswith(";").mean() > 0.5:
+            multiple, answers = True, answers.str.rstrip(";")
+        elif tool == "Google Forms" and _checkboxes(answers):
+            multiple = True
+            answers = answers.map(lambda a: ";".join(p.strip() for p in a.split(", ")))
+        f = Field(question, question, multiple=multiple)
+        fields.append(f)
+        rows.extend(zip(block["respondent_id"], block["submitted"], [f.key] * len(block),
+                        answers))
+    frame = pd.DataFrame(rows, columns=["respondent_id", "submitted", "field", "answer"])
+    return fields, frame
+
+
+def _checkboxes(answers: pd.Series) -> bool:
+    """Google Forms joins the boxes ticked with ', ': a question is checkboxes when answers with
+    a comma are made of parts that recur (free text with a comma is not)."""
+    several = answers[answers.str.contains(", ", regex=False)]
+    if several.empty:
+        return False
+    parts = Counter(p.strip() for a in answers for p in a.split(", "))
+    return len(parts) <= 20 and all(parts[p.strip()] >= 2 for a in several for p in a.split(", "))
+
+
+def export_from(source: Source, sheet: str | None) -> SurveyExport | None:
+    found = _find_sheet(source, sheet)
+    if found is None:
+        return None
+    name, title, tidy = found
+    tool = _TOOLS[title]
+    variant = ""
+    if tool == "SurveyMonkey":
+        variant = "expanded" if _expanded(source.sheets[name]) else "condensed"
+    fields, answers = _fields(tool, tidy)
+    return SurveyExport(tool, variant, fields, answers, source.name,
+                        name if source.kind != "csv" else None)
+
+
+def detect(source: Source, sheet: str | None):
+    export = export_from(source, sheet)
+    if export is None:
+        return None
+
+    def build(answers):  # survey answers are built by cjmetrics.survey_mapping, not here
+        raise FormatBroken("A survey export is imported through its question mapping.")
+
+    recognised = Recognised(
+        SURVEYS, export.description,
+        [Question("area", "Which area are these answers for?"),
+         Question("survey", "Which survey definition do these answers belong to?"),
+         Question("period", "When did the survey run (e.g. 2019/20 or Mar 2020)?")],
+        build, export.sheet, [n for n in source.sheets] if source.kind != "csv" else [],
+        table_key=None)
+    recognised.survey = export  # the parsed export, for the mapping step
+    return recognised
+
+
+KEY = "survey_export"
+SURVEYS = ExportFormat(KEY, "Survey tools: SurveyMonkey (expanded or condensed), Google Forms, "
+                       "Microsoft Forms response exports", "Surveys", detect)
 FORMATS = [SURVEYS]
