@@ -311,6 +311,16 @@ class _WithNewDefinition:
         return getattr(self._store, name)
 
 
+def mapping_for(store: Store, export: SurveyExport, survey_id: str,
+                survey_name: str = "") -> tuple[dict, dict | None]:
+    """The suggested mapping and, for NEW, the definition it would create (nothing written)."""
+    if survey_id != NEW:
+        return suggest(store, export, survey_id), None
+    existing = list(store.survey_definitions()["surveys"]["survey_id"])
+    new = new_definition(export, survey_name, existing)
+    return _new_mapping(store, export, new, None), new
+
+
 def _new_mapping(store: Store, export: SurveyExport, new: dict, chosen: dict) -> dict:
     """For a new definition the mapping is the export itself; a field the user left out stays
     out."""
@@ -323,6 +333,20 @@ def _new_mapping(store: Store, export: SurveyExport, new: dict, chosen: dict) ->
         options = view_defs["options"].query("survey_id == @sid and question_id == @qid")
         answers[key] = _match_option(text, options)
     return {"fields": fields, "answers": answers}
+
+
+class SurveyPrepared(Prepared):
+    """A prepared survey export: its summary counts answers, not figures."""
+
+    @property
+    def summary(self) -> str:
+        n = self.rows_read
+        parts = [f"{self.origin}; {n:,} answer{'s' if n != 1 else ''} built from it"]
+        if self.error_count:
+            parts.append(f"{self.error_count:,} error{'s' if self.error_count != 1 else ''}")
+        if self.warning_count:
+            parts.append(f"{self.warning_count:,} warning{'s' if self.warning_count != 1 else ''}")
+        return "; ".join(parts) + "."
 
 
 # -- answers, validated like an upload ------------------------------------------------------------
@@ -405,12 +429,13 @@ def prepare_survey_export(store: Store, data: bytes, name: str, recognised,
                              "of the survey: map at least one question in the mapping step.")
     staging = _WithNewDefinition(store, new) if new else store
     csv = answers_csv(survey_id, answers["area"], answers["period"], rows,
-                      source=f"{export.tool} export {name}")
+                      source=f"{export.tool} export")  # the file name is in the import log
     prepared = prepare(staging, csv, name, kind="survey_answers", preview=False)
     digest = hashlib.sha256(data)
     digest.update(json.dumps({"area": answers["area"], "period": answers["period"],
                               "survey": survey_id, "mapping": mapping}, sort_keys=True,
                              default=str).encode())
+    prepared.__class__ = SurveyPrepared  # the same object, worded for answers
     prepared.sha256 = digest.hexdigest()
     prepared.import_kind = "survey_export"
     prepared.origin = recognised.description

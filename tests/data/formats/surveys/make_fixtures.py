@@ -17,9 +17,9 @@ Q2 = ("People serving community sentences should be given support such as help w
       "likelihood of them committing more crime in the future.")
 Q3 = "I am aware of community justice services and projects in my local community"
 Q4 = "What would you like to know about community justice?"
-PEOPLE = [("Ann Example", "ann.example@example.org"), ("Bob Sample", "bob.sample@example.net"),
-          ("Cat Person", "cat.person@example.com"), ("Dan Fictional", "dan.f@example.org"),
-          ("Eve Madeup", "eve.madeup@example.com"), ("Fay Invented", "fay@example.net")]
+PEOPLE = [("Ann Quixley", "ann.quixley@example.org"), ("Bob Zarnowski", "bobz@example.net"),
+          ("Cat Pennyworth", "cat.pennyworth@example.com"), ("Dan Vellacott", "dan.v@example.org"),
+          ("Eve Madeupson", "eve.madeupson@example.com"), ("Fay Inventina", "fay@example.net")]
 LIKERT = ["Strongly agree", "Agree", "Agree", "Neither agree nor disagree", "Disagree",
           "Strongly agree"]
 
@@ -73,7 +73,7 @@ def surveymonkey_expanded(new_naming=True):
                     "Employability" if i == 4 else "", "Peer mentoring" if i == 1 else ""]
         rows.append([str(11400000000 + i), "98765", f"03/0{3 + i}/2020 10:0{i}:00 AM",
                      f"03/{3 + 4 * i:02d}/2020 10:1{i}:00 AM", f"203.0.113.{10 + i}", email,
-                     first, last, "staff" if i == 0 else "", safe[i], *services,
+                     first, last, "cohort-7731" if i == 0 else "", safe[i], *services,
                      ["Good", "Fair", "Poor"][i % 3], ["Fair", "Good", "Good"][i % 3]])
     return rows
 
