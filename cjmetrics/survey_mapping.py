@@ -67,8 +67,12 @@ def _targets(defs: dict, survey_id: str) -> dict[str, str]:
             for i in items[items["question_id"] == q.question_id].itertuples():
                 out[f"{q.question_id}/{i.item_id}"] = f"{q.number} {q.text} [{i.label}]"
         else:
-            out[q.question_id] = f"{q.number} {q.text}"
+            out[q.question_id] = f"{q.number} {q.text} ({_KIND_WORDS.get(q.type, q.type)})"
     return out
+
+
+_KIND_WORDS = {"single": "one answer", "multiple": "tick all that apply",
+               "likert": "agree/disagree", "free_text": "free text"}
 
 
 def _match_field(field, defs: dict, survey_id: str) -> tuple[str, float]:

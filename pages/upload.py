@@ -302,8 +302,11 @@ def survey_section(data: bytes, name: str, recognised) -> None:
     edited = st.data_editor(
         table, key=f"survey-fields-{sha}-{target_survey}", hide_index=True, width="stretch",
         disabled=["Question in the export", "Respondents"],
-        column_config={"Survey question": st.column_config.SelectboxColumn(
-            "Survey question", options=list(labels.values()), required=True, width="large")})
+        column_config={"Question in the export": st.column_config.TextColumn(width="large"),
+                       "Respondents": st.column_config.NumberColumn(width="small"),
+                       "Survey question": st.column_config.SelectboxColumn(
+                           "Survey question", options=list(labels.values()), required=True,
+                           width="large")})
     mapping["fields"] = {f: by_label.get(choice, "") for f, choice in
                          zip(edited["Question in the export"], edited["Survey question"])}
     if new is None:
@@ -322,6 +325,8 @@ def survey_section(data: bytes, name: str, recognised) -> None:
 def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str) -> dict:
     """Answer texts -> options of the mapped questions; unmatched answers flagged."""
     view = sm.mapping_view(store, export, survey, mapping)
+    # Flagged answers first: they are what needs a decision.
+    view.answers = view.answers.sort_values("matched", kind="stable").reset_index(drop=True)
     if view.answers.empty:
         return mapping
     numbers = dict(zip(view.answers["key"], view.answers["question"]))
@@ -334,8 +339,8 @@ def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str)
     unmatched = int((~view.answers["matched"]).sum())
     st.markdown("**Answers and the survey's options**")
     if unmatched:
-        st.warning(f"{unmatched} answer text{'s' if unmatched != 1 else ''} match no option of "
-                   "the survey (marked ⚠) and would be left out: pick the option each means, "
+        st.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
+                   "option of the survey (marked ⚠) and would be left out: pick the option each means, "
                    "or leave it out.", icon=":material/warning:")
     table = pd.DataFrame({
         "": ["⚠" if not m else "" for m in view.answers["matched"]],

@@ -265,7 +265,7 @@ def test_upload_page_imports_google_forms_onto_an_existing_survey(demo_db):
     answers = next(d.value for d in at.dataframe if "Survey option" in d.value.columns)
     flagged = answers[answers[""] == "⚠"]
     assert flagged["Answer in the export"].tolist() == ["Agree strongly"]
-    assert any("1 answer text match no option" in w for w in texts(at.warning))
+    assert any("1 answer text matches no option" in w for w in texts(at.warning))
     assert tiles(at)["New figures"] == "23"
     page_text = " ".join(texts(at.markdown) + texts(at.info) + texts(at.success)) + \
         " ".join(d.value.to_csv() for d in at.dataframe)
