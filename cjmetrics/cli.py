@@ -197,6 +197,8 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
         print(f"Nothing was imported: say {'; '.join(open_)}. Give {', '.join(hints)}.",
               file=sys.stderr)
         return 1
+    if recognised.survey.dropped:
+        print("Left out as personal data: " + "; ".join(recognised.survey.dropped) + ".")
     proposed = " (proposed from the question texts)" if not args.survey else ""
     print(f"Survey: {answers['survey']}{proposed}; area {answers['area']}; "
           f"period {answers['period']}.")

@@ -227,7 +227,12 @@ def _kind(field, texts: pd.Series) -> tuple[str, list[str]]:
             dict.fromkeys(p for a in texts for p in _parts(a, True)), key=_natural)
         return "multiple", options
     distinct = list(dict.fromkeys(texts))
-    if distinct and len(distinct) <= 12 and len(distinct) * 2 <= max(len(texts), 2):
+    if field.free_text or len(texts) < 2:
+        return "free_text", []
+    # Options repeat; free text rarely does. A small export's short, repeated answers count too.
+    short = len(texts) <= 20 and max((len(str(d)) for d in distinct), default=0) <= 30
+    if distinct and len(distinct) <= 12 and (len(distinct) * 2 <= max(len(texts), 2) or
+                                             (short and len(distinct) < len(texts))):
         if all(_norm(d) in _LIKERT for d in distinct):
             return "likert", sorted(distinct, key=lambda d: -_LIKERT[_norm(d)])
         return "single", sorted(distinct, key=_natural)

@@ -259,8 +259,10 @@ def survey_section(data: bytes, name: str, recognised) -> None:
         st.selectbox("Sheet", recognised.sheets, key="upload_sheet",
                      index=recognised.sheets.index(recognised.sheet)
                      if recognised.sheet in recognised.sheets else 0)
+    dropped = "; ".join(export.dropped)
     st.caption("Names, e-mail addresses, IP addresses, phone numbers and postal addresses in the "
-               "export are dropped and never stored; respondent ids are kept.")
+               "export are dropped and never stored; respondent ids are kept."
+               + (f" Columns left out as personal data: {ui.plain(dropped)}." if dropped else ""))
     suggested = formats.suggested_answers(store, recognised)
     areas = store.areas()
     codes = list(areas["area_code"])

@@ -284,3 +284,28 @@ def test_upload_page_imports_google_forms_onto_an_existing_survey(demo_db):
         " ".join(d.value.to_csv() for d in at.dataframe)
     assert "Glasgow City: 6 respondents to the Community justice understanding survey " \
            "(example) in 2019/20" in shown
+
+
+def test_personal_columns_are_named_but_a_question_mentioning_email_is_kept():
+    text = ("Timestamp,Email Address,Your postcode,Which e-mail newsletter do you read most "
+            "often?\n3/3/2020 9:00:00,a.person@example.org,G1 1AA,Weekly bulletin\n"
+            "3/4/2020 9:00:00,b.person@example.org,G2 2BB,Monthly digest\n")
+    recognised = formats.recognise(text.encode(), "gf.csv")
+    assert recognised.survey.dropped == ["Email Address", "Your postcode"]
+    assert [f.key for f in recognised.survey.fields] == [
+        "Which e-mail newsletter do you read most often?"]
+
+
+def test_a_single_choice_with_an_other_box_is_not_a_matrix(empty_store):
+    text = ("Respondent ID,Collector ID,How did you hear about us?,\n"
+            ",,Response,Other (please specify)\n"
+            "101,7,Leaflet,\n102,7,Friend,\n103,7,Leaflet,\n104,7,,At the library\n")
+    recognised = formats.recognise(text.encode(), "sm.csv")
+    assert [(f.key, f.question, f.item) for f in recognised.survey.fields] == [
+        ("How did you hear about us?", "How did you hear about us?", ""),
+        ("How did you hear about us? [Other (please specify)]",
+         "How did you hear about us? (Other (please specify))", "")]
+    prepared = formats.prepare_export(empty_store, text.encode(), "sm.csv", recognised,
+                                      {"area": GLASGOW, "survey": sm.NEW, "period": "2020/21"})
+    kinds = prepared.survey_plan["new"]["questions"]["type"].tolist()
+    assert kinds == ["single", "free_text"]

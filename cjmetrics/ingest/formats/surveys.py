@@ -27,7 +27,10 @@ _PHONE = re.compile(r"(\+?\d[\d ()-]{8,}\d)")
 
 
 def personal(header: str) -> bool:
-    return bool(_PERSONAL.search(norm(header)))
+    """A column asking who someone is or how to reach them. Only short headers count: a
+    question such as "Which e-mail newsletter do you read?" is a question, not an address."""
+    text = norm(header)
+    return bool(_PERSONAL.search(text)) and len(text.split()) <= 6
 
 
 def _scrub(answer: str) -> str:
@@ -258,6 +261,7 @@ class Field:
     item: str = ""
     multiple: bool = False  # answers are several options joined by ';'
     options: list[str] = field(default_factory=list)  # option columns, in the export's order
+    free_text: bool = False  # an "Other (please specify)" box
 
 
 @dataclass
@@ -270,6 +274,7 @@ class SurveyExport:
     answers: pd.DataFrame  # respondent_id, submitted, field, answer
     file_name: str
     sheet: str | None = None
+    dropped: list[str] = field(default_factory=list)  # personal-data headers left out
 
     @property
     def respondents(self) -> int:
@@ -282,9 +287,6 @@ class SurveyExport:
     @property
     def dates(self) -> list:
         return sorted(d for d in self.answers["submitted"].dropna().unique())
-
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
 
     @property
     def description(self) -> str:
@@ -333,8 +335,9 @@ def _fields(tool: str, tidy: pd.DataFrame) -> tuple[list[Field], pd.DataFrame]:
                 if item in options:
                     continue
                 f = Field(f"{question} [{item}]" if item else question, question, item)
-                if options:  # the "Other (please specify)" box of a multiple-choice question
-                    f = Field(f"{question} [{item or 'other'}]", f"{question} ({item or 'other'})")
+                if (options or "" in items) and item:
+                    # The "Other (please specify)" box of a choice question: its own free text.
+                    f = Field(f"{question} [{item}]", f"{question} ({item})", free_text=True)
                 fields.append(f)
                 for r in block[block["item"] == item].itertuples():
                     rows.append((r.respondent_id, r.submitted, f.key, r.answer))
@@ -374,8 +377,9 @@ def export_from(source: Source, sheet: str | None) -> SurveyExport | None:
     if tool == "SurveyMonkey":
         variant = "expanded" if _expanded(source.sheets[name]) else "condensed"
     fields, answers = _fields(tool, tidy)
+    dropped = [h for h in source.sheets[name][0] if h and personal(h)]
     return SurveyExport(tool, variant, fields, answers, source.name,
-                        name if source.kind != "csv" else None)
+                        name if source.kind != "csv" else None, dropped)
 
 
 def detect(source: Source, sheet: str | None):
