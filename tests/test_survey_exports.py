@@ -309,3 +309,38 @@ def test_a_single_choice_with_an_other_box_is_not_a_matrix(empty_store):
                                       {"area": GLASGOW, "survey": sm.NEW, "period": "2020/21"})
     kinds = prepared.survey_plan["new"]["questions"]["type"].tolist()
     assert kinds == ["single", "free_text"]
+
+
+def test_upload_page_creates_a_new_survey_from_a_surveymonkey_workbook(empty_db):
+    store = open_store(empty_db)
+    at = run_app(UPLOAD)
+    upload(at, "responses.xlsx", (HERE / "sm_expanded_old.xlsx").read_bytes(), XLSX)
+    assert_clean(at)
+    survey = next(s for s in at.selectbox if s.label.startswith("Which survey"))
+    assert survey.value == sm.NEW  # no held survey asks these questions
+    assert any("Columns left out as personal data: IP Address; Email Address; First Name; "
+               "LastName" in c for c in texts(at.caption))
+    name = next(t for t in at.text_input if t.label == "Name of the new survey")
+    name.set_value("Service users 2020").run()
+    assert_clean(at)
+    fields = next(d.value for d in at.dataframe if "Survey question" in d.value.columns)
+    assert fields["Survey question"].iloc[0] == "Q1 How safe do you feel in your area? (one answer)"
+    [button] = buttons(at, "Import 24")
+    button.click().run()
+    assert_clean(at)
+    assert "service_users_2020" in set(store.survey_definitions()["surveys"]["survey_id"])
+    at.switch_page("pages/surveys.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="survey").value == "service_users_2020"
+
+
+def test_upload_page_names_a_broken_export_and_offers_no_import(demo_db):
+    store = open_store(demo_db)
+    before = store.checksum()
+    at = run_app(UPLOAD)
+    upload(at, "responses.csv", (HERE / "bad_sm_no_respondent_id.csv").read_bytes())
+    assert not at.exception
+    shown = " ".join(texts(at.error))
+    assert "looks like a SurveyMonkey response export" in shown and "no Respondent ID" in shown
+    assert not buttons(at, "Import")
+    assert store.checksum() == before
