@@ -342,8 +342,8 @@ def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str)
     st.markdown("**Answers and the survey's options**")
     if unmatched:
         st.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
-                   "option of the survey (marked ⚠) and would be left out: pick the option each means, "
-                   "or leave it out.", icon=":material/warning:")
+                   "option of the survey (marked ⚠) and would be left out: pick the option "
+                   "each means, or leave it out.", icon=":material/warning:")
     table = pd.DataFrame({
         "": ["⚠" if not m else "" for m in view.answers["matched"]],
         "Question": view.answers["question"], "Answer in the export": view.answers["answer"],

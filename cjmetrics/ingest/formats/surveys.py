@@ -4,8 +4,9 @@ Google Forms (CSV and XLSX) and Microsoft Forms, parsed into a tidy respondent x
 A recognised export becomes a `SurveyExport`: one field per question (a matrix question has one
 field per row; a multiple-choice question spread over one column per option is gathered into
 one field whose answer lists the options ticked, joined by ';'). cjmetrics/survey_mapping.py maps
-the fields onto a survey definition and lands the answers per respondent. Personal data (names, e-mail and IP addresses, phone numbers, postal addresses) is dropped here,
-before anything else sees the answers; respondent ids are kept."""
+the fields onto a survey definition and lands the answers per respondent. Personal data (names,
+e-mail and IP addresses, phone numbers, postal addresses) is dropped here, before anything else
+sees the answers; respondent ids are kept."""
 
 from __future__ import annotations
 
