@@ -338,12 +338,8 @@ def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str)
         for oid, label in options.items():
             choices[f"{qid}{sm._SEP}{oid}"] = f"{number} · {label}"
     by_label = {v: k for k, v in choices.items()}
-    unmatched = int((~view.answers["matched"]).sum())
     st.markdown("**Answers and the survey's options**")
-    if unmatched:
-        st.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
-                   "option of the survey (marked ⚠) and would be left out: pick the option "
-                   "each means, or leave it out.", icon=":material/warning:")
+    flag = st.empty()  # filled once the table's choices are known
     table = pd.DataFrame({
         "": ["⚠" if not m else "" for m in view.answers["matched"]],
         "Question": view.answers["question"], "Answer in the export": view.answers["answer"],
@@ -361,6 +357,14 @@ def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str)
     for key, choice in zip(view.answers["key"], edited["Survey option"]):
         qid, _, oid = by_label.get(choice, "").partition(sm._SEP)
         picked[key] = oid if qid == key.split(sm._SEP)[0] else ""
+    unmatched = sum(1 for v in picked.values() if not v)
+    if unmatched:
+        flag.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
+                     "option of the survey (marked ⚠) and would be left out: pick the option "
+                     "each means, or leave it out.", icon=":material/warning:")
+    elif (~view.answers["matched"]).any():
+        flag.info("Every answer now maps onto an option of the survey.",
+                  icon=":material/check:")
     return {**mapping, "answers": picked}
 # -- end survey exports --
 
