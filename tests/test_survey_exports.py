@@ -344,3 +344,12 @@ def test_upload_page_names_a_broken_export_and_offers_no_import(demo_db):
     assert "looks like a SurveyMonkey response export" in shown and "no Respondent ID" in shown
     assert not buttons(at, "Import")
     assert store.checksum() == before
+
+
+def test_google_forms_respondents_are_their_submission_times_in_csv_and_xlsx():
+    ids = []
+    for name in ("gf_understanding.csv", "gf_understanding_serial.xlsx"):
+        recognised = formats.recognise((HERE / name).read_bytes(), name)
+        ids.append(list(dict.fromkeys(recognised.survey.answers["respondent_id"])))
+    assert ids[0] == ids[1]
+    assert ids[0][:2] == ["R20200303-093000", "R20200307-093100"]

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime, timedelta
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source, norm,
-                   parse_date, plural)
+from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source,
+                   guess_order, norm, parse_date, plural)
 
 TIDY_COLUMNS = ["respondent_id", "submitted", "question", "item", "answer"]
 _PERSONAL = re.compile(
@@ -107,19 +108,54 @@ def _is_google_forms(grid: Grid) -> bool:
     return bool(firsts) and all(parse_date(f.split(" ")[0]) or parse_date(f) for f in firsts)
 
 
+_STAMPS = ["%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S",
+           "%Y/%m/%d %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
+
+
+def _stamp(text: str, order: str) -> str | None:
+    """A submission time as 20200303-093000, the same from the CSV's text and the workbook's
+    Excel serial number: Google Forms has no response id, so its time is the respondent's id."""
+    t = re.sub(r"\s+(GMT|UTC|[A-Z]{3,4})([+-]\d+(:\d+)?)?$", "", str(text).strip())
+    if re.fullmatch(r"\d{5}(\.\d+)?", t):
+        when = datetime(1899, 12, 30) + timedelta(days=float(t))
+        return (when + timedelta(milliseconds=500)).strftime("%Y%m%d-%H%M%S")
+    stamps = _STAMPS if order == "mdy" else [_STAMPS[1], _STAMPS[0], *_STAMPS[2:]]
+    for fmt in stamps:
+        try:
+            return datetime.strptime(t, fmt).strftime("%Y%m%d-%H%M%S")
+        except ValueError:
+            continue
+    return None
+
+
+def _respondent_ids(stamps: list[str]) -> list[str]:
+    """R + submission time (R20200303-093000; -2, -3 for the same second), or R1, R2 ... in the
+    sheet's order when a time cannot be read."""
+    order = guess_order(stamps)
+    read = [_stamp(s, order) for s in stamps]
+    if not all(read):
+        return [f"R{n}" for n in range(1, len(stamps) + 1)]
+    seen: Counter = Counter()
+    ids = []
+    for r in read:
+        seen[r] += 1
+        ids.append(f"R{r}" + (f"-{seen[r]}" if seen[r] > 1 else ""))
+    return ids
+
+
 def parse_google_forms(grid: Grid) -> pd.DataFrame:
     header = grid[0]
     records = []
-    for n, row in enumerate(grid[1:], start=1):
-        if not any(row):
-            continue
+    rows = [row for row in grid[1:] if any(row)]
+    ids = _respondent_ids([row[0] for row in rows])
+    for rid, row in zip(ids, rows):
         submitted = parse_date(row[0]) or parse_date(row[0].split(" ")[0])
         for i, h in enumerate(header[1:], start=1):
             if personal(h) or norm(h) == "score" or i >= len(row):
                 continue
             question, item = (h.rsplit(" [", 1)[0], h.rsplit(" [", 1)[1].rstrip("]")) \
                 if h.endswith("]") and " [" in h else (h, "")
-            records.append((f"R{n}", submitted, question, item, _scrub(row[i])))
+            records.append((rid, submitted, question, item, _scrub(row[i])))
     return _tidy(records)
 
 
