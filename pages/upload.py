@@ -9,7 +9,7 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 
-from cjmetrics.ingest import TEMPLATES, commit, formats, template_bytes  # noqa: E402, F401
+from cjmetrics.ingest import TEMPLATES, commit, formats, template_bytes  # noqa: E402
 from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
 from cjmetrics.store import file_sha256  # noqa: E402
 
