@@ -353,3 +353,51 @@ def test_google_forms_respondents_are_their_submission_times_in_csv_and_xlsx():
         ids.append(list(dict.fromkeys(recognised.survey.answers["respondent_id"])))
     assert ids[0] == ids[1]
     assert ids[0][:2] == ["R20200303-093000", "R20200307-093100"]
+
+
+def test_google_forms_grid_and_checkboxes_become_a_matrix_and_a_multiple_choice(empty_store):
+    text = ("Timestamp,Rate each service [Housing],Rate each service [Health],"
+            "Which did you use?\n"
+            "3/3/2020 9:00:00,Good,Fair,\"Housing, Health\"\n"
+            "3/4/2020 9:00:00,Fair,Good,Housing\n"
+            "3/5/2020 9:00:00,Good,Good,Health\n"
+            "3/6/2020 9:00:00,Poor,Fair,\"Housing, Health\"\n")
+    data = text.encode()
+    recognised = formats.recognise(data, "gf.csv")
+    fields = {f.key: f for f in recognised.survey.fields}
+    assert fields["Rate each service [Health]"].item == "Health"
+    assert fields["Which did you use?"].multiple
+    prepared = formats.prepare_export(empty_store, data, "gf.csv", recognised,
+                                      {"area": GLASGOW, "survey": sm.NEW, "period": "2019/20"})
+    assert prepared.ok, prepared.problems
+    questions = prepared.survey_plan["new"]["questions"]
+    assert dict(zip(questions["text"], questions["type"])) == {
+        "Rate each service": "matrix", "Which did you use?": "multiple"}
+    formats.commit_export(empty_store, prepared)
+    held = empty_store.survey_answers(prepared.survey_plan["survey_id"], [GLASGOW])
+    both = held[(held["question_id"] == "q2") & (held["respondent_id"] == "R20200303-090000")]
+    assert both["answer"].tolist() == ["health;housing"]
+
+
+def test_microsoft_forms_workbook_with_real_dates(empty_store, tmp_path):
+    from datetime import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Id", "Start time", "Completion time", "Email", "Name", "How safe do you feel?"])
+    for i, answer in enumerate(["Very safe", "Fairly safe", "Very safe"], start=1):
+        sheet.append([i, datetime(2021, 6, i, 9, 0), datetime(2021, 6, i, 9, 4),
+                      f"person{i}@example.org", f"Person Number{i}", answer])
+    path = tmp_path / "ms.xlsx"
+    book.save(path)
+    recognised = formats.recognise(path.read_bytes(), "ms.xlsx")
+    assert recognised.description == ("Microsoft Forms responses: 3 respondents, 1 question, "
+                                      "1 Jun 2021 to 3 Jun 2021")
+    assert recognised.survey.dropped == ["Email", "Name"]
+    prepared = formats.prepare_export(empty_store, path.read_bytes(), "ms.xlsx", recognised,
+                                      {"area": GLASGOW, "survey": sm.NEW, "period": "2021/22"})
+    formats.commit_export(empty_store, prepared)
+    assert "person1@example.org" not in _everything(empty_store)
+    assert "Number1" not in _everything(empty_store)
