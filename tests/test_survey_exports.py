@@ -401,3 +401,20 @@ def test_microsoft_forms_workbook_with_real_dates(empty_store, tmp_path):
     formats.commit_export(empty_store, prepared)
     assert "person1@example.org" not in _everything(empty_store)
     assert "Number1" not in _everything(empty_store)
+
+
+def test_an_imported_survey_export_is_undone_on_the_imports_page(demo_db):
+    store = open_store(demo_db)
+    at = run_app(UPLOAD)
+    upload(at, "responses.csv", (HERE / "gf_understanding.csv").read_bytes())
+    buttons(at, "Import 23")[0].click().run()
+    assert_clean(at)
+    import_id = int(store.imports()["import_id"].iloc[0])
+    at.switch_page("pages/imports.py").run()
+    assert_clean(at)
+    at.selectbox(key="undo_import").set_value(import_id).run()
+    assert_clean(at)
+    buttons(at, f"Undo import #{import_id}")[0].click().run()
+    assert_clean(at)
+    assert any(f"Import #{import_id} undone" in t for t in texts(at.success))
+    assert store.survey_answers("public_understanding", [GLASGOW]).empty
