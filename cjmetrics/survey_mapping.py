@@ -65,7 +65,8 @@ def _targets(defs: dict, survey_id: str) -> dict[str, str]:
     for q in questions.itertuples():
         if q.type == "matrix":
             for i in items[items["question_id"] == q.question_id].itertuples():
-                out[f"{q.question_id}/{i.item_id}"] = f"{q.number} {q.text} [{i.label}]"
+                # The row first: a long question's rows differ only at its end.
+                out[f"{q.question_id}/{i.item_id}"] = f"{q.number} [{i.label}] {q.text}"
         else:
             out[q.question_id] = f"{q.number} {q.text} ({_KIND_WORDS.get(q.type, q.type)})"
     return out

@@ -238,8 +238,8 @@ def _labels(targets: dict) -> dict[str, str]:
     out, seen = {"": LEFT_OUT}, {LEFT_OUT}
     for target, label in targets.items():
         label = label if len(label) <= 110 else label[:109].rstrip() + "…"
-        while label in seen:
-            label += " "
+        if label in seen:
+            label = f"{label} ({target})"
         out[target] = label
         seen.add(label)
     return out
@@ -297,14 +297,19 @@ def survey_section(data: bytes, name: str, recognised) -> None:
                   if new else ""))
     labels = _labels(view.targets)
     by_label = {v: k for k, v in labels.items()}
+    rows = {f.key: f.item for f in export.fields}
     table = pd.DataFrame({
         "Question in the export": view.fields["field"],
+        "Row": view.fields["field"].map(rows),
         "Respondents": view.fields["respondents"],
         "Survey question": [labels.get(t, LEFT_OUT) for t in view.fields["target"]]})
+    if not any(rows.values()):  # no matrix rows: no Row column
+        table = table.drop(columns="Row")
     edited = st.data_editor(
         table, key=f"survey-fields-{sha}-{target_survey}", hide_index=True, width="stretch",
-        disabled=["Question in the export", "Respondents"],
-        column_config={"Question in the export": st.column_config.TextColumn(width="large"),
+        disabled=["Question in the export", "Row", "Respondents"],
+        column_config={"Question in the export": st.column_config.TextColumn(width="medium"),
+                       "Row": st.column_config.TextColumn(width="medium"),
                        "Respondents": st.column_config.NumberColumn(width="small"),
                        "Survey question": st.column_config.SelectboxColumn(
                            "Survey question", options=list(labels.values()), required=True,
