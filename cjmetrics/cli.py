@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                      "from the question texts when not given")
     imp.add_argument("--survey-name", metavar="NAME",
                      help="with --survey new: the new survey's name (default: the file's name)")
+    # (--map also corrects a survey export's mapping: 'EXPORT QUESTION=QUESTION_ID', or
+    # 'QUESTION_ID:ANSWER TEXT=OPTION_ID'; remembered for the survey's next export.)
     # -- end survey exports --
     imp.add_argument("--who", default="local", help="who to record as importing (default: local)")
     commands.add_parser("imports", help="list every import, newest first, with its id and status",
@@ -202,6 +204,8 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
     proposed = " (proposed from the question texts)" if not args.survey else ""
     print(f"Survey: {answers['survey']}{proposed}; area {answers['area']}; "
           f"period {answers['period']}.")
+    if args.map:
+        answers["mapping"] = _survey_map(store, recognised.survey, answers, args.map)
     prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
     plan = prepared.survey_plan
     if plan["new"] is not None:
@@ -227,6 +231,28 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
     result = formats.commit_export(store, prepared, who=args.who)
     print(result.message)
     return 0
+def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
+    """--map 'EXPORT QUESTION=QUESTION_ID' (or =QUESTION_ID/ITEM_ID for a matrix row; nothing
+    after = to leave it out) and --map 'QUESTION_ID:ANSWER TEXT=OPTION_ID', over the suggested
+    (or remembered) mapping."""
+    from . import survey_mapping as sm
+
+    mapping, _ = sm.mapping_for(store, export, answers["survey"], answers.get("survey_name", ""))
+    keys = {f.key for f in export.fields}
+    for item in items:
+        left, _, right = item.rpartition("=")
+        left, right = left.strip(), right.strip()
+        if left in keys:
+            mapping["fields"][left] = right
+        elif ":" in left and answers["survey"] != sm.NEW:
+            qid, _, text = left.partition(":")
+            mapping["answers"][f"{qid.strip()}{sm._SEP}{text.strip()}"] = right
+        else:
+            raise CjmetricsError(f"'{left}' is neither a question of this export nor "
+                                 "QUESTION_ID:ANSWER. The export's questions are: "
+                                 + "; ".join(sorted(keys)[:20]) + ".",
+                                 title="Nothing was imported")
+    return mapping
 # -- end survey exports --
 
 

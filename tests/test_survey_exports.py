@@ -418,3 +418,21 @@ def test_an_imported_survey_export_is_undone_on_the_imports_page(demo_db):
     assert_clean(at)
     assert any(f"Import #{import_id} undone" in t for t in texts(at.success))
     assert store.survey_answers("public_understanding", [GLASGOW]).empty
+
+
+def test_cli_map_corrects_an_answer_and_leaves_a_question_out(empty_db):
+    done = subprocess.run(
+        [sys.executable, "-m", "cjmetrics", "--db", str(empty_db), "import",
+         str(HERE / "gf_understanding.csv"), "--area", GLASGOW,
+         "--map", "q3:Agree strongly=strongly_agree",
+         "--map", "What would you like to know about community justice?="],
+        capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "'What would you like to know about community justice?' -> left out" in done.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "cjmetrics", "--db", str(empty_db), "import",
+         str(HERE / "gf_understanding.csv"), "--area", GLASGOW, "--map", "Nonsense=q1"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert bad.returncode == 1 and "'Nonsense' is neither a question of this export" in bad.stderr
+    held = open_store(empty_db).survey_answers("public_understanding", [GLASGOW])
+    assert len(held) == 18 and "q4" not in set(held["question_id"])
