@@ -215,6 +215,8 @@ def test_personal_data_never_reaches_the_store(empty_store, name):
      "looks like a Google Forms response export, but its Timestamp column is empty"),
     ("bad_ms_no_id.csv", None,
      "looks like a Microsoft Forms response export, but it has no Id column"),
+    ("bad_sm_summary.csv", None,
+     "is a SurveyMonkey summary (answer choices with their shares), not the responses"),
     ("bad_wrong_sheet.xlsx", "Summary",
      "is a Google Forms response export workbook, but the sheet 'Summary' holds no responses: "
      "they are on the sheet 'Form responses 1'"),

@@ -193,6 +193,10 @@ def _broken(grid: Grid) -> str | None:
     """A sentence for an export that is clearly one tool's but cannot be read, else None."""
     if not grid:
         return None
+    if any({"answer choices", "responses"} <= {norm(c) for c in row} for row in grid[:12]):
+        return ("This is a SurveyMonkey summary (answer choices with their shares), not the "
+                "responses: it has no respondents to import. In SurveyMonkey, export "
+                "'All individual responses' instead.")
     head = [norm(h) for h in grid[0]]
     second = [norm(c) for c in grid[1]] if len(grid) > 1 else []
     if sum(h in _SM_SIGNS for h in head) >= 2 and not any(h in _SM_ID for h in head):

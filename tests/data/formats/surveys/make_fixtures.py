@@ -120,5 +120,10 @@ if __name__ == "__main__":
     gf = google_rows()
     write_csv("bad_gf_no_timestamps.csv", [gf[0]] + [[""] + r[1:] for r in gf[1:]])
     write_csv("bad_gf_headers_only.csv", gf[:1])
+    write_csv("bad_sm_summary.csv", [["How safe do you feel in your area?"],
+                                     ["Answer Choices", "Responses", ""],
+                                     ["Very safe", "50.00%", "3"],
+                                     ["Fairly safe", "33.33%", "2"],
+                                     ["", "Answered", "6"], ["", "Skipped", "0"]])
     write_xlsx("bad_wrong_sheet.xlsx", {"Summary": [["Question", "Share"], ["Q1", "50%"]],
                                         "Form responses 1": google_rows()})
