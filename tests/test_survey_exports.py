@@ -438,3 +438,19 @@ def test_cli_map_corrects_an_answer_and_leaves_a_question_out(empty_db):
     assert bad.returncode == 1 and "'Nonsense' is neither a question of this export" in bad.stderr
     held = open_store(empty_db).survey_answers("public_understanding", [GLASGOW])
     assert len(held) == 18 and "q4" not in set(held["question_id"])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HERE.iterdir()
+                                        if p.suffix in (".csv", ".xlsx")))
+def test_no_other_format_claims_a_survey_export(name):
+    from cjmetrics.ingest.formats.base import read_source
+
+    source = read_source((HERE / name).read_bytes(), name)
+    for fmt in formats.FORMATS:
+        if fmt.key == "survey_export":
+            continue
+        try:
+            claimed = fmt.detect(source, None)
+        except formats.FormatBroken as exc:
+            raise AssertionError(f"{fmt.key} claims {name}: {exc.user_message}") from exc
+        assert claimed is None, (fmt.key, name)
