@@ -54,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--map", action="append", metavar="'ROW=INDICATOR'", default=[],
                      help="for a statistics table: import the row (series) ROW as indicator "
                           "INDICATOR (repeatable; remembered for the table's next release)")
+    # -- survey exports --
+    imp.add_argument("--survey", metavar="ID", help="for a SurveyMonkey, Google Forms or "
+                     "Microsoft Forms export: the survey definition its answers belong to (an id "
+                     "from the Surveys page, or 'new' to create one from the export); proposed "
+                     "from the question texts when not given")
+    imp.add_argument("--survey-name", metavar="NAME",
+                     help="with --survey new: the new survey's name (default: the file's name)")
+    # (--map also corrects a survey export's mapping: 'EXPORT QUESTION=QUESTION_ID', or
+    # 'QUESTION_ID:ANSWER TEXT=OPTION_ID'; remembered for the survey's next export.)
+    # -- end survey exports --
     imp.add_argument("--who", default="local", help="who to record as importing (default: local)")
     commands.add_parser("imports", help="list every import, newest first, with its id and status",
                         description="The import history: id, when, who, kind, file, rows new / "
@@ -189,6 +199,11 @@ def _import(args) -> int:
     answers: dict = {}
     if recognised is None:
         prepared = formats.prepare_template(store, data, args.file.name, sheet=args.sheet)
+    # -- survey exports --
+    elif recognised.format.key == formats.surveys.KEY:
+        print(f"Recognised: {recognised.description}.")
+        return _import_survey(store, data, recognised, args)
+    # -- end survey exports --
     else:
         print(f"Recognised: {recognised.description}.")
         answers = _export_answers(store, recognised, args)
@@ -224,6 +239,82 @@ def _import(args) -> int:
         formats.remember_mapping(store, recognised, answers, who=args.who)
     print(result.message)
     return 0
+
+
+# -- survey exports --
+def _import_survey(store, data: bytes, recognised, args) -> int:
+    """A survey tool's export: the survey proposed (or given), the mapping printed, then the
+    same preview and commit as any import."""
+    from . import survey_mapping as sm
+    from .ingest import formats
+
+    answers = formats.suggested_answers(store, recognised)
+    answers.update({k: v for k, v in (("area", args.area), ("period", args.period),
+                                      ("survey", args.survey), ("survey_name", args.survey_name))
+                    if v})
+    open_ = sm.missing(answers)
+    if open_:
+        flags = {"which area": "--area CODE", "which survey": "--survey ID (or --survey new)",
+                 "when the survey": "--period PERIOD (e.g. --period 2019/20)"}
+        hints = [f for k, f in flags.items() if any(o.startswith(k) for o in open_)]
+        print(f"Nothing was imported: say {'; '.join(open_)}. Give {', '.join(hints)}.",
+              file=sys.stderr)
+        return 1
+    if recognised.survey.dropped:
+        print("Left out as personal data: " + "; ".join(recognised.survey.dropped) + ".")
+    proposed = " (proposed from the question texts)" if not args.survey else ""
+    print(f"Survey: {answers['survey']}{proposed}; area {answers['area']}; "
+          f"period {answers['period']}.")
+    if args.map:
+        answers["mapping"] = _survey_map(store, recognised.survey, answers, args.map)
+    prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
+    plan = prepared.survey_plan
+    if plan["new"] is not None:
+        print(f"A new survey definition '{plan['survey_id']}' will be created from the export.")
+    for field, target in plan["mapping"]["fields"].items():
+        print(f"  {field[:70]!r} -> {target or 'left out'}")
+    unmatched = [k.split(sm._SEP, 1) for k, v in plan["mapping"]["answers"].items() if not v]
+    for question, text in unmatched:
+        print(f"  answer {text!r} to {question} matches no option: left out")
+    print(prepared.summary)
+    for p in prepared.problems.itertuples():
+        where = f"row {int(p.row)}" if p.row == p.row and p.row is not None else "file"
+        print(f"  {p.severity}: {where}: {p.problem} {p.fix}")
+    if not prepared.ok:
+        print("Nothing was imported: correct the mapping (--survey) or the export.",
+              file=sys.stderr)
+        return 1
+    if prepared.preview is not None:
+        print(prepared.preview.message)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    result = formats.commit_export(store, prepared, who=args.who)
+    print(result.message)
+    return 0
+def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
+    """--map 'EXPORT QUESTION=QUESTION_ID' (or =QUESTION_ID/ITEM_ID for a matrix row; nothing
+    after = to leave it out) and --map 'QUESTION_ID:ANSWER TEXT=OPTION_ID', over the suggested
+    (or remembered) mapping."""
+    from . import survey_mapping as sm
+
+    mapping, _ = sm.mapping_for(store, export, answers["survey"], answers.get("survey_name", ""))
+    keys = {f.key for f in export.fields}
+    for item in items:
+        left, _, right = item.rpartition("=")
+        left, right = left.strip(), right.strip()
+        if left in keys:
+            mapping["fields"][left] = right
+        elif ":" in left and answers["survey"] != sm.NEW:
+            qid, _, text = left.partition(":")
+            mapping["answers"][f"{qid.strip()}{sm._SEP}{text.strip()}"] = right
+        else:
+            raise CjmetricsError(f"'{left}' is neither a question of this export nor "
+                                 "QUESTION_ID:ANSWER. The export's questions are: "
+                                 + "; ".join(sorted(keys)[:20]) + ".",
+                                 title="Nothing was imported")
+    return mapping
+# -- end survey exports --
 
 
 def _export_answers(store, recognised, args) -> dict:

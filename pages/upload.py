@@ -120,6 +120,9 @@ def ask_mapping(question, suggested: dict, key: str) -> dict:
 
 
 def export_section(data: bytes, name: str, recognised) -> None:
+    if recognised.format.key == formats.surveys.KEY:  # -- survey exports --
+        survey_section(data, name, recognised)
+        return
     st.info(f"Recognised: {ui.plain(recognised.description)}.", icon=":material/fact_check:")
     if len(recognised.sheets) > 1:
         st.selectbox("Table (sheet)", recognised.sheets, key="upload_sheet",
@@ -142,18 +145,23 @@ def supported_section() -> None:
             groups.setdefault(fmt.group, []).append(fmt.title)
         for group, titles in groups.items():
             st.markdown(f"- **{group}**: " + "; ".join(ui.plain(t) for t in titles))
-        st.caption("Survey tool exports (SurveyMonkey, Google Forms, Microsoft Forms) are "
-                   "recognised, but importing their answers arrives with the survey pages.")
+        st.caption("Survey tool exports (SurveyMonkey, Google Forms, Microsoft Forms) are mapped "
+                   "onto a survey definition, new or existing, in a step you confirm.")
 
 
 def do_import(prepared, export=None) -> None:
     """Button callback: runs once per click, before the rerun, so a rerun never imports again."""
     try:
         # A few seconds' wait for another session's import, then a sentence, not a hang.
-        result = commit(ui.store(), prepared, who=ui.current_user(), lock_timeout=10)
+        # -- survey exports: commit_export also writes a new survey definition first --
+        result = formats.commit_export(ui.store(), prepared, who=ui.current_user(),
+                                       lock_timeout=10)
         if export is not None and result.import_id is not None:
             formats.remember_mapping(ui.store(), *export, who=ui.current_user())
         st.session_state["_last_import"] = ("ok", result.message, first_indicator(prepared))
+        if getattr(prepared, "survey_plan", None):  # -- survey exports --
+            st.session_state["_survey_imported"] = True
+            st.session_state["survey"] = prepared.survey_plan["survey_id"]
         # A fresh uploader key clears the imported file, so the page does not go on to say
         # "already imported" under the success message.
         st.session_state["_uploader"] = st.session_state.get("_uploader", 0) + 1
@@ -222,6 +230,151 @@ def show_prepared(prepared, export=None) -> None:
                     icon=":material/info:")
 
 
+# -- survey exports (SurveyMonkey, Google Forms, Microsoft Forms) ------------------------------
+LEFT_OUT = "— left out —"
+
+
+def _labels(targets: dict) -> dict[str, str]:
+    """target -> label, unique, with the left-out choice first."""
+    out, seen = {"": LEFT_OUT}, {LEFT_OUT}
+    for target, label in targets.items():
+        label = label if len(label) <= 110 else label[:109].rstrip() + "…"
+        if label in seen:
+            label = f"{label} ({target})"
+        out[target] = label
+        seen.add(label)
+    return out
+
+
+def survey_section(data: bytes, name: str, recognised) -> None:
+    """Which area, which survey (proposed), when; then the question and answer mapping to
+    confirm; then the usual preview, Import and undo."""
+    from cjmetrics import survey_mapping as sm
+    from cjmetrics.surveys import survey_choices
+
+    store = ui.store()
+    export = recognised.survey
+    sha = file_sha256(data)[:12]
+    st.info(f"Recognised: {ui.plain(recognised.description)}.", icon=":material/fact_check:")
+    if len(recognised.sheets) > 1:
+        st.selectbox("Sheet", recognised.sheets, key="upload_sheet",
+                     index=recognised.sheets.index(recognised.sheet)
+                     if recognised.sheet in recognised.sheets else 0)
+    dropped = "; ".join(export.dropped)
+    st.caption("Names, e-mail addresses, IP addresses, phone numbers and postal addresses in the "
+               "export are dropped and never stored; respondent ids are kept."
+               + (f" Columns left out as personal data: {ui.plain(dropped)}." if dropped else ""))
+    suggested = formats.suggested_answers(store, recognised)
+    areas = store.areas()
+    codes = list(areas["area_code"])
+    names = dict(zip(areas["area_code"], areas["name"]))
+    left, middle, right = st.columns([2, 3, 1])
+    area = left.selectbox("Which area are these answers for?", codes,
+                          index=codes.index(ui.chosen_area()) if ui.chosen_area() in codes else 0,
+                          format_func=lambda c: names.get(c, c), key=f"survey-area-{sha}")
+    choices = {**survey_choices(store), sm.NEW: "Create a new survey definition from this export"}
+    ids = list(choices)
+    proposed = suggested["survey"]
+    survey = middle.selectbox("Which survey do these answers belong to?", ids,
+                              index=ids.index(proposed) if proposed in ids else len(ids) - 1,
+                              format_func=choices.get, key=f"survey-id-{sha}")
+    if proposed != sm.NEW and survey == proposed:
+        middle.caption("Proposed because its questions match the export's.")
+    period = right.text_input("When did it run?", value=suggested.get("period") or "",
+                              key=f"survey-period-{sha}",
+                              help="A financial year (2019/20), a year or a month (Mar 2020).")
+    survey_name = ""
+    if survey == sm.NEW:
+        survey_name = st.text_input("Name of the new survey",
+                                    value=export.file_name.rsplit(".", 1)[0].replace("_", " "),
+                                    key=f"survey-name-{sha}")
+    mapping, new = sm.mapping_for(store, export, survey, survey_name)
+    target_survey = new["survey_id"] if new else survey
+    view = sm.mapping_view(store, export, target_survey, mapping, new)
+    st.subheader("Check the question mapping")
+    st.caption("Each question (or matrix row) of the export, and the survey question it becomes. "
+               "Change any that are wrong; a question left out is not imported."
+               + (" A new definition is created with these questions when you import."
+                  if new else ""))
+    labels = _labels(view.targets)
+    by_label = {v: k for k, v in labels.items()}
+    rows = {f.key: f.item for f in export.fields}
+    table = pd.DataFrame({
+        "Question in the export": view.fields["field"],
+        "Row": view.fields["field"].map(rows),
+        "Respondents": view.fields["respondents"],
+        "Survey question": [labels.get(t, LEFT_OUT) for t in view.fields["target"]]})
+    if not any(rows.values()):  # no matrix rows: no Row column
+        table = table.drop(columns="Row")
+    edited = st.data_editor(
+        table, key=f"survey-fields-{sha}-{target_survey}", hide_index=True, width="stretch",
+        disabled=["Question in the export", "Row", "Respondents"],
+        column_config={"Question in the export": st.column_config.TextColumn(width="medium"),
+                       "Row": st.column_config.TextColumn(width="medium"),
+                       "Respondents": st.column_config.NumberColumn(width="small"),
+                       "Survey question": st.column_config.SelectboxColumn(
+                           "Survey question", options=list(labels.values()), required=True,
+                           width="large")})
+    mapping["fields"] = {f: by_label.get(choice, "") for f, choice in
+                         zip(edited["Question in the export"], edited["Survey question"])}
+    if new is None:
+        mapping = survey_answers_step(sm, store, export, survey, mapping, sha)
+    answers = {"area": area, "survey": survey, "period": period.strip(),
+               "survey_name": survey_name, "mapping": mapping}
+    missing = sm.missing(answers)
+    if missing:
+        st.warning("To see the answers before importing, say " + "; ".join(missing) + ".",
+                   icon=":material/help:")
+        st.stop()
+    prepared = export_prepared_for(data, name, recognised, answers)
+    show_prepared(prepared, (recognised, answers))
+
+
+def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str) -> dict:
+    """Answer texts -> options of the mapped questions; unmatched answers flagged."""
+    view = sm.mapping_view(store, export, survey, mapping)
+    # Flagged answers first: they are what needs a decision.
+    view.answers = view.answers.sort_values("matched", kind="stable").reset_index(drop=True)
+    if view.answers.empty:
+        return mapping
+    numbers = dict(zip(view.answers["key"], view.answers["question"]))
+    choices = {"": LEFT_OUT}
+    for qid, options in view.options.items():
+        number = next((n for k, n in numbers.items() if k.split(sm._SEP)[0] == qid), qid)
+        for oid, label in options.items():
+            choices[f"{qid}{sm._SEP}{oid}"] = f"{number} · {label}"
+    by_label = {v: k for k, v in choices.items()}
+    st.markdown("**Answers and the survey's options**")
+    flag = st.empty()  # filled once the table's choices are known
+    table = pd.DataFrame({
+        "": ["⚠" if not m else "" for m in view.answers["matched"]],
+        "Question": view.answers["question"], "Answer in the export": view.answers["answer"],
+        "Respondents": view.answers["respondents"],
+        "Survey option": [choices.get(k.split(sm._SEP)[0] + sm._SEP + o, LEFT_OUT) if o
+                          else LEFT_OUT for k, o in zip(view.answers["key"],
+                                                         view.answers["option"])]})
+    edited = st.data_editor(
+        table, key=f"survey-answers-{sha}-{survey}-{hash(json.dumps(mapping['fields']))}",
+        hide_index=True, width="stretch",
+        disabled=["", "Question", "Answer in the export", "Respondents"],
+        column_config={"Survey option": st.column_config.SelectboxColumn(
+            "Survey option", options=list(choices.values()), required=True, width="medium")})
+    picked = {}
+    for key, choice in zip(view.answers["key"], edited["Survey option"]):
+        qid, _, oid = by_label.get(choice, "").partition(sm._SEP)
+        picked[key] = oid if qid == key.split(sm._SEP)[0] else ""
+    unmatched = sum(1 for v in picked.values() if not v)
+    if unmatched:
+        flag.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
+                     "option of the survey (marked ⚠) and would be left out: pick the option "
+                     "each means, or leave it out.", icon=":material/warning:")
+    elif (~view.answers["matched"]).any():
+        flag.info("Every answer now maps onto an option of the survey.",
+                  icon=":material/check:")
+    return {**mapping, "answers": picked}
+# -- end survey exports --
+
+
 with ui.guard():
     st.title("Upload figures")
     ui.store()  # a store that cannot be opened is reported before anyone fills a template
@@ -235,6 +388,9 @@ with ui.guard():
         if last[2]:
             st.page_link("pages/trends.py", label="See the figures in Trends",
                          icon=":material/show_chart:", query_params={"indicator": last[2]})
+        if st.session_state.pop("_survey_imported", None):  # -- survey exports --
+            st.page_link("pages/surveys.py", label="See the answers on the Surveys page",
+                         icon=":material/ballot:")
         st.page_link("pages/imports.py", label="See it in Imports & history (undo it there)",
                      icon=":material/history:")
     elif last:

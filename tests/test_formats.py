@@ -28,7 +28,7 @@ GLASGOW = "S12000049"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(),
                                    reason=f"the shared samples folder {SAMPLES} is absent")
 
-# file -> the format that must claim it ("" for none; "survey_export" refuses with a sentence)
+# file -> the format that must claim it ("" for none)
 SAMPLE_FORMATS = {
     "mailchimp_export_2.csv": "mailchimp",
     "twitter_tweet_activity_1.csv": "x_tweet_activity",
@@ -176,16 +176,16 @@ def test_ga4_pages_sample_names_what_is_missing(empty_store):
 @pytest.mark.parametrize("name, respondents, tool", [
     ("surveymonkey_export_1.csv", 300, "SurveyMonkey response export"),
     ("google_forms_export_1.csv", 64, "Google Forms response export")])
-def test_survey_samples_parse_to_a_tidy_frame_and_are_refused_for_now(empty_store, name,
-                                                                     respondents, tool):
+def test_survey_samples_parse_to_a_tidy_frame_and_ask_what_they_cannot_say(empty_store, name,
+                                                                           respondents, tool):
     data = (SAMPLES / name).read_bytes()
     title, tidy = parse_survey(read_source(data, name))
     assert title == tool
     assert list(tidy.columns) == ["respondent_id", "submitted", "question", "item", "answer"]
     assert tidy["respondent_id"].nunique() == respondents
     before = empty_store.checksum()
-    with pytest.raises(formats.FormatBroken, match="Importing survey answers arrives with the "
-                                                   "survey pages"):
+    # -- survey exports: imported through their mapping (tests/test_survey_exports.py) --
+    with pytest.raises(ImportRejected, match="Before it can be imported, say which area"):
         formats.prepare_any(empty_store, data, name)
     assert empty_store.checksum() == before
 

@@ -32,7 +32,7 @@ FORMATS: list[ExportFormat] = [
 __all__ = ["FORMATS", "ExportFormat", "FormatBroken", "Question", "Recognised", "Source",
            "recognise", "prepare_export", "supported_formats", "not_recognised_message",
            "missing_answers", "prepare_any", "prepare_template", "remember_mapping",
-           "suggested_answers"]
+           "suggested_answers", "commit_export"]
 
 
 def supported_formats() -> list[str]:
@@ -85,6 +85,11 @@ def missing_answers(recognised: Recognised, answers: dict) -> list[Question]:
 def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
                    answers: dict, *, preview: bool = True) -> Prepared:
     """Indicator values built from the export and the answers, validated like a template."""
+    # -- survey exports --
+    if recognised.format.key == surveys.KEY:  # answers per respondent, through their mapping
+        from ...survey_mapping import prepare_survey_export
+        return prepare_survey_export(store, data, name, recognised, answers, preview=preview)
+    # -- end survey exports --
     missing = missing_answers(recognised, answers)
     if missing:
         raise ImportRejected(f"{recognised.description}. Before it can be imported: "
@@ -133,6 +138,8 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
 def remember_mapping(store: Store, recognised: Recognised, answers: dict,
                      who: str = "local") -> None:
     """After an import: the table's row mapping is kept for its next release."""
+    if recognised.format.key == surveys.KEY:  # -- survey exports: see commit_export --
+        return
     if recognised.table_key and answers.get("mapping"):
         store.save_table_mapping(recognised.table_key, dict(answers["mapping"]), who)
 
@@ -140,6 +147,12 @@ def remember_mapping(store: Store, recognised: Recognised, answers: dict,
 def suggested_answers(store: Store, recognised: Recognised) -> dict:
     """Defaults for the questions: remembered mappings, then each format's own suggestion."""
     answers: dict = {}
+    # -- survey exports --
+    if recognised.format.key == surveys.KEY:
+        from ...survey_mapping import default_period, propose_survey
+        return {"survey": propose_survey(store, recognised.survey),
+                "period": default_period(recognised.survey)}
+    # -- end survey exports --
     for q in recognised.questions:
         if q.key == "mapping":
             remembered = store.table_mapping(recognised.table_key) if recognised.table_key else {}
@@ -147,6 +160,19 @@ def suggested_answers(store: Store, recognised: Recognised) -> dict:
         elif q.default:
             answers[q.key] = q.default
     return answers
+
+
+# -- survey exports --
+def commit_export(store: Store, prepared: Prepared, who: str = "local",
+                  lock_timeout: float | None = None):
+    """Commit a prepared export: a survey export also writes its new survey definition first
+    and remembers its mapping; anything else is an ordinary commit."""
+    from ..pipeline import commit
+    if getattr(prepared, "survey_plan", None) is not None:
+        from ...survey_mapping import commit_survey_export
+        return commit_survey_export(store, prepared, who=who, lock_timeout=lock_timeout)
+    return commit(store, prepared, who=who, lock_timeout=lock_timeout)
+# -- end survey exports --
 
 
 def _known_areas_only(store: Store, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
