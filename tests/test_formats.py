@@ -55,6 +55,7 @@ FIXTURE_FORMATS = {
     "facebook_ads_month_breakdown.csv": "facebook_ads",
     "facebook_page_level.csv": "facebook_page",
     "linkedin_content.xlsx": "linkedin",
+    "linkedin_page.xls": "linkedin",
     "eventbrite_uk_checkin.csv": "eventbrite",
     "eventbrite_us_event_date.csv": "eventbrite",
     "ua_german_two_tables.csv": "google_analytics_ua",
@@ -85,7 +86,7 @@ MATRIX = _matrix_files()
 
 
 def test_every_fixture_is_in_the_matrix():
-    on_disk = {p.name for p in FIXTURES.iterdir() if p.suffix in (".csv", ".xlsx")}
+    on_disk = {p.name for p in FIXTURES.iterdir() if p.suffix in (".csv", ".xlsx", ".xls")}
     assert on_disk == set(FIXTURE_FORMATS)
 
 
@@ -508,47 +509,21 @@ def test_bad_export_is_refused_with_its_message_and_changes_nothing(shared_store
     assert shared_store.checksum() == before
 
 
-def test_an_old_excel_linkedin_export_is_read_through_xlrd(monkeypatch, empty_store):
-    """LinkedIn's older exports are .xls. No .xls writer is installed to make a fixture, so
-    xlrd's reader is stood in for by a workbook of the same shape (a note row, then the header,
-    dates as Excel date cells); everything after xlrd runs for real."""
-    import xlrd
-
-    rows = [["Aggregated metrics for all updates."],
-            ["Date", "Impressions (organic)", "Unique impressions (organic)", "Clicks (organic)",
-             "Reactions (organic)", "Comments (organic)", "Reposts (organic)"],
-            [45442.0, 300.0, 200.0, 10.0, 8.0, 1.0, 1.0],  # 30 May 2024
-            [45444.0, 500.0, 400.0, 20.0, 10.0, 2.0, 1.0]]  # 1 Jun 2024
-
-    class Cell:
-        def __init__(self, value, is_date):
-            self.value, self.ctype = value, xlrd.XL_CELL_DATE if is_date else xlrd.XL_CELL_TEXT
-
-    class Sheet:
-        name, nrows, ncols = "Metrics", len(rows), 7
-
-        def cell(self, r, c):
-            row = rows[r]
-            value = row[c] if c < len(row) else ""
-            return Cell(value, r >= 2 and c == 0)
-
-    class Book:
-        datemode = 0
-
-        def sheets(self):
-            return [Sheet()]
-
-    monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents: Book())
-    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-    recognised = formats.recognise(data, "linkedin_page.xls")
+def test_an_old_excel_linkedin_export_is_read_through_xlrd(empty_store):
+    """LinkedIn's older exports are .xls: a real BIFF8 file (tests/data/formats/make_xls.py) with
+    a note row above the header and dates as Excel date cells, read by xlrd."""
+    name = "linkedin_page.xls"
+    data = (FIXTURES / name).read_bytes()
+    recognised = formats.recognise(data, name)
     assert recognised.format.key == "linkedin"
-    assert recognised.description == ("LinkedIn page analytics (sheet 'Metrics'): 2 days, "
+    assert recognised.description == ("LinkedIn page analytics (sheet 'Metrics'): 3 days, "
                                       "May 2024 to Jun 2024")
-    prepared = formats.prepare_export(empty_store, data, "linkedin_page.xls", recognised,
-                                      {"area": GLASGOW})
+    prepared = formats.prepare_export(empty_store, data, name, recognised, {"area": GLASGOW})
     rows_out = {(r.indicator_id, r.period_label): r.value for r in prepared.rows.itertuples()}
-    assert rows_out[("eng_social_reach", "Jun 2024")] == 400
+    assert rows_out[("eng_social_reach", "May 2024")] == 300
+    assert rows_out[("eng_social_reach", "Jun 2024")] == 500 + 250
     assert rows_out[("eng_social_engagements", "May 2024")] == 10 + 8 + 1 + 1
+    assert rows_out[("eng_social_engagements", "Jun 2024")] == 20 + 10 + 2 + 1 + 5 + 4
 
 
 def test_a_row_mapped_onto_the_wrong_indicator_is_named_with_its_figure(empty_store):
