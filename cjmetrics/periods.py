@@ -180,6 +180,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("calendar_quarter_q_first", rf"Q ?(\d) ?-?{_Y4}"),
         ("month_name", r"([A-Z]+)\.? ?-?(\d{4}|\d{2})"),  # Mar 2024, March 2024, Mar-24
         ("month_number", r"(\d{1,2})/(\d{4})"),  # 03/2024
+        ("month_code", rf"{_Y4}M(\d{{2}})"),  # 2024M03: statistics.gov.scot's DateCode
         ("iso_date", rf"(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}"),
         # Day first, as written in the UK; two-digit years only with slashes (1/4/24), since
         # 24-03-01 could as well be year-month-day.
@@ -274,6 +275,8 @@ def _parse_text(text: str, raw: object, hint: str | None) -> Period:
             return _month(_year(g[1], raw), _MONTH_NUMBER[g[0]])
         if kind == "month_number":
             return _month(_year(g[1], raw), _month_number(g[0], raw))
+        if kind == "month_code":
+            return _month(_year(g[0], raw), _month_number(g[1], raw))
         if kind == "iso_date":
             return _day(_valid_date(_year(g[0], raw), int(g[1]), int(g[2]), raw))
         if kind == "uk_date":

@@ -349,3 +349,12 @@ def test_period_containing_contains_the_date_and_previous_touches_it(day, period
     assert period.start <= day <= period.end
     assert parse_period(period.label) == period
     assert previous(period).end == period.start - timedelta(days=1)
+
+
+def test_statistics_gov_scot_month_codes():
+    """statistics.gov.scot writes months as DateCode 2016M08."""
+    period = parse_period("2016M08")
+    assert (period.label, period.type) == ("Aug 2016", "month")
+    assert (period.start, period.end) == (date(2016, 8, 1), date(2016, 8, 31))
+    with pytest.raises(PeriodError, match="months run from 1 to 12"):
+        parse_period("2016M13")
