@@ -563,15 +563,17 @@ class Store:
             return 0
         return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_version"))
 
+    def _newer_store(self, current: int) -> NewerStoreError:
+        return NewerStoreError(
+            f"{self.path} was written by a newer cjmetrics (schema {current}, this one knows "
+            f"{SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with this version.")
+
     def migrate(self) -> list[int]:
         """Apply the migrations this file lacks, each in its own transaction. Idempotent."""
         if self.read_only:
             current = self.schema_version()
             if current > SCHEMA_VERSION:
-                raise NewerStoreError(
-                    f"{self.path} was written by a newer cjmetrics (schema {current}, this one "
-                    f"knows {SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with "
-                    "this version.")
+                raise self._newer_store(current)
             if current < SCHEMA_VERSION:
                 raise ReadOnlyError(
                     f"{self.path} needs upgrading to this version of cjmetrics (schema {current} "
@@ -587,10 +589,7 @@ class Store:
                 cur.close()
             current = self.schema_version()
             if current > SCHEMA_VERSION:
-                raise NewerStoreError(
-                    f"{self.path} was written by a newer cjmetrics (schema {current}, this one "
-                    f"knows {SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with "
-                    "this version.")
+                raise self._newer_store(current)
             # By membership, not by "above the current version": features land in any order, so
             # a store may hold 7 but not yet 5.
             done = {row[0] for row in self.query("SELECT version FROM schema_version").itertuples(

@@ -117,3 +117,45 @@ def settled(page) -> None:
     stale, until the run that replaces them ends. Call it after waiting for something the new run
     renders, so the run is known to have started."""
     expect(page.locator("[data-stale='true']")).to_have_count(0)
+
+
+# -- Streamlit's data editor ------------------------------------------------------------------
+GRID_ROW_HEIGHT = 35  # header and rows of Streamlit's data editor, in CSS pixels
+TYPING_DELAY_MS = 100  # between key presses, as a person types
+
+
+def edit_cell(page, grid, current: str, new: str) -> None:
+    """Change the first row's cell that holds `current` to `new` the way a person does. The grid
+    is drawn on a canvas, so the cell is found with the keyboard first: click the first cell,
+    open its editor (Enter) and step right (Escape, Arrow) until the editor shows `current`; the
+    editor sits on the cell, which gives its place on the canvas. Then double-click the cell,
+    type the new value over the old and press Enter. Clicks go through the grid's locator, so
+    Playwright waits for it to stand still and aims relative to where it is at that moment."""
+    surface = grid.locator(".dvn-scroller")  # the layer over the canvas that takes the pointer
+    surface.click(position={"x": 60, "y": GRID_ROW_HEIGHT * 1.5})
+    editor = page.locator("#portal input, #portal textarea")
+    for _ in range(8):
+        page.keyboard.press("Enter")
+        expect(editor).to_have_count(1)
+        value, cell, origin = (editor.first.input_value(), editor.first.bounding_box(),
+                               surface.bounding_box())
+        page.keyboard.press("Escape")
+        expect(editor).to_have_count(0)
+        if value == current:
+            break
+        page.keyboard.press("ArrowRight")
+    else:
+        pytest.fail(f"no cell of the first row holds {current!r}")
+    # Near the cell's left end: a wide text cell's middle may lie beyond the visible grid.
+    surface.dblclick(position={"x": cell["x"] - origin["x"] + min(cell["width"] / 2, 80),
+                              "y": cell["y"] - origin["y"] + cell["height"] / 2})
+    expect(editor).to_have_count(1)
+    expect(editor.first).to_have_value(current)
+    editor.first.select_text()
+    page.keyboard.press("Control+a")
+    # At a person's pace: typed with no pause before Enter, the grid's number editor sometimes
+    # commits the old value (about one run in five here).
+    page.keyboard.type(new, delay=TYPING_DELAY_MS)
+    expect(editor.first).to_have_value(new)
+    page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
+    expect(editor).to_have_count(0)

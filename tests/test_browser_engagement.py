@@ -16,48 +16,16 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from browser_support import choose_area, settled, title, wait_for_app
+from browser_support import choose_area, edit_cell, settled, title, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-HEADER_HEIGHT = ROW_HEIGHT = 35  # Streamlit's data editor rows, in CSS pixels
-TYPING_DELAY_MS = 60
 OLD = "Glasgow Collaborative Workshop on the transition plan (Glasgow City Chambers)"
 NEW = "Glasgow Collaborative Workshop, 19 April"
 
 
 def nav(page, name: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-
-
-def edit_text_cell(page, grid, current: str, new: str) -> None:
-    """Find the first row's cell holding `current` with the keyboard (Enter opens a cell's
-    editor, which sits on the cell), then double-click it and type the new text over the old."""
-    surface = grid.locator(".dvn-scroller")
-    surface.click(position={"x": 60, "y": HEADER_HEIGHT + ROW_HEIGHT / 2})
-    editor = page.locator("#portal input, #portal textarea")
-    for _ in range(6):
-        page.keyboard.press("Enter")
-        expect(editor).to_have_count(1)
-        value, cell, origin = (editor.first.input_value(), editor.first.bounding_box(),
-                               surface.bounding_box())
-        page.keyboard.press("Escape")
-        expect(editor).to_have_count(0)
-        if value == current:
-            break
-        page.keyboard.press("ArrowRight")
-    else:
-        pytest.fail(f"no cell of the first row holds {current!r}")
-    surface.dblclick(position={"x": cell["x"] - origin["x"] + min(cell["width"] / 2, 80),
-                              "y": cell["y"] - origin["y"] + cell["height"] / 2})
-    expect(editor).to_have_count(1)
-    editor.first.select_text()
-    page.keyboard.press("Control+a")
-    page.keyboard.type(new, delay=TYPING_DELAY_MS)
-    expect(editor.first).to_have_value(new)
-    page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
-    expect(editor).to_have_count(0)
-    expect(grid).to_contain_text(new)
 
 
 def download(page, name: str) -> bytes:
@@ -79,7 +47,8 @@ def test_edit_the_plan_then_download_the_statement(page, server):
     grid = editing.get_by_test_id("stDataFrame").first
     expect(grid).to_be_visible()
     grid.scroll_into_view_if_needed()
-    edit_text_cell(page, grid, OLD, NEW)
+    edit_cell(page, grid, OLD, NEW)
+    expect(grid).to_contain_text(NEW)
     editing.get_by_role("button", name="Save engagement plan activities").click()
     expect(editing.get_by_text("Saved as import #")).to_be_visible()
     expect(editing.get_by_text("0 new, 1 changed")).to_be_visible()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import choose_area, plotly_chart, settled, title, wait_for_app
+from browser_support import choose_area, edit_cell, plotly_chart, settled, title, wait_for_app
 from demo_csv import GLASGOW, demo, figures
 
 pytestmark = pytest.mark.browser
@@ -21,8 +21,6 @@ pytestmark = pytest.mark.browser
 DIVERSION = "ndo1_diversion_completed"
 DIVERSION_NAME = "Diversion from prosecution: cases successfully completed"
 DIVERSION_TILE = "Diversion cases completed"
-HEADER_HEIGHT = ROW_HEIGHT = 35  # Streamlit's data editor rows, in CSS pixels
-TYPING_DELAY_MS = 100  # between key presses, as a person types
 
 
 def nav(page, name: str) -> None:
@@ -33,42 +31,6 @@ def status(page):
     """The line of an outcome card with the indicator's figure, status word and direction."""
     return page.get_by_test_id("stMarkdownContainer").filter(has_text=DIVERSION_TILE).filter(
         has_text="(2024/25)")
-
-
-def edit_cell(page, grid, current: str, new: str) -> None:
-    """Change the first row's cell that holds `current` to `new` the way a person does. The grid
-    is drawn on a canvas, so the cell is found with the keyboard first: click the first cell,
-    open its editor (Enter) and step right (Escape, Arrow) until the editor shows `current`; the
-    editor sits on the cell, which gives its place on the canvas. Then double-click the cell,
-    type the new value over the old and press Enter. Clicks go through the grid's locator, so
-    Playwright waits for it to stand still and aims relative to where it is at that moment."""
-    surface = grid.locator(".dvn-scroller")  # the layer over the canvas that takes the pointer
-    surface.click(position={"x": 100, "y": HEADER_HEIGHT + ROW_HEIGHT / 2})
-    editor = page.locator("#portal input, #portal textarea")
-    for _ in range(8):
-        page.keyboard.press("Enter")
-        expect(editor).to_have_count(1)
-        value, cell, origin = (editor.first.input_value(), editor.first.bounding_box(),
-                               surface.bounding_box())
-        page.keyboard.press("Escape")
-        expect(editor).to_have_count(0)
-        if value == current:
-            break
-        page.keyboard.press("ArrowRight")
-    else:
-        pytest.fail(f"no cell of the first row holds {current!r}")
-    surface.dblclick(position={"x": cell["x"] - origin["x"] + cell["width"] / 2,
-                              "y": cell["y"] - origin["y"] + cell["height"] / 2})
-    expect(editor).to_have_count(1)
-    expect(editor.first).to_have_value(current)
-    editor.first.select_text()
-    # At a person's pace: typed with no pause before Enter, the grid's number editor sometimes
-    # commits the old value (about one run in five here).
-    page.keyboard.type(new, delay=TYPING_DELAY_MS)
-    expect(editor.first).to_have_value(new)
-    page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
-    expect(editor).to_have_count(0)
-    expect(grid).to_contain_text(new)  # the grid holds the edit before Save is pressed
 
 
 def test_editing_a_target_changes_the_status_on_the_card(page, server):
