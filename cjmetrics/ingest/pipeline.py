@@ -235,8 +235,10 @@ _MISSING_LIST = ", ".join(_sql_text(t) for t in MISSING_TOKENS)
 
 def _missing(col: str) -> str:
     # The length test first: it spares the string work for the cells that hold real values.
+    # list_contains, not IN (...): the rules also run as one projection (kept._suspect), where
+    # DuckDB turns a long IN list into a join per use.
     return (f"({col} IS NULL OR (length({col}) <= 12 AND "
-            f"lower(trim({col})) IN ({_MISSING_LIST})))")
+            f"list_contains([{_MISSING_LIST}], lower(trim({col})))))")
 
 
 def _number(col: str) -> str:
@@ -308,8 +310,12 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
             if column.kind in LOOKUPS:
                 blank = f"{column.output()} IS NULL AND _problem_{name} IS NULL"
             else:
+                # CASE, not AND, where the second test is costly: in a projection DuckDB
+                # evaluates both sides of an AND for every row, but a CASE branch only where
+                # its WHEN holds.
                 blank = {"period": f"{column.prefix}_start IS NULL AND _problem_{name} IS NULL",
-                         "number": f"{name} IS NULL AND {_missing(raw)}"}.get(
+                         "number": f"CASE WHEN {name} IS NULL THEN {_missing(raw)} "
+                                   "ELSE false END"}.get(
                     column.kind, f"{name} IS NULL")
             rules.append(Rule(
                 "error", name, blank, raw, _sql_text(f"No {words} given."),
@@ -320,7 +326,8 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
                               if column.kind == "period" else f"_fix_{name}"))
         if column.kind == "number":
             rules.append(Rule(
-                "error", name, f"{name} IS NULL AND NOT {_missing(raw)}", raw,
+                "error", name, f"CASE WHEN {name} IS NULL THEN NOT {_missing(raw)} "
+                "ELSE false END", raw,
                 f"'''' || trim({raw}) || ''' is not a number.'",
                 _sql_text("Write a number such as 1234, 1,234 or 64%.")))
             # Numerators and denominators are counts; the other figures are in the indicator's
@@ -361,7 +368,8 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
     if template.skip_when_missing:
         col = template.skip_when_missing
         rules.append(Rule(
-            "warning", col, f"{col} IS NULL AND {_missing(f'_raw_{col}')}", f"_raw_{col}",
+            "warning", col, f"CASE WHEN {col} IS NULL THEN {_missing(f'_raw_{col}')} "
+            "ELSE false END", f"_raw_{col}",
             _sql_text(f"No {col}: this row is skipped."),
             _sql_text(f"Fill in the {col} if there is one; otherwise nothing needs doing.")))
     names = {c.name for c in template.columns}
@@ -380,7 +388,7 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
 
 
 def _any_broken(rules: list[Rule]) -> str:
-    return " OR ".join(f"({r.condition})" for r in rules)
+    return " OR ".join(f"({r.condition})" for r in rules) or "false"
 
 
 def _check_rows(con, rules: list[Rule]) -> None:
