@@ -154,8 +154,11 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
     # the upload. It is deleted as soon as the staging table holds the cells.
     handle, tmp = tempfile.mkstemp(prefix="cjmetrics-upload-", suffix=".csv")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            # Plain ASCII that decoding left as it was (no BOM, no NUL) is written as uploaded,
+            # without encoding a second copy of a large file.
+            out.write(data if len(text) == len(data) and data.isascii()
+                      else text.encode("utf-8"))
         try:
             # Row numbers as Excel shows them (the header is row 1); DuckDB keeps file order.
             con.execute(
