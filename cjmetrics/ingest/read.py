@@ -213,7 +213,10 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
     problems.sort(key=lambda p: p.row)
     # Rows left blank (Excel writes ",,,," for them) are not figures; an xlsx drops them too.
     quoted = ['"' + c.replace('"', '""') + '"' for c in clean]
-    blank = " AND ".join(f"coalesce(trim({q}), '') = ''" for q in quoted)
+    # A cell starting with a printable ASCII character cannot trim to nothing: that test is
+    # cheap and spares trim() for nearly every cell.
+    blank = " AND ".join(f"({q} IS NULL OR (NOT (ascii({q}) BETWEEN 33 AND 126) "
+                         f"AND trim({q}) = ''))" for q in quoted)
     con.execute(f"DELETE FROM raw WHERE {blank}")
     rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     return StagedFile(con, clean, rows, file_name, "csv", problems=problems)
