@@ -235,8 +235,10 @@ _MISSING_LIST = ", ".join(_sql_text(t) for t in MISSING_TOKENS)
 
 def _missing(col: str) -> str:
     # The length test first: it spares the string work for the cells that hold real values.
+    # list_contains, not IN (...): the rules also run as one projection (kept._suspect), where
+    # DuckDB turns a long IN list into a join per use.
     return (f"({col} IS NULL OR (length({col}) <= 12 AND "
-            f"lower(trim({col})) IN ({_MISSING_LIST})))")
+            f"list_contains([{_MISSING_LIST}], lower(trim({col})))))")
 
 
 def _number(col: str) -> str:
@@ -308,8 +310,12 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
             if column.kind in LOOKUPS:
                 blank = f"{column.output()} IS NULL AND _problem_{name} IS NULL"
             else:
+                # CASE, not AND, where the second test is costly: in a projection DuckDB
+                # evaluates both sides of an AND for every row, but a CASE branch only where
+                # its WHEN holds.
                 blank = {"period": f"{column.prefix}_start IS NULL AND _problem_{name} IS NULL",
-                         "number": f"{name} IS NULL AND {_missing(raw)}"}.get(
+                         "number": f"CASE WHEN {name} IS NULL THEN {_missing(raw)} "
+                                   "ELSE false END"}.get(
                     column.kind, f"{name} IS NULL")
             rules.append(Rule(
                 "error", name, blank, raw, _sql_text(f"No {words} given."),
@@ -320,7 +326,8 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
                               if column.kind == "period" else f"_fix_{name}"))
         if column.kind == "number":
             rules.append(Rule(
-                "error", name, f"{name} IS NULL AND NOT {_missing(raw)}", raw,
+                "error", name, f"CASE WHEN {name} IS NULL THEN NOT {_missing(raw)} "
+                "ELSE false END", raw,
                 f"'''' || trim({raw}) || ''' is not a number.'",
                 _sql_text("Write a number such as 1234, 1,234 or 64%.")))
             # Numerators and denominators are counts; the other figures are in the indicator's
@@ -361,7 +368,8 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
     if template.skip_when_missing:
         col = template.skip_when_missing
         rules.append(Rule(
-            "warning", col, f"{col} IS NULL AND {_missing(f'_raw_{col}')}", f"_raw_{col}",
+            "warning", col, f"CASE WHEN {col} IS NULL THEN {_missing(f'_raw_{col}')} "
+            "ELSE false END", f"_raw_{col}",
             _sql_text(f"No {col}: this row is skipped."),
             _sql_text(f"Fill in the {col} if there is one; otherwise nothing needs doing.")))
     names = {c.name for c in template.columns}
@@ -379,20 +387,26 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
     return rules
 
 
+def _any_broken(rules: list[Rule]) -> str:
+    return " OR ".join(f"({r.condition})" for r in rules) or "false"
+
+
 def _check_rows(con, rules: list[Rule]) -> None:
-    """One scan finds the rows that break any rule; each rule then reads only those."""
-    any_broken = " OR ".join(f"({r.condition})" for r in rules)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE suspects AS SELECT * FROM canon "
-                f"WHERE {any_broken}")
-    if not con.execute("SELECT count(*) FROM suspects").fetchone()[0]:
+    """The rows that break any rule were flagged (`kept._suspect`) in the one pass that
+    materialised the rows; each rule then reads only those rows."""
+    if not con.execute("SELECT count(*) FROM (SELECT 1 FROM kept WHERE _suspect "
+                       "LIMIT 1)").fetchone()[0]:
         return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE suspects AS SELECT * FROM canon "
+                f"WHERE {ROW_COLUMN} IN (SELECT {ROW_COLUMN} FROM kept WHERE _suspect)")
     for r in rules:
         con.execute(f"INSERT INTO problems SELECT {_sql_text(r.severity)}, {ROW_COLUMN}, "
                     f"{_sql_text(r.column)}, CAST({r.value} AS VARCHAR), {r.problem}, {r.fix} "
                     f"FROM suspects WHERE {r.condition}")
 
 
-def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
+def _scale_fractions(staged: StagedFile, template: Template,
+                     view_sql: str | None = None) -> list[str]:
     """Percent figures given as fractions (0.64) become 64, per indicator, with a warning.
 
     The choice is made per indicator across the file: a column of 0.55, 0.61, 0.64 is fractions;
@@ -402,6 +416,11 @@ def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
         return []
     indicator = next(c for c in template.columns if c.kind == "indicator")
     raw_value = f"c._raw_{scaled[0]}"
+    # Most files hold no percentage indicator: ask the small maps before scanning the rows.
+    if not staged.con.execute(f"SELECT count(*) FROM indicator_units u JOIN "
+                              f"map_{indicator.name} m ON m.id = u.indicator_id "
+                              "WHERE u.unit = 'percent'").fetchone()[0]:
+        return []
     fractions = [r[0] for r in staged.con.execute(f"""
         SELECT c.indicator_id FROM canon c
         WHERE c._unit = 'percent' AND c.{scaled[0]} IS NOT NULL
@@ -413,9 +432,15 @@ def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
     # The ids are data: they travel as a bound parameter into a TEMP table, never into SQL text.
     staged.con.execute("CREATE OR REPLACE TEMP TABLE fraction_ids AS "
                        "SELECT unnest(?::VARCHAR[]) AS indicator_id", [fractions])
-    sets = ", ".join(f"{c} = {c} * 100" for c in scaled)
-    staged.con.execute(f"UPDATE canon SET {sets} "
-                       "WHERE indicator_id IN (SELECT indicator_id FROM fraction_ids)")
+    if view_sql is None:
+        sets = ", ".join(f"{c} = {c} * 100" for c in scaled)
+        staged.con.execute(f"UPDATE canon SET {sets} "
+                           "WHERE indicator_id IN (SELECT indicator_id FROM fraction_ids)")
+    else:  # canon is a view: the same rescaling, as an expression
+        sets = ", ".join(f"CASE WHEN indicator_id IN (SELECT indicator_id FROM fraction_ids) "
+                         f"THEN {c} * 100 ELSE {c} END AS {c}" for c in scaled)
+        staged.con.execute(f"CREATE OR REPLACE TEMP VIEW canon AS "
+                           f"SELECT * REPLACE ({sets}) FROM ({view_sql})")
     return [
         f"SELECT 'warning', min({ROW_COLUMN}), {_sql_text(indicator.name)}, "
         f"indicator_id, 'Every {scaled[0]} for this percentage indicator is between 0 and 1, "
@@ -425,7 +450,13 @@ def _scale_fractions(staged: StagedFile, template: Template) -> list[str]:
         f"GROUP BY indicator_id ORDER BY indicator_id"]
 
 
-def _duplicate_sql(template: Template) -> str:
+def _duplicate_columns(template: Template) -> set[str]:
+    """The columns the duplicate check reads."""
+    return set(template.table.key) | {k.replace("_start", "_label") for k in template.table.key
+                                      if k.endswith("_start")} | {ROW_COLUMN}
+
+
+def _duplicate_sql(template: Template, table: str = "canon") -> str:
     keys = [k for k in template.table.key if k != "breakdown"]
     all_keys = list(template.table.key)
     # Name the figure as a lead would: indicator, area and the period's label.
@@ -435,17 +466,18 @@ def _duplicate_sql(template: Template) -> str:
     coalesced = ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" if k == "breakdown" else k
                           for k in all_keys)
     not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-    # Find repeated keys with a cheap count first; only those groups build their row lists.
+    # Find repeated keys with a cheap count of one hash per row first; only those groups build
+    # their row lists. (No shared CTE: DuckDB would materialise every column of canon for it.)
     return f"""
-        WITH keyed AS (SELECT *, hash({coalesced}) AS _key FROM canon WHERE {not_null}),
-        repeated AS (SELECT _key FROM keyed GROUP BY _key HAVING count(*) > 1)
+        WITH repeated AS (SELECT hash({coalesced}) AS _key FROM {table} WHERE {not_null}
+                          GROUP BY _key HAVING count(*) > 1)
         SELECT 'error', max({ROW_COLUMN}), NULL,
                string_agg(CAST({ROW_COLUMN} AS VARCHAR), ', ' ORDER BY {ROW_COLUMN}),
                'Rows ' || string_agg(CAST({ROW_COLUMN} AS VARCHAR), ', ' ORDER BY {ROW_COLUMN})
                || ' give the same figure (' || {" || ', ' || ".join(described)}
                || ') more than once.',
                'Keep one of these rows, or give them different breakdowns.'
-        FROM keyed WHERE _key IN (SELECT _key FROM repeated)
+        FROM {table} WHERE {not_null} AND hash({coalesced}) IN (SELECT _key FROM repeated)
         GROUP BY {coalesced} HAVING count(*) > 1"""
 
 
@@ -485,17 +517,34 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
         con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {ROW_COLUMN}, "
                     f"{', '.join(columns)} FROM raw")
     _register_maps(store, staged, template)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE canon AS {_canonical_sql(template)}")
-    rules = _scale_fractions(staged, template)
+    canonical = _canonical_sql(template)
+    # Without a refine step (which updates canon in place) canon is a view over raw and the
+    # maps: materialising its ~30 columns cost more than the joins themselves. The rules read
+    # it where they fire; only the columns written are materialised, once (table `kept`).
+    as_view = template.refine is None
+    con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if as_view else 'TABLE'} canon AS {canonical}")
+    rules = _scale_fractions(staged, template, canonical if as_view else None)
     if template.refine is not None:  # checks against the store's definitions (surveys)
         rules += template.refine(store, con)
-    rules.append(_duplicate_sql(template))
+    outputs = list(template.table.columns)
+    available = {r[0] for r in con.execute("DESCRIBE canon").fetchall()}
+    select = ", ".join(
+        "coalesce(breakdown, '') AS breakdown" if o == "breakdown" and o in available
+        else o if o in available else ("''" if o == "breakdown" else "NULL") + f" AS {o}"
+        for o in outputs)
+    # Every row's written columns, materialised once: the duplicate check, the preview's
+    # counts and sample and the commit's insert all read this narrow table.
+    row_rules = _row_rules(template, lambda scale: _scale_bounds(store, scale))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT {select}, {ROW_COLUMN}, "
+                f"coalesce({_any_broken(row_rules)}, false) AS _suspect FROM canon")
+    rules.append(_duplicate_sql(template, "kept" if _duplicate_columns(template) <= {*outputs, ROW_COLUMN}
+                                else "canon"))
     used = set(found.values()) | set(wide)
     unused = [h for h in staged.columns if h not in used]
     con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "
                 "col VARCHAR, "
                 "value VARCHAR, problem VARCHAR, fix VARCHAR)")
-    _check_rows(con, _row_rules(template, lambda scale: _scale_bounds(store, scale)))
+    _check_rows(con, row_rules)
     for rule in rules:
         con.execute(f"INSERT INTO problems {rule}")
     for p in staged.problems:
@@ -506,21 +555,21 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
                     [header, f"The column '{header}' is not used.",
                      f"A {template.title.lower()} file uses: {template.header_line()}."])
     counts = dict(con.execute("SELECT severity, count(*) FROM problems GROUP BY ALL").fetchall())
+    error_rows = bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM problems WHERE "
+                                  "severity = 'error' AND row IS NOT NULL LIMIT 1)").fetchone()[0])
     problems = con.execute(f"""
         SELECT severity, row, col AS "column", value, problem, fix FROM problems
         ORDER BY severity = 'warning', row NULLS FIRST LIMIT {SHOWN_PROBLEMS}""").df()
     skip = template.skip_when_missing
-    keep = f"{ROW_COLUMN} NOT IN (SELECT row FROM problems WHERE severity = 'error' " \
-           f"AND row IS NOT NULL)" + (f" AND {skip} IS NOT NULL" if skip else "")
-    outputs = list(template.table.columns)
-    available = {r[0] for r in con.execute("DESCRIBE canon").fetchall()}
-    select = ", ".join(
-        "coalesce(breakdown, '') AS breakdown" if o == "breakdown" and o in available
-        else o if o in available else ("''" if o == "breakdown" else "NULL") + f" AS {o}"
-        for o in outputs)
-    # A view over canon, not a copy: the rows to write are canon minus the rows with errors.
-    con.execute(f"CREATE OR REPLACE TEMP VIEW canonical_rows AS SELECT {select}, {ROW_COLUMN} "
-                f"FROM canon WHERE {keep}")
+    # A file with errors is never committed, so it needs no filter that reads the problems.
+    keep = " AND ".join(([f"{ROW_COLUMN} NOT IN (SELECT row FROM problems WHERE severity = "
+                          "'error' AND row IS NOT NULL)"] if error_rows else [])
+                        + ([f"{skip} IS NOT NULL"] if skip else [])) or "TRUE"
+    # A view over kept, not a copy: the rows to write are kept minus the rows with errors.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW canonical_rows AS SELECT * EXCLUDE (_suspect) "
+                f"FROM kept "
+                f"WHERE {keep}")
+    con.execute("DROP VIEW IF EXISTS canon" if as_view else "DROP TABLE IF EXISTS canon")
     con.execute("DROP VIEW IF EXISTS src")
     for scratch in ("raw", "suspects", "fraction_ids"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
