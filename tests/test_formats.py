@@ -520,8 +520,9 @@ def test_an_old_excel_linkedin_export_is_read_through_xlrd(empty_store):
                                       "May 2024 to Jun 2024")
     prepared = formats.prepare_export(empty_store, data, name, recognised, {"area": GLASGOW})
     rows_out = {(r.indicator_id, r.period_label): r.value for r in prepared.rows.itertuples()}
-    assert rows_out[("eng_social_reach", "May 2024")] == 300
-    assert rows_out[("eng_social_reach", "Jun 2024")] == 500 + 250
+    # Reach is the unique impressions (a person who saw two updates counts once a day).
+    assert rows_out[("eng_social_reach", "May 2024")] == 200
+    assert rows_out[("eng_social_reach", "Jun 2024")] == 400 + 180
     assert rows_out[("eng_social_engagements", "May 2024")] == 10 + 8 + 1 + 1
     assert rows_out[("eng_social_engagements", "Jun 2024")] == 20 + 10 + 2 + 1 + 5 + 4
 
