@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import choose_area, settled, title, wait_for_app
+from browser_support import TYPING_DELAY_MS, choose_area, settled, title, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,13 @@ def test_correct_a_flagged_answer_then_import_and_see_it_on_surveys(page, server
     expect(grid).to_contain_text("Agree strongly")
     box = grid.bounding_box()
     grid.dblclick(position={"x": box["width"] - 120, "y": 52})
-    page.keyboard.type("Q3 · Strongly agree")
-    page.keyboard.press("Enter")
+    # Type only once the cell's editor is open, at a person's pace: keys sent before it opens
+    # are lost (about one run in ten on a loaded machine).
+    editor = page.locator("#portal input, #portal textarea")
+    expect(editor).to_have_count(1)
+    page.keyboard.type("Q3 · Strongly agree", delay=TYPING_DELAY_MS)
+    page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
+    expect(editor).to_have_count(0)
     page.get_by_text("Answers and the survey's options").click()  # leave the cell: a rerun
     expect(page.get_by_text("24 answers built from it")).to_be_visible()
     expect(page.get_by_text("Every answer now maps onto an option of the survey.")).to_be_visible()
