@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +121,7 @@ def peak_rss(db: Path) -> float:
     """Serve the store, visit every page in Chromium, return the server's peak RSS (MB)."""
     from playwright.sync_api import sync_playwright
     from screenshot import CHROMIUM_ARGS
-    from startup import free_port
+    from startup import free_port, wait_healthy
 
     port = free_port()
     env = dict(os.environ, CJMETRICS_DB=str(db))
@@ -131,14 +130,7 @@ def peak_rss(db: Path) -> float:
          "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.1)
+        wait_healthy(port, poll=0.1)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
