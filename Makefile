@@ -18,8 +18,10 @@ venv: $(BIN)/.installed
 # Serve the dashboard on PORT (default 8501) over CJMETRICS_DB (default data/cjmetrics.duckdb).
 # The app creates a missing store on first use, with the catalogue and the illustrative demo
 # data, and upgrades an old one; `python -m cjmetrics init` does the same from the shell.
+# scripts/serve.py is `streamlit run dashboard.py` that prepares the first visit while the
+# browser loads (see the script).
 run: venv
-	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/python scripts/serve.py --server.port $(PORT)
 
 # Debian's chromium drives the browser tests and draws chart images and decks (kaleido); no
 # browser download is possible or wanted. poppler-utils (pdftoppm) lets the deck tests look at

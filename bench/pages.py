@@ -10,8 +10,8 @@ breakdowns), over the demo store and over the national-scale store of bench/gene
   after touching a widget; reads are cached per store data version);
 - first: the same with every cached read cleared before each run (median of 5): what the first
   visitor after an import waits for.
-Then, on the national store: cold start (launching `streamlit run` to the Overview's tiles in
-Chromium, median of 3) and the server's peak RSS after a browser has visited every page.
+Then, on the national store: cold start (launching `make run`'s server, scripts/serve.py, to
+the Overview's tiles in Chromium, median of 3) and the server's peak RSS after a browser has visited every page.
 
 Targets: rerun at most 300 ms at national scale; national / demo rerun ratio at most 1.5 (times
 under 50 ms count as 50 ms, so the ratio of two tiny numbers is not noise); cold start at most
@@ -126,7 +126,7 @@ def peak_rss(db: Path) -> float:
     port = free_port()
     env = dict(os.environ, CJMETRICS_DB=str(db))
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+        [sys.executable, "scripts/serve.py", "--server.port", str(port),
          "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     try:
@@ -236,7 +236,8 @@ def main() -> None:
         "| page | demo rerun | national rerun | ratio | demo first | national first | "
         "targets |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         "| measure (national store) | result | target |\n|---|---|---|\n"
-        f"| cold start, `streamlit run` to the Overview tiles in Chromium (median of 3) | "
+        f"| cold start, `make run` (scripts/serve.py) to the Overview tiles in Chromium "
+        f"(median of 3) | "
         f"{cold:.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) | "
         f"at most {COLD_TARGET_S} s |\n"
         f"| server peak RSS after visiting every page | {rss:,.0f} MB | at most "

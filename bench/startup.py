@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/startup.py
 
-Cold start: from launching `streamlit run dashboard.py` (what `make run` does, venv already
-built, store already created) to the Overview's tiles rendered in headless Chromium. Rerun: the Overview script's run time in AppTest, median of 7 after a warm-up.
+Cold start: from launching what `make run` launches (`scripts/serve.py`, venv already built,
+store already created) to the Overview's tiles rendered in headless Chromium; the same for a
+bare `streamlit run dashboard.py`, and for a one-line app (the floor: Streamlit and Chromium
+alone). Rerun: the Overview script's run time in AppTest, median of 7 after a warm-up.
 """
 
 from __future__ import annotations
@@ -51,12 +53,17 @@ def trivial_start() -> float:
     app = Path(tempfile.mkdtemp()) / "app.py"
     app.write_text('import streamlit as st\nst.write("Social media reach")\n')
     try:
-        return cold_start(None, app)
+        return cold_start(None, f"-m streamlit run {app.name}", cwd=app.parent)
     finally:
         shutil.rmtree(app.parent, ignore_errors=True)
 
 
-def cold_start(db: Path | None, script: Path = ROOT / "dashboard.py") -> float:
+SERVE = "scripts/serve.py"  # what `make run` runs
+BARE = "-m streamlit run dashboard.py"
+
+
+def cold_start(db: Path | None, command: str = SERVE, cwd: Path = ROOT) -> float:
+    """Seconds from launching `python <command>` to the Overview's tiles in Chromium."""
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -66,10 +73,9 @@ def cold_start(db: Path | None, script: Path = ROOT / "dashboard.py") -> float:
         page = browser.new_page()
         started = time.perf_counter()
         server = subprocess.Popen(
-            f"exec {sys.executable} -m streamlit run "
-            f"{script.name} --server.port {port} --server.headless true "
+            f"exec {sys.executable} {command} --server.port {port} --server.headless true "
             "--browser.gatherUsageStats false",
-            shell=True, cwd=script.parent, env=env, stdout=subprocess.DEVNULL,
+            shell=True, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         try:
             wait_healthy(port)
@@ -105,7 +111,10 @@ def main() -> None:
     initialise(db, demo=True)
     close_all()
     load_before = os.getloadavg()[0]
-    colds = [cold_start(db) for _ in range(5)]
+    colds, bares = [], []
+    for _ in range(5):  # interleaved, so a busy spell hits both alike
+        colds.append(cold_start(db))
+        bares.append(cold_start(db, BARE))
     trivial = statistics.median(trivial_start() for _ in range(3))
     rerun = overview_rerun(db)
     shutil.rmtree(work, ignore_errors=True)
@@ -114,8 +123,11 @@ def main() -> None:
             f"start, {os.getloadavg()[0]:.1f} at the end (shared cores). Demo store. Command: "
             f"`.venv/bin/python bench/startup.py`.\n\n"
             f"| measure | result |\n|---|---|\n"
-            f"| cold start, `streamlit run` to Overview tiles in Chromium (median of 5) "
-            f"| {statistics.median(colds):.2f} s (runs: {', '.join(f'{c:.2f}' for c in colds)}) |\n"
+            f"| cold start, `make run` (`scripts/serve.py`) to Overview tiles in Chromium "
+            f"(median of 5) | {statistics.median(colds):.2f} s (runs: "
+            f"{', '.join(f'{c:.2f}' for c in colds)}) |\n"
+            f"| the same, bare `streamlit run dashboard.py` (median of 5) | "
+            f"{statistics.median(bares):.2f} s (runs: {', '.join(f'{c:.2f}' for c in bares)}) |\n"
             f"| the same for a trivial one-line Streamlit app (Streamlit and Chromium alone), "
             f"median of 3 | {trivial:.2f} s |\n"
             f"| Overview rerun, AppTest script time (median of 7 after warm-up) "

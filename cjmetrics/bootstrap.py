@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from . import access, config
 from .demo import load_demo
 from .store import Store, open_store
+
+# One initialisation at a time per process: the server's warm-up (scripts/serve.py) and a first
+# visit may both open a new store, and only the first may decide it is new and load the demo.
+_initialising = threading.Lock()
 
 
 def initialise(path: Path | str | None = None, *, demo: bool | None = None) -> Store:
@@ -14,7 +19,11 @@ def initialise(path: Path | str | None = None, *, demo: bool | None = None) -> S
 
     demo=True loads the demo data, demo=False never does, and None (the app's default) loads it
     only when the file is being created, so a lead's first run shows something to explore."""
-    path = Path(path or config.db_path())
+    with _initialising:
+        return _initialise(Path(path or config.db_path()), demo)
+
+
+def _initialise(path: Path, demo: bool | None) -> Store:
     is_new = not path.exists()
     store = open_store(path)
     if store.read_only:  # CJMETRICS_READ_ONLY=1: serve the store exactly as it is

@@ -53,11 +53,12 @@ def _healthy(url: str) -> bool:
 
 @contextmanager
 def streamlit_server(db_path: Path, log_path: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free port over db_path; yields the base URL."""
+    """`make run`'s server (scripts/serve.py: `streamlit run dashboard.py` with the first visit
+    prepared) on a free port over db_path; yields the base URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, CJMETRICS_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+    command = [sys.executable, "scripts/serve.py",
                "--server.port", str(port), "--server.headless", "true",
                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
     with open(log_path, "wb") as log:
