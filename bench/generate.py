@@ -3,22 +3,29 @@
     .venv/bin/python bench/generate.py OUT.duckdb [--years 10] [--scale 1.0]
 
 What it holds (every figure invented, source "Illustrative benchmark data - not official
-statistics"):
-- every catalogue indicator for every area in the catalogue (32 councils, the partnership(s),
-  Scotland), with a monthly figure for each of the last `years` years, plus each non-monthly
-  indicator's own periods (financial years, quarters), and channel breakdowns (5 channels) of
-  the social-media counts;
+statistics"), for the 32 councils, the partnership(s) and Scotland of the catalogue:
+- every catalogue indicator for every area, a monthly figure for each of the last `years`
+  years, plus each non-monthly indicator's own periods (financial years, quarters), and channel
+  breakdowns (5 channels) of the social-media counts;
 - targets for every indicator and area, and a few annotations;
-- 20 imports: 12 loading the figures year by year, 8 revising about 5% of them, and 2 of the
-  revising imports undone;
-- the tables other branches add, each generated only when the store has it (so this script
-  runs before and after they are merged): 2,000,000 post-level social rows over 5 channels,
-  200,000 survey respondents over 20 surveys, 2,000 engagement activities. Their columns are
-  filled from their names and types (see `_column_sql`), so a new column needs no change here.
+- 20 imports of figures: 12 loading them year by year, 8 revising about 5% of them, and 2 of
+  the revising imports undone;
+- 2,000,000 social media posts (Facebook, Instagram, LinkedIn, X/Twitter, YouTube), one a day
+  period each, bigger areas posting more, heavy-tailed impressions;
+- 20 surveys: the 4 shipped definitions (data/surveys/) and waves 2 to 5 of each (same
+  questions, options and matrix rows; each wave over its own two financial years), 200,000
+  respondents over them and the councils by size, each answering every question as an upload
+  would store it (option ids, several joined by ';', one row per matrix row, free text from
+  ~30%), and the number invited per survey, area and year;
+- 2,000 engagement plan activities with the catalogue's levels, statuses, focus communities
+  and National Standards, and 3 to 6 services per area with a yearly distance-travelled stage
+  and stretch target (the stage names stay the catalogue's).
+`--scale` multiplies the posts, respondents and activities (the tests use a tiny store).
 
-Everything goes through the store's own write paths (`commit_rows`, `undo_import`), except the
-bulk tables of other branches, written with one INSERT ... SELECT each inside a store
-transaction with their import record.
+Everything is written through the store's own write paths: `Store.commit_rows` (one
+transaction with its import record and audit entry per load, as an upload) and `undo_import`.
+The item-level rows are built in DuckDB (INSERT ... SELECT over range(n), choices from hash())
+into a TEMP table that commit_rows writes, so the whole store takes well under a minute.
 """
 
 from __future__ import annotations
@@ -525,7 +532,8 @@ LEARNING = ("Evening sessions reached more people", "Partners asked for plainer 
 
 def activities(store: Store, years: int, count: int) -> int:
     """Engagement plan activities over councils and partnerships by size, from a list of
-    typical activities, starting over the years (a few in the coming year, not started yet).
+    typical activities, starting over the years (a few in the coming year, not started yet);
+    events last a day (or a few weeks of sessions), newsletters and surveys months.
     Status follows the dates as of the end of the last year: finished ones Complete (a few
     still In progress, overrunning), running ones In progress."""
     rng = np.random.default_rng(2000)
@@ -540,8 +548,10 @@ def activities(store: Store, years: int, count: int) -> int:
     for i, a in enumerate(areas):
         text, level, comms, stds, purpose, attended = ACTIVITIES[rng.integers(len(ACTIVITIES))]
         start = first + dt.timedelta(days=int(rng.integers(days)))
-        end = None if attended and rng.random() < 0.6 else \
-            start + dt.timedelta(days=int(rng.integers(30, 400)))
+        # Events: mostly one day, else a short series of sessions; the rest run for months.
+        end = (None if rng.random() < 0.7 else
+               start + dt.timedelta(days=int(rng.integers(1, 60)))) if attended else \
+            start + dt.timedelta(days=int(rng.integers(60, 366)))
         comms = set(comms) | ({int(rng.integers(1, 7))} if rng.random() < 0.2 else set())
         stds = set(stds) | ({7} if rng.random() < 0.3 else set())
         finished = end or start
