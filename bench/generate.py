@@ -353,6 +353,10 @@ def posts(store: Store, years: int, rows: int) -> int:
 WAVES = 5  # the shipped definitions are wave 1; waves 2..5 are benchmark copies of them
 FREE_TEXT_SHARE = 30  # per cent of respondents who write something in a free-text box
 SKIP_SHARE = 4  # per cent who leave a choice question unanswered
+# Free-text boxes that follow an answer: (survey, question) -> (question, option) it follows.
+FOLLOW_UPS = {("statutory_partner", "q2_barriers"): ("q2", "no"),
+              ("third_sector", "q2_other"): ("q2", "other")}
+FOLLOW_UP_SHARE = 80  # per cent of those who gave that answer who write something
 FREE_TEXTS = (
     "More joint training with partners would help.", "Clearer information about local services.",
     "Regular meetings with the third sector interface.", "Earlier involvement in planning.",
@@ -424,6 +428,10 @@ def surveys(store: Store, years: int, respondents: int) -> dict[str, int]:
         WHERE q.survey_id IN (SELECT unnest($ids::VARCHAR[]))""",
         {"ids": list(waves["survey_id"])})
     questions = questions.merge(waves[["survey_id", "model_id", "wave"]], on="survey_id")
+    follows = [FOLLOW_UPS.get((m, q), (None, None))
+               for m, q in zip(questions["model_id"], questions["question_id"])]
+    questions["base_question"] = pd.Series([b for b, _ in follows], dtype=object)
+    questions["base_option"] = pd.Series([o for _, o in follows], dtype=object)
     slots = area_slots(area_weights(store, partnerships=False))
     texts = pd.DataFrame({"k": range(len(FREE_TEXTS)), "text": FREE_TEXTS})
     n_surveys = len(waves)
@@ -437,6 +445,7 @@ def surveys(store: Store, years: int, respondents: int) -> dict[str, int]:
             JOIN bench_slots s ON s.slot = hash(i, 'area') % {SLOTS}),
         rq AS (
             SELECT r.*, q.question_id, q.item_id, q.type, q.n_options, q.required,
+                   q.base_question, q.base_option,
                    -- how an area leans on this question: <1 towards later options, >1 earlier
                    0.5 + 1.5 * {_uniform('r.area_code', 'q.model_id', 'q.question_id',
                                          'q.item_id')} + 0.1 * q.wave AS lean
@@ -458,15 +467,30 @@ def surveys(store: Store, years: int, respondents: int) -> dict[str, int]:
             WHERE rq.type = 'multiple') c
         WHERE {_uniform('i', 'question_id', 'option_id')} < chance
         GROUP BY ALL"""
+    # A follow-up box ("Other: please specify", "If not, what are the barriers?") is written in
+    # only by those who gave the answer it follows, most of them.
     free = f"""
         SELECT rq.*, x.text AS answer FROM rq
-        JOIN bench_texts x ON x.k = hash(i, question_id, 'text') % {len(FREE_TEXTS)}
-        WHERE type = 'free_text'
-          AND (required OR hash(i, question_id, 'wrote') % 100 < {FREE_TEXT_SHARE})"""
+        JOIN bench_texts x ON x.k = hash(i, rq.question_id, 'text') % {len(FREE_TEXTS)}
+        LEFT JOIN follow f ON f.respondent_id = rq.respondent_id
+            AND f.question_id = rq.base_question AND f.option_id = rq.base_option
+        WHERE type = 'free_text' AND CASE
+            WHEN base_question IS NULL
+                THEN required OR hash(i, rq.question_id, 'wrote') % 100 < {FREE_TEXT_SHARE}
+            ELSE f.option_id IS NOT NULL
+                AND hash(i, rq.question_id, 'wrote') % 100 < {FOLLOW_UP_SHARE} END"""
     cols = ("survey_id, area_code, period_start, period_end, period_label, respondent_id, "
             "question_id, item_id, answer, '" + SOURCE + "' AS source")
-    sql = (f"{base} SELECT {cols} FROM ({one}) UNION ALL SELECT {cols} FROM ({several}) "
-           f"UNION ALL SELECT {cols} FROM ({free})")
+    sql = f"""{base},
+        one_rows AS ({one}),
+        several_rows AS ({several}),
+        follow AS (
+            SELECT respondent_id, question_id, unnest(string_split(answer, ';')) AS option_id
+            FROM (SELECT respondent_id, question_id, answer FROM one_rows
+                  UNION ALL SELECT respondent_id, question_id, answer FROM several_rows)
+            WHERE question_id IN (SELECT base_question FROM bench_questions))
+        SELECT {cols} FROM one_rows UNION ALL SELECT {cols} FROM several_rows
+        UNION ALL SELECT {cols} FROM ({free})"""
     tables = {"bench_waves": waves, "bench_wave_years": wave_years,
               "bench_questions": questions, "bench_slots": slots, "bench_texts": texts}
     answers = _commit_sql(store, SURVEY_ANSWERS, sql, kind="survey_answers",

@@ -96,6 +96,13 @@ def test_survey_answers_name_real_questions_options_and_rows(store):
         assert kind == "multiple" or len(parts) == 1
         positions = [options[(row.survey_id, row.question_id, p)] for p in parts]
         assert positions == sorted(positions)  # in the survey's order, as uploads store them
+    # "Other: please specify" is written in only by those who ticked Other
+    chosen = answers[answers["question_id"] == "q2"].set_index(["survey_id", "respondent_id"])
+    others = answers[(answers["question_id"] == "q2_other")
+                     & answers["survey_id"].str.startswith("third_sector")]
+    assert len(others) > 0
+    assert all("other" in chosen.loc[(s, r), "answer"].split(";")
+               for s, r in zip(others["survey_id"], others["respondent_id"]))
     # each respondent answers one survey, in one area and period
     assert (answers.groupby("respondent_id")[["survey_id", "area_code", "period_start"]]
             .nunique() == 1).all().all()
