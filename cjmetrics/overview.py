@@ -48,6 +48,38 @@ class Tile:
     def illustrative(self) -> bool:
         return bool(self.source) and ILLUSTRATIVE_MARK.lower() in self.source.lower()
 
+    @property
+    def spark_svg(self) -> str | None:
+        """The tile's trend as a small SVG line (None with fewer than two figures), coloured as
+        the change is judged: bluish green improving, vermilion worsening, grey otherwise. An
+        image, not a chart: a chart library costs the first page load about 0.4 s."""
+        word = self.direction.word if self.direction else ""
+        colour = {"improving": "#009E73", "worsening": "#D55E00"}.get(word, "#6B6B6B")
+        return sparkline_svg(self.spark, colour)
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 240, 44, 3
+
+
+def sparkline_svg(values: list[float], colour: str) -> str | None:
+    """A line through `values` (oldest first), scaled to fill a 240 x 44 box, with a dot on the
+    latest figure. Built from numbers only, so it carries no text from the store."""
+    if len(values) < 2:
+        return None
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / (len(values) - 1)
+    points = [(SPARK_PAD + i * step,
+               SPARK_HEIGHT - SPARK_PAD - (v - low) / span * (SPARK_HEIGHT - 2 * SPARK_PAD))
+              for i, v in enumerate(values)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    x, y = points[-1]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_WIDTH}" '
+            f'height="{SPARK_HEIGHT}" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}">'
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+            f'stroke-linejoin="round" stroke-linecap="round"/>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/></svg>')
+
 
 @dataclass
 class Overview:

@@ -214,8 +214,7 @@ def sidebar() -> None:
     if not options:
         return
     if st.session_state.get(AREA_KEY) not in options:
-        default = next((c for c in options if c != SCOTLAND), options[0])
-        st.session_state[AREA_KEY] = default
+        st.session_state[AREA_KEY] = _default_area(options)
     with st.sidebar:
         st.selectbox("Area", options, key=AREA_KEY, format_func=tree.label,
                      help="The partnership or council area the pages show. Councils of a "
@@ -224,6 +223,30 @@ def sidebar() -> None:
             st.caption(":material/info: The store holds **illustrative demo data**: invented "
                        "figures to explore the dashboard, not official statistics. Undo the "
                        "demo imports on the Imports & history page once your own data is in.")
+
+
+def _default_area(options: list[str]) -> str:
+    """A new session's area: the first partnership or council, else Scotland."""
+    return next((c for c in options if c != SCOTLAND), options[0])
+
+
+def prepare_first_visit() -> None:
+    """Open the store and fill the caches a first visit to the default page reads (the area
+    tree, the demo notice, the default area's Overview), through the same cached calls the pages
+    make. scripts/serve.py runs this while a browser loads Streamlit's front end."""
+    from .overview import build_overview
+
+    path = str(config.db_path())
+    current = _store(path)
+    version = current.data_version()
+
+    def fill(fn: Callable, *args) -> object:
+        return _cached_call(fn.__module__, fn.__name__, path, version, args, ())
+
+    fill(_demo_loaded)
+    options = fill(_areas_tree).selectable()
+    if options:
+        fill(build_overview, _default_area(options))
 
 
 def keep_sidebar_state() -> None:

@@ -13,7 +13,9 @@ def tile(t) -> None:
         st.caption(t.group)
         st.metric(ui.label(t.title), t.latest_text, delta=t.previous_text,
                   delta_color="normal" if t.polarity == "higher" else "inverse",
-                  chart_data=t.spark or None, help=ui.label(t.summary))
+                  help=ui.label(t.summary))
+        if t.spark_svg:
+            st.image(t.spark_svg, width="stretch", alt=f"Trend of {t.title}: {t.summary}")
         if t.has_data:
             colour, icon = ui.RAG_BADGE[t.rag]
             arrow = f"{t.direction.arrow} {t.direction.word}" if t.direction else ""

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/serve.py [streamlit options, e.g. --server.port 8600]
 
 This is what `make run` does. It is `streamlit run dashboard.py` plus one thing: as soon as the
-server listens, a background thread imports what the pages need (pandas, plotly, cjmetrics) and
-opens the store (creating it with the demo data when it is new). A browser's first visit spends
+server listens, a background thread imports what the pages need (pandas, plotly, cjmetrics),
+opens the store (creating it with the demo data when it is new) and builds the default area's
+Overview into the read cache. A browser's first visit spends
 about a second loading Streamlit's own front end before it asks for the page; the warm-up uses
 that second, so the Overview's first run no longer pays for it (bench/results/startup.md).
 `streamlit run dashboard.py` still works; only its first visit is slower.
@@ -22,17 +23,25 @@ log = logging.getLogger("cjmetrics.serve")
 
 
 def warm_up() -> None:
-    """Import the pages' libraries and open the store, as the first script run would. Errors are
-    left for that run to report to the user in a sentence (it repeats this work), so here they
-    are only logged."""
+    """Import the pages' libraries, open the store and build the default Overview, as the first
+    visit would, into the caches that visit reads. Errors are left for the visit to report in a
+    sentence (it repeats this work), so here they are only logged."""
+    # Python hands the GIL between threads every 5 ms by default; while this thread imports, the
+    # server's event loop (sending the browser Streamlit's front end) would wait that long each
+    # time it needs it. A finer interval keeps it responsive; restored when done.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    # The caches are filled outside any visit, which Streamlit would warn about in the console.
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         sys.path.insert(0, str(ROOT))
-        from cjmetrics import ui  # noqa: F401 - pandas, plotly, the store module
-        from cjmetrics import overview  # noqa: F401 - the default page's model
-        from cjmetrics.bootstrap import initialise
+        from cjmetrics import config, ui  # pandas, plotly, the store module
 
-        store = initialise()  # the store the app will open: the same process-wide instance
-        print(f"  cjmetrics: the data store {store.path} is open.", file=sys.stderr, flush=True)
+        ui.prepare_first_visit()  # opens (or creates) the store the app serves
+        print(f"  cjmetrics: the data store {config.db_path()} is open.", file=sys.stderr,
+              flush=True)
         # Streamlit checks once per process, on the first element drawn, whether it runs in a
         # REPL, by inspecting the caller's stack (about 0.1 s with pandas loaded). From this
         # shallow thread the check is cheap and the first visit skips it.
@@ -41,6 +50,9 @@ def warm_up() -> None:
         getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
     except Exception:  # noqa: BLE001 - reported by the page when it opens the store itself
         log.warning("warm-up did not finish; the first visit will do this work", exc_info=True)
+    finally:
+        sys.setswitchinterval(interval)
+        quiet.setLevel(level)
 
 
 def main(argv: list[str]) -> None:

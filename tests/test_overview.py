@@ -200,3 +200,20 @@ def test_an_area_without_figures_never_borrows_a_parents_counts(demo_store):
     agree = next(t for t in aberdeen.tiles if t.indicator_id == "ndo9_agree_community_sentence")
     assert agree.has_data and agree.area_code == "S92000003"  # a share may stand in, labelled
     assert "Scotland figure" in agree.area_note
+
+
+def test_a_tile_draws_its_trend_as_a_small_line_coloured_by_whether_it_improved():
+    from cjmetrics.analysis import Direction
+    from cjmetrics.overview import Tile, sparkline_svg
+
+    tile = Tile("ind", "Diversion cases", "Outcome 1", "count", "higher", spark=[10, 30, 20],
+                direction=Direction("▼", "worsening", -10, -0.33))
+    svg = tile.spark_svg
+    assert svg.startswith("<svg") and 'stroke="#D55E00"' in svg
+    points = svg.split('points="')[1].split('"')[0].split()
+    ys = [float(p.split(",")[1]) for p in points]
+    assert len(points) == 3 and ys[1] < ys[2] < ys[0]  # SVG y grows downwards: 30 highest
+    tile.direction = Direction("▲", "improving", 10, 0.5)
+    assert 'stroke="#009E73"' in tile.spark_svg
+    assert sparkline_svg([5.0], "#000") is None and Tile("i", "t", "g", "count", "higher").spark_svg is None
+    assert "nan" not in sparkline_svg([3.0, 3.0, 3.0], "#000")  # a flat line, not a division by 0

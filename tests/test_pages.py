@@ -143,6 +143,8 @@ def test_overview_demo_default_area(demo_db):
     # every tile links to its trend
     links = at.get("page_link")
     assert len(links) == len(at.metric) > 0
+    # every tile with figures draws its trend line
+    assert len(at.get("image")) == sum(m.value != "–" for m in at.metric) > 0
     assert all(link.proto.label == "See the trend" for link in links)
     assert all(link.proto.query_string.startswith("indicator=") for link in links)
 
@@ -184,6 +186,7 @@ def test_overview_empty_store(empty_db):
     assert not any("illustrative demo data" in c for c in texts(at.sidebar.caption))
     assert len(at.metric) > 0
     assert all(m.value == "–" for m in at.metric)
+    assert not at.get("image")  # no trend line without figures
     assert any("No figures yet for this area." in c for c in texts(at.caption))
 
 
