@@ -314,3 +314,41 @@ def stages_figure(model: StagesModel) -> Chart:
     fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks])
     fig.update_layout(height=520, hovermode="closest")
     return Chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)
+
+
+# -- every chart of a page, built once per store data version (ui.cached_shared) --------------
+# Building a plotly figure costs tens of milliseconds at national scale; the pages would pay it
+# on every click. These return the page's charts together so the page shares one built set.
+def plan_charts(store, area_code: str, today: date) -> dict[str, Chart]:
+    """The Engagement plan page's charts ("levels", "status", "standards", "stages"); keyed by
+    `today` too, as the status chart runs to the current quarter."""
+    from .engagement_plan import build_plan, build_stages
+
+    plan, stages = build_plan(store, area_code), build_stages(store, area_code)
+    charts = {"stages": stages_figure(stages)} if stages.has_assessments else {}
+    if plan.has_activities:
+        charts.update(levels=level_community_heatmap(plan),
+                      status=status_over_time(plan, today), standards=standards_coverage(plan))
+    return charts
+
+
+REACH_MEASURES = {
+    "web-newsletter": (["eng_website_visits", "eng_newsletter_opens"],
+                       "Website visits and newsletter opens"),
+    "clicks-media": (["eng_newsletter_clicks", "eng_media_coverage"],
+                     "Newsletter clicks and media coverage"),
+}
+
+
+def reach_charts(store, area_code: str, grain: str, start: date) -> dict[str, Chart]:
+    """The Engagement reach page's charts for one period: the two channel mixes, the two
+    measures-over-time pairs (REACH_MEASURES) and event attendance."""
+    from .engagement import build_engagement
+
+    model = build_engagement(store, area_code, grain)
+    charts = {indicator: channel_mix(model, indicator, start)
+              for indicator in ("eng_social_reach", "eng_social_engagements")}
+    for key, (indicators, title) in REACH_MEASURES.items():
+        charts[key] = measures_over_time(model, indicators, start, title)
+    charts["attendance"] = attendance_over_time(model, start)
+    return charts

@@ -10,6 +10,8 @@ suppressed cell on its own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -342,3 +344,38 @@ def responses_figure(model: SurveyModel, table: pd.DataFrame, *,
     fig.update_layout(height=(280 if large else 200) + 50 * len(table), hovermode="closest",
                       margin=dict(t=120 if large else 100))
     return styled(fig, large=large)
+
+
+# -- the Surveys page's charts, built once per store data version (ui.cached_shared) ----------
+@dataclass
+class SurveyChart:
+    figure: go.Figure
+    table: pd.DataFrame  # as shown and downloaded (surveys.for_display)
+    summary: str
+
+
+def page_chart(store, chart: str, survey_id: str, area_code: str, period: str | None = None,
+               question_id: str | None = None, matrix_area: str | None = None) -> SurveyChart:
+    """One chart of the Surveys page: "responses", "answers" (bars, or diverging bars for an
+    agree/disagree question), "matrix" (for `matrix_area`) or "statements". A plotly figure
+    costs tens of milliseconds to build, which the page would otherwise pay on every click."""
+    from .surveys import build_survey, for_display
+
+    model = build_survey(store, survey_id, area_code, period)
+    if chart == "responses":
+        table = model.responses_table()
+        return SurveyChart(responses_figure(model, table), for_display(table),
+                           model.responses_summary())
+    if chart == "matrix":
+        table = model.matrix(question_id, matrix_area)
+        return SurveyChart(matrix_figure(model, question_id, table), for_display(table),
+                           model.distribution_summary(question_id, table))
+    if chart == "statements":
+        table = model.statements(area_code)
+        return SurveyChart(statements_figure(model, area_code, table), for_display(table),
+                           model.statements_summary(area_code, table))
+    table = model.distribution(question_id)
+    figure = diverging_figure if model.question(question_id)["type"] == "likert" \
+        else distribution_figure
+    return SurveyChart(figure(model, question_id, table), for_display(table),
+                       model.distribution_summary(question_id, table))

@@ -5,7 +5,7 @@ import streamlit as st
 from cjmetrics import export, ui
 
 ui.ensure_entrypoint()
-from cjmetrics import engagement_charts as charts  # noqa: E402
+from cjmetrics.engagement_charts import REACH_MEASURES, reach_charts  # noqa: E402
 from cjmetrics.engagement import GRAINS, build_engagement, top_posts  # noqa: E402
 from cjmetrics.deck_engagement import period_param  # noqa: E402
 from cjmetrics.periods import period_containing  # noqa: E402
@@ -92,26 +92,18 @@ with ui.guard():
                        file_stem=f"{area}-engagement-totals-{chosen}")
 
     st.subheader("Social media by channel")
-    card(charts.channel_mix(model, "eng_social_reach", start), "eng-reach-channels",
-         "engagement_channels", indicator="eng_social_reach", **spec)
-    card(charts.channel_mix(model, "eng_social_engagements", start), "eng-engagements-channels",
-         "engagement_channels", indicator="eng_social_engagements", **spec)
+    charts = ui.cached_shared(reach_charts, area, grain, start)
+    for indicator in ("eng_social_reach", "eng_social_engagements"):
+        card(charts[indicator], f"eng-{indicator.removeprefix('eng_social_')}-channels",
+             "engagement_channels", indicator=indicator, **spec)
 
     st.subheader("Website, newsletter and media")
-    card(charts.measures_over_time(
-        model, ["eng_website_visits", "eng_newsletter_opens"], start,
-        "Website visits and newsletter opens"), "eng-web-newsletter",
-        "engagement_measures", indicators=["eng_website_visits", "eng_newsletter_opens"],
-        title="Website visits and newsletter opens", **spec)
-    card(charts.measures_over_time(
-        model, ["eng_newsletter_clicks", "eng_media_coverage"], start,
-        "Newsletter clicks and media coverage"), "eng-clicks-media",
-        "engagement_measures", indicators=["eng_newsletter_clicks", "eng_media_coverage"],
-        title="Newsletter clicks and media coverage", **spec)
+    for key, (indicators, title) in REACH_MEASURES.items():
+        card(charts[key], f"eng-{key}", "engagement_measures", indicators=indicators,
+             title=title, **spec)
 
     st.subheader("Events")
-    card(charts.attendance_over_time(model, start), "eng-attendance",
-         "engagement_attendance", **spec)
+    card(charts["attendance"], "eng-attendance", "engagement_attendance", **spec)
     st.markdown(f"**Top events, {ui.plain(chosen)}**")
     events = model.top_events(start)
     if events.empty:

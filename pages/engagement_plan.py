@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from datetime import date
+
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics import engagement_charts as charts  # noqa: E402
+from cjmetrics.engagement_charts import plan_charts  # noqa: E402
 from cjmetrics.engagement_plan import build_plan, build_stages  # noqa: E402
 
 
@@ -20,6 +22,7 @@ with ui.guard():
     area = ui.chosen_area()
     plan = ui.cached(build_plan, area)
     stages = ui.cached(build_stages, area)
+    charts = ui.cached_shared(plan_charts, area, date.today())
     st.title(f"Engagement plan: {plan.area_name}")
     st.caption("The engagement action plan (Inform, Consult or Engage; which communities; "
                "status; the National Standards for Community Engagement each activity "
@@ -40,15 +43,15 @@ with ui.guard():
         columns[0].metric("Activities", len(plan.activities))
         for column, status in zip(columns[1:], plan.statuses):
             column.metric(status, int(counts.get(status, 0)))
-        card(charts.level_community_heatmap(plan), "plan-levels", "plan_levels")
-        card(charts.status_over_time(plan), "plan-status", "plan_status")
+        card(charts["levels"], "plan-levels", "plan_levels")
+        card(charts["status"], "plan-status", "plan_status")
         st.subheader("National Standards for Community Engagement")
         thin = plan.thin_standards()
         if thin:
             st.warning(ui.plain(f"Thin: {', '.join(thin)}. Few activities in the plan address "
                                 f"{'this standard' if len(thin) == 1 else 'these standards'}."),
                        icon=":material/warning:")
-        card(charts.standards_coverage(plan), "plan-standards", "plan_standards")
+        card(charts["standards"], "plan-standards", "plan_standards")
         with st.expander("The plan as a table", icon=":material/table:"):
             st.dataframe(plan.table(), hide_index=True, width="stretch")
 
@@ -64,7 +67,7 @@ with ui.guard():
     else:
         st.dataframe(stages.current().drop(columns=["Stage", "Target stage"]),
                      hide_index=True, width="stretch")
-        card(charts.stages_figure(stages), "plan-stages", "plan_stages")
+        card(charts["stages"], "plan-stages", "plan_stages")
 
     st.subheader("Edit")
     with st.expander("Edit the engagement plan", icon=":material/edit_note:"):

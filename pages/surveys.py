@@ -7,8 +7,7 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 from cjmetrics import export
 from cjmetrics.deck_engagement import period_param
-from cjmetrics.survey_charts import (diverging_figure, distribution_figure, matrix_figure,
-                                     responses_figure, statements_figure)
+from cjmetrics.survey_charts import page_chart
 from cjmetrics.surveys import (TYPE_WORDS, build_survey, for_display, survey_choices,
                                surveys_with_answers)
 
@@ -46,6 +45,7 @@ with ui.guard():
         format_func=lambda s: choices[s] + ("" if s in answered else " (no answers here)"))
     ui.sync_to_url("survey", survey_id)
     model = ui.cached(build_survey, survey_id, area)
+    period = None  # the latest
     if len(model.periods) > 1:
         keep_valid("survey-period", model.periods)
         period = right.selectbox("When", model.periods, index=len(model.periods) - 1,
@@ -87,11 +87,14 @@ with ui.guard():
         st.stop()
 
     st.subheader("Responses")
-    responses = model.responses_table()
-    ui.chart_card(responses_figure(model, responses), for_display(responses),
-                  key="survey-responses", summary=model.responses_summary(),
-                  file_stem=f"{area}-{survey_id}-responses",
-                  deck_chart="survey_responses", deck_params=spec)
+    def card(chart: str, *, key: str, file_stem: str, deck_chart: str, deck_params: dict,
+             **choice) -> None:
+        shown = ui.cached_shared(page_chart, chart, survey_id, area, period, **choice)
+        ui.chart_card(shown.figure, shown.table, key=key, summary=shown.summary,
+                      file_stem=file_stem, deck_chart=deck_chart, deck_params=deck_params)
+
+    card("responses", key="survey-responses", file_stem=f"{area}-{survey_id}-responses",
+         deck_chart="survey_responses", deck_params=spec)
 
     questions = model.choice_questions()
     if questions:
@@ -111,28 +114,16 @@ with ui.guard():
             keep_valid("survey-matrix-area", list(names))
             shown_area = st.selectbox("Area for the matrix", list(names), format_func=names.get,
                                       key="survey-matrix-area")
-            table = model.matrix(question_id, shown_area)
-            ui.chart_card(matrix_figure(model, question_id, table), for_display(table),
-                          key="survey-matrix", summary=model.distribution_summary(
-                              question_id, table), file_stem=f"{stem}-{shown_area}",
-                          deck_chart="survey_matrix",
-                          deck_params={**spec, "question": question_id,
-                                       "matrix_area": shown_area})
+            card("matrix", question_id=question_id, matrix_area=shown_area, key="survey-matrix",
+                 file_stem=f"{stem}-{shown_area}", deck_chart="survey_matrix",
+                 deck_params={**spec, "question": question_id, "matrix_area": shown_area})
         else:
-            table = model.distribution(question_id)
-            figure = diverging_figure if q["type"] == "likert" else distribution_figure
-            ui.chart_card(figure(model, question_id, table), for_display(table),
-                          key="survey-distribution",
-                          summary=model.distribution_summary(question_id, table),
-                          file_stem=stem, deck_chart="survey_answers",
-                          deck_params={**spec, "question": question_id})
+            card("answers", question_id=question_id, key="survey-distribution", file_stem=stem,
+                 deck_chart="survey_answers", deck_params={**spec, "question": question_id})
         if q["type"] == "likert" and len(model.likert_questions()) > 1:
-            statements = model.statements(area)
-            ui.chart_card(statements_figure(model, area, statements), for_display(statements),
-                          key="survey-statements",
-                          summary=model.statements_summary(area, statements),
-                          file_stem=f"{area}-{survey_id}-statements",
-                          deck_chart="survey_statements", deck_params=spec)
+            card("statements", key="survey-statements",
+                 file_stem=f"{area}-{survey_id}-statements",
+                 deck_chart="survey_statements", deck_params=spec)
         if q["type"] == "multiple":
             st.caption("Respondents could tick more than one answer, so the shares add up to "
                        "more than 100%; each bar shows the share who ticked each answer.")
