@@ -26,6 +26,16 @@ def period_slider_key(indicator_id: str, periods: list[str]) -> str:
     return f"periods-{indicator_id}-{memo['generation']}"
 
 
+def follow_sidebar_area() -> None:
+    """When the sidebar's area changes on this page, the chart follows: the old area is
+    swapped for the new one, and areas added for comparison stay."""
+    area, before = ui.chosen_area(), st.session_state.get("_trends_area")
+    st.session_state["_trends_area"] = area
+    shown = st.session_state.get("areas")
+    if before not in (None, area) and shown is not None:
+        st.session_state["areas"] = [area] + [a for a in shown if a not in (before, area)]
+
+
 with ui.guard():
     st.title("Trends")
     tree = ui.area_tree()
@@ -33,6 +43,7 @@ with ui.guard():
     indicator_id = ui.indicator_picker(left)
     if indicator_id is None:
         st.stop()
+    follow_sidebar_area()
     areas = right.multiselect("Areas", tree.selectable(), default=[ui.chosen_area()],
                               key="areas", format_func=tree.name,
                               help="Add areas to compare them on one chart.")

@@ -227,6 +227,15 @@ def test_trends_table_and_adding_an_area(demo_db, observations):
     assert len(plotly_charts(at)) == 1
 
 
+def test_trends_follow_the_sidebar_area_and_keep_the_compared_ones(demo_db, observations):
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": COMPLETED_SENTENCES})
+    at.multiselect(key="areas").select(WEST_DUNBARTONSHIRE).run()
+    at.selectbox(key="area").set_value(SCOTLAND).run()  # the sidebar, on the Trends page
+    assert_clean(at)
+    assert at.multiselect(key="areas").value == [SCOTLAND, WEST_DUNBARTONSHIRE]
+    assert "Glasgow City" not in set(trend_table(at)["Area"])
+
+
 def test_trends_choosing_an_indicator_updates_the_link(demo_db, observations):
     at = run_app(TRENDS, area=GLASGOW)
     assert_clean(at)
