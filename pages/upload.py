@@ -13,6 +13,7 @@ from cjmetrics.ingest import TEMPLATES, commit, formats, template_bytes  # noqa:
 from cjmetrics.ingest.read import MAX_UPLOAD_MB  # noqa: E402
 from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
 from cjmetrics.store import file_sha256  # noqa: E402
+from cjmetrics.ingest.templates import row_noun  # noqa: E402
 
 AUTO = "Recognise automatically"
 
@@ -196,8 +197,9 @@ def show_preview(prepared) -> None:
                 "it again would change nothing.", icon=":material/info:")
         return
     new, revised, same = st.columns(3)
-    new.metric("New figures", f"{preview.rows_new:,}")
-    revised.metric("Revised figures", f"{preview.rows_revised:,}")
+    nouns = row_noun(prepared.template.kind, 2)
+    new.metric(f"New {nouns}", f"{preview.rows_new:,}")
+    revised.metric(f"Revised {nouns}", f"{preview.rows_revised:,}")
     same.metric("Unchanged", f"{preview.rows_unchanged:,}")
     tabs = st.tabs(["New", "Revised (old → new)", "Unchanged"])
     counts = {"new": preview.rows_new, "revised": preview.rows_revised,
@@ -223,7 +225,8 @@ def show_prepared(prepared, export=None) -> None:
         preview = prepared.preview
         changed = preview.rows_new + preview.rows_revised
         if preview.duplicate_of is None and changed:
-            st.button(f"Import {changed:,} figure{'s' if changed != 1 else ''}", type="primary",
+            st.button(f"Import {changed:,} {row_noun(prepared.template.kind, changed)}",
+                      type="primary",
                       on_click=do_import, args=(prepared, export), icon=":material/upload:")
         elif preview.duplicate_of is None:
             st.info("Every row matches the store already: there is nothing to import.",

@@ -48,7 +48,7 @@ def test_correct_a_flagged_answer_then_import_and_see_it_on_surveys(page, server
     expect(page.get_by_text("Every answer now maps onto an option of the survey.")).to_be_visible()
     settled(page)
 
-    page.get_by_role("button", name="Import 24 figures").click()
+    page.get_by_role("button", name="Import 24 answers").click()
     expect(page.get_by_text("24 new, 0 revised")).to_be_visible()
     page.get_by_text("See the answers on the Surveys page").click()
     expect(title(page)).to_have_text("Surveys")

@@ -189,7 +189,14 @@ def test_uploading_survey_answers_with_a_typo_then_fixed(demo_db):
                      "third_sector,Glasgow City,2024/25,N1,Q3,,Limited awareness\n")
     at.file_uploader[0].set_value(("answers-fixed.csv", good.encode(), "text/csv")).run()
     assert_clean(at)
+    # The preview speaks of answers, in the survey's own words, not option ids.
+    [preview] = [d.value for d in at.dataframe if "answer" in d.value and len(d.value)]
+    assert set(preview["answer"]) == {"Consult", "Limited awareness"}
+    assert set(preview["question"]) == {"Q5", "Q3"}
+    assert set(preview["row"]) == {"Police Scotland", ""}
+    assert set(preview["survey"]) == {"Third Sector Survey"}
     [button] = [b for b in at.button if b.label.startswith("Import")]
+    assert button.label == "Import 2 answers"
     button.click().run()
     assert_clean(at)
     assert any(s.startswith("Import #") for s in texts(at.success))

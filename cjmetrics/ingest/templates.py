@@ -340,6 +340,27 @@ SURVEY_TEMPLATES = (SURVEY_ANSWERS_TEMPLATE, SURVEY_INVITATIONS_TEMPLATE)
 TEMPLATES: dict[str, Template] = {}
 
 
+# What one row of each kind is, for the Upload page's counts and button ("Import 40 answers").
+ROW_NOUNS = {
+    "targets": ("target", "targets"), "annotations": ("note", "notes"),
+    "self_assessments": ("rating", "ratings"), "qi_evaluations": ("evaluation", "evaluations"),
+    "priority_outcomes": ("priority", "priorities"),
+    "evidence_notes": ("evidence note", "evidence notes"),
+    "indicator_edits": ("indicator", "indicators"), "settings": ("setting", "settings"),
+    "survey_answers": ("answer", "answers"),
+    "survey_invitations": ("invitation count", "invitation counts"),
+    "social_posts": ("post", "posts"), "engagement_activities": ("activity", "activities"),
+    "service_stages": ("stage assessment", "stage assessments"),
+    "stage_names": ("stage name", "stage names"),
+}
+
+
+def row_noun(kind: str, count: int) -> str:
+    """'figure' or 'figures' (or the kind's own word) for `count` rows."""
+    one, many = ROW_NOUNS.get(kind, ("figure", "figures"))
+    return one if count == 1 else many
+
+
 def register(template: Template) -> Template:
     """Add a kind of upload. Later features call this with their own templates."""
     TEMPLATES[template.kind] = template
