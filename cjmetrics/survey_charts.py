@@ -11,6 +11,7 @@ suppressed cell on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -354,14 +355,23 @@ class SurveyChart:
     summary: str
 
 
+@lru_cache(maxsize=16)
+def _survey_model(store, version: int, survey_id: str, area_code: str, period: str | None):
+    """One model for all the charts of a page view (each is cached on its own, and building
+    the model is most of a chart's first cost at national scale); never mutated."""
+    from .surveys import build_survey
+
+    return build_survey(store, survey_id, area_code, period)
+
+
 def page_chart(store, chart: str, survey_id: str, area_code: str, period: str | None = None,
                question_id: str | None = None, matrix_area: str | None = None) -> SurveyChart:
     """One chart of the Surveys page: "responses", "answers" (bars, or diverging bars for an
     agree/disagree question), "matrix" (for `matrix_area`) or "statements". A plotly figure
     costs tens of milliseconds to build, which the page would otherwise pay on every click."""
-    from .surveys import build_survey, for_display
+    from .surveys import for_display
 
-    model = build_survey(store, survey_id, area_code, period)
+    model = _survey_model(store, store.data_version(), survey_id, area_code, period)
     if chart == "responses":
         table = model.responses_table()
         return SurveyChart(responses_figure(model, table), for_display(table),
