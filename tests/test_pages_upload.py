@@ -390,11 +390,12 @@ def test_targets_upload_changes_the_overview_tile(store):
     upload(at, "glasgow-target.csv", data)
     assert_clean(at)
     assert texts(at.success) == ["Targets and baselines: 1 row read."]
-    assert tiles(at) == {"New figures": "0", "Revised figures": "1", "Unchanged": "0"}
+    assert tiles(at) == {"New targets": "0", "Revised targets": "1", "Unchanged": "0"}
     revision = preview_table(at, "Revised (old → new)")
     assert revision[["Area", "Target period", "Old", "New"]].values.tolist() == [
         ["Glasgow City", "2026/27", float(demo_target["target_value"]), 350]]
     [button] = buttons(at, "Import")
+    assert button.label == "Import 1 target"
     button.click().run()
     assert_clean(at)
     assert any(s.startswith("Import #") for s in texts(at.success))

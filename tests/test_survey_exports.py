@@ -268,7 +268,7 @@ def test_upload_page_imports_google_forms_onto_an_existing_survey(demo_db):
     flagged = answers[answers[""] == "⚠"]
     assert flagged["Answer in the export"].tolist() == ["Agree strongly"]
     assert any("1 answer text matches no option" in w for w in texts(at.warning))
-    assert tiles(at)["New figures"] == "23"
+    assert tiles(at)["New answers"] == "23"
     page_text = " ".join(texts(at.markdown) + texts(at.info) + texts(at.success)) + \
         " ".join(d.value.to_csv() for d in at.dataframe)
     for value in PERSONAL:
