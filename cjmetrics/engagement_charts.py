@@ -165,6 +165,15 @@ def attendance_over_time(model: EngagementModel, start: date) -> Chart:
 
 
 # -- the engagement plan -------------------------------------------------------------------------
+def count_step(top: int, most: int = 6) -> int:
+    """A whole-number tick step (1, 2, 5, 10, 20, 50 ...) giving at most `most` steps up to
+    `top`: a plan of 3 activities reads 0, 1, 2, 3; a national one of 58, 0, 10 ... 50."""
+    step = 1
+    while top / step > most:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return step
+
+
 def level_community_heatmap(model: PlanModel) -> Chart:
     table = model.by_level_and_community()
     fig = go.Figure()
@@ -178,12 +187,12 @@ def level_community_heatmap(model: PlanModel) -> Chart:
     communities = list(dict.fromkeys(table["Community"]))
     z = [[int(table[(table["Level"] == lv) & (table["Community"] == c)]["Activities"].iloc[0])
           for lv in levels] for c in communities]
+    top = max(max(r) for r in z) or 1
     fig.add_trace(go.Heatmap(
         x=levels, y=["<br>".join(_wrap(c, 28).split("<br>")) for c in communities], z=z,
         colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], xgap=3, ygap=3,
-        colorbar=dict(title=dict(text="Activities"), dtick=1),
+        colorbar=dict(title=dict(text="Activities"), dtick=count_step(top)),
         hovertemplate="%{y}<br>%{x}: %{z} activities<extra></extra>"))
-    top = max(max(r) for r in z) or 1
     for y, row in enumerate(z):
         for x, n in enumerate(row):
             fig.add_annotation(x=levels[x], y=y, text=str(n), showarrow=False,

@@ -190,3 +190,13 @@ def test_upload_preview_of_a_plan_names_areas_and_shows_old_beside_new(store):
     assert revised["activity (old)"].iloc[0] == "Public meetings"
     assert len(change_table(store, prepared, "unchanged")) == 2
     assert first_indicator(prepared) is None
+
+
+def test_the_heatmap_scale_has_a_few_whole_number_ticks_however_big_the_plan():
+    from cjmetrics.engagement_charts import count_step
+
+    for top in (1, 3, 6, 7, 13, 58, 120, 999, 5000):
+        step = count_step(top)
+        assert float(step).is_integer() and top / step <= 6, (top, step)
+        assert str(step)[0] in "125"  # 1, 2, 5, 10, 20, 50 ...
+    assert count_step(3) == 1 and count_step(58) == 10
