@@ -111,9 +111,11 @@ with ui.guard():
         stem = f"{area}-{survey_id}-{question_id}"
         if q["type"] == "matrix":
             names = dict(model.areas)
-            keep_valid("survey-matrix-area", list(names))
+            # Keyed by the sidebar area: another area's box would keep showing its own choice.
+            matrix_key = f"survey-matrix-area-{area}"
+            keep_valid(matrix_key, list(names))
             shown_area = st.selectbox("Area for the matrix", list(names), format_func=names.get,
-                                      key="survey-matrix-area")
+                                      key=matrix_key)
             card("matrix", question_id=question_id, matrix_area=shown_area, key="survey-matrix",
                  file_stem=f"{stem}-{shown_area}", deck_chart="survey_matrix",
                  deck_params={**spec, "question": question_id, "matrix_area": shown_area})

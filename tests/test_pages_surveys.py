@@ -80,12 +80,17 @@ def test_choosing_the_third_sector_matrix_shows_the_heatmap(demo_db):
     assert heatmap["data"][0]["type"] == "heatmap"
     assert heatmap["data"][0]["x"] == ["Inform", "Consult", "Involve", "Collaborate", "None"]
     assert heatmap["data"][0]["y"][0] == "Local Authority"
-    at.selectbox(key="survey-matrix-area").set_value(SOUTH).run()
+    at.selectbox(key=f"survey-matrix-area-{AYRSHIRE}").set_value(SOUTH).run()
     assert_clean(at)
     south = figures(at)[1]["data"][0]
     assert all(z is None for row in south["z"] for z in row)  # fewer than 5 answered
     assert "South Ayrshire" in figures(at)[1]["layout"]["title"]["text"]
     assert any("fewer than 5 respondents answered" in c for c in texts(at.caption))
+    # Another sidebar area: the matrix box offers that area's own choices, starting with it.
+    at.selectbox(key="area").set_value(SOUTH).run()
+    assert_clean(at)
+    box = at.selectbox(key=f"survey-matrix-area-{SOUTH}")
+    assert box.options == ["South Ayrshire"] and box.value == SOUTH
 
 
 def test_likert_question_gets_a_diverging_chart(demo_db):
