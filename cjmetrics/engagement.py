@@ -27,7 +27,7 @@ MEASURES = ["eng_social_reach", "eng_social_engagements", "eng_website_visits",
             "eng_newsletter_opens", "eng_newsletter_open_rate", "eng_newsletter_clicks",
             "eng_media_coverage", "eng_event_attendance"]
 SOCIAL = ["eng_social_reach", "eng_social_engagements"]
-CHANNELS = ["X/Twitter", "Facebook", "LinkedIn", "Instagram"]
+CHANNELS = ["X/Twitter", "Facebook", "LinkedIn", "Instagram", "YouTube"]
 EVENTS = "eng_event_attendance"
 OPEN_RATE = "eng_newsletter_open_rate"
 # Months without an event hold no row: a quarter with events in two months is complete.
