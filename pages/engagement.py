@@ -26,7 +26,7 @@ def tiles(model, start) -> None:
                           delta_arrow=arrow, delta_color="normal" if diff else "off")
                 notes = []
                 if diff is None:
-                    notes.append(change.text.capitalize())
+                    notes.append(change.text[:1].upper() + change.text[1:])  # keeps "Q4"
                 if tile.partial:
                     notes.append(f"{tile.months} of {tile.months_expected} months with figures")
                 if diff is not None and not change.comparable:

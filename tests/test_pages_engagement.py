@@ -62,6 +62,15 @@ def test_reach_demo_quarter_totals_change_and_top_posts(demo_db):
     assert len(at.get("plotly_chart")) == 5
 
 
+def test_reach_first_period_says_there_is_no_earlier_figure(demo_db):
+    at = run_page(REACH, GLASGOW)
+    box = at.selectbox(key=f"eng-period-quarter-{GLASGOW}")
+    box.set_value(box.options[-1]).run()  # the oldest quarter: nothing a year before it
+    assert_clean(at)
+    earlier = [c for c in texts(at.caption) if c.startswith("No figure for ")]
+    assert earlier and all(c.split()[3].startswith("Q") for c in earlier), earlier  # not "q1"
+
+
 def test_reach_demo_by_year_recomputes_the_open_rate(demo_db):
     at = run_page(REACH, EAST)
     at.segmented_control(key="eng-grain").set_value("year").run()
