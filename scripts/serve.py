@@ -48,8 +48,14 @@ def warm_up() -> None:
         from streamlit import delta_generator
 
         getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
-    except Exception:  # noqa: BLE001 - reported by the page when it opens the store itself
-        log.warning("warm-up did not finish; the first visit will do this work", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the page reports it again, in the browser
+        from cjmetrics.errors import CjmetricsError
+
+        if isinstance(exc, CjmetricsError):  # e.g. the store is open in another program
+            print(f"  cjmetrics: {exc.user_message}", file=sys.stderr, flush=True)
+        else:
+            log.warning("warm-up did not finish; the first visit will do this work",
+                        exc_info=True)
     finally:
         sys.setswitchinterval(interval)
         quiet.setLevel(level)
