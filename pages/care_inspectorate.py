@@ -5,8 +5,7 @@ import streamlit as st
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics.charts import grade_heatmap_figure
-from cjmetrics.quality import build_quality
+from cjmetrics.quality import build_quality, grade_chart
 
 # The arrow and the words carry the change; colour only repeats it.
 DELTA = {"up": ("up", "green"), "down": ("down", "red")}
@@ -68,7 +67,7 @@ with ui.guard():
         st.subheader("Latest grade per quality indicator")
         grid(model.indicators)
         st.subheader("Grades over time")
-        ui.chart_card(grade_heatmap_figure(model), model.table(), key="qi-grades",
+        ui.chart_card(ui.cached_shared(grade_chart, area), model.table(), key="qi-grades",
                       summary=model.summary(), file_stem=f"{area}-quality-indicator-grades",
                       deck_chart="qi_grades", deck_params={"area": area},
                       deck_label=f"Care Inspectorate grades: {model.area_name}")

@@ -5,8 +5,7 @@ import streamlit as st
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics.charts import self_assessment_figure
-from cjmetrics.scorecard import build_scorecard
+from cjmetrics.scorecard import build_scorecard, self_assessment_chart
 
 TRENDS = "pages/trends.py"
 EDITORS = [
@@ -111,7 +110,8 @@ with ui.guard():
 
     st.subheader("Self-assessment over time")
     if scorecard.has_scores:
-        ui.chart_card(self_assessment_figure(scorecard), scorecard.self_assessment_table(),
+        ui.chart_card(ui.cached_shared(self_assessment_chart, area),
+                      scorecard.self_assessment_table(),
                       key="self-assessment", summary=scorecard.self_assessment_summary(),
                       file_stem=f"self-assessment-{scorecard.area_name}",
                       deck_chart="self_assessment", deck_params={"area": area},
