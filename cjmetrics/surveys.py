@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -113,11 +114,13 @@ class SurveyModel:
                  f"Source: {self.sources}" if self.sources else ""]
         return " · ".join(p for p in parts if p)
 
+    @cached_property
+    def _question_rows(self) -> dict[str, dict]:
+        """question id -> its row: the page's question boxes look a label up per option."""
+        return {row["question_id"]: row for row in self.questions.to_dict("records")}
+
     def question(self, question_id: str) -> dict:
-        row = self.questions[self.questions["question_id"] == question_id]
-        if row.empty:
-            raise KeyError(question_id)
-        return row.iloc[0].to_dict()
+        return dict(self._question_rows[question_id])  # KeyError for an unknown question
 
     def question_label(self, question_id: str) -> str:
         q = self.question(question_id)

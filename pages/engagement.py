@@ -51,7 +51,7 @@ def card(chart, key: str, deck_chart: str | None = None, **deck_params) -> None:
 with ui.guard():
     area = ui.chosen_area()
     grain = st.session_state.get("eng-grain") or "quarter"
-    model = ui.cached(build_engagement, area, grain)
+    model = ui.cached_shared(build_engagement, area, grain)  # read only: never copied
     st.title(f"Engagement reach: {model.area_name}")
     st.caption("How far the partnership's communication reaches: social media, website, "
                "newsletter, media coverage and events (the measures of the communication and "
