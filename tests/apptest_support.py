@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -17,3 +18,20 @@ def texts(elements) -> list[str]:
     """Element text as a person reads it: ui.plain's markdown escapes ("\\:") and invisible
     word joiners (which stop automatic links) removed."""
     return [re.sub(r"\\(.)", r"\1", e.value).replace("\u2060", "") for e in elements]
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(page: str, *, area: str | None = None, timeout: float = 60) -> AppTest:
+    """dashboard.py as a first visit (navigation and sidebar run, as on the real server),
+    optionally an area chosen in the sidebar's Area box, then `page`; each run error-free."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
+    at.run()
+    assert_clean(at)
+    if area is not None:
+        at.selectbox(key="area").set_value(area).run()
+        assert_clean(at)
+    at.switch_page(page).run()
+    assert_clean(at)
+    return at

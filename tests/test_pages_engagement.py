@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/engagement.py", "pages/engagement_plan.py", "pages/participation.py"]
 REACH, PLAN, STATEMENT = PAGES_TESTED_HERE
@@ -21,14 +21,7 @@ MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, 
 
 
 def run_page(page: str, area: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
-    at.run()
-    assert_clean(at)
-    if area is not None:
-        at.selectbox(key="area").set_value(area).run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
+    return open_page(page, area=area, timeout=90)
 
 
 def metric(at: AppTest, label: str):

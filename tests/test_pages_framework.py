@@ -9,18 +9,16 @@ cjmetrics; the store is opened directly only to undo an import, as the Imports p
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_page, texts
 
 from demo_csv import AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, catalogue, demo, figures
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"
 ABERDEEN = "S12000033"
 DIVERSION = "ndo1_diversion_completed"
@@ -38,16 +36,7 @@ PRIORITY = ":orange-badge[★ Priority]"
 
 
 def run_app(page: str, *, area: str | None = None) -> AppTest:
-    """dashboard.py as a first visit, optionally an area chosen in the sidebar, then `page`."""
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    assert_clean(at)
-    if area is not None:
-        at.selectbox(key="area").set_value(area).run()
-        assert_clean(at)
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
+    return open_page(page, area=area)
 
 
 def latest(indicator_id: str, area: str) -> pd.Series:

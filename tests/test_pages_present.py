@@ -4,28 +4,19 @@ slideshow (no sidebar, slide counter, next and previous) and the downloads on of
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/present.py"]
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PRESENT, TRENDS, FRAMEWORK = "pages/present.py", "pages/trends.py", "pages/framework.py"
 GLASGOW = "S12000049"
 
 
 def run_app(page: str, area: str | None = GLASGOW) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
-    at.run()
-    assert_clean(at)
-    if area:
-        at.selectbox(key="area").set_value(area).run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
+    return open_page(page, area=area or None, timeout=90)
 
 
 def button(at: AppTest, label: str):

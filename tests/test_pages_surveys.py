@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/surveys.py"]
 
@@ -24,15 +24,7 @@ GLASGOW, AYRSHIRE, SOUTH = "S12000049", "CJP-AYR", "S12000028"
 
 
 def run_app(*, area: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    assert_clean(at)
-    if area is not None:
-        at.selectbox(key="area").set_value(area).run()
-        assert_clean(at)
-    at.switch_page(SURVEYS).run()
-    assert_clean(at)
-    return at
+    return open_page(SURVEYS, area=area)
 
 
 def figures(at: AppTest) -> list[dict]:
