@@ -14,8 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import DASHES, MARKERS, PALETTE, _wrap, styled
-from .engagement import CHANNELS, EVENTS, EngagementModel, format_value
+from .engagement import CHANNELS, EVENTS, EngagementModel, build_engagement, format_value
 from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
+from .memo import per_data_version
 
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-"]
 STATUS_COLOURS = {"Not started": "#bdbdbd", "In progress": PALETTE[4], "Complete": PALETTE[2]}
@@ -328,9 +329,16 @@ def stages_figure(model: StagesModel) -> Chart:
 # -- every chart of a page, built once per store data version (ui.cached_shared) --------------
 # Building a plotly figure costs tens of milliseconds at national scale; the pages would pay it
 # on every click. These return the page's charts together so the page shares one built set.
-def plan_charts(store, area_code: str, today: date) -> dict[str, Chart]:
-    """The Engagement plan page's charts ("levels", "status", "standards", "stages"); keyed by
-    `today` too, as the status chart runs to the current quarter."""
+@dataclass
+class PlanView:
+    plan: PlanModel
+    stages: StagesModel
+    charts: dict[str, Chart]  # "levels", "status", "standards", "stages" (those with data)
+
+
+def plan_view(store, area_code: str, today: date) -> PlanView:
+    """The Engagement plan page's models and charts, built together once; keyed by `today`
+    too, as the status chart runs to the current quarter. Read only."""
     from .engagement_plan import build_plan, build_stages
 
     plan, stages = build_plan(store, area_code), build_stages(store, area_code)
@@ -338,7 +346,7 @@ def plan_charts(store, area_code: str, today: date) -> dict[str, Chart]:
     if plan.has_activities:
         charts.update(levels=level_community_heatmap(plan),
                       status=status_over_time(plan, today), standards=standards_coverage(plan))
-    return charts
+    return PlanView(plan, stages, charts)
 
 
 REACH_MEASURES = {
@@ -349,12 +357,19 @@ REACH_MEASURES = {
 }
 
 
+_engagement_model = per_data_version(build_engagement)
+
+
+def engagement_model(store, area_code: str, grain: str = "quarter") -> EngagementModel:
+    """The Engagement reach page's model: the same object its charts (`reach_charts`) are
+    built from, so a first visit builds it once. Read only."""
+    return _engagement_model(store, area_code, grain)
+
+
 def reach_charts(store, area_code: str, grain: str, start: date) -> dict[str, Chart]:
     """The Engagement reach page's charts for one period: the two channel mixes, the two
     measures-over-time pairs (REACH_MEASURES) and event attendance."""
-    from .engagement import build_engagement
-
-    model = build_engagement(store, area_code, grain)
+    model = _engagement_model(store, area_code, grain)
     charts = {indicator: channel_mix(model, indicator, start)
               for indicator in ("eng_social_reach", "eng_social_engagements")}
     for key, (indicators, title) in REACH_MEASURES.items():

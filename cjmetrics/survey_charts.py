@@ -11,13 +11,13 @@ suppressed cell on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import FONT, PALETTE, _message_figure, _wrap, styled, text_colour_on
-from .surveys import SurveyModel
+from .memo import per_data_version
+from .surveys import SurveyModel, build_survey
 
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
 SUPPRESSED_COLOUR = "#d9d9d9"
@@ -355,13 +355,13 @@ class SurveyChart:
     summary: str
 
 
-@lru_cache(maxsize=16)
-def _survey_model(store, version: int, survey_id: str, area_code: str, period: str | None):
-    """One model for all the charts of a page view (each is cached on its own, and building
-    the model is most of a chart's first cost at national scale); never mutated."""
-    from .surveys import build_survey
+_survey_model = per_data_version(build_survey)
 
-    return build_survey(store, survey_id, area_code, period)
+
+def survey_model(store, survey_id: str, area_code: str, period: str | None = None) -> SurveyModel:
+    """The Surveys page's model: the same object its charts (`page_chart`) are built from, so
+    a first visit builds it once. Read only."""
+    return _survey_model(store, survey_id, area_code, period)
 
 
 def page_chart(store, chart: str, survey_id: str, area_code: str, period: str | None = None,
@@ -371,7 +371,7 @@ def page_chart(store, chart: str, survey_id: str, area_code: str, period: str | 
     costs tens of milliseconds to build, which the page would otherwise pay on every click."""
     from .surveys import for_display
 
-    model = _survey_model(store, store.data_version(), survey_id, area_code, period)
+    model = _survey_model(store, survey_id, area_code, period)
     if chart == "responses":
         table = model.responses_table()
         return SurveyChart(responses_figure(model, table), for_display(table),

@@ -5,8 +5,8 @@ import streamlit as st
 from cjmetrics import export, ui
 
 ui.ensure_entrypoint()
-from cjmetrics.engagement_charts import REACH_MEASURES, reach_charts  # noqa: E402
-from cjmetrics.engagement import GRAINS, build_engagement, top_posts  # noqa: E402
+from cjmetrics.engagement_charts import REACH_MEASURES, engagement_model, reach_charts  # noqa: E402
+from cjmetrics.engagement import GRAINS, top_posts  # noqa: E402
 from cjmetrics.deck_engagement import period_param  # noqa: E402
 from cjmetrics.periods import period_containing  # noqa: E402
 
@@ -51,7 +51,7 @@ def card(chart, key: str, deck_chart: str | None = None, **deck_params) -> None:
 with ui.guard():
     area = ui.chosen_area()
     grain = st.session_state.get("eng-grain") or "quarter"
-    model = ui.cached_shared(build_engagement, area, grain)  # read only: never copied
+    model = ui.cached_shared(engagement_model, area, grain)  # read only: never copied
     st.title(f"Engagement reach: {model.area_name}")
     st.caption("How far the partnership's communication reaches: social media, website, "
                "newsletter, media coverage and events (the measures of the communication and "

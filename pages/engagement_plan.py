@@ -7,8 +7,7 @@ from datetime import date
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics.engagement_charts import plan_charts  # noqa: E402
-from cjmetrics.engagement_plan import build_plan, build_stages  # noqa: E402
+from cjmetrics.engagement_charts import plan_view  # noqa: E402
 
 
 def card(chart, key: str, deck_chart: str | None = None) -> None:
@@ -20,9 +19,8 @@ def card(chart, key: str, deck_chart: str | None = None) -> None:
 
 with ui.guard():
     area = ui.chosen_area()
-    plan = ui.cached(build_plan, area)
-    stages = ui.cached(build_stages, area)
-    charts = ui.cached_shared(plan_charts, area, date.today())
+    view = ui.cached_shared(plan_view, area, date.today())  # read only: never copied
+    plan, stages, charts = view.plan, view.stages, view.charts
     st.title(f"Engagement plan: {plan.area_name}")
     st.caption("The engagement action plan (Inform, Consult or Engage; which communities; "
                "status; the National Standards for Community Engagement each activity "

@@ -7,8 +7,8 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 from cjmetrics import export
 from cjmetrics.deck_engagement import period_param
-from cjmetrics.survey_charts import page_chart
-from cjmetrics.surveys import (TYPE_WORDS, build_survey, for_display, survey_choices,
+from cjmetrics.survey_charts import page_chart, survey_model
+from cjmetrics.surveys import (TYPE_WORDS, for_display, survey_choices,
                                surveys_with_answers)
 
 
@@ -44,13 +44,13 @@ with ui.guard():
         "Survey", ids, key="survey",
         format_func=lambda s: choices[s] + ("" if s in answered else " (no answers here)"))
     ui.sync_to_url("survey", survey_id)
-    model = ui.cached(build_survey, survey_id, area)
+    model = ui.cached_shared(survey_model, survey_id, area)  # read only
     period = None  # the latest
     if len(model.periods) > 1:
         keep_valid("survey-period", model.periods)
         period = right.selectbox("When", model.periods, index=len(model.periods) - 1,
                                  key="survey-period")
-        model = ui.cached(build_survey, survey_id, area, period)
+        model = ui.cached_shared(survey_model, survey_id, area, period)
     elif model.period_label:
         right.markdown(f"**When**  \n{ui.plain(model.period_label)}")
     # What the deck rebuilds (cjmetrics.deck_engagement): "latest" when the latest wave is
