@@ -160,3 +160,7 @@ def edit_cell(page, grid, current: str, new: str) -> None:
     expect(editor.first).to_have_value(new)
     page.keyboard.press("Enter", delay=TYPING_DELAY_MS)
     expect(editor).to_have_count(0)
+    # A person's pause before the next action (Save): a click within milliseconds of the
+    # commit can land while Streamlit replaces the run the edit started, and be dropped.
+    page.wait_for_timeout(300)
+    settled(page)
