@@ -64,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     # (--map also corrects a survey export's mapping: 'EXPORT QUESTION=QUESTION_ID', or
     # 'QUESTION_ID:ANSWER TEXT=OPTION_ID'; remembered for the survey's next export.)
     # -- end survey exports --
-    imp.add_argument("--who", default="local", help="who to record as importing (default: local)")
+    imp.add_argument("--who", default="local", metavar="PERSON",
+                     help="the person the import is done on behalf of: the audit log records the "
+                          "operating-system user running the command, and PERSON only as 'on "
+                          "behalf of'")
     commands.add_parser("imports", help="list every import, newest first, with its id and status",
                         description="The import history: id, when, who, kind, file, rows new / "
                                     "revised / unchanged, and whether it was undone.")
@@ -73,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
                                description="Undo import IMPORT_ID (see `imports`). Nothing is "
                                            "deleted: the import is marked undone.")
     undo.add_argument("import_id", type=int, metavar="IMPORT_ID")
-    undo.add_argument("--who", default="local")
+    undo.add_argument("--who", default="local", metavar="PERSON",
+                      help="the person the undo is done on behalf of (as for import)")
     exp = commands.add_parser(
         "export", help="write the current figures in the template's columns (CSV or XLSX)",
         description="Write the current indicator values as an indicator-values template, so they "
@@ -133,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
                     "the store; the replaced store is kept beside it as "
                     "<store>.before-restore-<time>. Refused while the dashboard is running.")
     restore.add_argument("file", type=Path, metavar="FILE")
+    check = commands.add_parser(
+        "check", help="read the whole store (or a backup FILE) and say whether it is sound",
+        description="Check every block of the file against DuckDB's checksum, read every row of "
+                    "every table (against a backup's record of what it holds) and run the "
+                    "store's integrity checks; nothing is changed. Exit 0 when sound, 1 when "
+                    "not (with what is wrong). Stop the dashboard first, or check a backup.")
+    check.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                       help="a backup file to check instead of the store")
     # -- end access, audit and safe operation --
     return parser
 
@@ -151,11 +163,25 @@ def _restore(args) -> int:
     return 0
 
 
+def _check(args) -> int:
+    from .operations import check
+
+    sound, sentence = check(args.file or Path(args.db or config.db_path()),
+                            backup=args.file is not None)
+    print(sentence, file=sys.stdout if sound else sys.stderr)
+    return 0 if sound else 1
+
+
 def _init(args) -> int:
     from .bootstrap import initialise
+    from .errors import ReadOnlyError
     from .store import SCHEMA_VERSION
 
     store = initialise(args.db, demo=args.demo)
+    if store.read_only and args.demo:  # a read-only store is served as it is, and loads nothing
+        raise ReadOnlyError(f"The store {store.path} is read-only (CJMETRICS_READ_ONLY=1), so "
+                            "the demo data cannot be written to it. Unset CJMETRICS_READ_ONLY "
+                            "and run `init --demo` again.")
     counts = store.table_counts()
     print(f"Store ready: {store.path} (schema {SCHEMA_VERSION}).")
     print(f"Catalogue: {counts['outcomes']} outcomes, {counts['indicators']} indicators, "
@@ -380,6 +406,14 @@ def _export(args) -> int:
 
     store = _open(args)
     table = indicator_values_table(store, args.indicator, args.area)
+    if table.empty:
+        chosen = [f"indicator {', '.join(args.indicator)}"] if args.indicator else []
+        chosen += [f"area {', '.join(args.area)}"] if args.area else []
+        raise CjmetricsError(
+            "The store holds no figures" + (f" for {' and '.join(chosen)}" if chosen else "")
+            + ", so there is nothing to export and no file was written. Import figures first"
+            + (", or choose another indicator or area." if chosen else "."),
+            title="Nothing was exported")
     write_table(table, args.out)
     print(f"Wrote {len(table):,} figures to {args.out}.")
     return 0
@@ -437,9 +471,17 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
-                "backup": _backup, "restore": _restore}
+                "backup": _backup, "restore": _restore, "check": _check}
     try:
-        return commands[args.command](args)
+        # A change from the shell is the operating-system user's; --who names who it was for.
+        from . import access
+        from .operations import command_line_actor
+
+        actor = command_line_actor(getattr(args, "who", None))
+        if hasattr(args, "who"):
+            args.who = actor.name
+        with access.acting(actor):
+            return commands[args.command](args)
     except CjmetricsError as exc:
         print(f"{exc.title}: {exc.user_message}", file=sys.stderr)
         return 1

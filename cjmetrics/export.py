@@ -57,6 +57,9 @@ def indicator_values_table(store, indicator_ids=None, area_codes=None) -> pd.Dat
     from .ingest.templates import INDICATOR_VALUES
 
     rows = store.current_observations(indicator_ids, area_codes)
+    columns = [c.name for c in INDICATOR_VALUES.columns]
+    if rows.empty:  # nothing held: the template's header alone (the caller says so)
+        return pd.DataFrame(columns=columns)
     units = dict(zip(*store.indicators()[["indicator_id", "unit"]].T.values))
     table = pd.DataFrame({
         "indicator": rows["indicator_id"], "area": rows["area_code"],
@@ -69,7 +72,7 @@ def indicator_values_table(store, indicator_ids=None, area_codes=None) -> pd.Dat
         table[column] = text
     for column in ("breakdown", "note", "source"):
         table[column] = rows[column].fillna("")
-    return table[[c.name for c in INDICATOR_VALUES.columns]]
+    return table[columns]
 
 
 def write_table(table: pd.DataFrame, out: Path) -> None:

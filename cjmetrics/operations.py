@@ -28,7 +28,8 @@ from pathlib import Path
 
 from . import access
 from .errors import NewerStoreError, StoreError, StoreLockedError
-from .store import SCHEMA_VERSION, Store, open_store
+from .store import SCHEMA_VERSION, Store, check_file, open_store
+from .store.verify import drop_manifest
 
 POLL_SECONDS = 0.5
 
@@ -54,10 +55,10 @@ def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
     except StoreLockedError:
         return _ask_the_dashboard(db_path, target, wait)
     try:
-        store.backup_to(target)
+        with access.acting(_command_line_admin()):
+            store.backup_to(target)
         if store._has_table("audit"):
-            store.record("backup", f"command line: {target}",
-                         actor=access.Actor(f"{_os_user()} (command line)", "admin", local=True))
+            store.record("backup", f"command line: {target}", actor=_command_line_admin())
         return f"Backed up {db_path} to {target} (schema {store.schema_version()})."
     finally:
         store.close()
@@ -95,6 +96,22 @@ def _os_user() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         return "unknown"
+
+
+def _command_line_admin() -> access.Actor:
+    """The operating-system user running a command: whoever may open the store's file from a
+    shell may do anything to it, so an administrator."""
+    return access.Actor(f"{_os_user()} (command line)", "admin", local=True)
+
+
+def command_line_actor(on_behalf_of: str | None = None) -> access.Actor:
+    """The actor a command-line change is recorded against: the operating-system user, naming
+    anyone else given (`--who`) only as the person it was done on behalf of."""
+    actor = _command_line_admin()
+    other = (on_behalf_of or "").strip()
+    if other and other not in ("local", _os_user()):
+        actor = access.Actor(f"{actor.name} on behalf of {other}", actor.role, local=True)
+    return actor
 
 
 _serving: dict[Path, threading.Thread] = {}
@@ -135,8 +152,10 @@ def handle_request(store: Store, request: Path) -> None:
         asked = json.loads(request.read_text(encoding="utf-8"))
         if asked.get("action") != "backup":
             raise StoreError(f"Unknown request {asked.get('action')!r}.")
-        target = store.backup_to(Path(asked["target"]))
+        # Whoever can drop a request beside the store can copy the file itself: an administrator.
         by = access.Actor(f"{asked.get('by') or 'unknown'} (command line)", "admin", local=True)
+        with access.acting(by):
+            target = store.backup_to(Path(asked["target"]))
         store.record("backup", f"command line: {target}", actor=by)
         answer = {"ok": True, "message": f"The running dashboard backed up {store.path} to "
                                          f"{target} (schema {store.schema_version()})."}
@@ -151,33 +170,28 @@ def handle_request(store: Store, request: Path) -> None:
 
 # -- restore ---------------------------------------------------------------------------------
 def check_backup(source: Path) -> int:
-    """The schema version of a backup file, after checking it is a whole cjmetrics store this
-    version can use."""
+    """The schema version of a backup file, after reading it in full (every block against its
+    checksum, every row of every table against the manifest it carries, the store's integrity
+    rules) and checking it is a cjmetrics store this version can use."""
     source = Path(source).resolve()
     if not source.is_file():
         raise StoreError(f"There is no backup file {source}.", title="Nothing was restored")
-    backup_store = Store(source, read_only=True)
-    try:
-        if not backup_store._has_table("imports"):
-            raise StoreError(f"{source} is a DuckDB file but not a cjmetrics store.",
-                             title="Nothing was restored")
-        version = backup_store.schema_version()
-        if version > SCHEMA_VERSION:
-            raise NewerStoreError(
-                f"{source} was written by a newer cjmetrics (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}). Update cjmetrics before restoring it.")
-        problems = backup_store.integrity_problems()
-        if problems:
-            raise StoreError(f"{source} fails the store's checks: {' '.join(problems)}",
-                             title="Nothing was restored")
-        return version
-    finally:
-        backup_store.close()
+    found = check_file(source)
+    if found.problem:
+        raise StoreError(f"{source} cannot be restored because {found.problem}; the store was "
+                         "not changed. Choose another backup.", title="Nothing was restored")
+    if found.newer:
+        raise NewerStoreError(
+            f"{source} was written by a newer cjmetrics (schema {found.schema_version}, this one "
+            f"knows {SCHEMA_VERSION}). Update cjmetrics before restoring it.")
+    return found.schema_version
 
 
 def restore(source: Path, db_path: Path) -> str:
     """Replace the store at db_path by the backup `source`, keeping the replaced file beside
-    it; refused while any program (the dashboard) has the store open."""
+    it; refused while any program (the dashboard) has the store open. The backup, and then its
+    copy beside the store, are read in full before anything is replaced: a backup that does not
+    read leaves the store exactly as it was."""
     source, db_path = Path(source).resolve(), Path(db_path).resolve()
     if access.read_only():
         raise access.ReadOnlyError("CJMETRICS_READ_ONLY=1 is set, so the store cannot be "
@@ -198,9 +212,27 @@ def restore(source: Path, db_path: Path) -> str:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
     incoming = db_path.with_name(f"{db_path.name}.restoring")
-    shutil.copyfile(source, incoming)
-    with open(incoming, "rb+") as handle:
-        os.fsync(handle.fileno())
+    ready = False
+    try:
+        shutil.copyfile(source, incoming)
+        with open(incoming, "rb+") as handle:
+            os.fsync(handle.fileno())
+        copied = check_file(incoming)
+        if copied.problem:
+            raise StoreError(f"The copy of {source} made beside the store did not read back in "
+                             f"full ({copied.problem}), so nothing was restored and the store "
+                             "is unchanged. Check the disk holding the store and try again.",
+                             title="Nothing was restored")
+        drop_manifest(incoming)
+        ready = True
+    except OSError as exc:
+        raise StoreError(f"{source} could not be copied beside the store ({exc.strerror}), so "
+                         "nothing was restored and the store is unchanged. Free some space on "
+                         "its disk and try again.", title="Nothing was restored") from exc
+    finally:
+        if not ready:
+            incoming.unlink(missing_ok=True)
+            Path(str(incoming) + ".wal").unlink(missing_ok=True)
     if kept is not None:
         os.replace(db_path, kept)
         wal = Path(str(db_path) + ".wal")
@@ -209,6 +241,34 @@ def restore(source: Path, db_path: Path) -> str:
     os.replace(incoming, db_path)
     store = open_store(db_path)  # upgrades an older backup to this schema
     store.record("restore", f"from {source}" + (f"; the replaced store is {kept}" if kept else ""),
-                 actor=access.Actor(f"{_os_user()} (command line)", "admin", local=True))
+                 actor=_command_line_admin())
     return (f"Restored {db_path} from {source}."
             + (f" The store it replaced is kept as {kept}." if kept else ""))
+
+
+# -- check -----------------------------------------------------------------------------------
+def check(path: Path, *, backup: bool = False) -> tuple[bool, str]:
+    """Read the store (or, with `backup`, a backup file) in full and say in a sentence whether
+    it is sound: (True, sentence) or (False, sentence). Nothing is changed."""
+    path = Path(path).resolve()
+    what = "The backup" if backup else "The store"
+    if not path.is_file():
+        raise StoreError(f"There is no {'backup file' if backup else 'store'} at {path}."
+                         + ("" if backup else " Run `python -m cjmetrics init` to create one."),
+                         title="Nothing was checked")
+    try:
+        found = check_file(path)
+    except StoreLockedError as exc:
+        raise StoreLockedError(
+            f"{path} is open in another program, most likely the running dashboard, so it cannot "
+            "be checked as it is. Back it up (`python -m cjmetrics backup FILE`, which verifies "
+            "the copy) and check the backup, or stop the dashboard and check again.") from exc
+    if found.problem:
+        advice = "Choose another backup." if backup else \
+            "Restore the latest backup that `check` finds sound (`python -m cjmetrics restore FILE`)."
+        return False, f"{what} {path} is not sound: {found.problem}. {advice}"
+    newer = (f" It was written by a newer cjmetrics (schema {found.schema_version}); update "
+             "cjmetrics to use it.") if found.newer else ""
+    return True, (f"{what} {path} is sound: every block matches its checksum, all "
+                  f"{found.rows:,} rows of its {found.tables} tables read in full, and the "
+                  f"integrity checks pass.{newer}")

@@ -13,7 +13,8 @@ module:
 - surveys: survey definitions, answers and counts;
 - decks: saved meeting decks;
 - audit: the audit log;
-- maintenance: counts, digests, integrity rules, backups.
+- maintenance: counts, digests, integrity rules, verified backups, checking a file in full
+  (verify: DuckDB's block checksums and the manifest a backup carries).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .connection import StoreBase
 from .decks import DecksMixin
 from .engagement import EngagementMixin
 from .figures import FiguresMixin
-from .maintenance import MaintenanceMixin
+from .maintenance import FileCheck, MaintenanceMixin, check_file
 from .revisions import ImportResult, RevisionsMixin, StagedRows, file_sha256
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .surveys import SurveysMixin
@@ -44,7 +45,7 @@ __all__ = [
     "QI_EVALUATIONS", "REVISED_TABLES", "SCHEMA_VERSION", "SELF_ASSESSMENTS", "SERVICE_STAGES",
     "SETTINGS", "SOCIAL_POSTS", "STAGE_NAMES", "SURVEY_ANSWERS", "SURVEY_FILES",
     "SURVEY_INVITATIONS", "SURVEY_TABLES", "TARGETS", "ImportResult", "RevisedTable",
-    "StagedRows", "Store", "close_all", "file_sha256", "open_store",
+    "StagedRows", "Store", "close_all", "file_sha256", "open_store", "FileCheck", "check_file",
 ]
 
 

@@ -1,16 +1,33 @@
-"""Maintenance: table counts and content digests, the store's integrity rules, and backups."""
+"""Maintenance: table counts and content digests, the store's integrity rules, verified
+backups, and checking a store or backup file reads in full (see verify.py)."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import duckdb
 
-from ..errors import DiskFullError, StoreError
+from .. import access
+from ..errors import DiskFullError, StoreError, StoreLockedError
 from .connection import StoreBase
+from .schema import SCHEMA_VERSION
 from .tables import REVISED_TABLES
+from .verify import file_damage, manifest_mismatch, table_digests, write_manifest
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What reading a store file in full found. `problem` is a clause ("block 3 does not match
+    its checksum") for the caller's sentence; None when the file is sound."""
+
+    problem: str | None
+    schema_version: int | None = None
+    tables: int = 0
+    rows: int = 0
+    newer: bool = False  # written by a newer cjmetrics: sound, but not for this version
 
 
 class MaintenanceMixin(StoreBase):
@@ -36,9 +53,11 @@ class MaintenanceMixin(StoreBase):
     def integrity_problems(self) -> list[str]:
         """Sentences for anything that breaks the store's own rules (empty when all is well):
         every row belongs to a recorded import, every committed import that wrote figures still
-        has them, and no import wrote the same key twice."""
+        has them, and no import wrote the same key twice. Tables an older schema lacks (a backup
+        from an earlier version) are skipped."""
         problems = []
-        for spec in REVISED_TABLES:
+        specs = [spec for spec in REVISED_TABLES if self._has_table(spec.table)]
+        for spec in specs:
             orphans = self.scalar(f"SELECT count(*) FROM {spec.table} WHERE import_id NOT IN "
                                   "(SELECT import_id FROM imports)")
             if orphans:
@@ -48,8 +67,7 @@ class MaintenanceMixin(StoreBase):
                                   f"{spec.table} GROUP BY ALL HAVING count(*) > 1)")
             if doubled:
                 problems.append(f"{doubled} {spec.table} keys were written twice by one import.")
-        written = " UNION ALL ".join(f"SELECT import_id FROM {spec.table}"
-                                     for spec in REVISED_TABLES)
+        written = " UNION ALL ".join(f"SELECT import_id FROM {spec.table}" for spec in specs)
         empty = self.scalar(f"""
             SELECT count(*) FROM imports WHERE status = 'committed'
               AND rows_new + rows_revised > 0 AND import_id NOT IN ({written})""")
@@ -60,7 +78,12 @@ class MaintenanceMixin(StoreBase):
     def backup_to(self, target: Path | str) -> Path:
         """Copy the whole store into a new DuckDB file `target`, consistently: DuckDB copies one
         snapshot, so imports committing meanwhile are either wholly in the copy or not at all,
-        and the dashboard keeps working while it runs."""
+        and the dashboard keeps working while it runs. The copy carries a manifest of what it
+        holds, written in the same transaction, and is read back in full before this returns;
+        a copy that does not read back is deleted. Administrators only (a read-only server's
+        store is copied too, so only the role is checked, not the store's writability)."""
+        if not access.current().can("admin"):
+            access.require("admin", "back up the store")  # raises the sentence for the role
         target = Path(target).resolve()
         if target.exists():
             raise StoreError(f"{target} already exists. Choose a new file name for the backup, "
@@ -78,12 +101,20 @@ class MaintenanceMixin(StoreBase):
             cur.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {alias} "
                         "(READ_ONLY false)")  # writable even from a read-only store
             try:
-                cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
+                # One transaction: the manifest describes exactly the snapshot copied.
+                cur.begin()
+                try:
+                    digests = table_digests(cur, catalog)
+                    cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
+                    write_manifest(cur, alias, digests)
+                    cur.commit()
+                except BaseException:
+                    cur.rollback()
+                    raise
             finally:
                 cur.execute(f"DETACH {alias}")
         except duckdb.Error as exc:
-            target.unlink(missing_ok=True)
-            Path(str(target) + ".wal").unlink(missing_ok=True)
+            _discard(target)
             if "no space left" in str(exc).lower():
                 raise DiskFullError(
                     f"The disk holding {target} is full, so the backup could not be written; the "
@@ -93,4 +124,64 @@ class MaintenanceMixin(StoreBase):
                              title="The backup was not written") from exc
         finally:
             cur.close()
+        found = check_file(target)
+        if found.problem:
+            _discard(target)
+            raise StoreError(f"The backup written to {target} did not read back in full "
+                             f"({found.problem}), so it was deleted; the store itself is "
+                             "unchanged. Try again, or write the backup to another disk.",
+                             title="The backup was not written")
         return target
+
+
+def _discard(target: Path) -> None:
+    target.unlink(missing_ok=True)
+    Path(str(target) + ".wal").unlink(missing_ok=True)
+
+
+def check_file(path: Path | str) -> FileCheck:
+    """Read a store or backup file in full, without changing it: DuckDB's checksum of every
+    block, every row of every table (compared with a backup's manifest), then the store's own
+    integrity rules. The file must not be open read-write in another program."""
+    path = Path(path)
+    if not path.is_file():
+        return FileCheck("there is no such file")
+    try:
+        damage = file_damage(path)
+    except ValueError:
+        return FileCheck("it is not a DuckDB file")
+    except OSError as exc:
+        return FileCheck(f"it cannot be read ({exc.strerror})")
+    if damage:
+        return FileCheck(f"it is damaged: {damage}")
+    try:
+        probe = MaintenanceMixin(path, read_only=True)
+    except StoreLockedError:
+        raise  # in use: the caller says so, rather than calling the file damaged
+    except StoreError as exc:
+        return FileCheck(f"DuckDB cannot open it ({exc.user_message})")
+    try:
+        cur = probe._conn.cursor()
+        try:
+            catalog = cur.execute("SELECT current_database()").fetchone()[0]
+            if not (probe._has_table("imports") and probe._has_table("schema_version")):
+                return FileCheck("it is a DuckDB file but not a cjmetrics store")
+            digests = table_digests(cur, catalog)
+            mismatch = manifest_mismatch(cur, catalog, digests)
+        finally:
+            cur.close()
+        found = dict(schema_version=probe.schema_version(), tables=len(digests),
+                     rows=sum(d.rows for d in digests.values()))
+        if mismatch:
+            return FileCheck(f"it does not hold what was written to it: {mismatch}", **found)
+        if found["schema_version"] > SCHEMA_VERSION:
+            return FileCheck(None, newer=True, **found)
+        problems = probe.integrity_problems()
+        if problems:
+            rules = "; ".join(problem.rstrip(".") for problem in problems)
+            return FileCheck(f"it breaks the store's own rules ({rules})", **found)
+        return FileCheck(None, **found)
+    except duckdb.Error as exc:
+        return FileCheck(f"it is damaged: reading it failed ({str(exc).splitlines()[0]})")
+    finally:
+        probe.close()
