@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from cjmetrics import ui
+from cjmetrics import scratch, ui
+
+scratch.claim()  # this server's temporary files in a folder of its own; dead runs' removed
 
 st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=":material/insights:",
                    layout="wide")

@@ -472,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
                 "backup": _backup, "restore": _restore, "check": _check}
+    from . import scratch
+
+    scratch.claim()  # and remove what killed runs left in the temporary folder
     try:
         # A change from the shell is the operating-system user's; --who names who it was for.
         from . import access
