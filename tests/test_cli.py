@@ -7,6 +7,7 @@ import argparse
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 
@@ -161,3 +162,77 @@ def test_csv_export_neutralises_cells_that_spreadsheets_would_run():
     assert [r["Note"] for r in rows] == ["ok", "'\tTab", "fine - really", "", ""]
     assert [r["Value"] for r in rows] == ["-5", "1", "2", "3", "4"]
     assert table.loc[0, "Area"].startswith("=")  # the caller's table is left alone
+
+
+# -- looking after the store: export, init, --who, check ---------------------------------------
+def test_an_export_with_nothing_to_export_says_so_and_writes_no_file(empty_db, demo_db,
+                                                                      tmp_path, capsys):
+    out = tmp_path / "figures.csv"
+    assert cli.main(["--db", str(empty_db), "export", "--out", str(out)]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("Nothing was exported: The store holds no figures, so there is "
+                           "nothing to export")
+    assert said.count("\n") == 1 and not out.exists()
+    # an area the demo holds no figures for (Clackmannanshire)
+    assert cli.main(["--db", str(demo_db), "export", "--area", "S12000005",
+                     "--out", str(out)]) == 1
+    said = capsys.readouterr().err
+    assert "no figures for area S12000005" in said and "choose another" in said
+    assert not out.exists()
+
+
+def test_init_demo_on_a_read_only_store_says_it_cannot_write(empty_db, monkeypatch, capsys):
+    before = empty_db.read_bytes()
+    monkeypatch.setenv("CJMETRICS_READ_ONLY", "1")
+    assert cli.main(["--db", str(empty_db), "init", "--demo"]) == 1
+    said = capsys.readouterr()
+    assert "Store ready" not in said.out
+    assert "read-only" in said.err and "demo data cannot be written" in said.err
+    close_all()
+    assert empty_db.read_bytes() == before
+
+
+def test_import_who_records_the_os_user_acting_on_behalf_of_that_person(empty_db, tmp_path):
+    import getpass
+
+    figures = tmp_path / "figures.csv"
+    figures.write_text("indicator,area,period,value\nndo1_diversion_completed,S12000049,"
+                       "2023/24,5\n")
+    assert cli.main(["--db", str(empty_db), "import", str(figures),
+                     "--who", "lead@council.gov.uk"]) == 0
+    me = f"{getpass.getuser()} (command line)"
+    store = open_store(empty_db)
+    assert list(store.imports()["who"]) == [f"{me} on behalf of lead@council.gov.uk"]
+    logged = store.audit_log(actions=["import"]).iloc[0]
+    assert logged["who"] == f"{me} on behalf of lead@council.gov.uk"
+    assert "lead@council.gov.uk" not in set(store.audit_log()["who"])  # never as the actor
+    close_all()
+    figures.write_text("indicator,area,period,value\nndo1_diversion_completed,S12000049,"
+                       "2022/23,4\n")
+    assert cli.main(["--db", str(empty_db), "import", str(figures)]) == 0
+    assert open_store(empty_db).imports()["who"].iloc[0] == me
+
+
+def test_check_says_the_store_is_sound_or_what_is_wrong(demo_db, tmp_path, capsys):
+    assert cli.main(["--db", str(demo_db), "check"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"The store {demo_db} is sound") and "rows of its" in said
+    # a committed import whose figures are gone: the store's own rules are broken
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(demo_db, broken)
+    store = open_store(broken)
+    store.query("DELETE FROM observations WHERE import_id = (SELECT min(import_id) FROM imports "
+                "WHERE rows_new > 0 AND kind = 'demo')")
+    close_all()
+    assert cli.main(["--db", str(broken), "check"]) == 1
+    said = capsys.readouterr().err
+    assert "is not sound: it breaks the store's own rules" in said
+    assert "lost the rows they wrote" in said and said.count("\n") == 1
+    # a damaged block
+    data = bytearray(demo_db.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    broken.write_bytes(bytes(data))
+    assert cli.main(["--db", str(broken), "check"]) == 1
+    assert "does not match its checksum" in capsys.readouterr().err
+    assert cli.main(["--db", str(tmp_path / "none.duckdb"), "check"]) == 1
+    assert "There is no store at" in capsys.readouterr().err

@@ -518,3 +518,33 @@ def test_a_write_that_fails_part_way_leaves_the_store_as_it_was(empty_store, mon
     # and the store still works: the same file goes in cleanly afterwards
     assert upload(empty_store, raw).rows_new == 1
     assert current_value(empty_store, COMPLETED, GLASGOW, "2023/24") == 300
+
+
+# -- backups -----------------------------------------------------------------------------------
+def test_only_an_administrator_may_back_up_the_store(demo_store, tmp_path):
+    from cjmetrics import access
+    from cjmetrics.errors import AccessDenied
+
+    for role in ("viewer", "editor"):
+        with access.acting(access.Actor(f"{role}@council.gov.uk", role)):
+            with pytest.raises(AccessDenied, match="you need the admin role"):
+                demo_store.backup_to(tmp_path / f"{role}.duckdb")
+        assert not (tmp_path / f"{role}.duckdb").exists()
+    with access.acting(access.Actor("admin@council.gov.uk", "admin")):
+        assert demo_store.backup_to(tmp_path / "admin.duckdb").exists()
+
+
+def test_a_backup_that_does_not_read_back_as_written_is_deleted(demo_store, tmp_path,
+                                                                monkeypatch):
+    from cjmetrics.store import maintenance, verify
+
+    def miscounted(cur, catalog, digests):  # as if rows were lost on the way to the disk
+        digests = dict(digests, observations=verify.TableDigest(
+            digests["observations"].rows + 1, digests["observations"].digest))
+        verify.write_manifest(cur, catalog, digests)
+
+    monkeypatch.setattr(maintenance, "write_manifest", miscounted)
+    with pytest.raises(StoreError, match="did not read back in full") as refused:
+        demo_store.backup_to(tmp_path / "backup.duckdb")
+    assert "observations" in refused.value.user_message
+    assert not (tmp_path / "backup.duckdb").exists()
