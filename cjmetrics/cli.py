@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     deck.add_argument("--saved", metavar="NAME",
                       help="build this saved deck (from the Present page) instead of the pack")
     # -- end deck --
-    # -- access, audit and safe operation --
+    # Looking after the store: backup, restore, check.
     backup = commands.add_parser(
         "backup", help="write a consistent copy of the store to FILE, even while the dashboard runs",
         description="Copy the whole store to the new file FILE (never overwritten). If the "
@@ -145,7 +145,6 @@ def _parser() -> argparse.ArgumentParser:
                     "not (with what is wrong). Stop the dashboard first, or check a backup.")
     check.add_argument("file", type=Path, nargs="?", metavar="FILE",
                        help="a backup file to check instead of the store")
-    # -- end access, audit and safe operation --
     return parser
 
 
