@@ -257,6 +257,13 @@ def check(path: Path, *, backup: bool = False) -> tuple[bool, str]:
                          + ("" if backup else " Run `python -m cjmetrics init` to create one."),
                          title="Nothing was checked")
     try:
+        # Held by the dashboard, the file's blocks may change as they are read: ask first.
+        try:
+            Store(path, read_only=True).close()
+        except StoreLockedError:
+            raise
+        except StoreError:
+            pass  # unreadable: check_file says how
         found = check_file(path)
     except StoreLockedError as exc:
         raise StoreLockedError(

@@ -138,7 +138,7 @@ def test_backup_without_the_dashboard_and_restore_refusals(demo_db, tmp_path):
     not_a_store = tmp_path / "notes.duckdb"
     not_a_store.write_text("hello")
     refused = cli("restore", str(not_a_store), db=demo_db)
-    assert refused.returncode == 1 and "not a cjmetrics data store" in refused.stderr
+    assert refused.returncode == 1 and "not a DuckDB file" in refused.stderr
     # restoring under a running dashboard is refused and changes nothing
     with running_app(demo_db, batches=0):
         refused = cli("restore", str(backup), db=demo_db)
@@ -148,6 +148,7 @@ def test_backup_without_the_dashboard_and_restore_refusals(demo_db, tmp_path):
     # a backup from a newer cjmetrics is refused with a sentence
     newer = Store(backup)
     newer._conn.execute("INSERT INTO schema_version VALUES (99, 'future', now())")
+    newer._conn.execute("DROP SCHEMA cjmetrics_backup CASCADE")  # its manifest is another's
     newer.close()
     refused = cli("restore", str(backup), db=demo_db)
     assert refused.returncode == 1 and "newer cjmetrics" in refused.stderr
@@ -175,8 +176,11 @@ def test_a_locked_store_is_explained(demo_db):
     with running_app(demo_db, batches=0):
         result = cli("import", str(PROJECT_ROOT / "data" / "templates" / "targets.csv"),
                      db=demo_db)
+        checked = cli("check", db=demo_db)
     assert result.returncode == 1
     assert "is open in another program" in result.stderr and "Traceback" not in result.stderr
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert "open in another program" in checked.stderr and "check the backup" in checked.stderr
 
 
 def test_a_store_from_a_newer_version_is_explained(demo_db):
