@@ -271,8 +271,9 @@ def check(path: Path, *, backup: bool = False) -> tuple[bool, str]:
             "be checked as it is. Back it up (`python -m cjmetrics backup FILE`, which verifies "
             "the copy) and check the backup, or stop the dashboard and check again.") from exc
     if found.problem:
-        advice = "Choose another backup." if backup else \
-            "Restore the latest backup that `check` finds sound (`python -m cjmetrics restore FILE`)."
+        advice = "Choose another backup." if backup else ("Restore the latest backup that "
+                                                         "`check` finds sound (`python -m "
+                                                         "cjmetrics restore FILE`).")
         return False, f"{what} {path} is not sound: {found.problem}. {advice}"
     newer = (f" It was written by a newer cjmetrics (schema {found.schema_version}); update "
              "cjmetrics to use it.") if found.newer else ""
