@@ -20,6 +20,9 @@ PAGES = {
         st.Page("pages/engagement.py", title="Engagement reach", icon=":material/campaign:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/ballot:"),
         st.Page("pages/engagement_plan.py", title="Engagement plan", icon=":material/groups:"),
+    ],
+    "Reporting": [
+        st.Page("pages/annual_report.py", title="Annual report", icon=":material/summarize:"),
         st.Page("pages/participation.py", title="Participation statement",
                 icon=":material/description:"),
     ],

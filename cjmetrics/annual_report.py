@@ -110,7 +110,6 @@ class OutcomeSection:
         counts = {w: words.count(w) for w in dict.fromkeys(words)}
         return ", ".join(f"{n} {w}" for w, n in counts.items())
 
-    @property
     def status_text(self, separator: str = "; ") -> str:
         return separator.join(i.status_line for i in self.indicators) or "No indicator"
 
@@ -201,8 +200,8 @@ def financial_year(text: str):
     try:
         period = parse_period(text)
     except PeriodError as exc:
-        raise AnnualReportError(f"'{text}' is not a year cjmetrics reads: {exc.user_message} "
-                                "Name a financial year such as 2024/25.") from exc
+        raise AnnualReportError(f"{exc.user_message} The report needs a financial year such "
+                                "as 2024/25.") from exc
     if period.type != "financial_year":
         raise AnnualReportError(f"The annual report covers a financial year, and '{text}' is "
                                 f"a {period.type.replace('_', ' ')}. Name a financial year "
@@ -392,17 +391,16 @@ def indicator_rows(entry: IndicatorEntry) -> list[list[str]]:
                  ["Target", entry.target_text],
                  ["Status against target", entry.status],
                  ["Direction of travel", f"{entry.arrow} {entry.direction}"]]
-    source = entry.source or "Not recorded"
-    if entry.note:
-        source += f" ({entry.note})"
-    rows.append(["Source", source])
+    if entry.has_figure or entry.latest_before:
+        source = entry.source or "Not recorded"
+        rows.append(["Source", source + (f" ({entry.note})" if entry.note else "")])
     if entry.defined_in:
         rows.append(["Indicator defined in", entry.defined_in])
     return rows
 
 
-def to_markdown(report: AnnualReport, charts: dict[str, "Chart"] | None = None) -> str:
-    charts = charts or {}
+def to_markdown(report: AnnualReport) -> str:
+    """The draft as Markdown: the Word document's text and tables, without the charts."""
     demo = [f"*{DEMO_NOTE}*", ""] if report.illustrative else []
     lines = [f"# {_md(report.title)}", "", f"**{_md(report.area_name)}** · **Draft**", "",
              f"*{_md(DRAFT_NOTE)}*", "", *demo, _md(report.introduction), "",
@@ -428,12 +426,12 @@ def to_markdown(report: AnnualReport, charts: dict[str, "Chart"] | None = None) 
                   f"**Self-assessment:** {_md(outcome.score_text)}"
                   + (f", {_md(outcome.score_change)}" if outcome.score_change else ""), ""]
         for entry in outcome.indicators:
-            lines += _md_indicator(entry, charts.get(entry.indicator_id))
+            lines += _md_indicator(entry)
         lines += ["**Our judgement:** _to be written by the partnership._", ""]
     if report.higher_level:
         lines += ["### Higher-level indicator", ""]
         for entry in report.higher_level:
-            lines += _md_indicator(entry, charts.get(entry.indicator_id))
+            lines += _md_indicator(entry)
     lines += ["## Engagement", "", *demo]
     lines += _md_engagement(report)
     if report.sources:
@@ -441,12 +439,9 @@ def to_markdown(report: AnnualReport, charts: dict[str, "Chart"] | None = None) 
     return "\n".join(lines)
 
 
-def _md_indicator(entry: IndicatorEntry, chart: "Chart | None") -> list[str]:
-    lines = [f"#### {_md(entry.name)}", ""]
-    lines += _md_table(["", entry.year_label], indicator_rows(entry))
-    if chart is not None and chart.note:
-        lines += [f"*{_md(chart.note)}*", ""]
-    return lines
+def _md_indicator(entry: IndicatorEntry) -> list[str]:
+    return [f"#### {_md(entry.name)}", "", *_md_table(["", entry.year_label],
+                                                      indicator_rows(entry))]
 
 
 def _md_engagement(report: AnnualReport) -> list[str]:
@@ -466,7 +461,7 @@ def _md_engagement(report: AnnualReport) -> list[str]:
         for survey in report.surveys:
             lines += [f"*{_md(survey.survey)}, {_md(survey.period)}*", ""]
             lines += _md_table(["Area", "Respondents", "Note"], [list(r) for r in survey.rows])
-        lines += [suppression_note(report), ""]
+        lines += [_md(suppression_note(report)), ""]
     else:
         lines += [f"No survey responses are held for {report.year_label}.", ""]
     return lines
@@ -492,7 +487,7 @@ class Chart:
 CHART_WIDTH, CHART_HEIGHT = 900, 460
 
 
-def report_charts(store: Store, report: AnnualReport, *, draw: bool = True) -> dict[str, Chart]:
+def report_charts(store: Store, report: AnnualReport) -> dict[str, Chart]:
     """Each indicator's trend up to the report's year, drawn by the Trends page's chart builder
     and the process's kaleido browser. Without chromium each gets a sentence instead."""
     from . import render
@@ -501,7 +496,7 @@ def report_charts(store: Store, report: AnnualReport, *, draw: bool = True) -> d
 
     tree = AreaTree(store.areas())
     year = financial_year(report.year_label)
-    can_draw = draw and render.available()
+    can_draw = render.available()
     charts = {}
     for entry in report.indicators:
         if not entry.has_series:
@@ -523,7 +518,7 @@ def report_charts(store: Store, report: AnnualReport, *, draw: bool = True) -> d
             continue
         try:
             png = render.image(trend_figure(data), "png", width=CHART_WIDTH,
-                               height=CHART_HEIGHT, scale=2)
+                               height=CHART_HEIGHT, scale=1.5)
         except render.RenderUnavailable as exc:
             charts[entry.indicator_id] = Chart(None, alt, f"The chart could not be drawn: "
                                                           f"{exc.user_message}")
@@ -541,7 +536,7 @@ def render_report(store: Store, report: AnnualReport, suffix: str) -> bytes:
 
         return to_docx(report, report_charts(store, report))
     if suffix == ".md":
-        return to_markdown(report, report_charts(store, report, draw=False)).encode("utf-8")
+        return to_markdown(report).encode("utf-8")
     raise AnnualReportError(f"An annual report is written as .docx (Word) or .md (Markdown), "
                             f"not '{suffix or 'no extension'}'. Change the output file's "
                             "extension.")
