@@ -20,6 +20,7 @@ from .areas import AreaTree
 from .engagement import build_engagement
 from .errors import CjmetricsError
 from .overview import ILLUSTRATIVE_MARK, build_tile
+from .quality import build_quality
 from .periods import PeriodError, financial_year_of, parse_period, shift
 from .scorecard import FRAMEWORK, Scale, build_scorecard
 from .statement import Statement, build_statement
@@ -124,6 +125,15 @@ class EvidenceNote:
 
 
 @dataclass
+class QualityGrade:
+    """A Care Inspectorate quality indicator's latest self-evaluation up to the year's end."""
+
+    quality_indicator: str  # "4.1 Impact on the community"
+    when: str
+    grade: str  # "Good (4), up from Adequate (3)"
+
+
+@dataclass
 class EngagementFigure:
     measure: str
     value_text: str
@@ -152,6 +162,7 @@ class AnnualReport:
     surveys: list[SurveyResponses]
     scale: Scale
     sources: list[str] = field(default_factory=list)
+    quality: list[QualityGrade] = field(default_factory=list)
     engagement_note: str | None = None
     small_number_threshold: int = 5
 
@@ -184,12 +195,13 @@ class AnnualReport:
         target of each indicator (one after another, joined by `separator`), direction."""
         rows = []
         for o in self.outcomes:
-            score = o.score_text + (f" ({o.score_change})" if o.score_change else "")
+            score = o.score_text + (f", {o.score_change}" if o.score_change else "")
             rows.append([f"{o.number} · {o.short_name}", "★ Priority" if o.priority else "–",
                          score, o.status_text(separator), o.direction_text])
         return rows
 
 
+QUALITY_COLUMNS = ["Quality indicator", "Latest evaluation", "Grade"]
 SUMMARY_COLUMNS = ["National outcome", "Priority", "Latest self-assessment",
                    "Indicators against target", "Direction of travel"]
 
@@ -225,7 +237,6 @@ def _indicator_entry(indicator: pd.Series, series: pd.DataFrame, target: pd.Seri
                            defined_in=_text(indicator.get("source")),
                            has_series=not held.empty)
     if held.empty:
-        entry.previous_text = entry.baseline_text = ""
         return entry
     tile = build_tile(indicator, held, target, area_code, area_name, None)
     last = held.iloc[-1]
@@ -242,7 +253,11 @@ def _indicator_entry(indicator: pd.Series, series: pd.DataFrame, target: pd.Seri
         entry.previous_text = tile.previous_text
     else:
         entry.previous_text = f"No figure held for {year_before.label} to compare with."
-    entry.baseline_text = tile.baseline_text or "No baseline held."
+    has_baseline = target is not None and pd.notna(target.get("baseline_value"))
+    if tile.baseline_text and not has_baseline:  # the tile compares with the first figure
+        entry.baseline_text = f"{tile.baseline_text}, the first figure held (no baseline set)"
+    else:
+        entry.baseline_text = tile.baseline_text or "No baseline set."
     entry.target_text = tile.target_text or "No target set"
     entry.status, entry.rag = tile.rag_label, tile.rag
     if tile.direction is not None:
@@ -344,9 +359,17 @@ def build_annual_report(store: Store, area_code: str, year_text: str) -> AnnualR
         sources |= {s for s in engagement.sources.split("; ") if s}
     surveys = _surveys(store, area_code, year)
     sources |= {s for survey in surveys for s in survey.sources}
+    quality = build_quality(store, area_code)
+    grades = []
+    for qi in quality.indicators:
+        held = replace(qi, evaluations=[e for e in qi.evaluations if e.start <= year.end])
+        if held.latest is not None:
+            grades.append(QualityGrade(held.label, held.latest.date_label, held.change_text))
+            if held.latest.source:
+                sources.add(held.latest.source)
     return AnnualReport(area_code, area_name, year.label, outcomes, higher_level, evidence,
                         activities, figures, events, surveys, scorecard.scale, sorted(sources),
-                        note, small_number_threshold(store))
+                        grades, note, small_number_threshold(store))
 
 
 def report_years(store: Store, area_code: str) -> list[str]:
@@ -413,6 +436,13 @@ def to_markdown(report: AnnualReport) -> str:
                            [[e.item, e.when, e.text, e.source or ""] for e in report.evidence])
     else:
         lines += [f"No Improvement Tool evidence notes are held for {report.year_label}.", ""]
+    lines += ["### Care Inspectorate self-evaluation", ""]
+    if report.quality:
+        lines += _md_table(QUALITY_COLUMNS, [[q.quality_indicator, q.when, q.grade]
+                                             for q in report.quality])
+    else:
+        lines += [f"No quality-indicator self-evaluations are held up to {report.year_label}.",
+                  ""]
     lines += ["### Engagement activities", "", _md(report.activities.summary), ""]
     for row in report.activities.rows:
         lines += [f"- **{_md(row.activity)}** ({_md('; '.join(row.details))}). Who was "
@@ -482,6 +512,7 @@ class Chart:
     png: bytes | None
     alt: str
     note: str | None = None  # shown in place of the image
+    annotations: list[str] = field(default_factory=list)  # the numbered notes on the chart
 
 
 CHART_WIDTH, CHART_HEIGHT = 900, 460
@@ -509,22 +540,25 @@ def report_charts(store: Store, report: AnnualReport) -> dict[str, Chart]:
         span = f"{data.period_range[0]} to {data.period_range[1]}" if data.period_range else ""
         alt = (f"Line chart: {data.title}, {report.area_name}, {span}. "
                f"{data.summary(tree)}").strip()
-        if not len(data.targets) == 0:
+        if not data.targets.empty:
             alt += f" {entry.target_text}."
+        notes = [f"Note {i}, {row.period_label}: {row.text}"
+                 for i, row in enumerate(data.annotations.itertuples(), start=1)]
         if not can_draw:
             charts[entry.indicator_id] = Chart(None, alt, "The chart could not be drawn on this "
                                                           "computer (chromium is not installed); "
-                                                          "the figures are in the table above.")
+                                                          "the figures are in the table above.",
+                                               notes)
             continue
         try:
             png = render.image(trend_figure(data), "png", width=CHART_WIDTH,
                                height=CHART_HEIGHT, scale=1.5)
         except render.RenderUnavailable as exc:
             charts[entry.indicator_id] = Chart(None, alt, f"The chart could not be drawn: "
-                                                          f"{exc.user_message}")
+                                                          f"{exc.user_message}", notes)
             can_draw = False
             continue
-        charts[entry.indicator_id] = Chart(png, alt)
+        charts[entry.indicator_id] = Chart(png, alt, annotations=notes)
     return charts
 
 

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from .annual_report import (DEMO_NOTE, DRAFT_NOTE, SUMMARY_COLUMNS, AnnualReport, Chart,
+from .annual_report import (DEMO_NOTE, DRAFT_NOTE, QUALITY_COLUMNS, SUMMARY_COLUMNS, AnnualReport, Chart,
                             IndicatorEntry, indicator_rows, suppression_note)
 
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -104,6 +104,8 @@ def _indicator(doc, entry: IndicatorEntry, chart: Chart | None) -> None:
         _picture(doc, chart)
     elif chart.note:
         _note(doc, chart.note)
+    for annotation in chart.annotations:
+        _note(doc, annotation)
 
 
 def to_docx(report: AnnualReport, charts: dict[str, Chart] | None = None) -> bytes:
@@ -138,6 +140,13 @@ def to_docx(report: AnnualReport, charts: dict[str, Chart] | None = None) -> byt
                widths=[1.8, 0.8, 2.6, 1.3])
     else:
         doc.add_paragraph(f"No Improvement Tool evidence notes are held for "
+                          f"{report.year_label}.")
+    doc.add_heading("Care Inspectorate self-evaluation", level=2)
+    if report.quality:
+        _table(doc, QUALITY_COLUMNS, [[q.quality_indicator, q.when, q.grade]
+                                      for q in report.quality], widths=[2.6, 1.2, 2.7])
+    else:
+        doc.add_paragraph(f"No quality-indicator self-evaluations are held up to "
                           f"{report.year_label}.")
     doc.add_heading("Engagement activities", level=2)
     doc.add_paragraph(report.activities.summary)

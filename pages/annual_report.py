@@ -52,8 +52,9 @@ with ui.guard():
                    "document has a sentence in place of each chart.")
 
     st.subheader("Summary of the national outcomes")
-    st.dataframe(pd.DataFrame(report.summary_rows(), columns=SUMMARY_COLUMNS),
-                 hide_index=True, width="stretch")
+    # A static table: the cells are sentences, which a grid would cut off at the column edge.
+    ui.static_table(pd.DataFrame(report.summary_rows(), columns=SUMMARY_COLUMNS)
+                    .set_index(SUMMARY_COLUMNS[0]))
     if report.gaps:
         st.markdown(ui.plain(f"No figure held for {year}: "
                              f"{', '.join(g.name for g in report.gaps)}. The draft says so "

@@ -130,6 +130,24 @@ def test_each_indicator_gives_its_figure_change_baseline_and_target(doc):
     assert "Illustrative demo data - not official statistics" in text
 
 
+def test_a_charts_numbered_notes_are_written_under_it(doc):
+    notes = pd.read_csv(DEMO / "annotations.csv", dtype=str)
+    note = notes[(notes["indicator_id"] == "ndo1_diversion_completed")
+                 & (notes["area_code"] == GLASGOW)].iloc[0]
+    text = section(doc, "Diversion cases completed")
+    assert f"Note 1, {note['period']}: {note['text']}" in text
+
+
+def test_care_inspectorate_grades_are_the_latest_up_to_the_year(doc):
+    grades = pd.read_csv(DEMO / "qi_evaluations.csv", dtype=str)
+    own = grades[(grades["quality_indicator"] == "4.1") & (grades["area"] == GLASGOW)]
+    assert "02/06/2025" in set(own["period"])  # graded again after 2024/25 ended
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Quality indicator")
+    first = [c.text for c in table.rows[1].cells]
+    assert first == ["4.1 Impact on the community", "3 Jun 2024",
+                     "Very good (5), up from Good (4)"]
+
+
 def test_an_image_with_alt_text_per_indicator_chart(glasgow, doc):
     report = glasgow[0]
     charted = [e for e in report.indicators if e.has_series]

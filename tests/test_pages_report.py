@@ -20,9 +20,9 @@ def test_report_page_offers_the_years_the_summary_and_downloads(demo_db):
     assert year.value == "2024/25" and year.options[-1] == "2016/17"
     assert [b.label for b in at.get("download_button")] == ["Word (.docx)", "Markdown (.md)"]
     assert any("illustrative demo figures" in w for w in texts(at.warning))
-    summary = at.dataframe[0].value
+    summary = at.table[0].value
     assert len(summary) == 9
-    assert list(summary.iloc[1])[:2] == ["2 · Custody support", "–"]
+    assert (summary.index[1], summary.iloc[1]["Priority"]) == ("2 · Custody support", "–")
     assert "Custody referrals: On track" in summary.iloc[1]["Indicators against target"]
     gaps = [m for m in texts(at.markdown) if m.startswith("No figure held for 2024/25")]
     assert gaps == ["No figure held for 2024/25: Agree with community sentences. The draft says "
@@ -37,8 +37,8 @@ def test_report_page_offers_the_years_the_summary_and_downloads(demo_db):
 def test_report_page_for_a_partnership_shows_its_priorities(demo_db):
     at = open_page(REPORT, area=AYRSHIRE, timeout=120)
     assert texts(at.title) == ["Annual report: Community Justice Ayrshire Partnership"]
-    summary = at.dataframe[0].value
-    starred = list(summary.loc[summary["Priority"] == "★ Priority", "National outcome"])
+    summary = at.table[0].value
+    starred = list(summary.index[summary["Priority"] == "★ Priority"])
     assert starred == ["2 · Custody support", "3 · Bail supervision", "7 · Employability",
                        "9 · Understanding and confidence"]
 
