@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+
 import pandas as pd
 
 from . import analysis
@@ -20,8 +21,8 @@ from .areas import AreaTree
 from .engagement import build_engagement
 from .errors import CjmetricsError
 from .overview import ILLUSTRATIVE_MARK, build_tile
-from .quality import build_quality
 from .periods import PeriodError, financial_year_of, parse_period, shift
+from .quality import build_quality
 from .scorecard import FRAMEWORK, Scale, build_scorecard
 from .statement import Statement, build_statement
 from .store import Store
@@ -189,6 +190,11 @@ class AnnualReport:
                 "the plan's actions from the Improvement Tool's local evidence and the "
                 "engagement activities; Part 2 gives the national indicators for each of the "
                 "9 nationally determined outcomes, with space for the partnership's judgement.")
+
+    def summary_table(self) -> pd.DataFrame:
+        """The summary as the page shows it, indexed by national outcome."""
+        return pd.DataFrame(self.summary_rows(), columns=SUMMARY_COLUMNS).set_index(
+            SUMMARY_COLUMNS[0])
 
     def summary_rows(self, separator: str = "; ") -> list[list[str]]:
         """One row per national outcome: outcome, priority, self-assessment, status against

@@ -19,8 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from .annual_report import (DEMO_NOTE, DRAFT_NOTE, QUALITY_COLUMNS, SUMMARY_COLUMNS, AnnualReport, Chart,
-                            IndicatorEntry, indicator_rows, suppression_note)
+from .annual_report import (DEMO_NOTE, DRAFT_NOTE, QUALITY_COLUMNS, SUMMARY_COLUMNS,
+                            AnnualReport, Chart, IndicatorEntry, indicator_rows,
+                            suppression_note)
 
 GREY = RGBColor(0x59, 0x59, 0x59)
 

@@ -1,13 +1,11 @@
 """Annual report: the first draft of a partnership's annual progress report, as Word or Markdown."""
 
-import pandas as pd
 import streamlit as st
 
 from cjmetrics import export, render, ui
 
 ui.ensure_entrypoint()
-from cjmetrics.annual_report import (SUMMARY_COLUMNS, build_annual_report,  # noqa: E402
-                                     report_file, report_years)
+from cjmetrics.annual_report import build_annual_report, report_file, report_years  # noqa: E402
 
 with ui.guard():
     area = ui.chosen_area()
@@ -53,8 +51,7 @@ with ui.guard():
 
     st.subheader("Summary of the national outcomes")
     # A static table: the cells are sentences, which a grid would cut off at the column edge.
-    ui.static_table(pd.DataFrame(report.summary_rows(), columns=SUMMARY_COLUMNS)
-                    .set_index(SUMMARY_COLUMNS[0]))
+    ui.static_table(report.summary_table())
     if report.gaps:
         st.markdown(ui.plain(f"No figure held for {year}: "
                              f"{', '.join(g.name for g in report.gaps)}. The draft says so "

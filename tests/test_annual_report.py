@@ -255,7 +255,8 @@ def test_bad_input_says_what_to_do(demo_store, area, year, message):
 
 
 def test_another_file_type_is_refused(demo_store):
-    with pytest.raises(AnnualReportError, match=r"\.docx \(Word\) or \.md \(Markdown\), not '\.pdf'"):
+    with pytest.raises(AnnualReportError,
+                       match=r"\.docx \(Word\) or \.md \(Markdown\), not '\.pdf'"):
         report_file(demo_store, GLASGOW, "2024/25", ".pdf")
 
 
