@@ -96,7 +96,6 @@ class OutcomeSection:
     priority_note: str | None
     score_text: str  # "7 → 8 (out of 10)" or "No self-assessment yet"
     score_change: str | None  # "up 1 since 12 Mar 2024"
-    score_sources: list[str]
     indicators: list[IndicatorEntry]
 
     @property
@@ -123,6 +122,16 @@ class EvidenceNote:
     when: str
     text: str
     source: str | None
+
+    @property
+    def row(self) -> list[str]:
+        """Item (with the outcome it is evidence for), when, evidence, source."""
+        item = f"{self.item} (outcome {self.outcome_number})" if self.outcome_number else \
+            self.item
+        return [item, self.when, self.text, self.source or ""]
+
+
+EVIDENCE_COLUMNS = ["Improvement Tool item", "When", "Evidence", "Source"]
 
 
 @dataclass
@@ -331,7 +340,6 @@ def build_annual_report(store: Store, area_code: str, year_text: str) -> AnnualR
         outcomes.append(OutcomeSection(
             card.number, card.short_name, card.title, card.priority, card.priority_note,
             as_of_year.score_text(scorecard.scale), as_of_year.score_change_text(),
-            sorted({p.source for p in held if p.source}),
             [entries[t.indicator_id] for t in card.tiles]))
     in_outcomes = {t.indicator_id for card in scorecard.outcomes for t in card.tiles}
     higher_level = [e for i, e in entries.items() if i not in in_outcomes]
@@ -438,8 +446,7 @@ def to_markdown(report: AnnualReport) -> str:
     lines += ["## Part 1: Progress on the improvement plan's actions", "", *demo,
               "### Improvement Tool local evidence", ""]
     if report.evidence:
-        lines += _md_table(["Improvement Tool item", "When", "Evidence", "Source"],
-                           [[e.item, e.when, e.text, e.source or ""] for e in report.evidence])
+        lines += _md_table(EVIDENCE_COLUMNS, [e.row for e in report.evidence])
     else:
         lines += [f"No Improvement Tool evidence notes are held for {report.year_label}.", ""]
     lines += ["### Care Inspectorate self-evaluation", ""]

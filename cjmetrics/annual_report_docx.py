@@ -19,9 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from .annual_report import (DEMO_NOTE, DRAFT_NOTE, QUALITY_COLUMNS, SUMMARY_COLUMNS,
-                            AnnualReport, Chart, IndicatorEntry, indicator_rows,
-                            suppression_note)
+from .annual_report import (DEMO_NOTE, DRAFT_NOTE, EVIDENCE_COLUMNS, QUALITY_COLUMNS,
+                            SUMMARY_COLUMNS, AnnualReport, Chart, IndicatorEntry,
+                            indicator_rows, suppression_note)
 
 GREY = RGBColor(0x59, 0x59, 0x59)
 
@@ -136,8 +136,7 @@ def to_docx(report: AnnualReport, charts: dict[str, Chart] | None = None) -> byt
     doc.add_heading("Part 1: Progress on the improvement plan's actions", level=1)
     doc.add_heading("Improvement Tool local evidence", level=2)
     if report.evidence:
-        _table(doc, ["Improvement Tool item", "When", "Evidence", "Source"],
-               [[e.item, e.when, e.text, e.source or ""] for e in report.evidence],
+        _table(doc, EVIDENCE_COLUMNS, [e.row for e in report.evidence],
                widths=[1.8, 0.8, 2.6, 1.3])
     else:
         doc.add_paragraph(f"No Improvement Tool evidence notes are held for "

@@ -138,6 +138,22 @@ def test_a_charts_numbered_notes_are_written_under_it(doc):
     assert f"Note 1, {note['period']}: {note['text']}" in text
 
 
+def test_part_1_holds_the_years_evidence_notes_and_activities(doc):
+    notes = pd.read_csv(DEMO / "evidence_notes.csv", dtype=str)
+    own = notes[notes["area"] == GLASGOW]
+    in_year = own[own["period"].str.contains("2024") & ~own["period"].str.startswith(
+        ("Jan", "Feb", "Mar"))]
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Improvement Tool item")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert [r[2] for r in rows] == list(in_year["note"])
+    assert rows[0][0].endswith("(outcome 9)")
+    # Activities running during 2024/25 are listed; one that ended in 2023/24 is not.
+    activities = " ".join(section(doc, "Engagement activities"))
+    assert "VOiCE train-the-trainer sessions for partner staff" in activities
+    assert "Lived experience panel co-designing the throughcare pathway" in activities
+    assert "Online survey through the Citizens' Panel" not in activities
+
+
 def test_care_inspectorate_grades_are_the_latest_up_to_the_year(doc):
     grades = pd.read_csv(DEMO / "qi_evaluations.csv", dtype=str)
     own = grades[(grades["quality_indicator"] == "4.1") & (grades["area"] == GLASGOW)]
