@@ -113,6 +113,7 @@ def to_docx(report: AnnualReport, charts: dict[str, Chart] | None = None) -> byt
     charts = charts or {}
     doc = Document()
     doc.core_properties.title = f"{report.title}: {report.area_name} (draft)"
+    doc.core_properties.language = "en-GB"
     _header_and_footer(doc, report)
 
     # Cover
