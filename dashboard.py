@@ -38,7 +38,7 @@ PAGES = {
 
 # The Present page's slideshow (?mode=slideshow) shows no navigation and no sidebar. Pages a
 # session may not use are left out (upload for viewers, audit for non-admins). Expanded: with
-# sixteen pages the default folds the Data and Reference groups under "View more".
+# seventeen pages the default folds the Data and Reference groups under "View more".
 presenting = st.query_params.get("mode") == "slideshow"
 navigation = st.navigation(ui.pages_for_role(PAGES), expanded=True,
                            position="hidden" if presenting else "sidebar")
