@@ -22,6 +22,9 @@ PAGES = {
         st.Page("pages/engagement.py", title="Engagement reach", icon=":material/campaign:"),
         st.Page("pages/surveys.py", title="Surveys", icon=":material/ballot:"),
         st.Page("pages/engagement_plan.py", title="Engagement plan", icon=":material/groups:"),
+    ],
+    "Reporting": [
+        st.Page("pages/annual_report.py", title="Annual report", icon=":material/summarize:"),
         st.Page("pages/participation.py", title="Participation statement",
                 icon=":material/description:"),
     ],
@@ -37,7 +40,7 @@ PAGES = {
 
 # The Present page's slideshow (?mode=slideshow) shows no navigation and no sidebar. Pages a
 # session may not use are left out (upload for viewers, audit for non-admins). Expanded: with
-# sixteen pages the default folds the Data and Reference groups under "View more".
+# seventeen pages the default folds the Data and Reference groups under "View more".
 presenting = st.query_params.get("mode") == "slideshow"
 navigation = st.navigation(ui.pages_for_role(PAGES), expanded=True,
                            position="hidden" if presenting else "sidebar")

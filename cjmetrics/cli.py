@@ -104,6 +104,21 @@ def _parser() -> argparse.ArgumentParser:
                       help="last period, e.g. 2024/25")
     stmt.add_argument("--out", type=Path, required=True, metavar="FILE",
                       help="the file to write: .docx (Word) or .md (Markdown)")
+    # -- annual report --
+    report = commands.add_parser(
+        "report", help="write the first draft of an area's annual report (.docx or .md)",
+        description="Write the draft annual progress report for AREA's financial YEAR: a "
+                    "summary of the 9 national outcomes, Part 1 from the Improvement Tool "
+                    "evidence and engagement activities, Part 2 with each national indicator's "
+                    "figure, change, target status and chart, and the engagement figures. Exit "
+                    "0 when written, 1 when the area, the year or the file is not usable.")
+    report.add_argument("--area", required=True, metavar="CODE",
+                        help="area code or name, e.g. S12000049, Glasgow or CJP-AYR")
+    report.add_argument("--year", required=True, metavar="YEAR",
+                        help="the financial year, e.g. 2024/25")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the file to write: .docx (Word) or .md (Markdown)")
+    # -- end annual report --
     commands.add_parser("status", help="show the store's file, schema version and row counts",
                         description="Print the store's path, schema version, data version and "
                                     "the number of rows in each table.")
@@ -444,6 +459,34 @@ def _statement(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from .annual_report import FORMATS, AnnualReportError, build_annual_report, render_report
+    from .ingest.resolve import area_resolver
+
+    if args.out.suffix.lower() not in FORMATS:
+        raise AnnualReportError(f"Write the report to a .docx or .md file, not "
+                                f"'{args.out.name}'.")
+    if not args.out.parent.is_dir():
+        raise AnnualReportError(f"There is no folder {args.out.parent} to write the report "
+                                "in. Create it first or name another folder.")
+    store = _open(args)
+    resolver = area_resolver(store.areas())
+    area = resolver.resolve(args.area)
+    if area is None:
+        raise AnnualReportError(resolver.problem(args.area) + " " + resolver.fix)
+    report = build_annual_report(store, area, args.year)
+    data = render_report(store, report, args.out.suffix)
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        raise AnnualReportError(f"{args.out} could not be written ({exc.strerror}). Check the "
+                                "folder exists and you may write to it.") from exc
+    print(f"Wrote the draft annual report for {report.area_name}, {report.year_label} to "
+          f"{args.out}: {len(report.indicators) - len(report.gaps)} of "
+          f"{len(report.indicators)} national indicators have a figure for the year.")
+    return 0
+
+
 def _deck(args) -> int:
     from . import deck, slides
     from .store import open_store
@@ -470,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
-                "backup": _backup, "restore": _restore, "check": _check}
+                "backup": _backup, "restore": _restore, "check": _check, "report": _report}
     from . import scratch
 
     scratch.claim()  # and remove what killed runs left in the temporary folder
