@@ -62,10 +62,25 @@ def _signed_in_server(template, provider, directory):
 
 
 @pytest.fixture(scope="module")
-def app_url(_demo_template, provider, tmp_path_factory):
-    _, server = _signed_in_server(_demo_template, provider, tmp_path_factory.mktemp("sign-in"))
+def signed_in_app(_demo_template, provider, tmp_path_factory):
+    """The module's one dashboard server: its URL and its console log."""
+    directory = tmp_path_factory.mktemp("sign-in")
+    _, server = _signed_in_server(_demo_template, provider, directory)
     with server as url:
-        yield url
+        yield url, directory / "streamlit.log"
+
+
+@pytest.fixture(scope="module")
+def app_url(signed_in_app):
+    return signed_in_app[0]
+
+
+def test_the_console_says_sign_in_works_when_the_server_starts(signed_in_app):
+    _, log = signed_in_app
+    deadline = time.monotonic() + 60
+    while "sign-in is on" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "cjmetrics: sign-in is on; the identity provider answered." in log.read_text()
 
 
 def sign_in(page, url: str, sub: str) -> None:
@@ -157,7 +172,8 @@ def test_someone_the_provider_knows_but_no_role_covers_sees_one_sentence(app_url
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(page.locator("[data-testid='stPlotlyChart'], [data-testid='stMetric'], "
                         "[data-testid='stDataFrame'], [data-testid='stSelectbox']")).to_have_count(0)
-    assert [b.inner_text().strip() for b in main.get_by_role("button").all()] == ["Sign out"]
+    buttons = [b.inner_text().strip().splitlines()[-1] for b in main.get_by_role("button").all()]
+    assert buttons == ["Sign out"]  # the icon's name reads first
 
 
 def test_an_admin_reads_who_signed_in_by_the_providers_address(app_url, page, browser):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -168,3 +169,28 @@ def test_a_real_provider_passes_the_whole_check():
         # the first problem found is the one reported
         assert "is not a role" in sign_in.problem(auth, RoleRules({"owner": ["x"]}))
     assert "could not be reached" in sign_in.problem(auth, RoleRules(ADDRESSES))
+
+
+def test_the_console_names_what_stops_sign_in_as_the_server_starts(_empty_template, tmp_path):
+    """`make run` with an [auth] whose provider is down: the sentence is in the console before
+    anyone visits, not at the first click."""
+    import shutil
+
+    from browser_support import streamlit_server
+    from oidc_support import write_secrets
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(_empty_template, path)
+    closed = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
+    port = free_port()
+    secrets = write_secrets(tmp_path / "secrets.toml",
+                            auth_section(closed, f"http://127.0.0.1:{port}"))
+    log = tmp_path / "streamlit.log"
+    with streamlit_server(path, log, port=port, args=["--secrets.files", str(secrets)]):
+        deadline = time.monotonic() + 60
+        while "Sign-in cannot work" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    console = log.read_text()
+    assert (f"cjmetrics: Sign-in cannot work: the identity provider's address {closed} "
+            "(server_metadata_url in [auth]) could not be reached (") in console
+    assert "Traceback" not in console
