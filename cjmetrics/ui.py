@@ -406,12 +406,12 @@ def access_gate() -> None:
     if auth_configured() and me.role is None:
         st.title("cjmetrics")
         user = _user()
-        name = plain(user.get("email") or user.get("name") or "signed-in user")
+        who = str(user.get("email") or user.get("name") or "signed-in user")
+        name = plain(who)
         if not user.get("is_logged_in"):
             _sign_in_prompt()
         elif access.sign_in_expired(user):
-            _record_once(access.Actor(str(user.get("email") or name), None), "sign-out",
-                         "sign-in ended", "_ended")
+            _record_once(access.Actor(who, None), "sign-out", "sign-in ended", "_ended")
             ends = access.sign_in_ends(user)
             when = f" at {ends:%H:%M} UTC on {ends:%-d %b %Y}" if ends else ""
             st.warning(f"Your sign-in as {name} ended{when}, so you have been signed out of "

@@ -94,6 +94,14 @@ def sign_in(page, url: str, sub: str) -> None:
     page.wait_for_url(f"{url}/**")
 
 
+def sign_out(page) -> None:
+    """Press Sign out; the provider offers to end its own session too, then sends the browser
+    back to the dashboard's sign-in page."""
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
 def navigation(page) -> list[str]:
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav).to_be_visible()
@@ -202,10 +210,7 @@ def test_an_admin_reads_who_signed_in_by_the_providers_address(app_url, page, br
 def test_signing_out_ends_the_session(app_url, page):
     sign_in(page, app_url, "officer")
     wait_for_app(page)
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
-    # The provider offers to end its own session too, then sends the browser back.
-    page.get_by_role("button", name="End session").click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    sign_out(page)
     assert page.url.rstrip("/") == app_url
     # The session is over in this browser: no page opens without signing in again.
     for path in ("/", "/trends", "/upload"):
@@ -248,9 +253,11 @@ def test_a_sign_in_whose_id_token_has_expired_is_ended_with_a_sentence(
             page.get_by_role("button", name="Authorize").click()
             wait_for_app(page)
             assert_signed_in(page, "board@elsewhere.org", "viewer")
+            sign_out(page)
     log = open_store(path).audit_log()
     events = [(row.who, row.action, row.detail) for row in log.itertuples()][::-1]
     events = [e for e in events if e[1] in ("sign-in", "sign-out")]
     assert events == [("board@elsewhere.org", "sign-in", "role viewer"),
                       ("board@elsewhere.org", "sign-out", "sign-in ended"),
-                      ("board@elsewhere.org", "sign-in", "role viewer")]
+                      ("board@elsewhere.org", "sign-in", "role viewer"),
+                      ("board@elsewhere.org", "sign-out", "role viewer")]
