@@ -81,7 +81,8 @@ def provider_problem(url: str, timeout: float = TIMEOUT_S) -> str | None:
     except urllib.error.HTTPError as exc:
         return f"{unreachable}answered {exc.code} {exc.reason}{advice}"
     except urllib.error.URLError as exc:
-        return f"{unreachable}could not be reached ({exc.reason}){advice}"
+        reason = getattr(exc.reason, "strerror", None) or exc.reason  # without "[Errno 111]"
+        return f"{unreachable}could not be reached ({reason}){advice}"
     except (OSError, ValueError) as exc:  # a timeout, or not a JSON document
         reason = "no answer in time" if isinstance(exc, TimeoutError) else "not a discovery document"
         return f"{unreachable}could not be read ({reason}){advice}"

@@ -127,7 +127,8 @@ def test_a_provider_nobody_answers_at_is_named_with_its_address():
     url = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"  # nothing listens
     sentence = sign_in.provider_problem(url)
     assert sentence.startswith(f"Sign-in cannot work: the identity provider's address {url} "
-                               "(server_metadata_url in [auth]) could not be reached (")
+                               "(server_metadata_url in [auth]) could not be reached (Connection "
+                               "refused)")
     assert sentence.endswith("until then nobody can sign in.")
 
 
