@@ -176,6 +176,7 @@ def test_someone_the_provider_knows_but_no_role_covers_sees_one_sentence(app_url
     sentence = main.get_by_test_id("stAlertContentWarning")
     expect(sentence).to_contain_text("but this dashboard has not given you a role yet.")
     assert "You are signed in as stranger@example.com," in shown(sentence)
+    expect(main.get_by_role("button", name="Sign out")).to_be_visible()  # the run's last element
     settled(page)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(page.locator("[data-testid='stPlotlyChart'], [data-testid='stMetric'], "
