@@ -13,6 +13,17 @@ secrets or in the TOML file CJMETRICS_ROLES_FILE names:
     admin = ["lead@council.gov.uk"]
     editor = ["@council.gov.uk"]   # everyone at the domain
     viewer = ["*"]                 # anyone the identity provider signs in
+
+or from a claim of the ID token the identity provider gives (Entra ID app roles, Okta or
+Keycloak groups), each value of the claim mapped onto a role:
+
+    [cjmetrics]
+    roles_claim = "groups"         # a dotted name reaches inside: "realm_access.roles"
+    [cjmetrics.claim_roles]
+    admin = ["cjmetrics-admins"]
+    editor = ["cjmetrics-editors"]
+
+A person has the highest role any of these gives them.
 """
 
 from __future__ import annotations
@@ -21,7 +32,8 @@ import os
 import tomllib
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
@@ -127,8 +139,84 @@ def role_for(email: str | None, roles: Mapping[str, object]) -> str | None:
     return None
 
 
-def roles_from_file() -> dict[str, list[str]]:
-    """The [cjmetrics.roles] table of the TOML file CJMETRICS_ROLES_FILE names, if any."""
+def _entries(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+
+
+def role_from_claim(claims: Mapping[str, object], claim: str | None,
+                    values_by_role: Mapping[str, object]) -> str | None:
+    """The highest role the values of the ID token's `claim` are mapped onto. A claim holds a
+    list of values (groups, app roles) or one; a dotted name ("realm_access.roles") reaches
+    into a nested claim. None when the claim is absent or no value is mapped."""
+    if not claim:
+        return None
+    value: object = claims
+    for part in claim.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    held = {v.strip().lower() for v in _entries(value)}
+    for role in reversed(ROLES):
+        if held & {e.strip().lower() for e in _entries(values_by_role.get(role))}:
+            return role
+    return None
+
+
+def highest(*roles: str | None) -> str | None:
+    given = [role for role in roles if role in ROLES]
+    return max(given, key=ROLES.index) if given else None
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    """Who has which role: by e-mail address or domain, and by the values of one claim."""
+
+    addresses: Mapping[str, list[str]] = field(default_factory=dict)
+    claim: str | None = None
+    claim_roles: Mapping[str, list[str]] = field(default_factory=dict)
+
+    def role(self, claims: Mapping[str, object]) -> str | None:
+        """The role of the person the ID token's `claims` describe."""
+        email = claims.get("email")
+        return highest(role_for(email if isinstance(email, str) else None, self.addresses),
+                       role_from_claim(claims, self.claim, self.claim_roles))
+
+    def problem(self) -> str | None:
+        """A sentence for a role table that names no role cjmetrics has, or a claim mapping
+        without a claim (either would silently give nobody a role)."""
+        for table, roles in (("[cjmetrics.roles]", self.addresses),
+                             ("[cjmetrics.claim_roles]", self.claim_roles)):
+            unknown = sorted(set(roles) - set(ROLES))
+            if unknown:
+                return (f"The {table} table names {', '.join(repr(r) for r in unknown)}, which "
+                        f"is not a role; use {', '.join(ROLES)}.")
+        if self.claim_roles and not self.claim:
+            return ("The [cjmetrics.claim_roles] table maps claim values onto roles but no "
+                    "roles_claim names the claim; add roles_claim = \"groups\" (or the claim "
+                    "your identity provider uses) to [cjmetrics].")
+        return None
+
+
+def merged(*tables: Mapping[str, object]) -> dict[str, list[str]]:
+    """Role tables added together: each role's entries from every table."""
+    out: dict[str, list[str]] = {}
+    for table in tables:
+        for role, entries in table.items():
+            out.setdefault(str(role), []).extend(_entries(entries))
+    return out
+
+
+def rules_from(*sections: Mapping[str, object]) -> RoleRules:
+    """The rules of [cjmetrics] sections (secrets, then the roles file): tables are added
+    together, the first roles_claim given is used."""
+    claim = next((str(s["roles_claim"]) for s in sections if s.get("roles_claim")), None)
+    return RoleRules(merged(*(dict(s.get("roles") or {}) for s in sections)), claim,
+                     merged(*(dict(s.get("claim_roles") or {}) for s in sections)))
+
+
+def settings_from_file() -> dict:
+    """The [cjmetrics] table of the TOML file CJMETRICS_ROLES_FILE names, if any (a file
+    holding only a top-level [roles] table counts as that table)."""
     name = os.environ.get("CJMETRICS_ROLES_FILE")
     if not name:
         return {}
@@ -139,4 +227,26 @@ def roles_from_file() -> dict[str, list[str]]:
         raise CjmetricsError(
             f"The roles file {path} (CJMETRICS_ROLES_FILE) could not be read ({exc}). Fix it, "
             "or unset CJMETRICS_ROLES_FILE.", title="The roles could not be loaded") from exc
-    return dict(data.get("cjmetrics", {}).get("roles", data.get("roles", {})))
+    return dict(data.get("cjmetrics", {"roles": data.get("roles", {})}))
+
+
+def roles_from_file() -> dict[str, list[str]]:
+    """The [cjmetrics.roles] table of the TOML file CJMETRICS_ROLES_FILE names, if any."""
+    return dict(settings_from_file().get("roles", {}))
+
+
+# -- how long a sign-in lasts ----------------------------------------------------------------
+def sign_in_ends(claims: Mapping[str, object]) -> datetime | None:
+    """When the identity provider's ID token stops being valid (its `exp` claim), in UTC."""
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        return None
+    return datetime.fromtimestamp(exp, tz=timezone.utc)
+
+
+def sign_in_expired(claims: Mapping[str, object], now: datetime | None = None) -> bool:
+    """Whether the sign-in `claims` describe has ended. Streamlit keeps a person signed in for
+    as long as its cookie lasts (30 days) whatever the provider said; the provider's `exp` is
+    what the organisation decided. A token without `exp` cannot be checked: ended."""
+    ends = sign_in_ends(claims)
+    return ends is None or ends <= (now or datetime.now(timezone.utc))

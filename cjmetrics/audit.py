@@ -9,7 +9,8 @@ import pandas as pd
 from .store import Store
 
 ACTIONS = {"import": "Imported a file", "edit": "Edited in the app", "undo": "Undid an import",
-           "export": "Downloaded", "sign-in": "Signed in", "backup": "Backed up the store",
+           "export": "Downloaded", "sign-in": "Signed in", "sign-out": "Signed out",
+           "backup": "Backed up the store",
            "restore": "Restored the store"}
 
 

@@ -298,29 +298,60 @@ def _provider() -> tuple:
     return (named[0],) if named else ()
 
 
-def roles_config() -> dict:
-    """E-mail addresses and domains per role: [cjmetrics.roles] in secrets, then the file
-    CJMETRICS_ROLES_FILE names (its entries are added)."""
-    roles: dict[str, list] = {}
+def role_rules() -> access.RoleRules:
+    """Who has which role: the [cjmetrics] table of secrets, then the file CJMETRICS_ROLES_FILE
+    names (its entries are added)."""
     section = _secret("cjmetrics") or {}
-    for source in (dict(section.get("roles", {}) or {}), access.roles_from_file()):
-        for role, entries in source.items():
-            entries = [entries] if isinstance(entries, str) else list(entries or [])
-            roles.setdefault(str(role), []).extend(entries)
-    return roles
+    return access.rules_from(_plain_dict(section), access.settings_from_file())
+
+
+def roles_config() -> dict:
+    """E-mail addresses and domains per role (see role_rules)."""
+    return dict(role_rules().addresses)
+
+
+def _plain_dict(section) -> dict:
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _provider_problem(url: str) -> str | None:
+    from . import sign_in
+
+    return sign_in.provider_problem(url)
+
+
+def sign_in_problem() -> str | None:
+    """Why nobody can sign in (a sentence), or None; checked again after a minute so a provider
+    that comes back is noticed. The server's console says it at start-up (scripts/serve.py)."""
+    auth = _secret("auth")
+    if not auth:
+        return None
+    try:
+        rules = role_rules()
+    except CjmetricsError as exc:
+        return exc.user_message
+    from . import sign_in
+
+    return sign_in.problem(_plain_dict(auth), rules, reach=_provider_problem)
+
+
+def _user() -> dict:
+    return _plain_dict(st.user)
 
 
 def actor() -> access.Actor:
     """This session's user: the local user when no identity provider is configured, else the
-    signed-in person with the role configuration gives their e-mail (NOBODY if not signed in)."""
+    signed-in person with the role the rules give them (NOBODY if not signed in or if the
+    provider's sign-in has ended)."""
     if not auth_configured():
         return access.LOCAL
-    user = st.user
-    if not user.get("is_logged_in"):
+    user = _user()
+    if not user.get("is_logged_in") or access.sign_in_expired(user):
         return access.NOBODY
     email = user.get("email")
     name = str(email or user.get("name") or "signed-in user")
-    return access.Actor(name, access.role_for(email, roles_config()))
+    return access.Actor(name, role_rules().role(user))
 
 
 def can(role: str) -> bool:
@@ -368,25 +399,33 @@ def pages_for_role(pages: dict[str, list]) -> dict[str, list]:
 
 def access_gate() -> None:
     """Before any page: sign-in when a provider is configured, the sign-in audit record, and
-    who-am-I in the sidebar. Stops the run for someone not signed in or without a role."""
+    who-am-I in the sidebar. Stops the run for someone not signed in, whose sign-in has ended
+    or who has no role."""
     me = actor()
     access.set_current(me)
     if auth_configured() and me.role is None:
         st.title("cjmetrics")
-        if not st.user.get("is_logged_in"):
-            st.markdown("Sign in with your organisation's account to see the partnership's "
-                        "community justice figures.")
-            st.button("Sign in", type="primary", on_click=st.login, args=_provider(),
-                      icon=":material/login:")
+        user = _user()
+        who = str(user.get("email") or user.get("name") or "signed-in user")
+        name = plain(who)
+        if not user.get("is_logged_in"):
+            _sign_in_prompt()
+        elif access.sign_in_expired(user):
+            _record_once(access.Actor(who, None), "sign-out", "sign-in ended", "_ended")
+            ends = access.sign_in_ends(user)
+            when = f" at {ends:%H:%M} UTC on {ends:%-d %b %Y}" if ends else ""
+            st.warning(f"Your sign-in as {name} ended{when}, so you have been signed out of "
+                       "this dashboard. Sign in again to carry on.", icon=":material/timer_off:")
+            _sign_in_button("Sign in again")
         else:
-            _record_sign_in(me, "no role: refused")
-            st.warning(f"You are signed in as {plain(me.name)}, but this dashboard has not given "
-                       "you a role yet. Ask an administrator to add your e-mail address or "
-                       "domain to its roles.", icon=":material/lock:")
-            st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+            _record_once(me, "sign-in", "no role: refused")
+            st.warning(f"You are signed in as {name}, but this dashboard has not given you a "
+                       "role yet. Ask an administrator to add your e-mail address or domain to "
+                       "its roles.", icon=":material/lock:")
+            st.button("Sign out", on_click=_sign_out, icon=":material/logout:")
         st.stop()
     if not me.local:
-        _record_sign_in(me, f"role {me.role}")
+        _record_once(me, "sign-in", f"role {me.role}")
     with st.sidebar:
         if me.local and access.read_only():
             st.caption(":material/person: **Local user**: no sign-in is configured; everyone "
@@ -396,21 +435,51 @@ def access_gate() -> None:
                        "every role (view, edit, administer).")
         else:
             st.caption(f":material/person: Signed in as **{plain(me.name)}** ({me.role}).")
-            st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="_sign_out")
+            st.button("Sign out", on_click=_sign_out, icon=":material/logout:", key="_sign_out")
         if access.read_only():
             st.caption(":material/lock: **Read-only**: this dashboard shows the figures but "
                        "nothing can be uploaded, edited or undone here.")
 
 
-def _record_sign_in(me: access.Actor, detail: str) -> None:
-    """One audit row per person per browser session."""
-    if st.session_state.get("_signed_in_as") == me.name:
+def _sign_in_prompt() -> None:
+    """The Sign in button, or the sentence saying why nobody can sign in."""
+    problem = sign_in_problem()
+    if problem:
+        st.error(problem, icon=":material/error:")
         return
-    st.session_state["_signed_in_as"] = me.name
+    st.markdown("Sign in with your organisation's account to see the partnership's "
+                "community justice figures.")
+    _sign_in_button("Sign in")
+
+
+def _sign_in_button(label: str) -> None:
+    st.button(label, type="primary", on_click=st.login, args=_provider(),
+              icon=":material/login:")
+
+
+def _sign_out() -> None:
+    """Record the sign-out, then end the session with Streamlit (and the provider's, where it
+    offers an end-session address)."""
+    me = actor()
+    if not me.local and me.role is not None:
+        _record(me, "sign-out", f"role {me.role}")
+    st.session_state.pop("_signed_in_as", None)
+    st.logout()
+
+
+def _record_once(me: access.Actor, action: str, detail: str, key: str = "_signed_in_as") -> None:
+    """One audit row per person per browser session."""
+    if st.session_state.get(key) == me.name:
+        return
+    st.session_state[key] = me.name
+    _record(me, action, detail)
+
+
+def _record(me: access.Actor, action: str, detail: str) -> None:
     try:
-        _store(str(config.db_path())).record("sign-in", detail, actor=me)
+        _store(str(config.db_path())).record(action, detail, actor=me)
     except Exception:  # noqa: BLE001 - a page reports an unusable store itself
-        log.exception("could not record a sign-in")
+        log.exception("could not record a %s", action)
 
 
 def recorded_download(label: str, data: Callable[[], bytes], *, file_name: str, mime: str,

@@ -31,13 +31,18 @@ def roles_section() -> None:
                    "section and a [cjmetrics.roles] table to .streamlit/secrets.toml (see the "
                    "README).")
         return
-    roles = ui.roles_config()
-    rows = [(role, ", ".join(str(e) for e in roles.get(role, [])) or "nobody", access.WHAT[role])
+    rules = ui.role_rules()
+    roles, claimed = rules.addresses, rules.claim_roles
+    rows = [(role, ", ".join(str(e) for e in roles.get(role, [])) or "nobody",
+             ", ".join(str(e) for e in claimed.get(role, [])) or "none", access.WHAT[role])
             for role in reversed(access.ROLES)]
-    st.dataframe(pd.DataFrame(rows, columns=["Role", "E-mail addresses and domains", "May"]),
+    by_claim = f"Values of the provider's {rules.claim} claim" if rules.claim else "Claim values"
+    st.dataframe(pd.DataFrame(rows, columns=["Role", "E-mail addresses and domains", by_claim,
+                                             "May"]),
                  hide_index=True, width="stretch")
-    st.caption("Roles are set in the [cjmetrics.roles] table of the server's secrets (or the "
-               "file CJMETRICS_ROLES_FILE names); change them there and restart the dashboard.")
+    st.caption("Roles are set in the [cjmetrics.roles] and [cjmetrics.claim_roles] tables of "
+               "the server's secrets (or the file CJMETRICS_ROLES_FILE names); change them there "
+               "and restart the dashboard. docs/deploy.md says how.")
 
 
 with ui.guard():

@@ -8,7 +8,8 @@ opens the store (creating it with the demo data when it is new) and builds the d
 Overview into the read cache. A browser's first visit spends
 about a second loading Streamlit's own front end before it asks for the page; the warm-up uses
 that second, so the Overview's first run no longer pays for it (bench/results/startup.md).
-`streamlit run dashboard.py` still works; only its first visit is slower.
+`streamlit run dashboard.py` still works; only its first visit is slower. When sign-in is
+configured ([auth] in the secrets), the console also says whether it can work.
 """
 
 from __future__ import annotations
@@ -59,6 +60,25 @@ def warm_up() -> None:
     finally:
         sys.setswitchinterval(interval)
         quiet.setLevel(level)
+    try:
+        from cjmetrics import ui
+
+        report_sign_in(ui)
+    except Exception:  # noqa: BLE001 - the page checks again before it offers Sign in
+        log.warning("could not check the sign-in settings", exc_info=True)
+
+
+def report_sign_in(ui) -> None:
+    """Say in the console whether people can sign in, as soon as the server starts, rather than
+    leave a broken [auth] section to the first person who presses Sign in."""
+    if not ui.auth_configured():
+        return
+    problem = ui.sign_in_problem()
+    if problem:
+        print(f"  cjmetrics: {problem}", file=sys.stderr, flush=True)
+    else:
+        print("  cjmetrics: sign-in is on; the identity provider answered.", file=sys.stderr,
+              flush=True)
 
 
 def main(argv: list[str]) -> None:

@@ -15,7 +15,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pytest
 from playwright.sync_api import expect
@@ -37,7 +37,7 @@ def chromium_args() -> list[str]:
 
 
 # -- the server ------------------------------------------------------------------------------
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -52,15 +52,17 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, log_path: Path) -> Iterator[str]:
+def streamlit_server(db_path: Path, log_path: Path, *, port: int | None = None,
+                     args: Sequence[str] = ()) -> Iterator[str]:
     """`make run`'s server (scripts/serve.py: `streamlit run dashboard.py` with the first visit
-    prepared) on a free port over db_path; yields the base URL."""
-    port = _free_port()
+    prepared) on a free port (or `port`) over db_path, with extra streamlit `args` (e.g.
+    --secrets.files); yields the base URL."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, CJMETRICS_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     command = [sys.executable, "scripts/serve.py",
                "--server.port", str(port), "--server.headless", "true",
-               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *args]
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)

@@ -9,6 +9,7 @@ CJMETRICS_READ_ONLY=1 nothing can be changed and the sidebar says so.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from apptest_support import assert_clean, texts
 
 from cjmetrics.store import open_store
 from demo_csv import GLASGOW
+from oidc_support import identity_provider
 
 PAGES_TESTED_HERE = ["pages/audit.py"]
 
@@ -31,14 +33,19 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
         "server_metadata_url": "https://id.example.org/.well-known/openid-configuration"}
 
 
-def app(email: str | None = None, *, signed_in: bool = True) -> AppTest:
-    """dashboard.py as `email` would see it; email None: no identity provider (local user)."""
+def app(email: str | None = None, *, signed_in: bool = True, auth: dict = AUTH,
+        token_left: timedelta = timedelta(hours=1), **claims) -> AppTest:
+    """dashboard.py as `email` would see it, signed in with an ID token that has `token_left`
+    to run and carries `claims`; email None: no identity provider (local user)."""
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
     at.session_state["area"] = GLASGOW
     if email is not None or not signed_in:
-        at.secrets["auth"] = AUTH
-        at.secrets["cjmetrics"] = {"roles": ROLES}
-        at.user = {"is_logged_in": signed_in, **({"email": email} if email else {})}
+        at.secrets["auth"] = auth
+        at.secrets["cjmetrics"] = {"roles": ROLES, "roles_claim": "groups",
+                                   "claim_roles": {"editor": ["cjmetrics-editors"]}}
+        exp = int((datetime.now(timezone.utc) + token_left).timestamp())
+        at.user = {"is_logged_in": signed_in, **({"email": email, "exp": exp} if email else {}),
+                   **claims}
     return at
 
 
@@ -140,11 +147,59 @@ def test_an_admin_sees_the_audit_log_and_filters_it(demo_db):
 
 
 def test_someone_not_signed_in_sees_only_the_sign_in_button(demo_db):
-    at = app(signed_in=False)
-    at.run()
-    assert not at.exception
+    with identity_provider() as provider:
+        at = app(signed_in=False, auth=dict(AUTH, server_metadata_url=provider.metadata_url))
+        at.run()
+    assert not at.exception and not at.error
     assert [b.label for b in at.button] == ["Sign in"]
     assert not at.metric and not at.get("plotly_chart")
+
+
+def test_an_identity_provider_nobody_answers_at_is_said_instead_of_a_sign_in_button(demo_db):
+    at = app(signed_in=False)  # AUTH's provider is at id.example.org, which is not reachable
+    at.run()
+    assert not at.exception
+    [sentence] = texts(at.error)
+    assert sentence.startswith("Sign-in cannot work: the identity provider's address "
+                               "https://id.example.org/.well-known/openid-configuration")
+    assert [b.label for b in at.button] == []
+    assert not at.metric and not at.get("plotly_chart")
+
+
+def test_an_incomplete_auth_section_is_said_before_anyone_presses_sign_in(demo_db):
+    at = app(signed_in=False, auth={k: v for k, v in AUTH.items() if k != "client_secret"})
+    at.run()
+    assert not at.exception
+    [sentence] = texts(at.error)
+    assert sentence.startswith("Sign-in is switched on but the [auth] section of the server's "
+                               "secrets (.streamlit/secrets.toml) has no client_secret. Add it")
+    assert [b.label for b in at.button] == []
+
+
+def test_a_role_from_the_providers_groups_claim(demo_db):
+    at = visit(app("analyst@partner.org", groups=["staff", "cjmetrics-editors"]), UPLOAD)
+    assert_clean(at)
+    assert "Signed in as analyst@partner.org (editor)" in sidebar_text(at)
+    assert at.get("file_uploader")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(AUDIT)
+
+
+def test_an_expired_id_token_ends_the_sign_in_with_a_sentence(demo_db):
+    at = app("lead@council.gov.uk", token_left=timedelta(seconds=-5))
+    at.run()
+    assert not at.exception
+    [sentence] = texts(at.warning)
+    assert sentence.startswith("Your sign-in as lead@council.gov.uk ended at ")
+    assert sentence.endswith("so you have been signed out of this dashboard. Sign in again to "
+                             "carry on.")
+    assert [b.label for b in at.button] == ["Sign in again"]
+    assert not at.metric and not at.get("plotly_chart") and not at.sidebar.caption
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(AUDIT)
+    log = open_store(demo_db).audit_log(actions=["sign-in", "sign-out"])
+    assert [(r.who, r.action, r.detail) for r in log.itertuples()] == [
+        ("lead@council.gov.uk", "sign-out", "sign-in ended")]
 
 
 def test_someone_signed_in_without_a_role_is_told_to_ask(demo_db):
