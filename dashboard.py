@@ -39,6 +39,8 @@ PAGES = {
 presenting = st.query_params.get("mode") == "slideshow"
 navigation = st.navigation(ui.pages_for_role(PAGES), expanded=True,
                            position="hidden" if presenting else "sidebar")
+ui.page_title(navigation)
+ui.accessibility_support()
 if presenting:
     ui.keep_sidebar_state()
 else:

@@ -1,0 +1,34 @@
+// Chart semantics, applied to the page as Streamlit draws it (and again whenever it redraws):
+// drawn on every page by cjmetrics.ui.accessibility_support().
+//  - Each chart (a container keyed "...-figure" holding the chart and its summary caption, see
+//    ui.accessible_chart) gets role="img" on its Plotly chart, whose aria-label Streamlit
+//    already sets from the title, and aria-describedby pointing at the one-sentence summary.
+(() => {
+  if (window.cjmAccessibility) return;
+  window.cjmAccessibility = true;
+
+  function labelCharts(root) {
+    root.querySelectorAll('[class*="st-key-"][class*="-figure"]').forEach((card) => {
+      const chart = card.querySelector('[data-testid="stPlotlyChart"]');
+      const summary = card.querySelector('[data-testid="stCaptionContainer"]');
+      if (!chart) return;
+      if (summary && !summary.id) {
+        const key = [...card.classList].find((name) => name.startsWith('st-key-'));
+        summary.id = `${key}-summary`;
+      }
+      if (chart.getAttribute('role') !== 'img') chart.setAttribute('role', 'img');
+      if (summary && summary.id && chart.getAttribute('aria-describedby') !== summary.id) {
+        chart.setAttribute('aria-describedby', summary.id);
+      }
+    });
+  }
+
+  let pending = false;
+  const observer = new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; labelCharts(document); });
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+  labelCharts(document);
+})();
