@@ -30,6 +30,8 @@ PAGES = {
     ],
     "Reference": [
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
+        st.Page("pages/accessibility.py", title="Accessibility statement",
+                icon=":material/accessibility_new:"),
     ],
 }
 
