@@ -150,7 +150,8 @@ def test_a_chart_is_an_image_named_by_its_title_and_described_by_its_summary(pag
     open_page(page, server, "trends")
     chart = page.get_by_role("img", name=re.compile(
         r"^Diversion from prosecution: assessments undertaken"))
-    expect(chart).to_have_attribute("data-testid", "stPlotlyChart")
+    # Plotly draws after the script run ends, and the page's script then labels the chart.
+    expect(chart).to_have_attribute("data-testid", "stPlotlyChart", timeout=90_000)
     summary_id = chart.get_attribute("aria-describedby")
     summary = page.locator(f"[id='{summary_id}']")
     expect(summary).to_have_attribute("data-testid", "stCaptionContainer")
