@@ -478,16 +478,17 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
         # Files are made only when their button is pressed (a callable), never on a rerun.
         # No rerun on click: a rerun re-registers the deferred file and races the browser's
         # request for it, which then fails silently (about one click in twenty).
-        if images:
-            for fmt, label in (("png", "PNG"), ("svg", "SVG")):
-                recorded_download(label, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
-                                  mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
-                                  icon=":material/image:", help=f"The chart as a {label} image")
+        # "Add to deck" first: the task a keyboard user comes for is the next Tab stop.
         st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
                   on_click=_add_to_deck,
                   args=(fig, table, summary, file_stem, deck_chart, deck_params, deck_label),
                   help="Collect this chart for a meeting: order, annotate, present and "
                        "download the deck on the Present page.")
+        if images:
+            for fmt, label in (("png", "PNG"), ("svg", "SVG")):
+                recorded_download(label, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
+                                  mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
+                                  icon=":material/image:", help=f"The chart as a {label} image")
     if not images:
         st.caption(":material/info: PNG and SVG images need Chromium, which is not installed "
                    "on this server; the data downloads (CSV, XLSX) still work.")

@@ -52,7 +52,7 @@ NAV_LIST_FOUND = """async () => {
 OUTSIDE_THE_SCREEN = """() => {
   const width = document.documentElement.clientWidth;
   const own = '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], ' +
-              '[data-testid="stTable"], [data-baseweb="tab-list"], pre';
+              '[data-testid="stTable"], [role="tablist"], pre';
   const main = document.querySelector('[data-testid="stMain"]');
   const found = [];
   if (main.scrollWidth > main.clientWidth + 1) found.push(`the page scrolls sideways`);
@@ -227,7 +227,8 @@ def test_upload_import_undo_add_to_deck_and_present_with_the_keyboard_alone(page
 
     # The file: the uploader's button opens the system's file chooser, answered here.
     start_at_the_top_of_the_page(page)
-    browse = page.get_by_test_id("stFileUploader").get_by_role("button").first
+    browse = page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
+        "stBaseButton-secondary")
     press_tab_until(page, browse, limit=80)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Enter")

@@ -3,6 +3,7 @@
 //  - Each chart (a container keyed "...-figure" holding the chart and its summary caption, see
 //    ui.accessible_chart) gets role="img" on its Plotly chart, whose aria-label Streamlit
 //    already sets from the title, and aria-describedby pointing at the one-sentence summary.
+//  - Heading anchor links leave the tab order (below).
 (() => {
   if (window.cjmAccessibility) return;
   window.cjmAccessibility = true;
@@ -20,6 +21,11 @@
       if (summary && summary.id && chart.getAttribute('aria-describedby') !== summary.id) {
         chart.setAttribute('aria-describedby', summary.id);
       }
+    });
+    // Streamlit's "link to this heading" anchors: a Tab stop per heading that only copies a
+    // link (the page's address does as much); kept for the mouse, out of the tab order.
+    root.querySelectorAll('[data-testid="stHeaderActionElements"] a').forEach((link) => {
+      if (link.getAttribute('tabindex') !== '-1') link.setAttribute('tabindex', '-1');
     });
   }
 
