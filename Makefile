@@ -5,7 +5,7 @@ PORT ?= 8501
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test venv chromium demo-data clean-store
+.PHONY: run test venv chromium axe demo-data clean-store
 
 # The venv is rebuilt whenever requirements.txt changes.
 $(BIN)/.installed: requirements.txt
@@ -34,7 +34,16 @@ chromium:
 	@test -x $(CHROMIUM) || { echo "chromium could not be installed at $(CHROMIUM)"; exit 1; }
 	@command -v pdftoppm >/dev/null || { echo "poppler-utils (pdftoppm) could not be installed"; exit 1; }
 
-test: venv chromium
+# axe-core (npm, pinned in package.json and package-lock.json) for the browser tests'
+# accessibility checks, installed into node_modules/ here; the tests read it from there and
+# nothing is downloaded while they run. The app itself never loads it.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+axe: node_modules/axe-core/axe.min.js
+
+test: venv chromium axe
 	$(BIN)/python -m pytest
 
 # Regenerate data/demo/*.csv (deterministic: the files only change if the generator does).

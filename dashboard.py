@@ -35,6 +35,8 @@ PAGES = {
     ],
     "Reference": [
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
+        st.Page("pages/accessibility.py", title="Accessibility statement",
+                icon=":material/accessibility_new:"),
     ],
 }
 
@@ -44,6 +46,8 @@ PAGES = {
 presenting = st.query_params.get("mode") == "slideshow"
 navigation = st.navigation(ui.pages_for_role(PAGES), expanded=True,
                            position="hidden" if presenting else "sidebar")
+ui.page_title(navigation)
+ui.accessibility_support()
 if presenting:
     ui.keep_sidebar_state()
 else:

@@ -17,7 +17,10 @@ import plotly.io as pio
 
 from .trends import TrendData
 
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+# The Analysis Function's categorical palette (dark blue, turquoise, dark pink, orange, dark
+# grey, light purple): each colour 3:1 or more against the white chart and against the colour
+# next to it, so neighbouring series stay apart (tests/test_accessibility.py checks both).
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
 # "dot" is kept for the Scotland comparator, so no area's line can be mistaken for it.
 DASHES = ["solid", "dash", "dashdot", "longdash", "longdashdot", "8px,3px,2px,3px,2px,3px",
@@ -157,7 +160,9 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=[p[0] for p in points], y=[p[1] for p in points],
-            name=f"{target['area_name']}: baseline to target", mode="lines+markers",
+            # Labelled on the chart ("Baseline 2019/20", "Target 2025/26"), not by its dash alone.
+            name=f"{target['area_name']}: baseline to target", mode="lines+markers+text",
+            textposition="top center", textfont=dict(color=colour), cliponaxis=False,
             line=dict(color=colour, width=1.5, dash="longdash"),
             marker=dict(symbol=["diamond-open", "star"][:len(points)] if len(points) == 2
                         else ["star" if points[0][2].startswith("Target") else "diamond-open"],

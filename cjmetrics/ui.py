@@ -6,10 +6,13 @@ Pages stay thin: they read filters with these widgets, ask cjmetrics for a model
 
 from __future__ import annotations
 
+import functools
+import html
 import logging
 import re
 import runpy
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
@@ -25,8 +28,10 @@ from .store import Store
 log = logging.getLogger("cjmetrics")
 
 AREA_KEY = "area"
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# No Plotly toolbar: its dozen icon buttons per chart sat in the tab order (39 Tab presses from
+# the top of Trends to "Add to deck") and inside a chart that is an image to a screen reader;
+# every chart offers its downloads as buttons instead.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
 # -- entry point -------------------------------------------------------------------------------
@@ -535,26 +540,24 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
     without, the chart is added as a snapshot of what is on screen now."""
     from . import render
 
-    st.plotly_chart(fig, theme=None, key=f"{key}-chart", config=PLOTLY_CONFIG,
-                    width="stretch")
-    if summary:
-        st.caption(plain(summary))
+    accessible_chart(fig, summary, key=key)
     stem = export.safe_stem(file_stem)
     images = render.available()
     with st.container(horizontal=True, gap="small"):
         # Files are made only when their button is pressed (a callable), never on a rerun.
         # No rerun on click: a rerun re-registers the deferred file and races the browser's
         # request for it, which then fails silently (about one click in twenty).
-        if images:
-            for fmt, label in (("png", "PNG"), ("svg", "SVG")):
-                recorded_download(label, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
-                                  mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
-                                  icon=":material/image:", help=f"The chart as a {label} image")
+        # "Add to deck" first: the task a keyboard user comes for is the next Tab stop.
         st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
                   on_click=_add_to_deck,
                   args=(fig, table, summary, file_stem, deck_chart, deck_params, deck_label),
                   help="Collect this chart for a meeting: order, annotate, present and "
                        "download the deck on the Present page.")
+        if images:
+            for fmt, label in (("png", "PNG"), ("svg", "SVG")):
+                recorded_download(label, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
+                                  mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
+                                  icon=":material/image:", help=f"The chart as a {label} image")
     if not images:
         st.caption(":material/info: PNG and SVG images need Chromium, which is not installed "
                    "on this server; the data downloads (CSV, XLSX) still work.")
@@ -623,6 +626,53 @@ def _add_to_deck(fig, table, summary, file_stem, chart, params, label) -> None:
     deck.add(item)
     st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(title)}. See Present.",
              icon=":material/add_to_queue:")
+
+
+# -- accessibility ---------------------------------------------------------------------------
+_ASSETS = Path(__file__).with_name("assets")
+_TAG = re.compile(r"<[^>]*>")
+_LINE_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+@functools.cache
+def _accessibility_markup() -> str:
+    css = (_ASSETS / "accessibility.css").read_text(encoding="utf-8")
+    script = (_ASSETS / "accessibility.js").read_text(encoding="utf-8")
+    return f"<style>{css}</style><script>{script}</script>"
+
+
+def accessibility_support() -> None:
+    """The app's own styles (focus ring, reflow at 320 px) and the script that gives each chart
+    its role and description and takes Plotly's toolbar out of the tab order. dashboard.py
+    draws it on every page, the slideshow included; it takes no room on the page."""
+    with st.container(key="cjm-accessibility"):
+        st.html(_accessibility_markup(), unsafe_allow_javascript=True)
+
+
+def page_title(page) -> None:
+    """A distinct browser title for each page ("Trends · cjmetrics"), read out first by a
+    screen reader and shown in the tab and the history."""
+    st.set_page_config(page_title=f"{page.title} · cjmetrics")
+
+
+def chart_name(fig: go.Figure) -> str:
+    """A chart's accessible name: its title and subtitle as plain text."""
+    title = fig.layout.title
+    parts = [title.text or "", (title.subtitle.text if title.subtitle else None) or ""]
+    text = " · ".join(p for p in (_LINE_BREAK.sub(" · ", part) for part in parts) if p)
+    return html.unescape(_TAG.sub("", text)).strip(" ·")
+
+
+def accessible_chart(fig: go.Figure, summary: str | None, *, key: str,
+                     name: str | None = None) -> None:
+    """A Plotly chart as an image to assistive technology: role="img", named by its title
+    (or `name`), described by the one-sentence summary drawn under it (the script of
+    accessibility_support() ties the two together on the page)."""
+    with st.container(key=f"{key}-figure"):
+        st.plotly_chart(fig, theme=None, key=f"{key}-chart", config=PLOTLY_CONFIG,
+                        width="stretch", alt=name or chart_name(fig) or None)
+        if summary:
+            st.caption(plain(summary))
 
 
 # -- editing in the app ----------------------------------------------------------------------

@@ -118,8 +118,7 @@ def chart_slide(item, index: int) -> None:
     fig = shown.figure
     fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=40),
                       height=600)
-    st.plotly_chart(fig, theme=None, key=f"slide-chart-{index}", config=ui.PLOTLY_CONFIG,
-                    width="stretch")
+    ui.accessible_chart(fig, None, key=f"slide-{index}", name=shown.title)
     with st.container(key="slide-text"):
         if shown.summary:
             st.markdown(ui.plain(shown.summary))
