@@ -648,7 +648,7 @@ def test_lower_and_upper_estimate_columns_are_the_interval_of_the_best_estimate(
     assert (row.value, row.lower, row.upper) == (16, 13, 19)
 
 
-# -- row numbers ------------------------------------------------------------------------------------
+# -- row numbers ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name, answers, sheet, expected", [
     # (indicator, period) -> the Excel row of the (first) record the figure comes from
     ("mailchimp_excel_resaved.csv", {"area": GLASGOW}, None,
