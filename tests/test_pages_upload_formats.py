@@ -2,7 +2,9 @@
 asks only what the file cannot say, then shows the same preview and Import as for a template.
 
 Runs the real entry point over a copy of the demo store; the store is read only to prove what
-was written. The real samples come from ../shared/samples (conftest.SAMPLES)."""
+was written. Each test runs on the project's own fixtures (tests/data/formats/); the tests on the
+real exports in ../shared/samples (conftest.SAMPLES) are an extra tier, skipped with the reason
+when that folder is absent."""
 
 from __future__ import annotations
 
@@ -20,8 +22,77 @@ PAGES_TESTED_HERE = ["pages/upload.py"]
 FIXTURES = Path(__file__).resolve().parent / "data" / "formats"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(),
-                                   reason=f"the shared samples folder {SAMPLES} is absent")
+BAD = Path(__file__).resolve().parent / "data" / "bad" / "formats"
+
+needs_samples = pytest.mark.skipif(
+    not SAMPLES.is_dir(), reason=f"extra tier: the real exports folder {SAMPLES} is absent "
+                                 "(the project's own fixtures cover every format)")
+
+
+# -- on the project's own fixtures -----------------------------------------------------------------
+def test_a_mailchimp_fixture_is_recognised_and_imported(demo_db):
+    store = open_store(demo_db)
+    at = run_app(UPLOAD)
+    upload(at, "campaigns.csv", (FIXTURES / "mailchimp_excel_resaved.csv").read_bytes())
+    assert_clean(at)
+    assert texts(at.info)[0] == ("Recognised: Mailchimp campaign report: 3 campaigns, Feb 2017 "
+                                 "to Mar 2017.")
+    question = [s for s in at.selectbox if s.label == "Which area are these figures for?"]
+    assert len(question) == 1 and question[0].value == GLASGOW
+    assert tiles(at) == {"New figures": "6", "Revised figures": "0", "Unchanged": "0"}
+    [button] = buttons(at, "Import 6 figures")
+    button.click().run()
+    assert_clean(at)
+    assert any(t.startswith("Import #") and "6 new" in t for t in texts(at.success))
+    assert store.imports()["kind"].iloc[0] == "mailchimp"
+    opens = store.series(["eng_newsletter_opens"], [GLASGOW])
+    assert dict(zip(opens["period_label"], opens["value"]))["Mar 2017"] == 98
+
+
+def test_an_eventbrite_fixture_asks_for_the_event_then_previews(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "attendees.csv", (FIXTURES / "eventbrite_us_custom_questions.csv").read_bytes())
+    assert not at.exception
+    assert any("Which event is this report for" in w for w in texts(at.warning))
+    assert not buttons(at, "Import")
+    event = next(t for t in at.text_input if t.label.startswith("Which event"))
+    event.set_value("Partnership talk").run()
+    assert_clean(at)
+    assert tiles(at)["New figures"] == "1"
+    new = at.tabs[0].dataframe[0].value
+    assert new["Breakdown"].tolist() == ["event:Partnership talk"]
+    page_text = " ".join(texts(at.markdown) + texts(at.info) + texts(at.success)) + \
+        new.to_csv()
+    assert "jane.doe@example.org" not in page_text and "Doe" not in page_text
+
+
+def test_a_statistics_workbook_offers_its_rows_and_its_other_tables(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "payback.xlsx", (FIXTURES / "scotgov_older_layout.xlsx").read_bytes(), XLSX)
+    assert not at.exception
+    assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 3:")
+    [mapping] = [d.value for d in at.dataframe if "Row of the table" in d.value.columns]
+    assert mapping["Row of the table"].tolist() == ["Orders imposed", "Completion rate"]
+    sheet = next(s for s in at.selectbox if s.label == "Table (sheet)")
+    assert "Index" not in sheet.options
+    sheet.set_value("Table 4").run()
+    assert not at.exception
+    assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 4:")
+
+
+def test_a_broken_export_fixture_gets_its_sentence(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "ga4.csv", (BAD / "ga4_pages_no_dates.csv").read_bytes())
+    assert not at.exception
+    assert any("Google Analytics 4 report" in e and "no table by day or month" in e
+               for e in texts(at.error))
+    at = run_app(UPLOAD)
+    upload(at, "mystery.csv", b"colour,size\nred,3\n")
+    assert any("'mystery.csv' is not recognised" in e and "X Ads" in e
+               for e in texts(at.error))
+
+
+# -- the extra tier: the real exports --------------------------------------------------------------
 
 
 @needs_samples

@@ -96,6 +96,30 @@ def test_shared_samples_are_recognised(name, start):
     assert recognised.description.startswith(start)
 
 
+
+FORMATS_DIR = HERE.parent  # tests/data/formats: fixtures of each tool's real layout
+
+
+@pytest.mark.parametrize("name, description", [
+    ("surveymonkey_expanded_cp1252_cr.csv",
+     "SurveyMonkey responses (expanded): 3 respondents, 4 questions, 3 Mar 2020 to 5 Mar 2020"),
+    ("google_forms_crlf_emoji.csv",
+     "Google Forms responses: 3 respondents, 2 questions, 15 Jan 2025 to 3 Feb 2025")])
+def test_real_layout_fixtures_are_recognised(name, description):
+    recognised = formats.recognise((FORMATS_DIR / name).read_bytes(), name)
+    assert recognised.description == description
+
+
+def test_a_windows_1252_surveymonkey_export_imports_as_a_new_survey(empty_store):
+    _, prepared = _import(empty_store, str(FORMATS_DIR / "surveymonkey_expanded_cp1252_cr.csv"),
+                          survey=sm.NEW, survey_name="Community survey 2020", period="2019/20")
+    assert prepared.ok, prepared.problems
+    formats.commit_export(empty_store, prepared)
+    held = empty_store.survey_responses([GLASGOW], prepared.survey_plan["survey_id"])
+    assert int(held["respondents"].sum()) == 3
+    answers = empty_store.survey_answers(prepared.survey_plan["survey_id"], [GLASGOW])
+    assert "Le café is a good place to meet" in set(answers["answer"])
+
 # -- mapping onto an existing survey -------------------------------------------------------------
 def test_google_forms_maps_onto_the_matching_survey_and_flags_an_unknown_answer(empty_store):
     recognised, prepared = _import(empty_store, "gf_understanding.csv")

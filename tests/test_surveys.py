@@ -27,7 +27,6 @@ from cjmetrics.surveys import (build_survey, for_display, import_answers, protec
                                small_number_threshold)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SEED_001 = PROJECT_ROOT.parent / "shared" / "seeds" / "001_a9795dfe4978796f.txt"
 GLASGOW, AYRSHIRE, SCOTLAND = "S12000049", "CJP-AYR", "S92000003"
 EAST, NORTH, SOUTH = "S12000008", "S12000021", "S12000028"
 
@@ -68,29 +67,183 @@ def test_survey_shares_carry_the_wilson_interval(empty_store):
 
 
 # -- definitions ---------------------------------------------------------------------------------
-def test_the_seed_001_instruments_are_defined(empty_store):
+# The published instruments, as printed in the Criminal Justice Voluntary Sector Forum's
+# "Strengthening Engagement Transition Project: Final Report" (the statutory partner and third
+# sector surveys of its appendices, and its National Scoping Survey section). The texts are facts
+# of those instruments; the project's definitions in data/surveys/ must say the same.
+PUBLISHED_QUESTIONS = {
+    "statutory_partner": {
+        "Q1": ("Under the new model for community justice, the Community Planning Partnership "
+               "will need to involve and engage third sector providers delivering community "
+               "justice services locally. Has the CPP identified key third sector contacts?"),
+        "Q2": "Do you feel involved in the community redesign process?",
+        "Q2 (barriers)": ("If not, what are the main barriers to your involvement as a "
+                          "Community Justice Partner?"),
+        "Q3": ("How would you rate awareness and understanding within the Community Planning "
+               "Partnership of community justice services delivered locally by third sector "
+               "organisations?"),
+        "Q4": ("To what extent has the Community Planning Partnership engaged third sector "
+               "providers in planning for the new community justice model?"),
+        "Q5": ("In your view, what do third sector providers need to do to effectively engage "
+               "with the CPP around community justice service planning? What would be the "
+               "best mechanism for engagement?"),
+        "Q6": ("In your view, what can the CPP do to effectively engage with third sector "
+               "providers around community justice service planning?"),
+        "Q7": ("How does the CPP intend to involve service-users and wider communities in the "
+               "planning and design of community justice services?"),
+        "Q8": ("How does the CPP currently involve third sector organisations in other policy "
+               "areas? (Health and Social Care Integration) What lessons, or examples of best "
+               "practice, can be transferred to the new community justice model?"),
+        "Q9": "Do you have any other comments to add?",
+    },
+    "third_sector": {
+        "Q1": ("Does your organisation provide services within a specific community justice "
+               "remit?"),
+        "Q2": "How are you currently involved with other community justice partners?",
+        "Q2 (other)": "Other: Please specify",
+        "Q3": ("In your view, what level of awareness is there within the Community Planning "
+               "Partnership of community justice services being delivered locally?"),
+        "Q4": ("To what extent has the Community Planning Partnership involved your "
+               "organisation in discussions around the new community justice arrangements?"),
+        "Q5": ("Which of the 5 headings (Inform, Consult, Involve, Collaborate, None of the "
+               "previous) most accurately describes current engagement levels between your "
+               "organisation and each of the listed community justice partners in"),
+        "Q6": ("In your view, what can statutory partners do to facilitate third sector "
+               "engagement around community justice? What would be the most effective "
+               "mechanism for engagement?"),
+        "Q7": ("In relation to community justice services, what can third sector providers do "
+               "to facilitate engagement with statutory partners?"),
+        "Q8": ("How does the CPP involve third sector organisations in other policy areas? "
+               "(Health and Social Care Integration) What lessons, or examples of good "
+               "practice, can be transferred to the new community justice model?"),
+        "Q9": "Do you have any other comments to add?",
+    },
+    "national_scoping": {
+        "Q1": ("Can you provide an example where a Community Justice Authority or a statutory "
+               "partner was successful in engaging your organisation? (i.e. There was "
+               "effective partnership working in all aspects of the decision making process. "
+               "Your organisation was included in the development of alternatives and the "
+               "identification of the preferred solution.)"),
+        "Q2": ("Please identify any factors that enabled this successful engagement (positive "
+               "relationships, structures, processes etc.)"),
+        "Q3": ("Are there any lessons from the example of successful engagement given above "
+               "that could be transferred to the new community justice model?"),
+        "Q4": ("Can you provide an example where a Community Justice Authority or statutory "
+               "partner was unsuccessful in engaging your organisation?"),
+        "Q5": ("Please identify any factors that contributed to this unsuccessful engagement "
+               "(negative relationships, structures, processes etc.)"),
+        "Q6": ("Are there any lessons from this unsuccessful engagement that could be brought "
+               "into the new model for community justice?"),
+    },
+}
+PUBLISHED_OPTIONS = {
+    ("statutory_partner", "Q1"): [
+        "Yes, we have identified key contacts within the third sector",
+        ("We are in the process of identifying key contacts within the third sector via our "
+         "Third Sector Interface (TSI)"),
+        ("No, we have yet to identify key contacts within the third sector and would like "
+         "support in doing this"),
+        "Don't know",
+    ],
+    ("statutory_partner", "Q2"): [
+        "Yes, I feel involved in the community redesign process",
+        ("No, I don't feel involved in the community redesign process (Please identify "
+         "barriers below)"),
+    ],
+    ("statutory_partner", "Q3"): [
+        ("The CPP has a strong understanding of what services are being delivered by third "
+         "sector providers in the area."),
+        ("The CPP has some idea of service provision but there remains a lack of engagement "
+         "with third sector providers."),
+        ("The CPP is unaware of what services are being delivered by third sector providers "
+         "and would like some support in identifying what is happening locally."),
+        "Don't know.",
+    ],
+    ("statutory_partner", "Q4"): [
+        ("The CPP has successfully contacted third sector providers and involved them in "
+         "discussions over arrangements for the new community justice model"),
+        ("The CPP has contacted third sector providers but has not yet involved them in "
+         "discussions over arrangements for the new community justice model"),
+        ("The CPP has made no contact with key third sector partners and would like some "
+         "support in this area"),
+        "Don't know",
+    ],
+    ("third_sector", "Q1"): [
+        ("Yes, we provide services for those affected by the criminal justice system in a "
+         "direct way e.g. people with convictions, families, victims and witnesses"),
+        ("Yes, we provide services to those affected by the criminal justice system but in an "
+         "indirect way e.g. housing, employment, advocacy"),
+        "No (Option to opt out)",
+    ],
+    ("third_sector", "Q2"): [
+        ("We meet the 100k service provision threshold are partners of the Community Justice "
+         "Authority"),
+        ("We do not meet the 100k service provision threshold but we attend Community Justice "
+         "Authority run events and meetings"),
+        "We sit on local Community Justice related forums",
+        "Other: Please specify",
+    ],
+    ("third_sector", "Q3"): [
+        ("The CPP has sufficient awareness of the community justice services being delivered "
+         "by third sector providers in the local area."),
+        "The CPP has limited awareness of the community justice services being delivered.",
+        ("There is little awareness within the CPP of the community justice services being "
+         "delivered by third sector providers."),
+        "Don't know.",
+    ],
+    ("third_sector", "Q4"): [
+        ("The CPP has contacted my organisation directly and we are involved in discussions "
+         "over arrangements for the new community justice model."),
+        ("The CPP has contacted a third sector intermediary/umbrella body but we are not "
+         "directly involved in discussions over arrangements for the new community justice "
+         "model"),
+        ("The CPP has made no contact with my organisation. We would like some support in "
+         "contacting and establishing a relationship with our CPP."),
+        "Don't know.",
+    ],
+    ("third_sector", "Q5"): [
+        "Inform",
+        "Consult",
+        "Involve",
+        "Collaborate",
+        "None of the previous",
+    ],
+}
+PUBLISHED_PARTNERS = [
+    "Local Authority",
+    "Police Scotland",
+    "Scottish Fire and Rescue Service",
+    "Scottish Courts and Tribunal Service",
+    "Health and Social Care Integration Joint Board",
+    "Skills Development Scotland",
+    "Scottish Prison Service",
+    "NHS Board",
+    "Third Sector Interface (TSI)",
+]
+
+
+def test_the_engagement_transition_project_instruments_are_defined(empty_store):
     defs = empty_store.survey_definitions()
     assert SCHEMA_VERSION >= 3
-    assert {"statutory_partner", "third_sector", "national_scoping"} <= set(
-        defs["surveys"]["survey_id"])
-    seed = re.sub(r"\s+", " ", SEED_001.read_text())
-    questions = defs["questions"]
+    questions, options = defs["questions"], defs["options"]
+    for survey, published in PUBLISHED_QUESTIONS.items():
+        held = questions[questions["survey_id"] == survey].set_index("number")["text"]
+        assert held.to_dict() == published, survey
     for survey in ("statutory_partner", "third_sector"):
         numbered = questions[(questions["survey_id"] == survey)
                              & questions["number"].str.fullmatch(r"Q\d")]
         assert list(numbered["number"]) == [f"Q{i}" for i in range(1, 10)]  # 9 questions
-    # Every question and option wording of both instruments is in the seed as printed.
-    options = defs["options"]
-    for text in pd.concat([questions.loc[questions["survey_id"].isin(
-            ["statutory_partner", "third_sector", "national_scoping"]), "text"],
-            options.loc[options["survey_id"] != "public_understanding", "label"]]):
-        assert text in seed, text
-    matrix = options.query("survey_id == 'third_sector' and question_id == 'q5'")
-    assert list(matrix["label"]) == ["Inform", "Consult", "Involve", "Collaborate",
-                                     "None of the previous"]
-    rows = defs["items"].query("survey_id == 'third_sector' and question_id == 'q5'")
-    assert list(rows["label"])[:2] == ["Local Authority", "Police Scotland"]
-    assert len(rows) == 9 and all(label in seed for label in rows["label"])
+    ids = questions.set_index(["survey_id", "number"])["question_id"]
+    for (survey, number), labels in PUBLISHED_OPTIONS.items():
+        held = options[(options["survey_id"] == survey)
+                       & (options["question_id"] == ids[(survey, number)])]
+        assert list(held["label"]) == labels, (survey, number)
+    # No option of the three instruments is missing from the published ones.
+    published = {(s, ids[(s, n)]) for s, n in PUBLISHED_OPTIONS}
+    instruments = options[options["survey_id"].isin(list(PUBLISHED_QUESTIONS))]
+    assert set(zip(instruments["survey_id"], instruments["question_id"])) == published
+    partners = defs["items"].query("survey_id == 'third_sector' and question_id == 'q5'")
+    assert list(partners["label"]) == PUBLISHED_PARTNERS
     kinds = questions.set_index(["survey_id", "question_id"])["type"]
     assert kinds[("third_sector", "q5")] == "matrix"
     assert kinds[("statutory_partner", "q1")] == "single"

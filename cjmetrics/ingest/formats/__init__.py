@@ -20,7 +20,7 @@ from ...errors import ImportRejected
 from ...store import Store
 from ..pipeline import Prepared, prepare
 from ..resolve import area_resolver
-from .base import (ExportFormat, FormatBroken, Question, Recognised, Source,
+from .base import (SOURCE_ROW, ExportFormat, FormatBroken, Question, Recognised, Source,
                    is_template_header, read_source)
 from . import events, newsletters, social, statistics, surveys, web  # noqa: E402
 
@@ -100,7 +100,9 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     if rows.empty:
         raise FormatBroken(f"{recognised.description}, but it holds no figures cjmetrics can "
                            "import (no row maps onto an indicator).")
-    csv = rows.to_csv(index=False).encode("utf-8")
+    # The template pipeline takes the template's columns only; the figures' source rows name
+    # the problems below.
+    csv = rows.drop(columns=[SOURCE_ROW], errors="ignore").to_csv(index=False).encode("utf-8")
     prepared = prepare(store, csv, name, kind="indicator_values", preview=False)
     # The same export imported again with the same answers is "already imported"; the same
     # export for another area is not.
@@ -119,6 +121,14 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
             wrong = prepared.problems["column"].isin(["value", "lower", "upper"])
             prepared.problems.loc[wrong, "fix"] = ("Check which indicator this row of the table "
                                                    "is mapped onto, and change it.")
+    if recognised.notes:
+        lacks = pd.DataFrame([{"severity": "warning", "row": None, "column": "", "value": "",
+                               "problem": note, "fix": "Nothing to do: the figures the file "
+                                                       "holds are imported."}
+                              for note in recognised.notes])
+        prepared.problems = pd.concat([lacks, prepared.problems], ignore_index=True) \
+            if len(prepared.problems) else lacks
+        prepared.warning_count += len(recognised.notes)
     if left_out:
         warning = pd.DataFrame([{
             "severity": "warning", "row": None, "column": "area", "value": ", ".join(left_out[:8]),
@@ -224,17 +234,21 @@ def prepare_any(store: Store, data: bytes, name: str, *, sheet: str | None = Non
 
 def _name_the_figures(problems: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """Row numbers of the built figures mean nothing to someone holding the export: each problem
-    names its figure instead (indicator, area, period, breakdown)."""
+    names its figure (indicator, area, period, breakdown) and the export's own row it comes from
+    (the first, for a month summed from several)."""
     problems = problems.copy()
-    named = []
+    named, source_rows = [], []
     for row, problem in zip(problems["row"], problems["problem"]):
         if row is None or row != row or not 2 <= int(row) < len(rows) + 2:
             named.append(problem)
+            source_rows.append(None)
             continue
         r = rows.iloc[int(row) - 2]
         what = ", ".join(str(v) for v in (r["indicator"], r["area"], r["period"], r["breakdown"])
                          if v not in (None, ""))
         named.append(f"{what}: {problem}")
+        source = r.get(SOURCE_ROW)
+        source_rows.append(None if source is None or pd.isna(source) else int(source))
     problems["problem"] = named
-    problems["row"] = None
+    problems["row"] = source_rows
     return problems

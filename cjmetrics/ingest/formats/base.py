@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Callable
 
-import duckdb
 import pandas as pd
 
 from ...errors import ImportRejected
@@ -75,36 +71,26 @@ def _clean(cell) -> str:
     return str(cell).strip()
 
 
+MAX_CELL = 10 * 1024 * 1024  # the longest cell an export is read with (10 MB)
+
+
 def _csv_grid(text: str) -> Grid:
-    """Every line's cells, whatever its width: exports mix '#' preambles, blank lines, two
-    header rows and several tables of different widths in one file, so DuckDB's read_csv is told
-    the dialect and the widest line instead of sniffing the first lines."""
+    """Every record's cells, whatever its width: exports mix '#' preambles, blank lines, two
+    header rows and several tables of different widths in one file. Blank lines are kept as
+    empty rows, so a row's index + 1 is the row number Excel shows for it."""
     sample = "\n".join(line for line in text.splitlines()[:60] if not line.startswith("#"))
     delimiter = ","
     counts = {d: sample.count(d) for d in (",", ";", "\t")}
     if counts[","] == 0 or counts[";"] > counts[","] * 1.5 or counts["\t"] > counts[","] * 1.5:
         delimiter = max(counts, key=counts.get)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    width = max((line.count(delimiter) for line in text.split("\n")), default=0) + 1
-    handle, tmp = tempfile.mkstemp(prefix="cjmetrics-export-", suffix=".csv")
+    csv.field_size_limit(MAX_CELL)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-        con = duckdb.connect()
-        try:
-            rows = con.execute(
-                f"SELECT * FROM read_csv(?, header = false, auto_detect = false, "
-                f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
-                f"null_padding = true, parallel = false, strict_mode = false, "
-                f"max_line_size = 10485760)", [tmp, delimiter]).fetchall()
-        except duckdb.Error:
-            # A file DuckDB will not read this way (a stray quote): the csv module's reading.
-            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        finally:
-            con.close()
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportRejected("The file has a cell longer than 10 MB, which no export holds: it "
+                             "is probably not a table of figures. Check the file, or save it "
+                             "again from the tool that made it.") from exc
     grid = [[(c or "").strip() for c in row] for row in rows]
     used = max((max((i for i, c in enumerate(r) if c), default=-1) for r in grid), default=-1)
     return [r[:used + 1] for r in grid]
@@ -142,9 +128,16 @@ def _xlsx_sheets(data: bytes, name: str, limit: int | None = None) -> dict[str, 
         raise ImportRejected(f"'{name}' looks like an Excel workbook but could not be opened. "
                              "Open it in Excel, save it again as .xlsx, and upload that.") from exc
     try:
-        return {sheet: [[_clean(c) for c in row]
-                        for row in book[sheet].iter_rows(values_only=True, max_row=limit)]
-                for sheet in book.sheetnames}
+        sheets = {}
+        for sheet in book.sheetnames:
+            ws = book[sheet]
+            if hasattr(ws, "reset_dimensions"):
+                # Tools that write inline strings (X Ads) often declare the used range as A1;
+                # read-only mode would believe it and return one cell.
+                ws.reset_dimensions()
+            sheets[sheet] = [[_clean(c) for c in row]
+                             for row in ws.iter_rows(values_only=True, max_row=limit)]
+        return sheets
     finally:
         book.close()
 
@@ -197,6 +190,10 @@ class Recognised:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     table_key: str | None = None  # statistics tables: the mapping is remembered under it
+    # What the export cannot give, said as warnings ("It has no Reach column, so ...").
+    notes: list[str] = field(default_factory=list)
+    # Statistics workbooks: every (sheet, table title) the format can read, to choose from.
+    tables: list[tuple[str, str]] = field(default_factory=list)
 
     def question(self, key: str) -> Question | None:
         return next((q for q in self.questions if q.key == key), None)
@@ -287,7 +284,10 @@ _DATE_FORMATS_MDY = ["%m/%d/%y %H:%M", "%m/%d/%Y %H:%M", "%m/%d/%y", "%m/%d/%Y",
 _DATE_FORMATS_DMY = ["%d/%m/%y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%y", "%d/%m/%Y",
                      "%d.%m.%Y", "%d.%m.%y", "%d-%m-%Y", "%d/%m/%Y %H:%M:%S"]
 _DATE_FORMATS_WORDS = ["%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y", "%B %d, %Y",
-                      "%d %b %Y", "%d %B %Y", "%d %b %Y %H:%M", "%a, %d %b %Y"]
+                      "%d %b %Y", "%d %B %Y", "%d %b %Y %H:%M", "%a, %d %b %Y",
+                      # Excel's own re-save of a date: 9-Mar-17, 9-Mar-2017 18:54
+                      "%d-%b-%y", "%d-%b-%Y", "%d-%b-%y %H:%M", "%d-%b-%Y %H:%M",
+                      "%b %d, %Y %I:%M:%S %p"]
 _DATE_FORMATS_ISO = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d",
                      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -339,9 +339,16 @@ def is_period(text: str) -> bool:
     return True
 
 
+SOURCE_ROW = "source_row"  # the row number Excel shows for the record a figure comes from
+
+
 def rows_frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=VALUE_COLUMNS)
-    return frame.astype(object).where(frame.notna(), None)
+    """indicator_values rows, each with the `source_row` of the (first) record it comes from."""
+    frame = pd.DataFrame(rows, columns=VALUE_COLUMNS + [SOURCE_ROW])
+    source_row = frame[SOURCE_ROW].astype("Int64")
+    frame = frame[VALUE_COLUMNS].astype(object).where(frame[VALUE_COLUMNS].notna(), None)
+    frame[SOURCE_ROW] = source_row
+    return frame
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

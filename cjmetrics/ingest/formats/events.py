@@ -36,11 +36,11 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
         header = grid[i]
         if find_column(header, *TICKET) is None and find_column(header, *STATUS) is None:
             continue
-        return _recognised(source, name, header, grid[i + 1:])
+        return _recognised(source, name, header, grid[i + 1:], first_row=i + 2)
     return None
 
 
-def _recognised(source: Source, sheet: str, header, body) -> Recognised:
+def _recognised(source: Source, sheet: str, header, body, first_row: int) -> Recognised:
     col = {k: find_column(header, *names) for k, names in {
         "status": STATUS, "checked": CHECKED, "event": EVENT, "event_date": EVENT_DATE,
         "order_date": ORDER_DATE, "attendee": ATTENDEE}.items()}
@@ -49,14 +49,17 @@ def _recognised(source: Source, sheet: str, header, body) -> Recognised:
                            "has no 'Attendee Status' or check-in column, so attendance cannot "
                            "be counted. Export the attendee report again with all columns.")
     width = len(header)
-    rows = [r + [""] * (width - len(r)) for r in body if any(r)]
+    # Each record with the Excel row number it has, the last cell.
+    rows = [r + [""] * (width - len(r)) + [k] for k, r in enumerate(body, start=first_row)
+            if any(r)]
     rows = [r for r in rows if r[col["attendee"]]]  # a totals line has no attendee number
     if not rows:
         raise FormatBroken(f"'{source.name}' is an Eventbrite attendee report with no "
                            "attendees in it. Check that you exported the right event.")
     date_col = col["event_date"] if col["event_date"] is not None else col["order_date"]
     order = guess_order([r[date_col] for r in rows] if date_col is not None else [])
-    events: dict = defaultdict(lambda: {"registered": 0, "checked": 0, "dates": []})
+    events: dict = defaultdict(lambda: {"registered": 0, "checked": 0, "dates": [],
+                                        "row": None})
     any_check_info = False
     for r in rows:
         status = r[col["status"]].lower() if col["status"] is not None else ""
@@ -65,6 +68,7 @@ def _recognised(source: Source, sheet: str, header, body) -> Recognised:
         event = r[col["event"]] if col["event"] is not None else ""
         e = events[event]
         e["registered"] += 1
+        e["row"] = e["row"] or r[-1]
         checked = any(word in status for word in _CHECKED_IN)
         if col["checked"] is not None:
             cell = r[col["checked"]].strip().lower()
@@ -113,7 +117,8 @@ def _recognised(source: Source, sheet: str, header, body) -> Recognised:
                         "so this counts registrations, not attendance")
             out.append({"indicator": "eng_event_attendance", "area": answers["area"],
                         "period": period, "value": value, "breakdown": f"event:{label}",
-                        "note": note, "source": "Eventbrite attendee report"})
+                        "note": note, "source": "Eventbrite attendee report",
+                        "source_row": e["row"]})
         return rows_frame(out)
 
     return Recognised(EVENTBRITE, description, questions, build, sheet=sheet or None,

@@ -1,7 +1,8 @@
 """Social media exports: X/Twitter Analytics (tweet and daily activity, in any interface
 language), Facebook Page Insights post level, Meta Business Suite post exports (Facebook and
-Instagram), Facebook Ads Manager, and LinkedIn page analytics (content export). Figures are
-summed per month onto eng_social_reach and eng_social_engagements with a channel breakdown."""
+Instagram), Facebook Ads Manager, X Ads campaign exports, and LinkedIn page analytics (content
+export). Figures are summed per month onto eng_social_reach and eng_social_engagements with a
+channel breakdown; each figure keeps the Excel row of the first record it sums."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from .base import (ExportFormat, FormatBroken, Grid, Recognised, Source, area_qu
 X_CHANNEL = "channel:X/Twitter"  # the label the demo and catalogue use
 
 
-def monthly_rows(items: list[tuple[date, float | None, float | None]], channel: str,
+def monthly_rows(items: list[tuple[date, float | None, float | None, int]], channel: str,
                  source: str, answers: dict, *, reach_note: str, unit: str) -> list[dict]:
-    """One reach and one engagements row per month (a month with no figure gets no row)."""
-    months: dict = defaultdict(lambda: [0.0, 0.0, 0, False, False, None, None])
-    for day, reach, engaged in items:
+    """One reach and one engagements row per month (a month with no figure gets no row). An
+    item is (day, reach, engagements, the Excel row number of its record)."""
+    months: dict = defaultdict(lambda: [0.0, 0.0, 0, False, False, None, None, None])
+    for day, reach, engaged, row in items:
         m = months[(day.year, day.month)]
         m[0] += reach or 0
         m[1] += engaged or 0
@@ -29,12 +31,13 @@ def monthly_rows(items: list[tuple[date, float | None, float | None]], channel: 
         m[4] |= engaged is not None
         m[5] = min(m[5] or day, day)
         m[6] = max(m[6] or day, day)
+        m[7] = min(m[7] or row, row)
     rows = []
-    for (year, month), (reach, engaged, n, has_reach, has_engaged, first, last) in \
+    for (year, month), (reach, engaged, n, has_reach, has_engaged, first, last, first_row) in \
             sorted(months.items()):
         note = f"{plural(n, unit)}, {first:%-d %b} to {last:%-d %b %Y}"
         base = {"area": answers["area"], "period": month_label(date(year, month, 1)),
-                "breakdown": channel, "source": source}
+                "breakdown": channel, "source": source, "source_row": first_row}
         if has_reach:
             rows.append({**base, "indicator": "eng_social_reach", "value": reach,
                          "note": f"{reach_note}; {note}"})
@@ -109,7 +112,7 @@ def detect_x(source: Source, sheet: str | None) -> Recognised | None:
     title = "X/Twitter tweet activity" if kind == "tweets" else "X/Twitter daily activity"
     width = len(grid[0])
     items, unread = [], 0
-    for r in grid[1:]:
+    for row, r in enumerate(grid[1:], start=2):
         if not any(r):
             continue
         cells = _cells(r, width)
@@ -118,7 +121,7 @@ def detect_x(source: Source, sheet: str | None) -> Recognised | None:
         if day is None:
             unread += 1
             continue
-        items.append((day, number(cells[col["reach"]]), number(cells[col["engaged"]])))
+        items.append((day, number(cells[col["reach"]]), number(cells[col["engaged"]]), row))
     if not items:
         raise FormatBroken(f"'{source.name}' looks like an {title} export, but none of its rows "
                            "has a date cjmetrics can read. Download the export from X Analytics "
@@ -167,15 +170,16 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
             raise FormatBroken(f"'{source.name}' looks like a {title} export, but it has no "
                                "'Posted' or 'Publish time' column, so the posts cannot be "
                                "placed in months. Export it again with the post dates.")
-        body = grid[1:]
+        body = list(enumerate(grid[1:], start=2))
         # Page Insights' second header row describes each metric ("Lifetime: The total ...").
-        if body and not body[0][0] and any(c.startswith("Lifetime:") for c in body[0]):
+        if body and body[0][1] and not body[0][1][0] and \
+                any(c.startswith("Lifetime:") for c in body[0][1]):
             body = body[1:]
         width = len(header)
         parts = [find_column(header, *p) for p in IG_PARTS]
-        order = guess_order([_cells(r, width)[col["date"]] for r in body[:200]])
+        order = guess_order([_cells(r, width)[col["date"]] for _, r in body[:200]])
         items = []
-        for r in body:
+        for row, r in body:
             cells = _cells(r, width)
             day = parse_date(cells[col["date"]], order)
             if day is None:
@@ -187,7 +191,7 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
                 engaged = sum(number(cells[p]) or 0 for p in parts if p is not None)
             else:
                 engaged = None
-            items.append((day, reach, engaged))
+            items.append((day, reach, engaged, row))
         if not items:
             raise FormatBroken(f"'{source.name}' looks like a {title} export, but no post has "
                                "a date cjmetrics can read. Export it again.")
@@ -217,19 +221,19 @@ def detect_page_level(source: Source, sheet: str | None) -> Recognised | None:
         engaged = find_column(header, "Daily Page Engaged Users", "Daily Engaged Users")
         if day_col is None or reach is None:
             continue
-        body = grid[1:]
-        if body and not body[0][0] and any(c.startswith(("Daily:", "Lifetime:", "Weekly:"))
-                                            for c in body[0]):
+        body = list(enumerate(grid[1:], start=2))
+        if body and body[0][1] and not body[0][1][0] and \
+                any(c.startswith(("Daily:", "Lifetime:", "Weekly:")) for c in body[0][1]):
             body = body[1:]
         width = len(header)
-        order = guess_order([_cells(r, width)[day_col] for r in body[:100]])
+        order = guess_order([_cells(r, width)[day_col] for _, r in body[:100]])
         items = []
-        for r in body:
+        for row, r in body:
             cells = _cells(r, width)
             day = parse_date(cells[day_col], order)
             if day is not None:
                 items.append((day, number(cells[reach]),
-                              number(cells[engaged]) if engaged is not None else None))
+                              number(cells[engaged]) if engaged is not None else None, row))
         if not items:
             raise FormatBroken(f"'{source.name}' looks like a Facebook Page Insights page-level "
                                "export, but no row has a date cjmetrics can read.")
@@ -259,16 +263,17 @@ def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
         reach = find_column(header, "Reach")
         engaged = find_column(header, "Post engagement", "Post engagements", "Engagements",
                               "Page engagement")
-        if reach is None:
+        if reach is None and engaged is None:
             raise FormatBroken(f"'{source.name}' looks like a Facebook Ads Manager export, but "
-                               "it has no 'Reach' column. Add Reach to the report's columns "
-                               "and export again.")
+                               "it has neither a 'Reach' nor a 'Post engagement' column, so it "
+                               "holds no figure cjmetrics tracks. Add Reach and Post engagement "
+                               "to the report's columns and export again.")
         items, long_rows = [], 0
         width = len(header)
         # With Breakdown > By time > Month, a "Month" column holds "2024-02-01 - 2024-02-29"
         # while the reporting dates span the whole report.
         month = find_column(header, "Month", "Week", "Day")
-        for r in grid[1:]:
+        for row, r in enumerate(grid[1:], start=2):
             cells = _cells(r, width)
             first, last = parse_date(cells[start], "dmy"), parse_date(cells[end], "dmy")
             if month is not None and " - " in cells[month]:
@@ -281,17 +286,25 @@ def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
             if (first.year, first.month) != (last.year, last.month):
                 long_rows += 1
                 continue
-            items.append((first, number(cells[reach]),
-                          number(cells[engaged]) if engaged is not None else None))
+            items.append((first, number(cells[reach]) if reach is not None else None,
+                          number(cells[engaged]) if engaged is not None else None, row))
         if not items:
             raise FormatBroken(
                 f"'{source.name}' is a Facebook Ads Manager export whose rows each span more "
-                "than one month, so its reach cannot be given per month. In Ads Manager choose "
-                "Breakdown > By time > Month, then export again.")
+                "than one month, so its figures cannot be given per month. In Ads Manager "
+                "choose Breakdown > By time > Month, then export again.")
         description = (f"Facebook Ads Manager export: {plural(len(items), 'ad row')}, "
                        f"{span([i[0] for i in items])}")
         if long_rows:
             description += f" ({plural(long_rows, 'row')} spanning several months left out)"
+        notes = []
+        if reach is None:
+            notes.append("The export has no 'Reach' column, so no reach is imported: its post "
+                         "engagements are. To import reach too, add Reach to the report's "
+                         "columns in Ads Manager and export again.")
+        if engaged is None:
+            notes.append("The export has no 'Post engagement' column, so no engagements are "
+                         "imported: its reach is.")
 
         def build(answers: dict, items=items):
             return rows_frame(monthly_rows(items, "channel:Facebook ads",
@@ -299,7 +312,76 @@ def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
                                            reach_note="sum of the ads' reach", unit="ad row"))
 
         return Recognised(FACEBOOK_ADS, description, [area_question()], build,
-                          sheet=name or None, sheets=[s for s in source.sheets if s])
+                          sheet=name or None, sheets=[s for s in source.sheets if s],
+                          notes=notes)
+    return None
+
+
+# -- X Ads (Twitter Ads) campaign export ---------------------------------------------------------
+X_ADS_PERIOD = ("Time period", "Time Period")
+X_ADS_CAMPAIGN = ("Campaign name", "Campaign Name", "Ad group name", "Ad name", "Tweet text")
+
+
+def _time_period(text: str) -> tuple[date, date] | None:
+    """'Mar 01, 2024 - Mar 31, 2024', '03/01/2024 - 03/31/2024' or '2024-03-01 to 2024-03-31'."""
+    parts = re.split(r"\s+(?:-|–|to)\s+", str(text or "").strip(), maxsplit=1)
+    if len(parts) != 2:
+        day = parse_date(parts[0]) if parts and parts[0] else None
+        return (day, day) if day else None
+    first, last = parse_date(parts[0]), parse_date(parts[1])
+    return (first, last) if first and last else None
+
+
+def detect_x_ads(source: Source, sheet: str | None) -> Recognised | None:
+    for name, grid in source.sheets.items():
+        if not grid or (sheet is not None and name != sheet):
+            continue
+        header = grid[0]
+        period = find_column(header, *X_ADS_PERIOD)
+        if period is None or find_column(header, *X_ADS_CAMPAIGN) is None:
+            continue
+        impressions = find_column(header, "Impressions")
+        engaged = find_column(header, "Engagements")
+        if impressions is None and engaged is None:
+            raise FormatBroken(f"'{source.name}' looks like an X Ads campaign export, but it has "
+                               "no 'Impressions' or 'Engagements' column. Export the campaigns "
+                               "again with the Engagement metrics.")
+        width = len(header)
+        items, long_rows = [], 0
+        for row, r in enumerate(grid[1:], start=2):
+            cells = _cells(r, width)
+            when = _time_period(cells[period])
+            if when is None:
+                continue
+            reach = number(cells[impressions]) if impressions is not None else None
+            engagements = number(cells[engaged]) if engaged is not None else None
+            if reach is None and engagements is None:
+                continue  # a campaign that did not run ('-' throughout)
+            if (when[0].year, when[0].month) != (when[1].year, when[1].month):
+                long_rows += 1
+                continue
+            items.append((when[0], reach, engagements, row))
+        if not items and long_rows:
+            raise FormatBroken(
+                f"'{source.name}' is an X Ads campaign export whose time period spans more than "
+                "one month, so its figures cannot be given per month. In X Ads Manager choose a "
+                "one-month date range (or a monthly breakdown) and export again.")
+        if not items:
+            raise FormatBroken(f"'{source.name}' is an X Ads campaign export, but no campaign "
+                               "in it has figures (every cell is '-'). Check the date range "
+                               "and export again.")
+        description = (f"X Ads campaign export: {plural(len(items), 'campaign row')}, "
+                       f"{span([i[0] for i in items])}")
+        if long_rows:
+            description += f" ({plural(long_rows, 'row')} spanning several months left out)"
+
+        def build(answers: dict, items=items):
+            return rows_frame(monthly_rows(items, "channel:X/Twitter ads", "X Ads campaign export",
+                                           answers, reach_note="impressions of the campaigns",
+                                           unit="campaign row"))
+
+        return Recognised(X_ADS, description, [area_question()], build, sheet=name or None,
+                          sheets=[s for s in source.sheets if s])
     return None
 
 
@@ -333,16 +415,17 @@ def detect_linkedin(source: Source, sheet: str | None) -> Recognised | None:
                        for i in _linkedin_metric(header, m)]
             date_col = find_column(header, "Date")
             width = len(header)
-            body = grid[h + 1:]
-            order = guess_order([_cells(r, width)[date_col] for r in body[:100]])
+            body = list(enumerate(grid[h + 1:], start=h + 2))
+            order = guess_order([_cells(r, width)[date_col] for _, r in body[:100]])
             items = []
-            for r in body:
+            for row, r in body:
                 cells = _cells(r, width)
                 day = parse_date(cells[date_col], order)
                 if day is None:
                     continue
                 items.append((day, sum(number(cells[i]) or 0 for i in reach),
-                              sum(number(cells[i]) or 0 for i in engaged) if engaged else None))
+                              sum(number(cells[i]) or 0 for i in engaged) if engaged else None,
+                              row))
             if not items:
                 raise FormatBroken(f"'{source.name}' looks like a LinkedIn page analytics "
                                    f"export, but sheet '{name}' has no row with a date. Export "
@@ -381,6 +464,8 @@ FACEBOOK_POSTS = ExportFormat("facebook_posts",
 FACEBOOK_PAGE = ExportFormat("facebook_page", "Facebook Page Insights page level (daily)",
                              "Social media", detect_page_level)
 FACEBOOK_ADS = ExportFormat("facebook_ads", "Facebook Ads Manager", "Social media", detect_ads)
+X_ADS = ExportFormat("x_ads", "X Ads (Twitter Ads) campaign export (xlsx/csv)", "Social media",
+                     detect_x_ads)
 LINKEDIN = ExportFormat("linkedin", "LinkedIn page analytics (xls/xlsx)", "Social media",
                         detect_linkedin)
-FORMATS = [X_TWEETS, X_DAILY, FACEBOOK_POSTS, FACEBOOK_PAGE, FACEBOOK_ADS, LINKEDIN]
+FORMATS = [X_TWEETS, X_DAILY, FACEBOOK_POSTS, FACEBOOK_PAGE, FACEBOOK_ADS, X_ADS, LINKEDIN]

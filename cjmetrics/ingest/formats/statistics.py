@@ -1,7 +1,10 @@
-"""Official statistics: statistics.gov.scot cube (tidy) and table downloads, and Scottish
-Government published spreadsheets in the older layout (title with footnote digits, group rows,
--, *, **) and the accessible layout (title and note rows, periods as columns, [x] [z] [c] [ns]
-[note N], proportions as fractions).
+"""Official statistics: statistics.gov.scot cube (tidy) downloads and its upload layout
+(GeographyCode, DateCode, Measurement, Units, Value, Variable), its table downloads (periods as
+columns, or one reference period fixed in the preamble), and Scottish Government published
+spreadsheets in the older layout (title with footnote digits, group rows, -, *, **) and the
+accessible layout (title and note rows, periods as columns, [x] [z] [c] [ns] [note N],
+proportions as fractions). Rows or columns of lower and upper estimates (confidence limits)
+become the interval of their best estimate, not series of their own.
 
 A table's rows ("series") mean nothing to cjmetrics until the user maps each onto a catalogue
 indicator; that mapping is remembered under the table's key for its next release."""
@@ -19,8 +22,44 @@ SCOTLAND = "S92000003"
 _NOTE = re.compile(r"\s*\[(note|Note)\s*\d+\]|\s*\[(x|z|c|ns|low|u|w|b|p|r|e)\]", re.I)
 _MARKERS = {"-", "*", "**", "***", "..", ":", "x", "z", "c", "[x]", "[z]", "[c]", "[ns]", "[low]",
             "[u]", "[w]", "n/a", "na", "—", "–"}
-_CI = re.compile(r"(lower|upper)\s*(95%?\s*)?(confidence|ci|limit|bound)|"
-                 r"(95%?\s*)?(lower|upper)\s*confidence", re.I)
+# A lower or upper estimate: "95% Lower Confidence Limit", "Lower estimate", "Upper 95% CI",
+# "Estimate (lower)", "LCL", or just "Lower".
+_CI = re.compile(r"\b(lower|upper)\b.{0,30}?\b(estimates?|limits?|bounds?|ci|confidence|"
+                 r"intervals?)\b|\b(estimates?|limits?|bounds?|ci)\b\W{0,3}(lower|upper)\b|"
+                 r"^\W*(lower|upper|lcl|ucl)\W*$", re.I)
+_BOUND_WORDS = re.compile(r"\b(lower|upper|lcl|ucl|best|central|estimates?|limits?|bounds?|ci|"
+                          r"confidence|intervals?|95%?|of)\b|[()\[\]:,\-–]", re.I)
+
+
+def bound_of(label: str) -> str | None:
+    """'lower' or 'upper' for a label naming a confidence limit, else None."""
+    if not _CI.search(str(label or "")):
+        return None
+    return "upper" if re.search(r"\b(upper|ucl)\b", label, re.I) else "lower"
+
+
+def _stem(label: str) -> str:
+    """A label without its estimate words: 'Feel safe - lower estimate' -> 'feel safe'."""
+    return norm(_BOUND_WORDS.sub(" ", str(label or "")))
+
+
+def _attach_bounds(labels: list[str]) -> dict[int, tuple[int, str]]:
+    """For each bound among the labels (rows or columns, in order): (index of its best
+    estimate, 'lower'|'upper'). A bound is matched to the best estimate with the same stem,
+    else to the nearest best estimate before it."""
+    out, best = {}, []
+    for i, label in enumerate(labels):
+        side = bound_of(label)
+        if side is None:
+            best.append(i)
+            continue
+        stem = _stem(label)
+        match = next((b for b in reversed(best) if stem and _stem(labels[b]) == stem), None)
+        if match is None and best:
+            match = best[-1]
+        if match is not None:
+            out[i] = (match, side)
+    return out
 # Words in a series label that point at a catalogue indicator (a first guess the user confirms).
 _SUGGEST = [("reconviction rate", "cjpf_reconviction_rate"),
             ("community payback order", "ndo4_community_sentences_completed"),
@@ -65,20 +104,20 @@ def mapping_question(series: dict[str, str]) -> Question:
 
 
 def _rows_for(answers: dict, points, source: str) -> list[dict]:
-    """points: (series, area or None, period, value, lower, upper, breakdown, note)."""
+    """points: (series, area or None, period, value, lower, upper, breakdown, note, Excel row)."""
     mapping = answers.get("mapping") or {}
     out = []
-    for series, area, period, value, lower, upper, breakdown, note in points:
+    for series, area, period, value, lower, upper, breakdown, note, row in points:
         indicator = mapping.get(series)
         if not indicator:
             continue
         out.append({"indicator": indicator, "area": area or answers.get("area"),
                     "period": period, "value": value, "lower": lower, "upper": upper,
-                    "breakdown": breakdown, "note": note, "source": source})
+                    "breakdown": breakdown, "note": note, "source": source, "source_row": row})
     return out
 
 
-# -- statistics.gov.scot cube ----------------------------------------------------------------
+# -- statistics.gov.scot cube and upload layout ----------------------------------------------
 def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
     if source.kind != "csv":
         return None
@@ -86,22 +125,27 @@ def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
     if not grid:
         return None
     header = grid[0]
-    col = {k: find_column(header, k) for k in ("FeatureCode", "DateCode", "Measurement",
-                                               "Units", "Value")}
+    col = {k: find_column(header, *names) for k, names in {
+        "FeatureCode": ("FeatureCode", "GeographyCode"), "DateCode": ("DateCode",),
+        "Measurement": ("Measurement",), "Units": ("Units",), "Value": ("Value",)}.items()}
     present = [k for k, v in col.items() if v is not None]
     if not {"FeatureCode", "DateCode"} <= set(present) or len(present) < 4:
         return None
+    upload = find_column(header, "GeographyCode") is not None or \
+        find_column(header, "Variable") is not None
+    what = "upload-layout file" if upload else "cube download"
     missing = [k for k, v in col.items() if v is None]
     if missing:
-        raise FormatBroken(f"'{source.name}' looks like a statistics.gov.scot cube download, "
-                           f"but it has no {', '.join(missing)} column. Download the cube "
+        raise FormatBroken(f"'{source.name}' looks like a statistics.gov.scot {what}, "
+                           f"but it has no {', '.join(missing)} column. Download it "
                            "again from statistics.gov.scot without removing columns.")
     known = {col[k] for k in col} | {find_column(header, n) for n in ("FeatureName",
                                                                        "FeatureType")}
     dims = [i for i in range(len(header)) if i not in known]
     groups: dict = defaultdict(dict)
     units = set()
-    for r in grid[1:]:
+    rows_of: dict = {}
+    for row, r in enumerate(grid[1:], start=2):
         if not any(r):
             continue
         r = r + [""] * (len(header) - len(r))
@@ -109,27 +153,30 @@ def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
         key = (r[col["FeatureCode"]], r[col["DateCode"]], r[col["Units"]],
                tuple(r[i] for i in dims))
         groups[key][measure] = r[col["Value"]]
+        rows_of.setdefault(key, {})[measure] = row
         units.add(r[col["Units"]])
     if not groups:
-        raise FormatBroken(f"'{source.name}' is a statistics.gov.scot cube download with no "
+        raise FormatBroken(f"'{source.name}' is a statistics.gov.scot {what} with no "
                            "data rows: the file looks cut short.")
     points, series = [], {}
-    for (feature, datecode, unit, dimvals), measures in groups.items():
-        bounds = {m: v for m, v in measures.items() if _CI.search(m)}
-        lower = next((_value(v) for m, v in bounds.items() if "lower" in m.lower()), None)
-        upper = next((_value(v) for m, v in bounds.items() if "upper" in m.lower()), None)
+    for key, measures in groups.items():
+        feature, datecode, unit, dimvals = key
+        bounds = {m: v for m, v in measures.items() if bound_of(m)}
+        lower = next((_value(v) for m, v in bounds.items() if bound_of(m) == "lower"), None)
+        upper = next((_value(v) for m, v in bounds.items() if bound_of(m) == "upper"), None)
         for measure, raw in measures.items():
             if measure in bounds:
                 continue
             label = " | ".join([measure, unit, *dimvals])
             series.setdefault(label, suggest(label))
             with_ci = measure.lower() not in ("count",)
-            points.append((label, feature, datecode, _value(raw),
+            points.append((label, feature, _period_of(datecode) or datecode, _value(raw),
                            lower if with_ci else None, upper if with_ci else None, "",
-                           None if _value(raw) is not None or not raw else f"marked {raw}"))
+                           None if _value(raw) is not None or not raw else f"marked {raw}",
+                           rows_of[key][measure]))
     features = {p[1] for p in points}
     periods = sorted({p[2] for p in points})
-    description = (f"statistics.gov.scot cube download: {plural(len(series), 'series', 'series')}"
+    description = (f"statistics.gov.scot {what}: {plural(len(series), 'series', 'series')}"
                    f" for {plural(len(features), 'area')}, {periods[0]} to {periods[-1]}")
     key = "cube:" + "|".join(norm(header[i]) for i in dims) + "|" + "|".join(sorted(units))
 
@@ -156,33 +203,48 @@ def detect_table(source: Source, sheet: str | None) -> Recognised | None:
                            "but it has no header row of periods above the areas. Download the "
                            "table again.")
     header = grid[first_data - 1]
+    preamble = [r for r in grid[:first_data - 1] if any(r)]
+    # A period fixed in the preamble ("Reference Period","2018") holds for every column.
+    fixed = next((_period_of(c) for r in preamble if norm(r[0]) in ("reference period",
+                                                                    "period", "date")
+                  for c in r[1:] if _period_of(c)), None)
     period_cols = {i: p for i, c in enumerate(header) if i > 0 and (p := _period_of(c))}
-    if not period_cols:
+    locked = [clean_label(": ".join(c for c in r if c)) for r in preamble
+              if not (fixed and norm(r[0]) in ("reference period", "period", "date"))]
+    label = " | ".join(locked) or "value"
+    if period_cols:
+        columns = {i: (label, period) for i, period in period_cols.items()}
+    elif fixed:
+        # Columns are measures or categories ("Count", "Ratio"): a series each.
+        columns = {i: (f"{label} | {clean_label(c)}", fixed) for i, c in enumerate(header)
+                   if i > 1 and clean_label(c)}
+    else:
         raise FormatBroken(f"'{source.name}' is a statistics.gov.scot table download whose "
                            "columns are not periods (years, financial years, quarters or "
-                           "months). Put the reference period in the table's columns on "
-                           "statistics.gov.scot and download it again.")
-    locked = [clean_label(": ".join(c for c in r if c)) for r in grid[:first_data - 1]
-              if any(r)]
-    label = " | ".join(locked) or "value"
+                           "months) and whose heading names no reference period. Put the "
+                           "reference period in the table's columns (or fix it to one period) "
+                           "on statistics.gov.scot and download it again.")
     points = []
-    for r in grid[first_data:]:
+    for row, r in enumerate(grid[first_data:], start=first_data + 1):
         if not r or not _GEO.search(r[0]):
             continue
         area = _GEO.search(r[0]).group(1)
-        for i, period in period_cols.items():
+        for i, (series, period) in columns.items():
             if i < len(r) and _value(r[i]) is not None:
-                points.append((label, area, period, _value(r[i]), None, None, "", None))
+                points.append((series, area, period, _value(r[i]), None, None, "", None, row))
     areas = plural(len({p[1] for p in points}), "area")
-    description = (f"statistics.gov.scot table download: {areas}"
-                   f" by {plural(len(period_cols), 'period')} ({label})")
+    if period_cols:
+        by = f"by {plural(len(period_cols), 'period')} ({label})"
+    else:
+        by = f"{plural(len(columns), 'column')} for {fixed} ({label})"
+    description = f"statistics.gov.scot table download: {areas} {by}"
     key = "table:" + norm(label)
+    series = {s: suggest(s) for s, _ in columns.values()}
 
     def build(answers: dict):
         return rows_frame(_rows_for(answers, points, "statistics.gov.scot"))
 
-    return Recognised(TABLE, description, [mapping_question({label: suggest(label)})], build,
-                      table_key=key)
+    return Recognised(TABLE, description, [mapping_question(series)], build, table_key=key)
 
 
 # -- Scottish Government spreadsheets ----------------------------------------------------------
@@ -199,7 +261,8 @@ def _numericish(cell: str) -> bool:
 
 
 def parse_sg_sheet(grid: Grid):
-    """(title, header, data rows with their group label) of a published table, or None."""
+    """(title, header, data rows as (group label, cells, Excel row)) of a published table, found
+    under its title and note rows, or None."""
     rows = [[c.strip() for c in r] for r in grid]
     title, titled = None, False
     for i, r in enumerate(rows[:40]):
@@ -223,7 +286,7 @@ def parse_sg_sheet(grid: Grid):
             if not titled:
                 return None
             body, group, blank_run = [], None, 0
-            for x in rows[i + 1:]:
+            for excel_row, x in enumerate(rows[i + 1:], start=i + 2):
                 x = x + [""] * (len(r) - len(x))
                 if not any(x):
                     blank_run += 1
@@ -240,7 +303,7 @@ def parse_sg_sheet(grid: Grid):
                         continue
                     group = clean_label(x[0])
                     continue
-                body.append((group, x))
+                body.append((group, x, excel_row))
             return title or "", r, body
     return None
 
@@ -259,46 +322,75 @@ def _sg_recognised(source: Source, name: str, parsed) -> Recognised | None:
     if not body or {"indicator", "area"} <= {norm(h) for h in header}:
         return None  # a template with a title line above it is not a published table
     shown = re.sub(r"(?<=[a-z\)])\d+(,\d+)*\s*$", "", clean_label(title))
-    period_cols = {i: p for i, h in enumerate(header) if i > 0 and (p := _period_of(h))}
-    first_is_period = sum(bool(_period_of(x[0])) for _, x in body) * 2 >= len(body)
+    # Columns of lower and upper estimates belong to their best estimate's column.
+    column_bounds = _attach_bounds(header[1:])
+    column_bounds = {i + 1: (best + 1, side) for i, (best, side) in column_bounds.items()}
+    period_cols = {i: p for i, h in enumerate(header) if i > 0 and (p := _period_of(h))
+                   and i not in column_bounds}
+    first_is_period = sum(bool(_period_of(x[0])) for _, x, _ in body) * 2 >= len(body)
+    # So do rows of lower and upper estimates (periods as columns), matched within a group.
+    row_bounds = _attach_bounds([x[0] for _, x, _ in body]) if len(period_cols) >= 2 else {}
+    bounds_of: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for i, (best, side) in row_bounds.items():
+        bounds_of[best][side] = body[i][1]
     points, series = [], {}
+
+    def interval(cells: list[str], i: int, best_row: int | None = None):
+        """(lower, upper) of the figure in column i: from bound columns or bound rows."""
+        lower = upper = None
+        for j, (best, side) in column_bounds.items():
+            if best == i and j < len(cells):
+                lower, upper = (_value(cells[j]), upper) if side == "lower" \
+                    else (lower, _value(cells[j]))
+        if best_row is not None:
+            rows_ = bounds_of.get(best_row, {})
+            if "lower" in rows_:
+                lower = _value(rows_["lower"][i])
+            if "upper" in rows_:
+                upper = _value(rows_["upper"][i])
+        return lower, upper
+
     title_periods = re.findall(r"\d{4}[-/]\d{2}(?:\d{2})?", shown)
     questions = [Question("area", "Which area are these figures for? (a national table is "
                                   "usually Scotland)", default=SCOTLAND)]
     if len(period_cols) >= 2:
         layout = "periods as columns"
-        for group, x in body:
+        for k, (group, x, row) in enumerate(body):
+            if k in row_bounds:
+                continue
             label = clean_label(x[0]) or "value"
             key = f"{group}: {label}" if group else label
             series.setdefault(key, suggest(key))
             for i, period in period_cols.items():
-                points.append((key, None, period, _value(x[i]), None, None, "", None))
+                points.append((key, None, period, _value(x[i]), *interval(x, i, k), "", None,
+                               row))
     elif first_is_period:
         layout = "periods as rows"
         dim = norm(header[0]) or "group"
-        for group, x in body:
+        for group, x, row in body:
             period = _period_of(x[0])
             if not period:
                 continue
             for i, h in enumerate(header):
-                if i == 0 or not h:
+                if i == 0 or not h or i in column_bounds:
                     continue
                 series.setdefault(h, suggest(h))
-                points.append((h, None, period, _value(x[i]), None, None,
-                               f"{dim}:{group}" if group else "", None))
+                points.append((h, None, period, _value(x[i]), *interval(x, i),
+                               f"{dim}:{group}" if group else "", None, row))
     else:
         layout = "categories"
         dim = norm(header[0]) or "group"
-        for group, x in body:
+        for group, x, row in body:
             label = clean_label(x[0])
             for i, h in enumerate(header):
-                if i == 0 or not h:
+                if i == 0 or not h or i in column_bounds:
                     continue
                 series.setdefault(h, suggest(h))
                 breakdown = f"{dim}:{group + ' - ' if group else ''}{label}" if label else ""
                 # A row named after an area (Table 13: by local authority) becomes that area's
                 # figure when the catalogue knows the name (resolved in build).
-                points.append((h, label, None, _value(x[i]), None, None, breakdown, None))
+                points.append((h, label, None, _value(x[i]), *interval(x, i), breakdown, None,
+                               row))
         if not title_periods:
             questions.append(Question("period", "Which period do these figures cover? (e.g. "
                                                 "2017/18)"))
@@ -318,9 +410,9 @@ def _sg_recognised(source: Source, name: str, parsed) -> Recognised | None:
         period = title_period or str(answers.get("period") or "").strip()
         resolve = answers.get("_resolve_area") or (lambda text: None)
         filled = []
-        for s, a, p, v, lo, up, b, n in points:
+        for s, a, p, v, lo, up, b, n, row in points:
             code = resolve(a) if layout == "categories" and a else None
-            filled.append((s, code, p or period, v, lo, up, "" if code else b, n))
+            filled.append((s, code, p or period, v, lo, up, "" if code else b, n, row))
         return rows_frame(_rows_for(answers, filled, f"Scottish Government: {shown[:150]}"))
 
     return Recognised(SG_TABLES, description, [*questions, mapping_question(series)], build,
@@ -332,7 +424,6 @@ def detect_sg(source: Source, sheet: str | None) -> Recognised | None:
         return None
     candidates = [sheet] if sheet else [s for s in source.sheets
                                         if s.strip().lower() not in _SKIP_SHEETS]
-    tables = []
     first = None
     for name in candidates:
         if name not in source.sheets:
@@ -341,7 +432,6 @@ def detect_sg(source: Source, sheet: str | None) -> Recognised | None:
         parsed = parse_sg_sheet(source.sheets[name])
         found = _sg_recognised(source, name, parsed) if parsed else None
         if found is not None:
-            tables.append(name)
             first = first or found
             if sheet:
                 break
@@ -352,7 +442,22 @@ def detect_sg(source: Source, sheet: str | None) -> Recognised | None:
                                "sheets.")
         return None
     first.sheets = [s for s in source.sheets if s.strip().lower() not in _SKIP_SHEETS]
+    first.tables = list_tables(source)
     return first
+
+
+def list_tables(source: Source) -> list[tuple[str, str]]:
+    """(sheet, table title) of every sheet holding a published table cjmetrics can read, in
+    the workbook's order: what a user chooses from when a workbook holds many tables."""
+    tables = []
+    for name, grid in source.sheets.items():
+        if name.strip().lower() in _SKIP_SHEETS:
+            continue
+        parsed = parse_sg_sheet(grid)
+        if parsed and _sg_recognised(source, name, parsed) is not None:
+            title = re.sub(r"(?<=[a-z\)])\d+(,\d+)*\s*$", "", clean_label(parsed[0]))
+            tables.append((name, title or name))
+    return tables
 
 
 CUBE = ExportFormat("statsgovscot_cube", "statistics.gov.scot cube download (CSV)",

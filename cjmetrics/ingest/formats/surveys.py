@@ -20,7 +20,8 @@ import pandas as pd
 from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source,
                    guess_order, norm, parse_date, plural)
 
-TIDY_COLUMNS = ["respondent_id", "submitted", "question", "item", "answer"]
+# source_row: the row number Excel shows for the respondent's record (header rows counted).
+TIDY_COLUMNS = ["respondent_id", "submitted", "question", "item", "answer", "source_row"]
 _PERSONAL = re.compile(
     r"\b(e ?mail|email address|ip address|first name|last ?name|surname|full name|your name|"
     r"^name$|phone|mobile|telephone|address|postcode|post code|zip|custom data)\b")
@@ -61,6 +62,21 @@ def _is_surveymonkey(grid: Grid) -> bool:
         or any(c in ("response", "open ended response") for c in second))
 
 
+# A condensed export's sub-column of a question: its "Other (please specify)" or comment box.
+_SUB_COLUMNS = {"other please specify", "other", "please specify", "other specify",
+                "comment", "comments", "comment box", "other comments please specify"}
+
+
+def _sub_column_item(header: str, previous_answers: list[str]) -> str:
+    """The item name of a condensed export's sub-column: its own header when it has one, else
+    'Other (please specify)' after a question answered 'Other ...', else 'Comment'."""
+    if header:
+        return header
+    if any(norm(a).startswith("other") for a in previous_answers):
+        return "Other (please specify)"
+    return "Comment"
+
+
 def parse_surveymonkey(grid: Grid) -> pd.DataFrame:
     header = grid[0]
     head = [norm(h) for h in header]
@@ -68,23 +84,30 @@ def parse_surveymonkey(grid: Grid) -> pd.DataFrame:
     expanded = any(norm(c) in ("response", "open ended response") for c in second)
     id_col = next(i for i, h in enumerate(head) if h in _SM_ID)
     end_col = next((i for i, h in enumerate(head) if h in ("enddate", "end date")), None)
+    body = grid[2:] if expanded else grid[1:]
+    first_row = 3 if expanded else 2
     questions, current = [], ""
     for i, h in enumerate(header):
         if head[i] in _SM_META or head[i].startswith("custom data") or personal(h):
             current = "" if h else current
             questions.append(None)
             continue
-        current = h or current
         item = ""
         if expanded:
+            current = h or current
             option = second[i] if i < len(second) else ""
             item = "" if norm(option) in ("response", "open ended response") else option
+        elif current and (not h or head[i] in _SUB_COLUMNS):
+            # The question's own free text, not a question (nor a second answer) of its own.
+            previous = [r[i - 1] for r in body[:200] if i - 1 < len(r)]
+            item = _sub_column_item(h, previous)
         elif " - " in h:
             current, item = h.split(" - ", 1)
+        else:
+            current = h or current
         questions.append((current, item) if current else None)
-    body = grid[2:] if expanded else grid[1:]
     records = []
-    for row in body:
+    for excel_row, row in enumerate(body, start=first_row):
         if not any(row) or len(row) <= id_col or not row[id_col]:
             continue
         submitted = parse_date(row[end_col]) if end_col is not None and end_col < len(row) \
@@ -92,7 +115,7 @@ def parse_surveymonkey(grid: Grid) -> pd.DataFrame:
         for i, q in enumerate(questions):
             if q is None or i >= len(row):
                 continue
-            records.append((row[id_col], submitted, q[0], q[1], _scrub(row[i])))
+            records.append((row[id_col], submitted, q[0], q[1], _scrub(row[i]), excel_row))
     return _tidy(records)
 
 
@@ -146,16 +169,17 @@ def _respondent_ids(stamps: list[str]) -> list[str]:
 def parse_google_forms(grid: Grid) -> pd.DataFrame:
     header = grid[0]
     records = []
-    rows = [row for row in grid[1:] if any(row)]
+    numbered = [(n, row) for n, row in enumerate(grid[1:], start=2) if any(row)]
+    rows = [row for _, row in numbered]
     ids = _respondent_ids([row[0] for row in rows])
-    for rid, row in zip(ids, rows):
+    for rid, (excel_row, row) in zip(ids, numbered):
         submitted = parse_date(row[0]) or parse_date(row[0].split(" ")[0])
         for i, h in enumerate(header[1:], start=1):
             if personal(h) or norm(h) == "score" or i >= len(row):
                 continue
             question, item = (h.rsplit(" [", 1)[0], h.rsplit(" [", 1)[1].rstrip("]")) \
                 if h.endswith("]") and " [" in h else (h, "")
-            records.append((rid, submitted, question, item, _scrub(row[i])))
+            records.append((rid, submitted, question, item, _scrub(row[i]), excel_row))
     return _tidy(records)
 
 
@@ -173,7 +197,7 @@ def parse_ms_forms(grid: Grid) -> pd.DataFrame:
     skip = {"id", "start time", "completion time", "last modified time", "email", "name",
             "total points", "quiz feedback"}
     records = []
-    for row in grid[1:]:
+    for excel_row, row in enumerate(grid[1:], start=2):
         if not any(row):
             continue
         submitted = parse_date(row[done]) if done < len(row) else None
@@ -181,7 +205,7 @@ def parse_ms_forms(grid: Grid) -> pd.DataFrame:
             if head[i] in skip or personal(h) or head[i].startswith(("points ", "feedback ")) \
                     or i >= len(row):
                 continue
-            records.append((row[0], submitted, h, "", _scrub(row[i])))
+            records.append((row[0], submitted, h, "", _scrub(row[i]), excel_row))
     return _tidy(records)
 
 
@@ -312,7 +336,7 @@ class SurveyExport:
     tool: str  # SurveyMonkey | Google Forms | Microsoft Forms
     variant: str  # expanded | condensed | ""
     fields: list[Field]
-    answers: pd.DataFrame  # respondent_id, submitted, field, answer
+    answers: pd.DataFrame  # respondent_id, submitted, field, answer, source_row
     file_name: str
     sheet: str | None = None
     dropped: list[str] = field(default_factory=list)  # personal-data headers left out
@@ -371,7 +395,7 @@ def _fields(tool: str, tidy: pd.DataFrame) -> tuple[list[Field], pd.DataFrame]:
                 chosen = block[block["item"].isin(options)]
                 for rid, picks in chosen.groupby("respondent_id", sort=False):
                     rows.append((rid, picks["submitted"].iloc[0], f.key,
-                                 ";".join(picks["answer"])))
+                                 ";".join(picks["answer"]), picks["source_row"].iloc[0]))
             for item in items:
                 if item in options:
                     continue
@@ -381,7 +405,7 @@ def _fields(tool: str, tidy: pd.DataFrame) -> tuple[list[Field], pd.DataFrame]:
                     f = Field(f"{question} [{item}]", f"{question} ({item})", free_text=True)
                 fields.append(f)
                 for r in block[block["item"] == item].itertuples():
-                    rows.append((r.respondent_id, r.submitted, f.key, r.answer))
+                    rows.append((r.respondent_id, r.submitted, f.key, r.answer, r.source_row))
             continue
         answers = block["answer"].astype(str)
         multiple = False
@@ -393,8 +417,10 @@ def _fields(tool: str, tidy: pd.DataFrame) -> tuple[list[Field], pd.DataFrame]:
         f = Field(question, question, multiple=multiple)
         fields.append(f)
         rows.extend(zip(block["respondent_id"], block["submitted"], [f.key] * len(block),
-                        answers))
-    frame = pd.DataFrame(rows, columns=["respondent_id", "submitted", "field", "answer"])
+                        answers, block["source_row"]))
+    frame = pd.DataFrame(rows, columns=["respondent_id", "submitted", "field", "answer",
+                                        "source_row"])
+    frame["source_row"] = frame["source_row"].astype("Int64")
     return fields, frame
 
 

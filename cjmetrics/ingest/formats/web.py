@@ -33,22 +33,23 @@ def _ymd(text: str) -> date:
 
 
 def _tables(lines: list[list[str]]) -> list[list[list[str]]]:
-    """Blocks of rows between comment and blank lines; each starts with its header."""
+    """Blocks of rows between comment and blank lines; each starts with its header. Every row
+    ends with its Excel row number (an int, after the text cells)."""
     tables, current = [], []
-    for row in lines:
+    for number_, row in enumerate(lines, start=1):
         if not any(row) or row[0].startswith("#"):
             if current:
                 tables.append(current)
             current = []
         else:
-            current.append(row)
+            current.append([*row, number_])
     if current:
         tables.append(current)
     return [t for t in tables if len(t) >= 2]
 
 
 def _decimal_comma(tables) -> bool:
-    cells = [c for t in tables for r in t[1:] for c in r[1:]]
+    cells = [c for t in tables for r in t[1:] for c in r[1:-1]]
     if any(re.fullmatch(r"-?\d+,\d{1,2}%?|-?\d+,\d{4,}%?", c) for c in cells):
         return True
     dotted_thousands = any(re.fullmatch(r"\d{1,3}(\.\d{3})+", c) for c in cells)
@@ -88,7 +89,7 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
                            "with no table under its heading: the file looks cut short.")
     comma = _decimal_comma(tables)
     for table in tables:
-        header = [norm(h) for h in table[0]]
+        header = [norm(h) for h in table[0][:-1]]
         metric = next((i for i, h in enumerate(header) if h in SESSIONS), None)
         metric = metric if metric is not None else next(
             (i for i, h in enumerate(header) if h in USERS), None)
@@ -107,12 +108,12 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
     whole_month = start.day == 1 and (end + timedelta(days=1)).day == 1 and \
         (start.year, start.month) == (end.year, end.month)
     for table in tables:
-        header = [norm(h) for h in table[0]]
+        header = [norm(h) for h in table[0][:-1]]
         metric = next((i for i, h in enumerate(header) if h in SESSIONS + USERS), None)
-        totals = [r for r in table[1:] if not r[0] and metric is not None and len(r) > metric]
+        totals = [r for r in table[1:] if not r[0] and metric is not None and len(r) > metric + 1]
         if whole_month and totals:
             value = number(totals[0][metric], decimal_comma=comma)
-            items = [(start, value)]
+            items = [(start, value, totals[0][-1])]
             return _recognised(source, title, items, table[0][metric], start, end)
     raise FormatBroken(
         f"'{source.name}' is a {title} for {start:%-d %b %Y} to {end:%-d %b %Y}, but it has no "
@@ -122,7 +123,7 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
 
 
 def _dated(table, first: str, metric: int, start: date, comma: bool):
-    """(day, value) pairs, or None when the table is not by date."""
+    """(day, value, Excel row) triples, or None when the table is not by date."""
     body = [r for r in table[1:] if r and r[0]]  # a totals row has an empty first field
     if first in NTH:
         step = NTH[first]
@@ -134,7 +135,7 @@ def _dated(table, first: str, metric: int, start: date, comma: bool):
             day = start + timedelta(days=n) if step == "day" else \
                 start + timedelta(weeks=n) if step == "week" else \
                 date(start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1)
-            out.append((day, number(r[metric], decimal_comma=comma)))
+            out.append((day, number(r[metric], decimal_comma=comma), r[-1]))
         return out
     if first in MONTH:
         out = []
@@ -142,13 +143,13 @@ def _dated(table, first: str, metric: int, start: date, comma: bool):
             m = re.fullmatch(r"(\d{4})(\d{2})", r[0])
             if m:
                 out.append((date(int(m.group(1)), int(m.group(2)), 1),
-                            number(r[metric], decimal_comma=comma)))
+                            number(r[metric], decimal_comma=comma), r[-1]))
         return out
     if first in DAY:
         order = guess_order([r[0] for r in body])
         if order == "mdy" and any(re.match(r"\d{1,2}\.\d{1,2}\.\d{2,4}", r[0]) for r in body):
             order = "dmy"  # 01.02.19 is a European day-first date
-        return [(d, number(r[metric], decimal_comma=comma)) for r in body
+        return [(d, number(r[metric], decimal_comma=comma), r[-1]) for r in body
                 if (d := parse_date(r[0].replace(".", "/") if re.match(
                     r"\d{1,2}\.\d{1,2}\.\d{2,4}$", r[0]) else r[0], order)) is not None]
     return None
@@ -156,7 +157,7 @@ def _dated(table, first: str, metric: int, start: date, comma: bool):
 
 def _recognised(source: Source, title: str, items, metric_name: str, start: date,
                 end: date) -> Recognised:
-    days = [d for d, _ in items]
+    days = [d for d, _, _ in items]
     by_month = len(days) > 1 and all(d.day == 1 for d in days) and \
         len({(d.year, d.month) for d in days}) == len(days)
     by = "month" if by_month else "day" if len(days) > 1 else "report period"
@@ -165,8 +166,8 @@ def _recognised(source: Source, title: str, items, metric_name: str, start: date
     fmt = GA4 if title.startswith("Google Analytics 4") else UA
 
     def build(answers: dict):
-        months = defaultdict(lambda: [0.0, 0, None, None])
-        for day, value in items:
+        months = defaultdict(lambda: [0.0, 0, None, None, None])
+        for day, value, row in items:
             if value is None:
                 continue
             m = months[(day.year, day.month)]
@@ -174,15 +175,17 @@ def _recognised(source: Source, title: str, items, metric_name: str, start: date
             m[1] += 1
             m[2] = min(m[2] or day, day)
             m[3] = max(m[3] or day, day)
+            m[4] = min(m[4] or row, row)
         rows = []
-        for (year, month), (total, n, first, last) in sorted(months.items()):
+        for (year, month), (total, n, first, last, first_row) in sorted(months.items()):
             note = f"{metric_name}, {first:%-d %b} to {last:%-d %b %Y}" if n > 1 else \
                 f"{metric_name}, {start:%-d %b} to {end:%-d %b %Y}"
             if is_users and n > 1:
                 note += " (sum of the daily figures: a returning visitor counts once a day)"
             rows.append({"indicator": "eng_website_visits", "area": answers["area"],
                          "period": month_label(date(year, month, 1)), "value": total,
-                         "breakdown": "", "note": note, "source": title})
+                         "breakdown": "", "note": note, "source": title,
+                         "source_row": first_row})
         return rows_frame(rows)
 
     return Recognised(fmt, description, [area_question()], build)

@@ -101,7 +101,46 @@ def google_forms_serial() -> None:
     book.save("google_forms_serial.xlsx")
 
 
+def accessible_estimates() -> None:
+    """The accessible layout with several tables (a sheet each) and confidence intervals: rows
+    of lower and upper estimates under their best estimate, and columns of them."""
+    book = Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    cover.append(["Scottish Crime and Justice Survey 2021/22 and 2023/24: annex tables"])
+    contents = book.create_sheet("Contents")
+    contents.append(["Table of contents"])
+    contents.append(["Worksheet", "Title"])
+    contents.append(["Table_1", "Confidence in the justice system"])
+    contents.append(["Table_2", "Victimisation by age"])
+    table = book.create_sheet("Table_1")
+    table.append(["Table 1: Confidence that the justice system deals with cases promptly "
+                  "[note 1]"])
+    table.append(["This worksheet contains one table. Estimates are proportions of adults, "
+                  "with their 95% confidence intervals."])
+    table.append(["Source: Scottish Crime and Justice Survey"])
+    table.append(["Measure", "2019/20", "2021/22", "2023/24"])
+    table.append(["Confident cases are dealt with promptly", 0.41, 0.44, 0.46])
+    table.append(["Lower estimate", 0.39, 0.42, "[x]"])
+    table.append(["Upper estimate", 0.43, 0.46, "[x]"])
+    table.append(["Confident victims get the support they need", 0.52, 0.55, "[c]"])
+    table.append(["Confident victims get the support they need - lower estimate", 0.5, 0.53,
+                  "[c]"])
+    table.append(["Confident victims get the support they need - upper estimate", 0.54, 0.57,
+                  "[c]"])
+    by_age = book.create_sheet("Table_2")
+    by_age.append(["Table 2: Proportion of adults who were victims of crime, by age, 2023/24"])
+    by_age.append(["This worksheet contains one table."])
+    by_age.append(["Age group", "Best estimate", "Lower 95% confidence limit",
+                   "Upper 95% confidence limit", "Unweighted base"])
+    by_age.append(["16-24", 0.16, 0.13, 0.19, 510])
+    by_age.append(["25-44", 0.12, 0.1, 0.14, 1620])
+    by_age.append(["45 and over [note 2]", 0.07, 0.06, 0.08, "[z]"])
+    book.save("scotgov_accessible_estimates.xlsx")
+
+
 if __name__ == "__main__":
+    accessible_estimates()
     linkedin()
     accessible()
     older()
