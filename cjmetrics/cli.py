@@ -189,12 +189,21 @@ def _open(args):
 def _import(args) -> int:
     from .ingest import commit
     from .ingest import formats
+    from .ingest.pipeline import problem_place
+
+    from .ingest.read import check_size
 
     if not args.file.is_file():
-        print(f"There is no file {args.file}.", file=sys.stderr)
+        print(f"There is no file {printable(str(args.file))}.", file=sys.stderr)
         return 1
+    # The size first: a 1 GB file is refused before a byte of it is read.
+    check_size(args.file.stat().st_size, printable(args.file.name))
     store = _open(args)
-    data = args.file.read_bytes()
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise CjmetricsError(f"{printable(str(args.file))} could not be read ({exc.strerror}).",
+                             title="Nothing was imported") from exc
     recognised = formats.recognise(data, args.file.name, args.sheet)
     answers: dict = {}
     if recognised is None:
@@ -220,9 +229,7 @@ def _import(args) -> int:
     if len(prepared.problems):
         shown = prepared.problems
         for p in shown.itertuples():
-            where = f"row {int(p.row)}" if p.row == p.row and p.row is not None else "file"
-            column = f", column {p.column}" if isinstance(p.column, str) else ""
-            print(f"  {p.severity}: {where}{column}: {p.problem} {p.fix}")
+            print(f"  {p.severity}: {problem_place(p.row, p.column)}: {p.problem} {p.fix}")
         total = prepared.error_count + prepared.warning_count
         if total > len(shown):
             print(f"  … and {total - len(shown):,} more.")
@@ -247,6 +254,7 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
     same preview and commit as any import."""
     from . import survey_mapping as sm
     from .ingest import formats
+    from .ingest.pipeline import problem_place
 
     answers = formats.suggested_answers(store, recognised)
     answers.update({k: v for k, v in (("area", args.area), ("period", args.period),
@@ -278,8 +286,7 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
         print(f"  answer {text!r} to {question} matches no option: left out")
     print(prepared.summary)
     for p in prepared.problems.itertuples():
-        where = f"row {int(p.row)}" if p.row == p.row and p.row is not None else "file"
-        print(f"  {p.severity}: {where}: {p.problem} {p.fix}")
+        print(f"  {p.severity}: {problem_place(p.row, p.column)}: {p.problem} {p.fix}")
     if not prepared.ok:
         print("Nothing was imported: correct the mapping (--survey) or the export.",
               file=sys.stderr)
@@ -363,7 +370,8 @@ def _imports(args) -> int:
             else ""
         status = "undone" if row.status == "undone" else "current"
         print(f"#{row.import_id:<5} {when}  {status:<7} {row.kind:<16} {row.who:<16} "
-              f"{row.rows_new:>7,} new {row.rows_revised:>6,} revised  {row.file_name or ''}")
+              f"{row.rows_new:>7,} new {row.rows_revised:>6,} revised  "
+              f"{printable(row.file_name or '')}")
     return 0
 
 
@@ -433,7 +441,24 @@ def _deck(args) -> int:
     return 0
 
 
+def printable(text: str) -> str:
+    """A name from a file or the store on one line: control characters (a newline in a file
+    name) shown as escapes, so a listing keeps one line per entry."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `cjmetrics imports | head`: the reader has gone; nothing more to say, and Python must
+        # not complain again when it flushes stdout on exit.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
@@ -442,4 +467,11 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except CjmetricsError as exc:
         print(f"{exc.title}: {exc.user_message}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        raise
+    except (MemoryError, Exception) as exc:  # noqa: BLE001 - a sentence, never a traceback
+        print(f"Something unexpected went wrong ({type(exc).__name__}). Please report what "
+              "you ran to whoever looks after cjmetrics.",
+              file=sys.stderr)
         return 1

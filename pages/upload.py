@@ -184,7 +184,7 @@ def show_problems(prepared) -> None:
         "severity": "", "row": "Row", "column": "Column", "value": "Value",
         "problem": "What is wrong", "fix": "What to do"})
     table[""] = table[""].map({"error": "Error", "warning": "Warning"})
-    table["Row"] = table["Row"].map(lambda r: "" if r != r or r is None else f"{int(r)}")
+    table["Row"] = table["Row"].map(lambda r: "" if pd.isna(r) else f"{int(r)}")
     table = table.fillna("")
     # A static table wraps long sentences, so "what is wrong" and "what to do" read in full.
     ui.static_table(table.set_index(""))  # cells from the file stay text (no live links)
