@@ -187,36 +187,21 @@ def _open(args):
 
 
 def _import(args) -> int:
-    from .ingest import commit
-    from .ingest import formats
-    from .ingest.pipeline import problem_place
+    from . import access
+    from .ingest.service import open_upload, read_upload
 
-    from .ingest.read import check_size
-
-    if not args.file.is_file():
-        print(f"There is no file {printable(str(args.file))}.", file=sys.stderr)
-        return 1
-    # The size first: a 1 GB file is refused before a byte of it is read.
-    check_size(args.file.stat().st_size, printable(args.file.name))
+    data = read_upload(args.file)  # the size limit first: a 1 GB file is never read
     store = _open(args)
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise CjmetricsError(f"{printable(str(args.file))} could not be read ({exc.strerror}).",
-                             title="Nothing was imported") from exc
-    recognised = formats.recognise(data, args.file.name, args.sheet)
+    actor = access.Actor(args.who, access.current().role, local=True)
+    upload = open_upload(store, data, args.file.name, sheet=args.sheet, actor=actor)
+    if upload.is_survey:
+        print(f"Recognised: {upload.description}.")
+        return _import_survey(store, upload, args)
     answers: dict = {}
-    if recognised is None:
-        prepared = formats.prepare_template(store, data, args.file.name, sheet=args.sheet)
-    # -- survey exports --
-    elif recognised.format.key == formats.surveys.KEY:
-        print(f"Recognised: {recognised.description}.")
-        return _import_survey(store, data, recognised, args)
-    # -- end survey exports --
-    else:
-        print(f"Recognised: {recognised.description}.")
-        answers = _export_answers(store, recognised, args)
-        missing = formats.missing_answers(recognised, answers)
+    if upload.is_export:
+        print(f"Recognised: {upload.description}.")
+        answers = _export_answers(upload, args)
+        missing = upload.open_questions(answers)
         if missing:
             print("Nothing was imported: " + " ".join(_how_to_answer(q) for q in missing),
                   file=sys.stderr)
@@ -224,45 +209,52 @@ def _import(args) -> int:
         for series, indicator in (answers.get("mapping") or {}).items():
             if indicator:
                 print(f"  row '{series}' -> indicator {indicator}")
-        prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
-    print(prepared.summary)
-    if len(prepared.problems):
-        shown = prepared.problems
-        for p in shown.itertuples():
-            print(f"  {p.severity}: {problem_place(p.row, p.column)}: {p.problem} {p.fix}")
-        total = prepared.error_count + prepared.warning_count
-        if total > len(shown):
-            print(f"  … and {total - len(shown):,} more.")
+    prepared = upload.prepare(answers)
+    _print_problems(prepared)
     if not prepared.ok:
         print("Nothing was imported: fix the errors and run the import again.", file=sys.stderr)
         return 1
+    return _finish(upload, prepared, answers, args)
+
+
+def _print_problems(prepared) -> None:
+    from .ingest.pipeline import problem_place
+
+    print(prepared.summary)
+    shown = prepared.problems
+    for p in shown.itertuples():
+        print(f"  {p.severity}: {problem_place(p.row, p.column)}: {p.problem} {p.fix}")
+    total = prepared.error_count + prepared.warning_count
+    if total > len(shown):
+        print(f"  … and {total - len(shown):,} more.")
+
+
+def _finish(upload, prepared, answers: dict, args) -> int:
     if prepared.preview is not None:
         print(prepared.preview.message)
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 0
-    result = commit(store, prepared, who=args.who)
-    if recognised is not None and result.import_id is not None:
-        formats.remember_mapping(store, recognised, answers, who=args.who)
-    print(result.message)
+    print(upload.commit(prepared, answers).message)
     return 0
 
 
 # -- survey exports --
-def _import_survey(store, data: bytes, recognised, args) -> int:
+def _import_survey(store, upload, args) -> int:
     """A survey tool's export: the survey proposed (or given), the mapping printed, then the
     same preview and commit as any import."""
     from . import survey_mapping as sm
-    from .ingest import formats
-    from .ingest.pipeline import problem_place
 
-    answers = formats.suggested_answers(store, recognised)
+    recognised = upload.recognised
+    answers = dict(upload.suggested)
     answers.update({k: v for k, v in (("area", args.area), ("period", args.period),
                                       ("survey", args.survey), ("survey_name", args.survey_name))
                     if v})
     open_ = sm.missing(answers)
     if open_:
-        flags = {"which area": "--area CODE", "which survey": "--survey ID (or --survey new)",
+        flags = {"which area": "--area CODE",
+                 "which survey": "--survey ID" + (" (or --survey new)"
+                                                  if upload.may_create_survey else ""),
                  "when the survey": "--period PERIOD (e.g. --period 2019/20)"}
         hints = [f for k, f in flags.items() if any(o.startswith(k) for o in open_)]
         print(f"Nothing was imported: say {'; '.join(open_)}. Give {', '.join(hints)}.",
@@ -275,7 +267,7 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
           f"period {answers['period']}.")
     if args.map:
         answers["mapping"] = _survey_map(store, recognised.survey, answers, args.map)
-    prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
+    prepared = upload.prepare(answers)
     plan = prepared.survey_plan
     if plan["new"] is not None:
         print(f"A new survey definition '{plan['survey_id']}' will be created from the export.")
@@ -284,21 +276,14 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
     unmatched = [k.split(sm._SEP, 1) for k, v in plan["mapping"]["answers"].items() if not v]
     for question, text in unmatched:
         print(f"  answer {text!r} to {question} matches no option: left out")
-    print(prepared.summary)
-    for p in prepared.problems.itertuples():
-        print(f"  {p.severity}: {problem_place(p.row, p.column)}: {p.problem} {p.fix}")
+    _print_problems(prepared)
     if not prepared.ok:
         print("Nothing was imported: correct the mapping (--survey) or the export.",
               file=sys.stderr)
         return 1
-    if prepared.preview is not None:
-        print(prepared.preview.message)
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-        return 0
-    result = formats.commit_export(store, prepared, who=args.who)
-    print(result.message)
-    return 0
+    return _finish(upload, prepared, answers, args)
+
+
 def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
     """--map 'EXPORT QUESTION=QUESTION_ID' (or =QUESTION_ID/ITEM_ID for a matrix row; nothing
     after = to leave it out) and --map 'QUESTION_ID:ANSWER TEXT=OPTION_ID', over the suggested
@@ -324,12 +309,10 @@ def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
 # -- end survey exports --
 
 
-def _export_answers(store, recognised, args) -> dict:
-    from .ingest import formats
-
+def _export_answers(upload, args) -> dict:
     # Only a table's mapping is taken as suggested (remembered, or guessed from the row's words,
     # and printed); a guessed month or area is never used without being given.
-    suggested = formats.suggested_answers(store, recognised)
+    recognised, suggested = upload.recognised, upload.suggested
     answers = {"mapping": suggested["mapping"]} if "mapping" in suggested else {}
     for key in ("area", "event", "period"):
         if getattr(args, key, None):
