@@ -432,7 +432,9 @@ def printable(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _main(argv)
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can still be answered quietly
+        return code
     except BrokenPipeError:
         # `cjmetrics imports | head`: the reader has gone; nothing more to say, and Python must
         # not complain again when it flushes stdout on exit.

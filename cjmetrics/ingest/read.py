@@ -98,7 +98,8 @@ def reject_binary(data: bytes, file_name: str) -> None:
 # minutes and gigabytes to read. The sheets' XML is streamed and its cells counted first.
 MAX_SHEET_CELLS = int(os.environ.get("CJMETRICS_MAX_SHEET_CELLS", "2000000"))
 MAX_SHEET_ROWS = int(os.environ.get("CJMETRICS_MAX_SHEET_ROWS", "500000"))
-MAX_PART_MB = 512  # any one part of the workbook once unpacked (a sheet, the shared strings)
+# any one part of the workbook once unpacked (a sheet, the shared strings)
+MAX_PART_MB = int(os.environ.get("CJMETRICS_MAX_PART_MB", "512"))
 _CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
 
