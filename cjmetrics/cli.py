@@ -273,7 +273,7 @@ def _import_survey(store, upload, args) -> int:
         print(f"A new survey definition '{plan['survey_id']}' will be created from the export.")
     for field, target in plan["mapping"]["fields"].items():
         print(f"  {field[:70]!r} -> {target or 'left out'}")
-    unmatched = [k.split(sm._SEP, 1) for k, v in plan["mapping"]["answers"].items() if not v]
+    unmatched = [sm.split_key(k) for k, v in plan["mapping"]["answers"].items() if not v]
     for question, text in unmatched:
         print(f"  answer {text!r} to {question} matches no option: left out")
     _print_problems(prepared)
@@ -299,7 +299,7 @@ def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
             mapping["fields"][left] = right
         elif ":" in left and answers["survey"] != sm.NEW:
             qid, _, text = left.partition(":")
-            mapping["answers"][f"{qid.strip()}{sm._SEP}{text.strip()}"] = right
+            mapping["answers"][sm.answer_key(qid.strip(), text.strip())] = right
         else:
             raise CjmetricsError(f"'{left}' is neither a question of this export nor "
                                  "QUESTION_ID:ANSWER. The export's questions are: "

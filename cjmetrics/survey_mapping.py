@@ -39,6 +39,17 @@ CHOICE = ("single", "multiple", "likert", "matrix")
 _LIKERT = {"strongly agree": 2, "agree": 1, "neither agree nor disagree": 0, "neither": 0,
            "neutral": 0, "disagree": -1, "strongly disagree": -2}
 _SEP = "\x1f"
+SEP = _SEP  # joins a question id to an answer text in a mapping's keys
+
+
+def answer_key(question_id: str, text: str) -> str:
+    return f"{question_id}{_SEP}{text}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(question id, answer text or option id) of a mapping key."""
+    question, _, rest = key.partition(_SEP)
+    return question, rest
 
 
 def _norm(text) -> str:

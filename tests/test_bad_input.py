@@ -320,3 +320,92 @@ def test_a_listing_whose_reader_has_gone_ends_quietly(demo_db):
     assert listing.returncode == 0
     assert "Traceback" not in listing.stderr and "BrokenPipe" not in listing.stderr, \
         listing.stderr
+
+
+# -- the service's role checks, before any question is asked --------------------------------------
+SURVEY_EXPORT = PROJECT_ROOT / "tests" / "data" / "formats" / "surveys" / "sm_condensed_old.csv"
+
+
+def test_a_viewer_is_refused_before_the_file_is_read(empty_store):
+    from cjmetrics.access import Actor
+    from cjmetrics.errors import AccessDenied
+
+    with pytest.raises(AccessDenied, match="to upload figures you need the editor role"):
+        open_upload(empty_store, b"\x00not even read", "x.csv",
+                    actor=Actor("viewer@council.gov.uk", "viewer"))
+
+
+def test_an_editor_is_never_offered_a_new_survey_definition(empty_store):
+    from cjmetrics.access import Actor
+    from cjmetrics.errors import AccessDenied
+
+    data = SURVEY_EXPORT.read_bytes()
+    editor = open_upload(empty_store, data, SURVEY_EXPORT.name,
+                         actor=Actor("ed@council.gov.uk", "editor"))
+    admin = open_upload(empty_store, data, SURVEY_EXPORT.name,
+                        actor=Actor("lead@council.gov.uk", "admin"))
+    assert editor.is_survey and not editor.may_create_survey
+    assert "new" not in editor.survey_choices() and editor.suggested.get("survey") != "new"
+    assert "new" in admin.survey_choices()
+    before = empty_store.checksum()
+    with pytest.raises(AccessDenied, match="create a new survey definition"):
+        editor.prepare({"area": "S12000049", "survey": "new", "period": "2023/24",
+                        "survey_name": "x"})
+    assert empty_store.checksum() == before
+
+
+# -- the Upload page: a file-level warning no longer hides the Import button ---------------------
+def test_upload_page_imports_a_file_with_a_repeated_header(demo_db):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+    at.switch_page("pages/upload.py").run()
+    data = (SWEEP_DIR / "duplicate_headers.csv").read_bytes().replace(b"2023/24", b"2025/26")
+    at.file_uploader[0].set_value(("duplicate_headers.csv", data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "Something unexpected went wrong" not in shown
+    button = [b for b in at.button if b.label.startswith("Import 1")]
+    assert button, [b.label for b in at.button]
+    button[0].click().run()
+    assert any("Import #" in s.value for s in at.success), [s.value for s in at.success]
+
+
+# -- an unedited export imports as "nothing changed" ---------------------------------------------
+@pytest.mark.parametrize("write", ["csv", "xlsx"])
+def test_an_unedited_export_with_formula_like_notes_changes_nothing(empty_store, write):
+    from cjmetrics.export import csv_bytes, indicator_values_table, xlsx_bytes
+
+    notes = ["=1+1 was the sum", "+5 on last year", "-2 after the review", "@team to check"]
+    body = "".join(f'{ROW_FIGURE}{year},{n + 10},"{note}"\n'
+                   for n, (year, note) in enumerate(zip(YEARS, notes)))
+    first = open_upload(empty_store, ("indicator,area,period,value,note\n" + body).encode(),
+                        "notes.csv")
+    first.commit(first.prepare({}))
+    table = indicator_values_table(empty_store, ["ndo1_diversion_completed"])
+    data = csv_bytes(table) if write == "csv" else xlsx_bytes(table)
+    assert b"'=1+1" in data or write == "xlsx"  # the export neutralised the formula-like note
+    again = open_upload(empty_store, data, f"export.{write}")
+    prepared = again.prepare({})
+    assert prepared.ok, prepared.problems
+    assert (prepared.preview.rows_new, prepared.preview.rows_revised) == (0, 0)
+    assert sorted(prepared.rows["note"]) == sorted(notes)
+
+
+ROW_FIGURE = "ndo1_diversion_completed,Glasgow City,"
+YEARS = ["2023/24", "2022/23", "2021/22", "2020/21"]
+
+
+# -- rows built from a tool's export carry the file's own row numbers ----------------------------
+def test_problems_name_the_source_row_a_parser_gives(empty_store):
+    import pandas as pd
+
+    from cjmetrics.ingest.pipeline import prepare_rows
+
+    rows = pd.DataFrame({"indicator": ["eng_newsletter_opens"] * 2,
+                         "area": ["Glasgow City", "Glasgw"], "period": ["Mar 2024"] * 2,
+                         "value": [120.0, 130.0], "source_row": [7, 12]})
+    prepared = prepare_rows(empty_store, rows, "report.csv", b"report", kind="indicator_values")
+    errors = prepared.problems[prepared.problems["severity"] == "error"]
+    assert list(errors["row"]) == [12] and list(errors["column"]) == ["area"]
+    assert errors.iloc[0]["problem"].startswith("Unknown area 'Glasgw'")

@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import ImportRejected
 from ..periods import ACCEPTED_FORMS, PeriodError, parse_period
 from ..store import ImportResult, StagedRows, Store, file_sha256
-from .read import ROW_COLUMN, StagedFile, stage_file
+from .read import ROW_COLUMN, StagedFile, stage_file, stage_rows
 from .resolve import LOOKUPS, normalise
 from .templates import TEMPLATES, Column, Rule, Template
 
@@ -538,6 +538,20 @@ def prepare(store: Store, data: bytes, file_name: str, *, sheet: str | None = No
         staged.close()
         raise
     # The staging cursor (and its TEMP tables) lives as long as the Prepared does.
+    weakref.finalize(prepared, staged.con.close)
+    return prepared
+
+
+def prepare_rows(store: Store, rows: pd.DataFrame, file_name: str, data: bytes, *, kind: str,
+                 preview: bool = True) -> Prepared:
+    """`prepare` for rows a tool-format parser built from `data` (see read.stage_rows): with a
+    `source_row` column, every problem names the row of the file the user holds."""
+    staged = stage_rows(rows, file_name, store.staging_cursor())
+    try:
+        prepared = _prepare_staged(store, staged, data, kind, preview)
+    except BaseException:
+        staged.close()
+        raise
     weakref.finalize(prepared, staged.con.close)
     return prepared
 

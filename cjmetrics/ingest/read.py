@@ -445,6 +445,26 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
     return StagedFile(con, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
 
 
+SOURCE_ROW = "source_row"  # in rows built from a tool's export: the row of the file they came from
+
+
+def stage_rows(frame: pd.DataFrame, file_name: str,
+               con: duckdb.DuckDBPyConnection) -> StagedFile:
+    """Rows a tool-format parser built, staged as text cells without a round trip through CSV.
+    A `source_row` column (the row the user sees in Excel, header counted) numbers them, so
+    problems name the file's own rows; without it they are numbered 2, 3, ... as a template."""
+    columns = [c for c in frame.columns if c != SOURCE_ROW]
+    cells = pd.DataFrame({c: [None if v is None or (isinstance(v, float) and v != v)
+                              else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                    else str(v)) for v in frame[c]] for c in columns},
+                         dtype=object)
+    rows = (frame[SOURCE_ROW].astype("int64") if SOURCE_ROW in frame
+            else pd.Series(range(2, len(frame) + 2)))
+    cells.insert(0, ROW_COLUMN, rows.to_numpy())
+    _stage_frame(con, cells.astype({c: "string" for c in columns}))
+    return StagedFile(con, columns, len(frame), file_name, "rows")
+
+
 def stage_file(data: bytes, file_name: str, sheet: str | None = None,
                con: duckdb.DuckDBPyConnection | None = None) -> StagedFile:
     """Read an upload (CSV or XLSX) into TEMP table `raw` on `con` (a store's staging cursor,

@@ -17,10 +17,12 @@ from pathlib import Path
 
 from .. import access
 from ..errors import ImportRejected
-from ..store import ImportResult, Store
+from ..store import ImportResult, Store, file_sha256
 from . import formats
 from .pipeline import Prepared
 from .read import check_size
+
+fingerprint = file_sha256  # the same file (bytes) gives the same fingerprint
 
 NEW_SURVEY = "new"  # survey_mapping.NEW: the answer "create a new definition from the export"
 
@@ -83,6 +85,36 @@ class Upload:
         """A new survey definition changes the catalogue: only an admin may create one, so an
         editor is never offered it."""
         return self.actor.can("admin")
+
+    # -- a survey tool's export: which survey, and how its questions and answers map --
+    def survey_choices(self) -> dict[str, str]:
+        """survey id -> name; "Create a new survey definition" only for someone who may."""
+        from ..surveys import survey_choices
+
+        choices = survey_choices(self.store)
+        if self.may_create_survey:
+            choices[NEW_SURVEY] = "Create a new survey definition from this export"
+        return choices
+
+    def survey_mapping(self, survey: str, survey_name: str = ""):
+        """(mapping, new definition or None, view) for the chosen survey: remembered or
+        suggested question mapping, as the user confirms it."""
+        from .. import survey_mapping as sm
+
+        export = self.recognised.survey
+        mapping, new = sm.mapping_for(self.store, export, survey, survey_name)
+        target = new["survey_id"] if new else survey
+        return mapping, new, sm.mapping_view(self.store, export, target, mapping, new)
+
+    def survey_answer_view(self, survey: str, mapping: dict):
+        from .. import survey_mapping as sm
+
+        return sm.mapping_view(self.store, self.recognised.survey, survey, mapping)
+
+    def open_survey_answers(self, answers: dict) -> list[str]:
+        from .. import survey_mapping as sm
+
+        return sm.missing(answers)
 
     def open_questions(self, answers: dict) -> list[formats.Question]:
         return formats.missing_answers(self.recognised, answers) if self.recognised else []
