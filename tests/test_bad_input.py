@@ -49,6 +49,8 @@ SWEEP = {
     "nul_in_cell.csv": (REFUSED, "has a zero byte (NUL"),
     "nul_in_header.csv": (REFUSED, "on line 1"),
     "mixed_utf8_cp1252.csv": (IMPORTED, "each character was read in the encoding it was written"),
+    "bom_mixed_encoding.csv": (IMPORTED, "each character was read in the encoding it was "
+                                         "written"),
     "control_characters.csv": (REFUSED, "is not a text or Excel file"),
     "bom_only.csv": (REFUSED, "holds no text"),
     "newlines_only.csv": (REFUSED, "holds no text"),

@@ -23,8 +23,8 @@ import pandas as pd
 from ..errors import ImportRejected
 
 MAX_UPLOAD_MB = int(os.environ.get("CJMETRICS_MAX_UPLOAD_MB", "50"))
-ROW_COLUMN = "_row"
-MAX_COLUMNS = 16384  # Excel's widest sheet  # the spreadsheet row number each staged row came from
+ROW_COLUMN = "_row"  # the spreadsheet row number each staged row came from
+MAX_COLUMNS = 16384  # Excel's widest sheet
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -175,7 +175,11 @@ def decode_noting(data: bytes, file_name: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     head = data[:4096]
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
+        try:
+            text = data[3:].decode("utf-8")
+        except UnicodeDecodeError:  # a UTF-8 file with lines pasted in from Windows-1252
+            text = data[3:].decode("utf-8", errors="cjmetrics-cp1252")
+            notes.append(MIXED_ENCODING)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
     elif head.count(b"\x00") > len(head) // 4:

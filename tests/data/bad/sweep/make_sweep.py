@@ -96,6 +96,9 @@ FILES: dict[str, bytes] = {
     "mixed_utf8_cp1252.csv": (V.strip() + ",note\n").encode() + (ROW + "2023/24,201,caf").encode()
     + "é".encode("utf-8") + b"\n" + (ROW + "2022/23,190,caf").encode() + "é".encode("cp1252")
     + b"\n",
+    "bom_mixed_encoding.csv": b"\xef\xbb\xbf" + (V.strip() + ",note\n").encode()
+    + (ROW + "2023/24,201,caf").encode() + "é".encode("utf-8") + b"\n"
+    + (ROW + "2022/23,190,caf").encode() + "é".encode("cp1252") + b"\n",
     "control_characters.csv": b"indicator,area\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c,period\n",
     "bom_only.csv": b"\xef\xbb\xbf",
     "newlines_only.csv": b"\n\n\n\r\n",
