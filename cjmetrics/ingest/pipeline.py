@@ -597,7 +597,8 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     rules.append(_duplicate_sql(template, "kept" if _duplicate_columns(template) <= {*outputs, ROW_COLUMN}
                                 else "canon"))
     used = set(found.values()) | set(wide)
-    unused = [h for h in staged.columns if h not in used]
+    said = {p.column for p in staged.problems}  # a repeated header has its own warning
+    unused = [h for h in staged.columns if h not in used and h not in said]
     con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "
                 "col VARCHAR, "
                 "value VARCHAR, problem VARCHAR, fix VARCHAR)")
