@@ -411,3 +411,34 @@ def test_problems_name_the_source_row_a_parser_gives(empty_store):
     errors = prepared.problems[prepared.problems["severity"] == "error"]
     assert list(errors["row"]) == [12] and list(errors["column"]) == ["area"]
     assert errors.iloc[0]["problem"].startswith("Unknown area 'Glasgw'")
+
+
+# -- a new survey definition is written in its answers' transaction ------------------------------
+NEW_SURVEY_ANSWERS = {"area": "S12000049", "survey": "new", "period": "2023/24",
+                      "survey_name": "Sweep survey"}
+
+
+def test_a_new_survey_definition_and_its_answers_are_committed_together(empty_store):
+    upload = open_upload(empty_store, SURVEY_EXPORT.read_bytes(), SURVEY_EXPORT.name)
+    prepared = upload.prepare(dict(NEW_SURVEY_ANSWERS))
+    survey_id = prepared.survey_plan["survey_id"]
+    result = upload.commit(prepared, dict(NEW_SURVEY_ANSWERS))
+    assert result.import_id is not None
+    assert survey_id in set(empty_store.survey_definitions()["surveys"]["survey_id"])
+    assert empty_store.scalar("SELECT count(*) FROM survey_answers WHERE survey_id = ?",
+                              [survey_id]) > 0
+
+
+def test_a_failed_answers_commit_leaves_no_survey_definition_behind(empty_store, monkeypatch):
+    from cjmetrics.store import revisions
+
+    upload = open_upload(empty_store, SURVEY_EXPORT.read_bytes(), SURVEY_EXPORT.name)
+    prepared = upload.prepare(dict(NEW_SURVEY_ANSWERS))
+    before = empty_store.checksum()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+    monkeypatch.setattr(revisions, "audit_row", fail)  # the last write of the transaction
+    with pytest.raises(RuntimeError):
+        upload.commit(prepared, dict(NEW_SURVEY_ANSWERS))
+    assert empty_store.checksum() == before

@@ -660,7 +660,7 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
 
 def commit(store: Store, prepared: Prepared, who: str | None = None,
            lock_timeout: float | None = None, import_kind: str | None = None,
-           action: str = "import") -> ImportResult:
+           action: str = "import", first=None) -> ImportResult:
     """Write a prepared upload in one transaction with its import record (and its audit row:
     `action` is "import", or "edit" for a table edited in the app)."""
     if not prepared.ok:
@@ -675,4 +675,4 @@ def commit(store: Store, prepared: Prepared, who: str | None = None,
                              file_name=prepared.file_name,
                              sha256=prepared.sha256, who=who, summary=prepared.summary,
                              previewed=prepared.preview, lock_timeout=lock_timeout,
-                             action=action)
+                             action=action, first=first)
