@@ -370,7 +370,7 @@ def test_upload_page_imports_a_file_with_a_repeated_header(demo_db):
     button = [b for b in at.button if b.label.startswith("Import 1")]
     assert button, [b.label for b in at.button]
     button[0].click().run()
-    assert any("Import #" in s.value for s in at.success), [s.value for s in at.success]
+    assert any("1 new, 0 revised" in s.value for s in at.success), [s.value for s in at.success]
 
 
 # -- an unedited export imports as "nothing changed" ---------------------------------------------
