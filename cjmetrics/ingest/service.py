@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import access
+from .. import survey_mapping as sm
 from ..errors import ImportRejected
 from ..store import ImportResult, Store, file_sha256
+from ..surveys import survey_choices
 from . import formats
 from .pipeline import Prepared
 from .read import check_size
 
 fingerprint = file_sha256  # the same file (bytes) gives the same fingerprint
 
-NEW_SURVEY = "new"  # survey_mapping.NEW: the answer "create a new definition from the export"
+NEW_SURVEY = sm.NEW  # the answer "create a new survey definition from this export"
 
 
 def clean_file_name(name: str) -> str:
@@ -89,8 +91,6 @@ class Upload:
     # -- a survey tool's export: which survey, and how its questions and answers map --
     def survey_choices(self) -> dict[str, str]:
         """survey id -> name; "Create a new survey definition" only for someone who may."""
-        from ..surveys import survey_choices
-
         choices = survey_choices(self.store)
         if self.may_create_survey:
             choices[NEW_SURVEY] = "Create a new survey definition from this export"
@@ -99,21 +99,15 @@ class Upload:
     def survey_mapping(self, survey: str, survey_name: str = ""):
         """(mapping, new definition or None, view) for the chosen survey: remembered or
         suggested question mapping, as the user confirms it."""
-        from .. import survey_mapping as sm
-
         export = self.recognised.survey
         mapping, new = sm.mapping_for(self.store, export, survey, survey_name)
         target = new["survey_id"] if new else survey
         return mapping, new, sm.mapping_view(self.store, export, target, mapping, new)
 
     def survey_answer_view(self, survey: str, mapping: dict):
-        from .. import survey_mapping as sm
-
         return sm.mapping_view(self.store, self.recognised.survey, survey, mapping)
 
     def open_survey_answers(self, answers: dict) -> list[str]:
-        from .. import survey_mapping as sm
-
         return sm.missing(answers)
 
     def open_questions(self, answers: dict) -> list[formats.Question]:
@@ -127,8 +121,8 @@ class Upload:
         # The answers as given: a suggested area or month is only ever used once the user (or
         # the page, showing it) has given it.
         given = dict(answers or {})
-        if self.is_survey and given.get("survey") == NEW_SURVEY and not self.may_create_survey:
-            raise access_denied(self.actor, "create a new survey definition")
+        if self.is_survey and given.get("survey") == NEW_SURVEY:
+            access.require("admin", "create a new survey definition", self.actor)
         return formats.prepare_export(self.store, self.data, self.file_name, self.recognised,
                                       given, preview=preview)
 
@@ -147,14 +141,6 @@ class Upload:
                 formats.remember_mapping(self.store, self.recognised, dict(answers or {}),
                                          who=self.actor.name)
         return result
-
-
-def access_denied(actor: access.Actor, doing: str):
-    from ..errors import AccessDenied
-
-    held = f"the {actor.role} role" if actor.role else "no role"
-    return AccessDenied(f"{actor.name} has {held}; to {doing} you need the admin role. Ask an "
-                        "administrator of this dashboard to give it to you.")
 
 
 def open_upload(store: Store, data: bytes, file_name: str, *, sheet: str | None = None,
