@@ -227,27 +227,21 @@ def _open(args):
 
 
 def _import(args) -> int:
-    from .ingest import commit
-    from .ingest import formats
+    from . import access
+    from .ingest.service import open_upload, read_upload
 
-    if not args.file.is_file():
-        print(f"There is no file {args.file}.", file=sys.stderr)
-        return 1
+    data = read_upload(args.file)  # the size limit first: a 1 GB file is never read
     store = _open(args)
-    data = args.file.read_bytes()
-    recognised = formats.recognise(data, args.file.name, args.sheet)
+    actor = access.Actor(args.who, access.current().role, local=True)
+    upload = open_upload(store, data, args.file.name, sheet=args.sheet, actor=actor)
+    if upload.is_survey:
+        print(f"Recognised: {upload.description}.")
+        return _import_survey(store, upload, args)
     answers: dict = {}
-    if recognised is None:
-        prepared = formats.prepare_template(store, data, args.file.name, sheet=args.sheet)
-    # -- survey exports --
-    elif recognised.format.key == formats.surveys.KEY:
-        print(f"Recognised: {recognised.description}.")
-        return _import_survey(store, data, recognised, args)
-    # -- end survey exports --
-    else:
-        print(f"Recognised: {recognised.description}.")
-        answers = _export_answers(store, recognised, args)
-        missing = formats.missing_answers(recognised, answers)
+    if upload.is_export:
+        print(f"Recognised: {upload.description}.")
+        answers = _export_answers(upload, args)
+        missing = upload.open_questions(answers)
         if missing:
             print("Nothing was imported: " + " ".join(_how_to_answer(q) for q in missing),
                   file=sys.stderr)
@@ -255,46 +249,52 @@ def _import(args) -> int:
         for series, indicator in (answers.get("mapping") or {}).items():
             if indicator:
                 print(f"  row '{series}' -> indicator {indicator}")
-        prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
-    print(prepared.summary)
-    if len(prepared.problems):
-        shown = prepared.problems
-        for p in shown.itertuples():
-            where = f"row {int(p.row)}" if p.row == p.row and p.row is not None else "file"
-            column = f", column {p.column}" if isinstance(p.column, str) else ""
-            print(f"  {p.severity}: {where}{column}: {p.problem} {p.fix}")
-        total = prepared.error_count + prepared.warning_count
-        if total > len(shown):
-            print(f"  … and {total - len(shown):,} more.")
+    prepared = upload.prepare(answers)
+    _print_problems(prepared)
     if not prepared.ok:
         print("Nothing was imported: fix the errors and run the import again.", file=sys.stderr)
         return 1
+    return _finish(upload, prepared, answers, args)
+
+
+def _print_problems(prepared) -> None:
+    from .ingest.pipeline import problem_place
+
+    print(prepared.summary)
+    shown = prepared.problems
+    for p in shown.itertuples():
+        print(f"  {p.severity}: {problem_place(p.row, p.column)}: {p.problem} {p.fix}")
+    total = prepared.error_count + prepared.warning_count
+    if total > len(shown):
+        print(f"  … and {total - len(shown):,} more.")
+
+
+def _finish(upload, prepared, answers: dict, args) -> int:
     if prepared.preview is not None:
         print(prepared.preview.message)
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 0
-    result = commit(store, prepared, who=args.who)
-    if recognised is not None and result.import_id is not None:
-        formats.remember_mapping(store, recognised, answers, who=args.who)
-    print(result.message)
+    print(upload.commit(prepared, answers).message)
     return 0
 
 
 # -- survey exports --
-def _import_survey(store, data: bytes, recognised, args) -> int:
+def _import_survey(store, upload, args) -> int:
     """A survey tool's export: the survey proposed (or given), the mapping printed, then the
     same preview and commit as any import."""
     from . import survey_mapping as sm
-    from .ingest import formats
 
-    answers = formats.suggested_answers(store, recognised)
+    recognised = upload.recognised
+    answers = dict(upload.suggested)
     answers.update({k: v for k, v in (("area", args.area), ("period", args.period),
                                       ("survey", args.survey), ("survey_name", args.survey_name))
                     if v})
     open_ = sm.missing(answers)
     if open_:
-        flags = {"which area": "--area CODE", "which survey": "--survey ID (or --survey new)",
+        flags = {"which area": "--area CODE",
+                 "which survey": "--survey ID" + (" (or --survey new)"
+                                                  if upload.may_create_survey else ""),
                  "when the survey": "--period PERIOD (e.g. --period 2019/20)"}
         hints = [f for k, f in flags.items() if any(o.startswith(k) for o in open_)]
         print(f"Nothing was imported: say {'; '.join(open_)}. Give {', '.join(hints)}.",
@@ -307,31 +307,23 @@ def _import_survey(store, data: bytes, recognised, args) -> int:
           f"period {answers['period']}.")
     if args.map:
         answers["mapping"] = _survey_map(store, recognised.survey, answers, args.map)
-    prepared = formats.prepare_export(store, data, args.file.name, recognised, answers)
+    prepared = upload.prepare(answers)
     plan = prepared.survey_plan
     if plan["new"] is not None:
         print(f"A new survey definition '{plan['survey_id']}' will be created from the export.")
     for field, target in plan["mapping"]["fields"].items():
         print(f"  {field[:70]!r} -> {target or 'left out'}")
-    unmatched = [k.split(sm._SEP, 1) for k, v in plan["mapping"]["answers"].items() if not v]
+    unmatched = [sm.split_key(k) for k, v in plan["mapping"]["answers"].items() if not v]
     for question, text in unmatched:
         print(f"  answer {text!r} to {question} matches no option: left out")
-    print(prepared.summary)
-    for p in prepared.problems.itertuples():
-        where = f"row {int(p.row)}" if p.row == p.row and p.row is not None else "file"
-        print(f"  {p.severity}: {where}: {p.problem} {p.fix}")
+    _print_problems(prepared)
     if not prepared.ok:
         print("Nothing was imported: correct the mapping (--survey) or the export.",
               file=sys.stderr)
         return 1
-    if prepared.preview is not None:
-        print(prepared.preview.message)
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-        return 0
-    result = formats.commit_export(store, prepared, who=args.who)
-    print(result.message)
-    return 0
+    return _finish(upload, prepared, answers, args)
+
+
 def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
     """--map 'EXPORT QUESTION=QUESTION_ID' (or =QUESTION_ID/ITEM_ID for a matrix row; nothing
     after = to leave it out) and --map 'QUESTION_ID:ANSWER TEXT=OPTION_ID', over the suggested
@@ -347,7 +339,7 @@ def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
             mapping["fields"][left] = right
         elif ":" in left and answers["survey"] != sm.NEW:
             qid, _, text = left.partition(":")
-            mapping["answers"][f"{qid.strip()}{sm._SEP}{text.strip()}"] = right
+            mapping["answers"][sm.answer_key(qid.strip(), text.strip())] = right
         else:
             raise CjmetricsError(f"'{left}' is neither a question of this export nor "
                                  "QUESTION_ID:ANSWER. The export's questions are: "
@@ -357,12 +349,10 @@ def _survey_map(store, export, answers: dict, items: list[str]) -> dict:
 # -- end survey exports --
 
 
-def _export_answers(store, recognised, args) -> dict:
-    from .ingest import formats
-
+def _export_answers(upload, args) -> dict:
     # Only a table's mapping is taken as suggested (remembered, or guessed from the row's words,
     # and printed); a guessed month or area is never used without being given.
-    suggested = formats.suggested_answers(store, recognised)
+    recognised, suggested = upload.recognised, upload.suggested
     answers = {"mapping": suggested["mapping"]} if "mapping" in suggested else {}
     for key in ("area", "event", "period"):
         if getattr(args, key, None):
@@ -403,7 +393,8 @@ def _imports(args) -> int:
             else ""
         status = "undone" if row.status == "undone" else "current"
         print(f"#{row.import_id:<5} {when}  {status:<7} {row.kind:<16} {row.who:<16} "
-              f"{row.rows_new:>7,} new {row.rows_revised:>6,} revised  {row.file_name or ''}")
+              f"{row.rows_new:>7,} new {row.rows_revised:>6,} revised  "
+              f"{printable(row.file_name or '')}")
     return 0
 
 
@@ -509,7 +500,26 @@ def _deck(args) -> int:
     return 0
 
 
+def printable(text: str) -> str:
+    """A name from a file or the store on one line: control characters (a newline in a file
+    name) shown as escapes, so a listing keeps one line per entry."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can still be answered quietly
+        return code
+    except BrokenPipeError:
+        # `cjmetrics imports | head`: the reader has gone; nothing more to say, and Python must
+        # not complain again when it flushes stdout on exit.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
@@ -529,4 +539,11 @@ def main(argv: list[str] | None = None) -> int:
             return commands[args.command](args)
     except CjmetricsError as exc:
         print(f"{exc.title}: {exc.user_message}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        raise
+    except (MemoryError, Exception) as exc:  # noqa: BLE001 - a sentence, never a traceback
+        print(f"Something unexpected went wrong ({type(exc).__name__}). Please report what "
+              "you ran to whoever looks after cjmetrics.",
+              file=sys.stderr)
         return 1

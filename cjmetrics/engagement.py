@@ -262,4 +262,6 @@ def top_posts(store: Store, area_code: str, start: date, end: date,
     return pd.DataFrame({
         "Channel": rows["channel"], "Posted": rows["posted_label"], "Post": rows["text"],
         "Impressions": rows["impressions"], "Engagements": rows["engagements"],
-        "Clicks": rows["clicks"], "Link": rows["link"], "Post id": rows["post_id"]})
+        "Clicks": rows["clicks"], "Link": rows["link"].where(
+            rows["link"].fillna("").str.match(r"(?i)https?://"), None),  # only web links live
+        "Post id": rows["post_id"]})

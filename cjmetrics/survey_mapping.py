@@ -20,7 +20,6 @@ import difflib
 import hashlib
 import json
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,7 @@ import pandas as pd
 from .errors import ImportRejected
 from .ingest.formats.surveys import SurveyExport
 from .ingest.pipeline import Prepared, commit, prepare
-from .store import SURVEY_FILES, Store
+from .store import Store
 from .surveys import answers_csv
 
 NEW = "new"  # answers["survey"] for "create a new survey definition from this export"
@@ -39,6 +38,17 @@ CHOICE = ("single", "multiple", "likert", "matrix")
 _LIKERT = {"strongly agree": 2, "agree": 1, "neither agree nor disagree": 0, "neither": 0,
            "neutral": 0, "disagree": -1, "strongly disagree": -2}
 _SEP = "\x1f"
+SEP = _SEP  # joins a question id to an answer text in a mapping's keys
+
+
+def answer_key(question_id: str, text: str) -> str:
+    return f"{question_id}{_SEP}{text}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(question id, answer text or option id) of a mapping key."""
+    question, _, rest = key.partition(_SEP)
+    return question, rest
 
 
 def _norm(text) -> str:
@@ -473,21 +483,14 @@ def commit_survey_export(store: Store, prepared: Prepared, who: str = "local",
     """Write a new definition (if any), the answers (one undoable import), then remember the
     mapping for the next export of the same survey."""
     plan = prepared.survey_plan
-    if plan["new"] is not None:
-        write_definition(store, plan["new"])
-    result = commit(store, prepared, who=who, lock_timeout=lock_timeout)
+    new = plan["new"]
+    # The definition goes in the answers' own transaction: both are written, or neither.
+    result = commit(store, prepared, who=who, lock_timeout=lock_timeout,
+                    first=None if new is None else
+                    (lambda cur: store.write_survey_definition(cur, new)))
     if result.import_id is not None:
         remember(store, plan, who)
     return result
-
-
-def write_definition(store: Store, new: dict) -> None:
-    """Add a definition through the store's own loader of data/surveys/ files."""
-    with tempfile.TemporaryDirectory(prefix="cjmetrics-survey-") as folder:
-        for key, table in (("surveys", "surveys"), ("questions", "survey_questions"),
-                           ("options", "survey_options"), ("items", "survey_items")):
-            new[key].to_csv(Path(folder) / SURVEY_FILES[table], index=False)
-        store.load_catalogue(survey_directory=Path(folder))
 
 
 def remember(store: Store, plan: dict, who: str) -> None:

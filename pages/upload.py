@@ -1,18 +1,21 @@
-"""Upload: templates, one file at a time, every problem listed, a preview, then Import."""
+"""Upload: templates, one file at a time, every problem listed, a preview, then Import.
+
+The upload service (cjmetrics.ingest.service) recognises the file, says what it cannot tell,
+prepares, previews and commits; this page renders its questions and answers."""
 
 import json
 
-import pandas as pd
 import streamlit as st
 
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
 
-from cjmetrics.ingest import TEMPLATES, commit, formats, template_bytes  # noqa: E402
-from cjmetrics.ingest.read import MAX_UPLOAD_MB  # noqa: E402
+from cjmetrics.ingest import TEMPLATES, formats, template_bytes  # noqa: E402
+from cjmetrics.ingest import answer_tables as tables  # noqa: E402
 from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
-from cjmetrics.store import file_sha256  # noqa: E402
+from cjmetrics.ingest.read import MAX_UPLOAD_MB  # noqa: E402
+from cjmetrics.ingest.service import NEW_SURVEY, fingerprint, open_upload  # noqa: E402
 from cjmetrics.ingest.templates import row_noun  # noqa: E402
 
 AUTO = "Recognise automatically"
@@ -26,117 +29,90 @@ def template_section() -> None:
     templates = list(TEMPLATES.values())
     for start in range(0, len(templates), 3):
         for column, template in zip(st.columns(3), templates[start:start + 3]):
-            template_card(column, template)
+            with column.container(border=True):
+                st.markdown(f"**{template.title}**")
+                st.caption(template.description)
+                st.download_button("Download template", template_bytes(template.kind),
+                                   file_name=template.file_name, mime="text/csv",
+                                   key=f"template-{template.kind}", icon=":material/download:")
+                with st.popover("Columns"):
+                    st.dataframe(tables.template_columns(template), hide_index=True)
 
 
-def template_card(column, template) -> None:
-    with column.container(border=True):
-        st.markdown(f"**{template.title}**")
-        st.caption(template.description)
-        st.download_button("Download template", template_bytes(template.kind),
-                           file_name=template.file_name, mime="text/csv",
-                           key=f"template-{template.kind}", icon=":material/download:")
-        with st.popover("Columns"):
-            st.dataframe(pd.DataFrame(
-                [(c.name, "required" if c.required else "optional", c.description, c.example)
-                 for c in template.columns],
-                columns=["Column", "", "What to write", "Example"]), hide_index=True)
-
-
-def prepared_for(data: bytes, name: str, sheet, kind):
-    """Validate once per file, sheet, kind and store version; reruns reuse the result."""
-    store = ui.store()
-    key = (file_sha256(data), sheet, kind, store.data_version())
-    cache = st.session_state.setdefault("_prepared", {})
+def cached(name: str, key: tuple, make):
+    """One result per key in the session (the last one only): reruns reuse it."""
+    cache = st.session_state.setdefault(name, {})
     if key not in cache:
         cache.clear()
-        with st.spinner("Checking the file…"):
-            cache[key] = formats.prepare_template(store, data, name, sheet=sheet, kind=kind)
+        cache[key] = make()
     return cache[key]
+
+
+def editor(spec: tables.EditableTable, key: str, **config) -> dict:
+    edited = st.data_editor(spec.table, key=key, hide_index=True, width="stretch",
+                            disabled=spec.locked, column_config={
+                                spec.pick: st.column_config.SelectboxColumn(
+                                    spec.pick, options=spec.choices, required=True,
+                                    **config)})
+    return spec.read(edited)
+
+
+def sheet_chooser(upload, label: str = "Table (sheet)") -> None:
+    if len(upload.sheets) > 1:
+        st.selectbox(label, upload.sheets, key="upload_sheet",
+                     index=upload.sheets.index(upload.recognised.sheet)
+                     if upload.recognised.sheet in upload.sheets else 0)
+
+
+def prepared_for(upload, answers: dict):
+    key = (fingerprint(upload.data), upload.sheet, upload.kind,
+           json.dumps(answers, sort_keys=True, default=str), ui.store().data_version())
+    with st.spinner("Checking the file…"):
+        return cached("_prepared", key, lambda: upload.prepare(answers))
 
 
 # -- tool exports (Mailchimp, X, Eventbrite, Google Analytics, statistics tables ...) --------
-def recognised_for(data: bytes, name: str, sheet):
-    """Which export format claims the file (None: a template), once per file and sheet."""
-    key = (file_sha256(data), sheet)
-    cache = st.session_state.setdefault("_recognised", {})
-    if key not in cache:
-        cache.clear()
-        cache[key] = formats.recognise(data, name, sheet)
-    return cache[key]
-
-
-def export_prepared_for(data: bytes, name: str, recognised, answers: dict):
-    store = ui.store()
-    key = (file_sha256(data), recognised.sheet, json.dumps(answers, sort_keys=True),
-           store.data_version())
-    cache = st.session_state.setdefault("_prepared", {})
-    if key not in cache:
-        cache.clear()
-        with st.spinner("Turning the export into figures…"):
-            cache[key] = formats.prepare_export(store, data, name, recognised, answers)
-    return cache[key]
-
-
-def ask(recognised, sha: str) -> dict:
+def ask(upload, sha: str) -> dict:
     """The questions only the user can answer, each with its best guess filled in."""
-    store = ui.store()
-    answers = formats.suggested_answers(store, recognised)
-    for question in recognised.questions:
-        key = f"export-{question.key}-{sha[:12]}-{recognised.sheet}"
+    answers = dict(upload.suggested)
+    for question in upload.questions:
+        key = f"export-{question.key}-{sha[:12]}-{upload.recognised.sheet}"
         if question.key == "area":
-            areas = store.areas()
-            codes = list(areas["area_code"])
-            names = dict(zip(areas["area_code"], areas["name"]))
-            default = question.default or ui.chosen_area()
-            answers["area"] = st.selectbox(
-                question.prompt, codes, index=codes.index(default) if default in codes else 0,
-                format_func=lambda c: names.get(c, c), key=key)
+            answers["area"] = area_choice(question.prompt, question.default, key)
         elif question.key in ("event", "period"):
             answers[question.key] = st.text_input(question.prompt, value=question.default or "",
                                                   key=key).strip()
         elif question.key == "mapping":
-            answers["mapping"] = ask_mapping(question, answers.get("mapping") or {}, key)
+            st.markdown(f"**{ui.plain(question.prompt)}**")
+            st.caption("A row you leave as not imported is skipped. For a figure with no "
+                       "catalogue indicator, first add a local indicator with the Indicator "
+                       "edits template (step 1), then map the row onto it.")
+            answers["mapping"] = editor(tables.row_mapping(
+                question, answers.get("mapping") or {}, ui.store().indicators()), key)
     return answers
 
 
-def ask_mapping(question, suggested: dict, key: str) -> dict:
-    indicators = ui.store().indicators()
-    label = {i: f"{n} ({i})" for i, n in zip(indicators["indicator_id"], indicators["name"])}
-    by_label = {v: k for k, v in label.items()}
-    skip = "— not imported —"
-    st.markdown(f"**{ui.plain(question.prompt)}**")
-    st.caption("A row you leave as not imported is skipped. For a figure with no catalogue "
-               "indicator, first add a local indicator with the Indicator edits template "
-               "(step 1), then map the row onto it.")
-    table = pd.DataFrame({
-        "Row of the table": list(question.series),
-        "Import as": [label.get(suggested.get(s, ""), skip) for s in question.series]})
-    edited = st.data_editor(
-        table, key=key, hide_index=True, width="stretch", disabled=["Row of the table"],
-        column_config={"Import as": st.column_config.SelectboxColumn(
-            "Import as", options=[skip, *label.values()], required=True)})
-    return {row: by_label.get(choice, "") for row, choice in
-            zip(edited["Row of the table"], edited["Import as"])}
+def area_choice(prompt: str, default, key: str, where=st) -> str:
+    areas = ui.store().areas()
+    codes, names = list(areas["area_code"]), dict(zip(areas["area_code"], areas["name"]))
+    default = default or ui.chosen_area()
+    return where.selectbox(prompt, codes, index=codes.index(default) if default in codes else 0,
+                           format_func=lambda c: names.get(c, c), key=key)
 
 
-def export_section(data: bytes, name: str, recognised) -> None:
-    if recognised.format.key == formats.surveys.KEY:  # -- survey exports --
-        survey_section(data, name, recognised)
+def export_section(upload) -> None:
+    st.info(f"Recognised: {ui.plain(upload.description)}.", icon=":material/fact_check:")
+    if upload.is_survey:
+        survey_section(upload)
         return
-    st.info(f"Recognised: {ui.plain(recognised.description)}.", icon=":material/fact_check:")
-    if len(recognised.sheets) > 1:
-        st.selectbox("Table (sheet)", recognised.sheets, key="upload_sheet",
-                     index=recognised.sheets.index(recognised.sheet)
-                     if recognised.sheet in recognised.sheets else 0)
-    answers = ask(recognised, file_sha256(data))
-    missing = formats.missing_answers(recognised, answers)
+    sheet_chooser(upload)
+    answers = ask(upload, fingerprint(upload.data))
+    missing = upload.open_questions(answers)
     if missing:
         st.warning("To see the figures before importing, answer: "
                    + " ".join(ui.plain(q.prompt) for q in missing), icon=":material/help:")
         st.stop()
-    prepared = export_prepared_for(data, name, recognised, answers)
-    show_prepared(prepared, (recognised, answers))
+    show_prepared(upload, prepared_for(upload, answers), answers)
 
 
 def supported_section() -> None:
@@ -150,17 +126,13 @@ def supported_section() -> None:
                    "onto a survey definition, new or existing, in a step you confirm.")
 
 
-def do_import(prepared, export=None) -> None:
+def do_import(upload, prepared, answers: dict) -> None:
     """Button callback: runs once per click, before the rerun, so a rerun never imports again."""
     try:
         # A few seconds' wait for another session's import, then a sentence, not a hang.
-        # -- survey exports: commit_export also writes a new survey definition first --
-        result = formats.commit_export(ui.store(), prepared, who=ui.current_user(),
-                                       lock_timeout=10)
-        if export is not None and result.import_id is not None:
-            formats.remember_mapping(ui.store(), *export, who=ui.current_user())
+        result = upload.commit(prepared, answers, lock_timeout=10)
         st.session_state["_last_import"] = ("ok", result.message, first_indicator(prepared))
-        if getattr(prepared, "survey_plan", None):  # -- survey exports --
+        if getattr(prepared, "survey_plan", None):
             st.session_state["_survey_imported"] = True
             st.session_state["survey"] = prepared.survey_plan["survey_id"]
         # A fresh uploader key clears the imported file, so the page does not go on to say
@@ -174,20 +146,14 @@ def show_problems(prepared) -> None:
     if prepared.problems.empty:
         return
     total = prepared.error_count + prepared.warning_count
-    label = (f"{prepared.error_count:,} error{'s' if prepared.error_count != 1 else ''} and "
-             f"{prepared.warning_count:,} warning{'s' if prepared.warning_count != 1 else ''}")
-    st.markdown(f"**Problems found: {label}**")
+    st.markdown(f"**Problems found: {prepared.error_count:,} "
+                f"error{'s' if prepared.error_count != 1 else ''} and {prepared.warning_count:,} "
+                f"warning{'s' if prepared.warning_count != 1 else ''}**")
     if total > len(prepared.problems):
         st.caption(f"Showing the first {len(prepared.problems)} of {total:,} problems, errors "
                    "first. Fix these and upload again to see the rest.")
-    table = prepared.problems.rename(columns={
-        "severity": "", "row": "Row", "column": "Column", "value": "Value",
-        "problem": "What is wrong", "fix": "What to do"})
-    table[""] = table[""].map({"error": "Error", "warning": "Warning"})
-    table["Row"] = table["Row"].map(lambda r: "" if r != r or r is None else f"{int(r)}")
-    table = table.fillna("")
     # A static table wraps long sentences, so "what is wrong" and "what to do" read in full.
-    ui.static_table(table.set_index(""))  # cells from the file stay text (no live links)
+    ui.static_table(tables.problem_table(prepared.problems))  # cells stay text (no live links)
 
 
 def show_preview(prepared) -> None:
@@ -196,15 +162,13 @@ def show_preview(prepared) -> None:
         st.info(f"This file was already imported as import #{preview.duplicate_of}; importing "
                 "it again would change nothing.", icon=":material/info:")
         return
-    new, revised, same = st.columns(3)
     nouns = row_noun(prepared.template.kind, 2)
-    new.metric(f"New {nouns}", f"{preview.rows_new:,}")
-    revised.metric(f"Revised {nouns}", f"{preview.rows_revised:,}")
-    same.metric("Unchanged", f"{preview.rows_unchanged:,}")
-    tabs = st.tabs(["New", "Revised (old → new)", "Unchanged"])
     counts = {"new": preview.rows_new, "revised": preview.rows_revised,
               "unchanged": preview.rows_unchanged}
-    for tab, change in zip(tabs, counts):
+    for column, (label, count) in zip(st.columns(3), zip(
+            [f"New {nouns}", f"Revised {nouns}", "Unchanged"], counts.values())):
+        column.metric(label, f"{count:,}")
+    for tab, change in zip(st.tabs(["New", "Revised (old → new)", "Unchanged"]), counts):
         with tab:
             st.dataframe(change_table(ui.store(), prepared, change), hide_index=True,
                          width="stretch")
@@ -212,7 +176,7 @@ def show_preview(prepared) -> None:
                 st.caption(f"First {LIMIT} of {counts[change]:,}.")
 
 
-def show_prepared(prepared, export=None) -> None:
+def show_prepared(upload, prepared, answers: dict | None = None) -> None:
     if prepared.ok:
         st.success(ui.plain(prepared.summary), icon=":material/task_alt:")
     else:
@@ -226,156 +190,95 @@ def show_prepared(prepared, export=None) -> None:
         changed = preview.rows_new + preview.rows_revised
         if preview.duplicate_of is None and changed:
             st.button(f"Import {changed:,} {row_noun(prepared.template.kind, changed)}",
-                      type="primary",
-                      on_click=do_import, args=(prepared, export), icon=":material/upload:")
+                      type="primary", on_click=do_import, args=(upload, prepared, answers or {}),
+                      icon=":material/upload:")
         elif preview.duplicate_of is None:
             st.info("Every row matches the store already: there is nothing to import.",
                     icon=":material/info:")
 
 
 # -- survey exports (SurveyMonkey, Google Forms, Microsoft Forms) ------------------------------
-LEFT_OUT = "— left out —"
-
-
-def _labels(targets: dict) -> dict[str, str]:
-    """target -> label, unique, with the left-out choice first."""
-    out, seen = {"": LEFT_OUT}, {LEFT_OUT}
-    for target, label in targets.items():
-        label = label if len(label) <= 110 else label[:109].rstrip() + "…"
-        if label in seen:
-            label = f"{label} ({target})"
-        out[target] = label
-        seen.add(label)
-    return out
-
-
-def survey_section(data: bytes, name: str, recognised) -> None:
+def survey_section(upload) -> None:
     """Which area, which survey (proposed), when; then the question and answer mapping to
     confirm; then the usual preview, Import and undo."""
-    from cjmetrics import survey_mapping as sm
-    from cjmetrics.surveys import survey_choices
-
-    store = ui.store()
-    export = recognised.survey
-    sha = file_sha256(data)[:12]
-    st.info(f"Recognised: {ui.plain(recognised.description)}.", icon=":material/fact_check:")
-    if len(recognised.sheets) > 1:
-        st.selectbox("Sheet", recognised.sheets, key="upload_sheet",
-                     index=recognised.sheets.index(recognised.sheet)
-                     if recognised.sheet in recognised.sheets else 0)
+    export, sha = upload.recognised.survey, fingerprint(upload.data)[:12]
+    sheet_chooser(upload, "Sheet")
     dropped = "; ".join(export.dropped)
     st.caption("Names, e-mail addresses, IP addresses, phone numbers and postal addresses in the "
                "export are dropped and never stored; respondent ids are kept."
                + (f" Columns left out as personal data: {ui.plain(dropped)}." if dropped else ""))
-    suggested = formats.suggested_answers(store, recognised)
-    areas = store.areas()
-    codes = list(areas["area_code"])
-    names = dict(zip(areas["area_code"], areas["name"]))
     left, middle, right = st.columns([2, 3, 1])
-    area = left.selectbox("Which area are these answers for?", codes,
-                          index=codes.index(ui.chosen_area()) if ui.chosen_area() in codes else 0,
-                          format_func=lambda c: names.get(c, c), key=f"survey-area-{sha}")
-    choices = {**survey_choices(store), sm.NEW: "Create a new survey definition from this export"}
-    ids = list(choices)
-    proposed = suggested["survey"]
+    area = area_choice("Which area are these answers for?", None, f"survey-area-{sha}", left)
+    choices = upload.survey_choices()  # a new definition only for those who may create one
+    ids, proposed = list(choices), upload.suggested.get("survey")
     survey = middle.selectbox("Which survey do these answers belong to?", ids,
                               index=ids.index(proposed) if proposed in ids else len(ids) - 1,
                               format_func=choices.get, key=f"survey-id-{sha}")
-    if proposed != sm.NEW and survey == proposed:
+    if proposed != NEW_SURVEY and survey == proposed:
         middle.caption("Proposed because its questions match the export's.")
-    period = right.text_input("When did it run?", value=suggested.get("period") or "",
+    period = right.text_input("When did it run?", value=upload.suggested.get("period") or "",
                               key=f"survey-period-{sha}",
                               help="A financial year (2019/20), a year or a month (Mar 2020).")
     survey_name = ""
-    if survey == sm.NEW:
+    if survey == NEW_SURVEY:
         survey_name = st.text_input("Name of the new survey",
                                     value=export.file_name.rsplit(".", 1)[0].replace("_", " "),
                                     key=f"survey-name-{sha}")
-    mapping, new = sm.mapping_for(store, export, survey, survey_name)
-    target_survey = new["survey_id"] if new else survey
-    view = sm.mapping_view(store, export, target_survey, mapping, new)
+    mapping, new, view = upload.survey_mapping(survey, survey_name)
     st.subheader("Check the question mapping")
     st.caption("Each question (or matrix row) of the export, and the survey question it becomes. "
                "Change any that are wrong; a question left out is not imported."
                + (" A new definition is created with these questions when you import."
                   if new else ""))
-    labels = _labels(view.targets)
-    by_label = {v: k for k, v in labels.items()}
-    rows = {f.key: f.item for f in export.fields}
-    table = pd.DataFrame({
-        "Question in the export": view.fields["field"],
-        "Row": view.fields["field"].map(rows),
-        "Respondents": view.fields["respondents"],
-        "Survey question": [labels.get(t, LEFT_OUT) for t in view.fields["target"]]})
-    if not any(rows.values()):  # no matrix rows: no Row column
-        table = table.drop(columns="Row")
-    edited = st.data_editor(
-        table, key=f"survey-fields-{sha}-{target_survey}", hide_index=True, width="stretch",
-        disabled=["Question in the export", "Row", "Respondents"],
-        column_config={"Question in the export": st.column_config.TextColumn(width="medium"),
-                       "Row": st.column_config.TextColumn(width="medium"),
-                       "Respondents": st.column_config.NumberColumn(width="small"),
-                       "Survey question": st.column_config.SelectboxColumn(
-                           "Survey question", options=list(labels.values()), required=True,
-                           width="large")})
-    mapping["fields"] = {f: by_label.get(choice, "") for f, choice in
-                         zip(edited["Question in the export"], edited["Survey question"])}
+    target = new["survey_id"] if new else survey
+    mapping["fields"] = editor(tables.survey_fields(export, view),
+                               f"survey-fields-{sha}-{target}", width="large")
     if new is None:
-        mapping = survey_answers_step(sm, store, export, survey, mapping, sha)
+        mapping = survey_answers_step(upload, survey, mapping, sha)
     answers = {"area": area, "survey": survey, "period": period.strip(),
                "survey_name": survey_name, "mapping": mapping}
-    missing = sm.missing(answers)
+    missing = upload.open_survey_answers(answers)
     if missing:
         st.warning("To see the answers before importing, say " + "; ".join(missing) + ".",
                    icon=":material/help:")
         st.stop()
-    prepared = export_prepared_for(data, name, recognised, answers)
-    show_prepared(prepared, (recognised, answers))
+    show_prepared(upload, prepared_for(upload, answers), answers)
 
 
-def survey_answers_step(sm, store, export, survey: str, mapping: dict, sha: str) -> dict:
+def survey_answers_step(upload, survey: str, mapping: dict, sha: str) -> dict:
     """Answer texts -> options of the mapped questions; unmatched answers flagged."""
-    view = sm.mapping_view(store, export, survey, mapping)
-    # Flagged answers first: they are what needs a decision.
-    view.answers = view.answers.sort_values("matched", kind="stable").reset_index(drop=True)
-    if view.answers.empty:
+    spec = tables.survey_answers(upload.survey_answer_view(survey, mapping))
+    if spec is None:
         return mapping
-    numbers = dict(zip(view.answers["key"], view.answers["question"]))
-    choices = {"": LEFT_OUT}
-    for qid, options in view.options.items():
-        number = next((n for k, n in numbers.items() if k.split(sm._SEP)[0] == qid), qid)
-        for oid, label in options.items():
-            choices[f"{qid}{sm._SEP}{oid}"] = f"{number} · {label}"
-    by_label = {v: k for k, v in choices.items()}
     st.markdown("**Answers and the survey's options**")
     flag = st.empty()  # filled once the table's choices are known
-    table = pd.DataFrame({
-        "": ["⚠" if not m else "" for m in view.answers["matched"]],
-        "Question": view.answers["question"], "Answer in the export": view.answers["answer"],
-        "Respondents": view.answers["respondents"],
-        "Survey option": [choices.get(k.split(sm._SEP)[0] + sm._SEP + o, LEFT_OUT) if o
-                          else LEFT_OUT for k, o in zip(view.answers["key"],
-                                                         view.answers["option"])]})
-    edited = st.data_editor(
-        table, key=f"survey-answers-{sha}-{survey}-{hash(json.dumps(mapping['fields']))}",
-        hide_index=True, width="stretch",
-        disabled=["", "Question", "Answer in the export", "Respondents"],
-        column_config={"Survey option": st.column_config.SelectboxColumn(
-            "Survey option", options=list(choices.values()), required=True, width="medium")})
-    picked = {}
-    for key, choice in zip(view.answers["key"], edited["Survey option"]):
-        qid, _, oid = by_label.get(choice, "").partition(sm._SEP)
-        picked[key] = oid if qid == key.split(sm._SEP)[0] else ""
+    picked = editor(spec, f"survey-answers-{sha}-{survey}-{hash(json.dumps(mapping['fields']))}",
+                    width="medium")
     unmatched = sum(1 for v in picked.values() if not v)
     if unmatched:
         flag.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
                      "option of the survey (marked ⚠) and would be left out: pick the option "
                      "each means, or leave it out.", icon=":material/warning:")
-    elif (~view.answers["matched"]).any():
+    elif (spec.table[""] == "⚠").any():
         flag.info("Every answer now maps onto an option of the survey.",
                   icon=":material/check:")
     return {**mapping, "answers": picked}
-# -- end survey exports --
+
+
+def last_import() -> None:
+    last = st.session_state.pop("_last_import", None)
+    if last and last[0] == "ok":
+        st.success(ui.plain(last[1]), icon=":material/check_circle:")
+        if last[2]:
+            st.page_link("pages/trends.py", label="See the figures in Trends",
+                         icon=":material/show_chart:", query_params={"indicator": last[2]})
+        if st.session_state.pop("_survey_imported", None):
+            st.page_link("pages/surveys.py", label="See the answers on the Surveys page",
+                         icon=":material/ballot:")
+        st.page_link("pages/imports.py", label="See it in Imports & history (undo it there)",
+                     icon=":material/history:")
+    elif last:
+        ui.show_error(last[1])
 
 
 with ui.guard():
@@ -385,40 +288,30 @@ with ui.guard():
         st.stop()
     template_section()
     st.subheader("2. Upload your file")
-    last = st.session_state.pop("_last_import", None)
-    if last and last[0] == "ok":
-        st.success(ui.plain(last[1]), icon=":material/check_circle:")
-        if last[2]:
-            st.page_link("pages/trends.py", label="See the figures in Trends",
-                         icon=":material/show_chart:", query_params={"indicator": last[2]})
-        if st.session_state.pop("_survey_imported", None):  # -- survey exports --
-            st.page_link("pages/surveys.py", label="See the answers on the Surveys page",
-                         icon=":material/ballot:")
-        st.page_link("pages/imports.py", label="See it in Imports & history (undo it there)",
-                     icon=":material/history:")
-    elif last:
-        ui.show_error(last[1])
-    kinds = [AUTO] + list(TEMPLATES)
+    last_import()
     left, right = st.columns([3, 1])
-    upload = left.file_uploader("CSV or Excel file, or a tool's export",
-                                type=["csv", "xlsx", "xls", "tsv", "txt"],
-                                key=f"upload-{st.session_state.get('_uploader', 0)}",
-                                help=f"Up to {MAX_UPLOAD_MB} MB. A template, or an export from Mailchimp, X, "
-                                     "Facebook, LinkedIn, Eventbrite, Google Analytics or a "
-                                     "statistics table, as downloaded.")
-    kind = right.selectbox("What is in it?", kinds,
+    file = left.file_uploader("CSV or Excel file, or a tool's export",
+                              type=["csv", "xlsx", "xls", "tsv", "txt"],
+                              key=f"upload-{st.session_state.get('_uploader', 0)}",
+                              help=f"Up to {MAX_UPLOAD_MB} MB. A template, or an export from "
+                                   "Mailchimp, X, Facebook, LinkedIn, Eventbrite, Google "
+                                   "Analytics or a statistics table, as downloaded.")
+    kind = right.selectbox("What is in it?", [AUTO] + list(TEMPLATES),
                            format_func=lambda k: k if k == AUTO else TEMPLATES[k].title)
     supported_section()
-    if upload is None:
+    if file is None:
         st.stop()
-    data = upload.getvalue()
-    if st.session_state.get("_upload_sha") != file_sha256(data):
+    data = file.getvalue()
+    if st.session_state.get("_upload_sha") != fingerprint(data):
         # A new file: forget the sheet chosen for the last one.
-        st.session_state["_upload_sha"] = file_sha256(data)
+        st.session_state["_upload_sha"] = fingerprint(data)
         st.session_state.pop("upload_sheet", None)
     sheet = st.session_state.get("upload_sheet")
+    chosen = None if kind == AUTO else kind
     try:
-        recognised = recognised_for(data, upload.name, sheet) if kind == AUTO else None
+        upload = cached("_recognised", (fingerprint(data), sheet, chosen, ui.current_user()),
+                        lambda: open_upload(ui.store(), data, file.name, sheet=sheet,
+                                            kind=chosen, actor=ui.actor()))
     except formats.FormatBroken as exc:
         # A sheet that holds no table: say so, and keep the sheet choice on screen.
         ui.show_error(exc)
@@ -426,12 +319,12 @@ with ui.guard():
         if sheet and sheet in sheets:
             st.selectbox("Table (sheet)", sheets, key="upload_sheet")
         st.stop()
-    if recognised is not None:
-        st.session_state["_export_sheets"] = recognised.sheets
-        export_section(data, upload.name, recognised)
+    if upload.is_export:
+        st.session_state["_export_sheets"] = upload.sheets
+        export_section(upload)
         st.stop()
-    prepared = prepared_for(data, upload.name, sheet, None if kind == AUTO else kind)
+    prepared = prepared_for(upload, {})
     if len(prepared.sheets) > 1:
         st.selectbox("Sheet", prepared.sheets, key="upload_sheet",
                      index=prepared.sheets.index(prepared.sheet))
-    show_prepared(prepared)
+    show_prepared(upload, prepared)

@@ -453,7 +453,7 @@ def problems(store, body: str) -> pd.DataFrame:
     ("third_sector,Glasgow,2023/24,R1,Q3,,1;2", "answer", "Q3 takes one answer"),
     ("third_sector,Glasgow,2023/24,jo.bloggs@example.org,Q1,,1", "respondent",
      "looks like an e-mail address"),
-    ("third_sector,Glasgow,2023/24,R1,Q6,,Call me on jo@example.org", "respondent",
+    ("third_sector,Glasgow,2023/24,R1,Q6,,Call me on jo@example.org", "answer",
      "contains an e-mail address"),
     ("third_sector,Glasgw,2023/24,R1,Q1,,1", "area", "did you mean Glasgow City"),
 ])

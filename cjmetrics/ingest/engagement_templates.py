@@ -127,7 +127,14 @@ SOCIAL_POSTS_TEMPLATE = register(Template(
     rules=_not_negative("impressions", "engagements", "clicks") + (
         Rule("warning", "engagements", "engagements > impressions AND impressions > 0",
              "_raw_engagements", "'More engagements than impressions.'",
-             "'Check the two columns are not swapped.'"),),
+             "'Check the two columns are not swapped.'"),
+        # Only web addresses become live links: a javascript: or file: "link" would run or
+        # open something on the viewer's machine when clicked.
+        Rule("error", "link", "link IS NOT NULL AND NOT regexp_full_match(link, "
+             "'(?i)https?://[^\\s]+')", "_raw_link",
+             "'This link is not a web address (http:// or https://).'",
+             "'Copy the post''s address from the browser (it starts with https://), or leave "
+             "the link blank.'"),),
 ))
 
 ACTIVITIES_TEMPLATE = register(Template(

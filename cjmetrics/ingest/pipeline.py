@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import ImportRejected
 from ..periods import ACCEPTED_FORMS, PeriodError, parse_period
 from ..store import ImportResult, StagedRows, Store, file_sha256
-from .read import ROW_COLUMN, StagedFile, stage_file
+from .read import ROW_COLUMN, StagedFile, stage_file, stage_rows
 from .resolve import LOOKUPS, normalise
 from .templates import TEMPLATES, Column, Rule, Template
 
@@ -24,6 +24,7 @@ MISSING_TOKENS = ("", "-", "–", "—", "n/a", "na", "n.a.", "..", ":", "*", "x
                   "[z]", "null", "none", "nan")
 PROBLEM_COLUMNS = ["severity", "row", "column", "value", "problem", "fix"]
 PERIOD_FIX = ACCEPTED_FORMS[0].upper() + ACCEPTED_FORMS[1:]
+LARGEST_FIGURE = 1e15  # no count, rate or spend in community justice comes near this
 
 
 @dataclass
@@ -82,12 +83,35 @@ class Prepared:
         return "; ".join(parts) + "."
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _shown(raw: str) -> str:
+    """SQL for a cell as quoted in a sentence: trimmed, and cut at 40 characters."""
+    return (f"CASE WHEN length(trim({raw})) > 40 THEN left(trim({raw}), 40) || '…' "
+            f"ELSE trim({raw}) END")
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def plain_rows(rows: pd.Series) -> pd.Series:
+    """Row numbers as Python ints, None where a problem is about the whole file (never pd.NA,
+    whose truth value raises)."""
+    return pd.Series([None if pd.isna(r) else int(r) for r in rows], index=rows.index,
+                     dtype=object)
+
+
+def problem_place(row, column) -> str:
+    """Where a problem is, as the CLI and the page say it: "row 7, column value" or "file"."""
+    where = "file" if row is None or pd.isna(row) else f"row {int(row)}"
+    return where + (f", column {column}" if isinstance(column, str) and column else "")
 
 
 # -- recognising the layout ------------------------------------------------------------------
@@ -144,16 +168,20 @@ def recognise(staged: StagedFile, kind: str | None = None) -> tuple[Template, di
             near.append((required_found, -len(missing) if required_found else 0, -order,
                          template, found, missing, wide))
     if fits:
-        *_, template, found, missing, wide = max(fits, key=lambda f: f[:2])
+        used, *_, template, found, missing, wide = max(fits, key=lambda f: f[:2])
+        # A values file that lost its value column still fits "Notes on the charts" (indicator,
+        # area, period, note): when another template explains more of the file's columns and
+        # lacks only a required column or two, the file is that template's, with a gap.
+        closer = [n for n in near if len(n[4]) > used and 0 < len(n[5]) <= 2]
+        if closer and not kind:
+            *_, template, found, missing, wide = max(closer, key=lambda n: len(n[4]))
     else:
         *_, template, found, missing, wide = max(near, key=lambda f: f[:3])
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
-        title = template.title.lower()
-        article = "an" if title[:1] in "aeiou" else "a"
         raise ImportRejected(
             f"'{staged.file_name}' does not have the column{'s' if len(missing) > 1 else ''} "
-            f"{names} that {article} {title} file needs (its columns are: "
+            f"{names} that {_a(template.title.lower())} file needs (its columns are: "
             f"{', '.join(staged.columns[:12])}{' …' if len(staged.columns) > 12 else ''}). "
             f"Use the headers of the template: {template.header_line()}.")
     return template, found, wide
@@ -246,10 +274,22 @@ def _number(col: str) -> str:
     exactly three digits) is a decimal comma, as European exports write it; % and £ dropped."""
     t = f"regexp_replace(trim({col}), '[\\s%£]', '', 'g')"
     # Plain numbers (nearly every cell) take the fast cast; only the rest meet the regexps.
-    return (f"CASE WHEN TRY_CAST({col} AS DOUBLE) IS NOT NULL THEN TRY_CAST({col} AS DOUBLE) "
-            f"ELSE TRY_CAST(CASE WHEN regexp_full_match({t}, "
-            f"'[-+]?[0-9]+,([0-9]{{1,2}}|[0-9]{{4,}})') THEN replace({t}, ',', '.') "
-            f"ELSE replace({t}, ',', '') END AS DOUBLE) END")
+    parsed = (f"CASE WHEN TRY_CAST({col} AS DOUBLE) IS NOT NULL THEN TRY_CAST({col} AS DOUBLE) "
+              f"ELSE TRY_CAST(CASE WHEN regexp_full_match({t}, "
+              f"'[-+]?[0-9]+,([0-9]{{1,2}}|[0-9]{{4,}})') THEN replace({t}, ',', '.') "
+              f"ELSE replace({t}, ',', '') END AS DOUBLE) END")
+    # inf, 1e309, a 5,000-digit number and NaN parse as doubles but are no figure: they become
+    # NULL here (DuckDB orders NaN above every number), so "nan" reads as blank and the rest
+    # meet the "not a figure" rule.
+    return f"CASE WHEN abs({parsed}) < {LARGEST_FIGURE:.0f} THEN {parsed} END"
+
+
+def _unneutralised(text: str) -> str:
+    """A cell our exports wrote as '=... (an apostrophe so that spreadsheets show formula-like
+    text instead of running it) reads back as the text itself, so an unedited export re-imports
+    as "nothing changed"."""
+    return (f"CASE WHEN starts_with({text}, chr(39)) AND regexp_matches({text}, "
+            f"'^''[=+@-]') THEN substr({text}, 2) ELSE {text} END")
 
 
 def _canonical_sql(template: Template) -> str:
@@ -284,7 +324,7 @@ def _canonical_sql(template: Template) -> str:
         elif column.kind == "number":
             select.append(f"{_number(q)} AS {column.name}")
         else:
-            select.append(f"NULLIF(trim({q}), '') AS {column.name}")
+            select.append(f"NULLIF({_unneutralised(f'trim({q})')}, '') AS {column.name}")
     if indicator is not None:
         joins.append(f"LEFT JOIN indicator_units u ON u.indicator_id = m_{indicator.name}.id")
         select.append("u.unit AS _unit")
@@ -328,7 +368,10 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
             rules.append(Rule(
                 "error", name, f"CASE WHEN {name} IS NULL THEN NOT {_missing(raw)} "
                 "ELSE false END", raw,
-                f"'''' || trim({raw}) || ''' is not a number.'",
+                f"CASE WHEN TRY_CAST(trim({raw}) AS DOUBLE) IS NOT NULL THEN '''' || "
+                f"{_shown(raw)} || ''' is not a figure that can be stored (it is infinite or "
+                f"larger than {LARGEST_FIGURE:,.0f}).' ELSE '''' || {_shown(raw)} || "
+                "''' is not a number.' END",
                 _sql_text("Write a number such as 1234, 1,234 or 64%.")))
             # Numerators and denominators are counts; the other figures are in the indicator's
             # unit, which is unknown (NULL) when the indicator is: that row has its own error.
@@ -499,6 +542,20 @@ def prepare(store: Store, data: bytes, file_name: str, *, sheet: str | None = No
     return prepared
 
 
+def prepare_rows(store: Store, rows: pd.DataFrame, file_name: str, data: bytes, *, kind: str,
+                 preview: bool = True) -> Prepared:
+    """`prepare` for rows a tool-format parser built from `data` (see read.stage_rows): with a
+    `source_row` column, every problem names the row of the file the user holds."""
+    staged = stage_rows(rows, file_name, store.staging_cursor())
+    try:
+        prepared = _prepare_staged(store, staged, data, kind, preview)
+    except BaseException:
+        staged.close()
+        raise
+    weakref.finalize(prepared, staged.con.close)
+    return prepared
+
+
 def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | None,
                     preview: bool) -> Prepared:
     con = staged.con
@@ -540,7 +597,8 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     rules.append(_duplicate_sql(template, "kept" if _duplicate_columns(template) <= {*outputs, ROW_COLUMN}
                                 else "canon"))
     used = set(found.values()) | set(wide)
-    unused = [h for h in staged.columns if h not in used]
+    said = {p.column for p in staged.problems}  # a repeated header has its own warning
+    unused = [h for h in staged.columns if h not in used and h not in said]
     con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "
                 "col VARCHAR, "
                 "value VARCHAR, problem VARCHAR, fix VARCHAR)")
@@ -550,16 +608,27 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     for p in staged.problems:
         con.execute("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)",
                     [p.severity, p.row, p.column, p.value, p.problem, p.fix])
+    if len(unused) > 10:
+        # One warning for a file with hundreds of extra columns, not one each.
+        shown = ", ".join(f"'{h}'" for h in unused[:10])
+        con.execute("INSERT INTO problems VALUES ('warning', NULL, NULL, ?, ?, ?)",
+                    [", ".join(unused[:10]) + " …",
+                     f"{len(unused):,} columns are not used ({shown} …).",
+                     f"{_a(template.title.lower()).capitalize()} file uses: "
+                     f"{template.header_line()}."])
+        unused = []
     for header in unused:
         con.execute("INSERT INTO problems VALUES ('warning', NULL, ?, NULL, ?, ?)",
                     [header, f"The column '{header}' is not used.",
-                     f"A {template.title.lower()} file uses: {template.header_line()}."])
+                     f"{_a(template.title.lower()).capitalize()} file uses: "
+                     f"{template.header_line()}."])
     counts = dict(con.execute("SELECT severity, count(*) FROM problems GROUP BY ALL").fetchall())
     error_rows = bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM problems WHERE "
                                   "severity = 'error' AND row IS NOT NULL LIMIT 1)").fetchone()[0])
     problems = con.execute(f"""
         SELECT severity, row, col AS "column", value, problem, fix FROM problems
         ORDER BY severity = 'warning', row NULLS FIRST LIMIT {SHOWN_PROBLEMS}""").df()
+    problems["row"] = plain_rows(problems["row"])
     skip = template.skip_when_missing
     # A file with errors is never committed, so it needs no filter that reads the problems.
     keep = " AND ".join(([f"{ROW_COLUMN} NOT IN (SELECT row FROM problems WHERE severity = "
@@ -591,7 +660,7 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
 
 def commit(store: Store, prepared: Prepared, who: str | None = None,
            lock_timeout: float | None = None, import_kind: str | None = None,
-           action: str = "import") -> ImportResult:
+           action: str = "import", first=None) -> ImportResult:
     """Write a prepared upload in one transaction with its import record (and its audit row:
     `action` is "import", or "edit" for a table edited in the app)."""
     if not prepared.ok:
@@ -606,4 +675,4 @@ def commit(store: Store, prepared: Prepared, who: str | None = None,
                              file_name=prepared.file_name,
                              sha256=prepared.sha256, who=who, summary=prepared.summary,
                              previewed=prepared.preview, lock_timeout=lock_timeout,
-                             action=action)
+                             action=action, first=first)

@@ -8,6 +8,7 @@ Every cell stays text until validation, so "007", "1,234" and "64%" reach the ru
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
@@ -23,6 +24,7 @@ from ..errors import ImportRejected
 
 MAX_UPLOAD_MB = int(os.environ.get("CJMETRICS_MAX_UPLOAD_MB", "50"))
 ROW_COLUMN = "_row"  # the spreadsheet row number each staged row came from
+MAX_COLUMNS = 16384  # Excel's widest sheet
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -64,15 +66,20 @@ class StagedFile:
         self.con.close()
 
 
+def check_size(size: int, file_name: str) -> None:
+    """Refuse a file over the upload limit, from its size alone (before reading it)."""
+    if size > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ImportRejected(
+            f"'{file_name}' is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+            "Split the file into smaller files (for example one per year) and upload each.")
+
+
 def reject_binary(data: bytes, file_name: str) -> None:
     """Refuse what is not a table, naming what it looks like."""
     if not data:
         raise ImportRejected(f"'{file_name}' is empty. Choose the file again, or fill in a "
                              "template and save it before uploading.")
-    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ImportRejected(
-            f"'{file_name}' is {len(data) / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
-            "Split the file into smaller files (for example one per year) and upload each.")
+    check_size(len(data), file_name)
     if data[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
         raise ImportRejected(f"'{file_name}' is a web page, not a table of figures. Download "
                              "the export as CSV or Excel from the tool instead of saving the "
@@ -82,13 +89,97 @@ def reject_binary(data: bytes, file_name: str) -> None:
             fix = ("Open it in Excel and save it as .xlsx or CSV." if "xls" in what
                    else "Upload the spreadsheet or CSV file with the figures instead.")
             raise ImportRejected(f"'{file_name}' is {what}, not a table of figures. {fix}")
+    if is_xlsx(data):
+        check_workbook_size(data, file_name)
+
+
+# -- workbooks: bounded before any cell is read ---------------------------------------------
+# An xlsx is a ZIP of XML: 0.7 MB can hold 3 million identical cells, which openpyxl takes
+# minutes and gigabytes to read. The sheets' XML is streamed and its cells counted first.
+MAX_SHEET_CELLS = int(os.environ.get("CJMETRICS_MAX_SHEET_CELLS", "2000000"))
+MAX_SHEET_ROWS = int(os.environ.get("CJMETRICS_MAX_SHEET_ROWS", "500000"))
+# any one part of the workbook once unpacked (a sheet, the shared strings)
+MAX_PART_MB = int(os.environ.get("CJMETRICS_MAX_PART_MB", "512"))
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
+
+
+def check_workbook_size(data: bytes, file_name: str) -> None:
+    """Refuse a workbook whose sheets hold more cells or rows than an upload may, or whose parts
+    unpack to more than MAX_PART_MB, in bounded time and memory."""
+    too_big = ImportRejected(
+        f"'{file_name}' unpacks to more than {MAX_PART_MB} MB of spreadsheet data, far more than "
+        "a table of figures needs. Save only the sheet with the figures (as CSV or .xlsx) and "
+        "upload that.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.file_size > MAX_PART_MB * 1024 * 1024:
+                    raise too_big
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _count_sheet(archive, info, file_name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError) as exc:
+        raise ImportRejected(f"'{file_name}' looks like an Excel workbook but could not be "
+                             "opened. Open it in Excel, save it again as .xlsx, and upload "
+                             "that.") from exc
+
+
+def _count_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
+    cells = rows = 0
+    carry = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            chunk = carry + chunk
+            # Count only up to the last tag opening: a tag cut by the chunk's end is counted
+            # with the next chunk.
+            cut = chunk.rfind(b"<")
+            if cut < 0:
+                cut = len(chunk)
+            body, carry = chunk[:cut], chunk[cut:]
+            cells += len(_CELL.findall(body))
+            rows += len(_ROW.findall(body))
+            if cells > MAX_SHEET_CELLS or rows > MAX_SHEET_ROWS:
+                sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+                raise ImportRejected(
+                    f"'{file_name}' has a sheet ({sheet}) with more than "
+                    f"{MAX_SHEET_ROWS:,} rows or {MAX_SHEET_CELLS:,} cells, more than one "
+                    "upload may hold. Delete the unused rows and columns (or split the figures "
+                    "into several files, for example one per year) and upload each.")
 
 
 def decode(data: bytes, file_name: str) -> str:
     """Bytes to text: BOMs first, then UTF-16 without a BOM, UTF-8, and Windows-1252."""
+    return decode_noting(data, file_name)[0]
+
+
+MIXED_ENCODING = ("Some lines of this file are written in UTF-8 and others in Windows-1252 "
+                  "(as older Excel saves them); each character was read in the encoding it was "
+                  "written in.")
+
+
+def _cp1252_fallback(error: UnicodeDecodeError):
+    """Bytes that are not UTF-8 are read as Windows-1252, one by one."""
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("cjmetrics-cp1252", _cp1252_fallback)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+                             rb"[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def decode_noting(data: bytes, file_name: str) -> tuple[str, list[str]]:
+    """`decode`, with what was done that the user should know (a file mixing encodings)."""
+    notes: list[str] = []
     head = data[:4096]
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
+        try:
+            text = data[3:].decode("utf-8")
+        except UnicodeDecodeError:  # a UTF-8 file with lines pasted in from Windows-1252
+            text = data[3:].decode("utf-8", errors="cjmetrics-cp1252")
+            notes.append(MIXED_ENCODING)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
     elif head.count(b"\x00") > len(head) // 4:
@@ -105,14 +196,27 @@ def decode(data: bytes, file_name: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
+            if _UTF8_MULTIBYTE.search(data):
+                # "café" in UTF-8 beside "café" in Windows-1252: reading all of it as
+                # Windows-1252 would turn the first into "cafÃ©".
+                text = data.decode("utf-8", errors="cjmetrics-cp1252")
+                notes.append(MIXED_ENCODING)
+            else:
+                text = data.decode("cp1252", errors="replace")
     # Every path is checked: zeros decoded as UTF-16 are NULs, and a NUL in a header cannot be
     # used as a column name.
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if control > 8:
         raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures from "
                              "Excel as CSV or .xlsx and upload that.")
-    return text.replace("\x00", "")
+    if "\x00" in text:
+        # A NUL inside a cell ("1<NUL>2") must not quietly become another figure (12).
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportRejected(
+            f"'{file_name}' has a zero byte (NUL, a character spreadsheets never write) on line "
+            f"{line}, so its figures cannot be trusted. Open the file in Excel, save it again "
+            "as CSV or .xlsx, and upload that.")
+    return text, notes
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -146,10 +250,16 @@ def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
 
 
 def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> StagedFile:
-    text = decode(data, file_name)
+    text, notes = decode_noting(data, file_name)
     if not text.strip():
         raise ImportRejected(f"'{file_name}' holds no text. Fill in the template and upload it "
                              "again.")
+    first_line = text[:text.find("\n")] if "\n" in text[:1 << 20] else text[:1 << 20]
+    if max(first_line.count(sep) for sep in ",;\t") >= MAX_COLUMNS:
+        raise ImportRejected(
+            f"'{file_name}' has more than {MAX_COLUMNS:,} columns, more than a spreadsheet can "
+            "hold. Keep only the columns with the figures (see the template) and upload it "
+            "again.")
     # DuckDB reads files, not strings: a private temporary file whose name never comes from
     # the upload. It is deleted as soon as the staging table holds the cells.
     handle, tmp = tempfile.mkstemp(prefix="cjmetrics-upload-", suffix=".csv")
@@ -167,6 +277,11 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
                     FROM read_csv(?, all_varchar = true, header = true, store_rejects = true,
                                   auto_detect = true, max_line_size = 1048576)""", [tmp])
         except duckdb.Error as exc:
+            if "maximum line size" in str(exc).lower():
+                raise ImportRejected(
+                    f"'{file_name}' has a line longer than 1 MB (a cell holding a whole "
+                    "document, or an unclosed quote that runs to the end of the file). Shorten "
+                    "that cell or close the quote, save the file again and upload it.") from exc
             raise ImportRejected(
                 f"'{file_name}' could not be read as a table ({_first_line(exc)}). Open it in "
                 "Excel and save it as 'CSV UTF-8 (comma delimited)' or .xlsx, then upload it "
@@ -176,6 +291,9 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
         Path(tmp).unlink(missing_ok=True)
     headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall()][1:]
     clean = _unique_headers(headers)
+    notes_as_problems = [ReadProblem(None, None, None, note, "Check the accented letters in the "
+                                     "preview.", "warning") for note in notes]
+    notes_as_problems += _repeated_headers(clean)
     for header, name in zip(headers, clean):
         if header != name:
             con.execute(f'ALTER TABLE raw RENAME COLUMN "{header.replace(chr(34), chr(34) * 2)}" '
@@ -211,15 +329,46 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
                     'Add the closing " after the text it opens, or remove the quote.')
         for line, csv_line in unclosed]
     problems.sort(key=lambda p: p.row)
+    problems = notes_as_problems + problems
     # Rows left blank (Excel writes ",,,," for them) are not figures; an xlsx drops them too.
     quoted = ['"' + c.replace('"', '""') + '"' for c in clean]
     # A cell starting with a printable ASCII character cannot trim to nothing: that test is
     # cheap and spares trim() for nearly every cell.
     blank = " AND ".join(f"({q} IS NULL OR (NOT (ascii({q}) BETWEEN 33 AND 126) "
                          f"AND trim({q}) = ''))" for q in quoted)
+    if len(quoted) > 64:
+        # Thousands of columns: one list test instead of an expression per column, which
+        # DuckDB takes seconds to plan.
+        blank = f"len(list_filter([{', '.join(quoted)}], x -> trim(x) <> '')) = 0"
     con.execute(f"DELETE FROM raw WHERE {blank}")
     rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    if rows == 0 and rejected:
+        first = problems[0] if problems else None
+        raise ImportRejected(
+            f"None of the {len(rejected):,} data line{'s' if len(rejected) != 1 else ''} of "
+            f"'{file_name}' could be read: "
+            + (f"line {first.row}: {first.problem[:1].lower()}{first.problem[1:]} "
+               if first else "")
+            + "Check that every line has as many separators (commas) as the header row, then "
+              "upload the file again.")
     return StagedFile(con, clean, rows, file_name, "csv", problems=problems)
+
+
+def _repeated_headers(headers: list[str]) -> list[ReadProblem]:
+    """A column name written twice: DuckDB keeps both, naming the second value_1; say which
+    one is used, so the second is not dropped unnoticed."""
+    names = set(headers)
+    problems = []
+    for header in headers:
+        match = re.fullmatch(r"(.+)_(\d+)", header)
+        if match and match.group(1) in names:
+            base = match.group(1)
+            problems.append(ReadProblem(
+                None, header, None, f"The column name '{base}' is written more than once; the "
+                f"first '{base}' column is read and the later one (shown as '{header}') is not.",
+                f"Delete or rename the extra '{base}' column if it holds other figures.",
+                "warning"))
+    return problems
 
 
 def _unclosed_quotes(con: duckdb.DuckDBPyConnection, path: str,
@@ -298,6 +447,26 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
     frame.insert(0, ROW_COLUMN, range(2, len(frame) + 2))
     _stage_frame(con, frame.astype({c: "string" for c in header}))
     return StagedFile(con, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
+
+
+SOURCE_ROW = "source_row"  # in rows built from a tool's export: the row of the file they came from
+
+
+def stage_rows(frame: pd.DataFrame, file_name: str,
+               con: duckdb.DuckDBPyConnection) -> StagedFile:
+    """Rows a tool-format parser built, staged as text cells without a round trip through CSV.
+    A `source_row` column (the row the user sees in Excel, header counted) numbers them, so
+    problems name the file's own rows; without it they are numbered 2, 3, ... as a template."""
+    columns = [c for c in frame.columns if c != SOURCE_ROW]
+    cells = pd.DataFrame({c: [None if v is None or (isinstance(v, float) and v != v)
+                              else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                    else str(v)) for v in frame[c]] for c in columns},
+                         dtype=object)
+    rows = (pd.to_numeric(frame[SOURCE_ROW]).fillna(0).astype("int64") if SOURCE_ROW in frame
+            else pd.Series(range(2, len(frame) + 2)))
+    cells.insert(0, ROW_COLUMN, rows.to_numpy())
+    _stage_frame(con, cells.astype({c: "string" for c in columns}))
+    return StagedFile(con, columns, len(frame), file_name, "rows")
 
 
 def stage_file(data: bytes, file_name: str, sheet: str | None = None,

@@ -46,7 +46,8 @@ class Resolver:
     def problem(self, text: str) -> str:
         suggestion = self.suggestion(text)
         hint = f": did you mean {self.describe(suggestion)}?" if suggestion else "."
-        return f"Unknown {self.noun} '{text}'{hint}"
+        shown = text if len(text) <= 60 else text[:60] + "…"  # a 10,000-character cell
+        return f"Unknown {self.noun} '{shown}'{hint}"
 
     def describe(self, key: str) -> str:
         display = self.display(key)

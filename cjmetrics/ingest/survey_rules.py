@@ -168,6 +168,9 @@ def refine_survey_answers(store, con) -> list[str]:
     for name in ("survey_qmap", "survey_imap", "survey_amap"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return [_problems("question", "q"), _problems("item", "i"), _problems("answer", "a"),
-            f"SELECT 'error', {ROW_COLUMN}, 'respondent', _raw_respondent, _r_problem, _r_fix "
+            # An address in a free-text answer is the answer's problem, not the respondent's.
+            f"SELECT 'error', {ROW_COLUMN}, CASE WHEN starts_with(_r_problem, 'This answer') "
+            f"THEN 'answer' ELSE 'respondent' END, CASE WHEN starts_with(_r_problem, "
+            f"'This answer') THEN _raw_answer ELSE _raw_respondent END, _r_problem, _r_fix "
             f"FROM canon WHERE _r_problem IS NOT NULL"]
 

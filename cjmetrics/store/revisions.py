@@ -174,8 +174,11 @@ class RevisionsMixin(StoreBase):
     def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows, *, kind: str,
                     file_name: str | None, sha256: str | None, who: str | None = None,
                     summary: str | None = None, previewed: ImportResult | None = None,
-                    lock_timeout: float | None = None, action: str = "import") -> ImportResult:
+                    lock_timeout: float | None = None, action: str = "import",
+                    first=None) -> ImportResult:
         """Write new and revised rows with their import record in ONE transaction.
+        `first(cursor)`, if given, writes what the rows need inside that same transaction
+        (a new survey definition for its first answers).
 
         The same file (by SHA-256) already committed, or a file whose rows all match the store,
         changes nothing and says so. A preview made at the current data version is reused, so a
@@ -213,6 +216,8 @@ class RevisionsMixin(StoreBase):
                 return ImportResult(None, len(rows), 0, 0, n_same, changes=sample)
             cols = ", ".join(spec.columns)
             with self.transaction(cur=cur) as tx:
+                if first is not None:
+                    first(tx)
                 import_id = tx.execute("SELECT nextval('import_seq')").fetchone()[0]
                 tx.execute(
                     "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', "

@@ -13,6 +13,24 @@ from .tables import SURVEY_ANSWERS, SURVEY_INVITATIONS
 
 
 class SurveysMixin(StoreBase):
+    # -- a new survey definition, written with its first answers -------------------------------
+    def write_survey_definition(self, cur, definition: dict[str, pd.DataFrame]) -> None:
+        """Add a survey definition (frames "surveys", "questions", "options", "items") on `cur`,
+        inside the caller's transaction, so it is committed together with its answers."""
+        self._check_write("admin", "create a survey definition")
+        for key, table in (("surveys", "surveys"), ("questions", "survey_questions"),
+                           ("options", "survey_options"), ("items", "survey_items")):
+            frame = definition.get(key)
+            if frame is None or frame.empty:
+                continue
+            cols = ", ".join(frame.columns)
+            cur.register("definition_rows", frame)
+            try:
+                cur.execute(f"INSERT OR IGNORE INTO {table} ({cols}) "
+                            f"SELECT {cols} FROM definition_rows")
+            finally:
+                cur.unregister("definition_rows")
+
     def survey_definitions(self) -> dict[str, pd.DataFrame]:
         """Every survey, question, answer option and matrix row, in display order."""
         return {

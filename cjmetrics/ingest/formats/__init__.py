@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...errors import ImportRejected
 from ...store import Store
-from ..pipeline import Prepared, prepare
+from ..pipeline import Prepared, prepare, prepare_rows
 from ..resolve import area_resolver
 from .base import (SOURCE_ROW, ExportFormat, FormatBroken, Question, Recognised, Source,
                    is_template_header, read_source)
@@ -100,10 +100,11 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     if rows.empty:
         raise FormatBroken(f"{recognised.description}, but it holds no figures cjmetrics can "
                            "import (no row maps onto an indicator).")
-    # The template pipeline takes the template's columns only; the figures' source rows name
-    # the problems below.
-    csv = rows.drop(columns=[SOURCE_ROW], errors="ignore").to_csv(index=False).encode("utf-8")
-    prepared = prepare(store, csv, name, kind="indicator_values", preview=False)
+    # Rows that carry their source row go to the pipeline as they are, and their problems
+    # name the export's own rows; older parsers' rows are numbered as a template and each
+    # problem then names its figure.
+    numbered = SOURCE_ROW in rows
+    prepared = prepare_rows(store, rows, name, data, kind="indicator_values", preview=False)
     # The same export imported again with the same answers is "already imported"; the same
     # export for another area is not.
     digest = hashlib.sha256(data)
@@ -113,7 +114,7 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     prepared.import_kind = recognised.format.key
     prepared.origin = recognised.description
     prepared.sheet, prepared.sheets = recognised.sheet, recognised.sheets
-    if len(prepared.problems):
+    if len(prepared.problems) and not numbered:
         prepared.problems = _name_the_figures(prepared.problems, rows)
         if recognised.question("mapping") is not None:
             # In a statistics table a figure that does not fit is a row mapped onto the wrong
