@@ -11,9 +11,14 @@ from cjmetrics.overview import build_overview
 def tile(t) -> None:
     with st.container(border=True):
         st.caption(t.group)
-        st.metric(ui.label(t.title), t.latest_text, delta=t.previous_text,
-                  delta_color="normal" if t.polarity == "higher" else "inverse",
-                  help=ui.label(t.summary))
+        # The badge's colour and arrow follow the tile's one comparison: a change within half a
+        # per cent is grey and level, as the words beside it say.
+        if t.level:
+            colour, arrow = "off", "off"
+        else:
+            colour, arrow = ("normal" if t.polarity == "higher" else "inverse"), "auto"
+        st.metric(ui.label(t.title), t.latest_text, delta=t.previous_text, delta_color=colour,
+                  delta_arrow=arrow, help=ui.label(t.summary))
         if t.spark_svg:
             st.image(t.spark_svg, width="stretch", alt=f"Trend of {t.title}: {t.summary}")
         if t.has_data:
@@ -21,8 +26,10 @@ def tile(t) -> None:
             arrow = f"{t.direction.arrow} {t.direction.word}" if t.direction else ""
             st.badge(t.rag_label, color=colour, icon=icon)
             details = [f"Latest: {t.latest_label}", arrow, t.baseline_text, t.target_text,
-                       t.area_note, "Illustrative figures" if t.illustrative else None]
+                       "Illustrative figures" if t.illustrative else None]
             st.caption(" · ".join(ui.plain(d) for d in details if d))
+        elif t.reference is not None:  # a parent's figure, named as theirs and never judged
+            st.caption(ui.plain(t.area_note))
         else:
             st.caption("No figures yet for this area.")
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):

@@ -144,7 +144,7 @@ def test_overview_demo_default_area(demo_db):
     links = at.get("page_link")
     assert len(links) == len(at.metric) > 0
     # every tile with figures draws its trend line
-    assert len(at.get("image")) == sum(m.value != "–" for m in at.metric) > 0
+    assert len(at.get("image")) == sum(m.value not in ("–", "No figure") for m in at.metric) > 0
     assert all(link.proto.label == "See the trend" for link in links)
     assert all(link.proto.query_string.startswith("indicator=") for link in links)
 
@@ -165,10 +165,12 @@ def test_overview_demo_glasgow_tiles_show_latest_figures(demo_db, observations):
     completed = series(observations, COMPLETED_SENTENCES, GLASGOW).iloc[-1]
     assert metric(at, "Community sentences completed").value == f"{completed.value:.1f}%"
 
-    # A national survey has no Glasgow figure: the tile shows Scotland's, and says so.
+    # A national survey has no Glasgow figure: the tile says so and names Scotland's as such.
     agree = series(observations, AGREE, SCOTLAND).iloc[-1]
-    assert metric(at, "Agree with community sentences").value == f"{agree.value:.1f}%"
-    assert any("Scotland figure" in c and "Glasgow City" in c for c in texts(at.caption))
+    tile = metric(at, "Agree with community sentences")
+    assert tile.value == "No figure" and not tile.delta
+    assert f"No figure for Glasgow City · Scotland: {agree.value:.1f}% ({agree.period})" in \
+        texts(at.caption)
 
     links = {link.proto.query_string for link in at.get("page_link")}
     assert f"indicator={DIVERSION_COMPLETED}" in links
