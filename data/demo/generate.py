@@ -8,7 +8,7 @@ to one series does not ripple into the others. Standard library + numpy only, no
 
 Almost everything here is ILLUSTRATIVE (plausible magnitudes for Scottish council areas, not
 official statistics) and carries source = ILLUSTRATIVE. The only real figures are the survey
-responses and workshop attendances reported in seed 001 (CJVSF Strengthening Engagement Transition
+responses and workshop attendances reported in the CJVSF Strengthening Engagement Transition Project final report (CJVSF Strengthening Engagement Transition
 Project final report); those rows name the seed as source.
 
 Formats follow docs/CONVENTIONS.md: percents on a 0-100 scale with 1 decimal, counts as integers,
@@ -31,7 +31,7 @@ SEED = 20240331
 OUT_DIR = Path(__file__).resolve().parent
 
 ILLUSTRATIVE = "Illustrative demo data - not official statistics"
-SEED001 = "Seed 001: CJVSF Strengthening Engagement Transition Project final report"
+SEED001 = "Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project final report"
 
 OBS_COLUMNS = ["indicator_id", "area_code", "period", "value", "numerator", "denominator",
                "lower", "upper", "breakdown", "note", "source"]
@@ -494,7 +494,7 @@ def generate_events_and_focus_groups() -> None:
                 int(round(frng.integers(4, 12) * scale)))
 
 
-# --- real figures from seed 001 --------------------------------------------------------------
+# --- real figures from the CJVSF Strengthening Engagement Transition Project final report --------------------------------------------------------------
 
 SEED001_NOTE = ("Year not stated in the report; inferred: the workshops on Tuesday 23 February "
                 "(Ayrshire) and Tuesday 19 April (Glasgow) fall on Tuesdays in 2016 and the "
