@@ -31,6 +31,11 @@ SEED = 20240331
 OUT_DIR = Path(__file__).resolve().parent
 
 ILLUSTRATIVE = "Illustrative demo data - not official statistics"
+# Series whose Scotland figures are published and shipped in data/reference/ instead.
+PUBLISHED_FOR_SCOTLAND = {"ndo1_diversion_assessments", "ndo1_diversion_commenced",
+                          "ndo1_diversion_completed", "ndo3_bail_supervision_commenced",
+                          "ndo4_community_sentences_completed", "ndo8_voluntary_throughcare",
+                          "cjpf_reconviction_rate"}
 SEED001 = "Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project final report"
 
 OBS_COLUMNS = ["indicator_id", "area_code", "period", "value", "numerator", "denominator",
@@ -595,8 +600,6 @@ ANNOTATIONS = [
      "Custody link worker post vacant for six months"),
     ("ndo6_release_accommodation", EAST_AYR, "2023/24",
      "Housing pressures: fewer suitable tenancies available on release"),
-    ("cjpf_reconviction_rate", SCOTLAND, "2020/21",
-     "Court closures and backlogs lowered recorded reconvictions; compare with care"),
     ("eng_newsletter_open_rate", AYRSHIRE, "Sep 2021",
      "Apple Mail Privacy Protection inflates recorded opens from here"),
     ("eng_social_reach", WEST_DUN, "Jan 2023",
@@ -669,7 +672,11 @@ def main() -> int:
     targets = build_targets()
     statuses = check(targets)
 
-    obs_rows = sorted(OBS.values(), key=lambda r: (IND_ORDER[r["indicator_id"]],
+    # Scotland's published figures for these series ship as reference figures
+    # (data/reference/), so the demo invents none for Scotland.
+    obs_rows = [r for r in OBS.values()
+                if not (r["area_code"] == SCOTLAND and r["indicator_id"] in PUBLISHED_FOR_SCOTLAND)]
+    obs_rows = sorted(obs_rows, key=lambda r: (IND_ORDER[r["indicator_id"]],
                                                    AREA_ORDER[r["area_code"]],
                                                    period_start(r["period"]), r["breakdown"]))
     write_csv(OUT_DIR / "observations.csv", OBS_COLUMNS, [
