@@ -130,7 +130,7 @@ def test_read_only_cannot_create_or_upgrade_a_store(tmp_path, monkeypatch):
         open_store(tmp_path / "missing.duckdb")
     monkeypatch.delenv("CJMETRICS_READ_ONLY")
     old = Store(tmp_path / "old.duckdb")
-    import cjmetrics.store as store_module
+    import cjmetrics.store.schema as store_module
     original = store_module.MIGRATIONS
     store_module.MIGRATIONS = MIGRATIONS[:1]
     try:

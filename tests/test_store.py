@@ -73,17 +73,16 @@ def test_a_new_store_gets_every_migration_in_order(tmp_path):
 
 
 def test_a_version_1_store_is_upgraded_keeping_its_figures(tmp_path):
-    from cjmetrics.store import MIGRATIONS
-    import cjmetrics.store as store_module
+    from cjmetrics.store import MIGRATIONS, schema
 
     path = tmp_path / "old.duckdb"
     old = Store(path)
-    original = store_module.MIGRATIONS
-    store_module.MIGRATIONS = MIGRATIONS[:1]  # what a store written by the first release has
+    original = schema.MIGRATIONS
+    schema.MIGRATIONS = MIGRATIONS[:1]  # what a store written by the first release has
     try:
         old.migrate()
     finally:
-        store_module.MIGRATIONS = original
+        schema.MIGRATIONS = original
     old.query("SELECT 1")
     assert old.schema_version() == 1
     old.close()
@@ -508,7 +507,7 @@ def test_a_write_that_fails_part_way_leaves_the_store_as_it_was(empty_store, mon
     def disk_full(cur):  # runs after the import record and the rows are written
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(store_module, "_bump_data_version", disk_full)
+    monkeypatch.setattr(store_module.connection, "bump_data_version", disk_full)
     with pytest.raises(OSError):
         upload(empty_store, raw)
     monkeypatch.undo()

@@ -1,0 +1,84 @@
+"""The store: the only package that talks to DuckDB.
+
+One DuckDB file holds the catalogue, every imported figure and the audit record of every change.
+`Store` is the one front callers use; it is composed of one part per concern, each in its own
+module:
+
+- connection: opening the file, cursors, write transactions, the data version, migrations
+  (the schema itself is in schema, what its tables mean in tables);
+- revisions: classifying, previewing, committing and undoing imports;
+- catalogue: areas, indicators, settings, remembered statistics-table mappings;
+- figures: series, targets, annotations and revision history;
+- engagement: engagement roll-ups, posts, activities, service stages;
+- surveys: survey definitions, answers and counts;
+- decks: saved meeting decks;
+- audit: the audit log;
+- maintenance: counts, digests, integrity rules, backups.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .. import config
+from .audit import AuditMixin
+from .catalogue import CatalogueMixin
+from .connection import StoreBase
+from .decks import DecksMixin
+from .engagement import EngagementMixin
+from .figures import FiguresMixin
+from .maintenance import MaintenanceMixin
+from .revisions import ImportResult, RevisionsMixin, StagedRows, file_sha256
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .surveys import SurveysMixin
+from .tables import (ANNOTATIONS, CATALOGUE_FILES, DEFAULT_RAG, ENGAGEMENT_ACTIVITIES,
+                     ENGAGEMENT_TABLES, EVIDENCE_NOTES, INDICATOR_EDITS, OBSERVATIONS,
+                     PRIORITY_OUTCOMES, QI_EVALUATIONS, REVISED_TABLES, SELF_ASSESSMENTS,
+                     SERVICE_STAGES, SETTINGS, SOCIAL_POSTS, STAGE_NAMES, SURVEY_ANSWERS,
+                     SURVEY_FILES, SURVEY_INVITATIONS, SURVEY_TABLES, TARGETS, RevisedTable)
+
+__all__ = [
+    "ANNOTATIONS", "CATALOGUE_FILES", "DEFAULT_RAG", "ENGAGEMENT_ACTIVITIES", "ENGAGEMENT_TABLES",
+    "EVIDENCE_NOTES", "INDICATOR_EDITS", "MIGRATIONS", "OBSERVATIONS", "PRIORITY_OUTCOMES",
+    "QI_EVALUATIONS", "REVISED_TABLES", "SCHEMA_VERSION", "SELF_ASSESSMENTS", "SERVICE_STAGES",
+    "SETTINGS", "SOCIAL_POSTS", "STAGE_NAMES", "SURVEY_ANSWERS", "SURVEY_FILES",
+    "SURVEY_INVITATIONS", "SURVEY_TABLES", "TARGETS", "ImportResult", "RevisedTable",
+    "StagedRows", "Store", "close_all", "file_sha256", "open_store",
+]
+
+
+class Store(RevisionsMixin, CatalogueMixin, FiguresMixin, EngagementMixin, SurveysMixin,
+            DecksMixin, AuditMixin, MaintenanceMixin, StoreBase):
+    """A DuckDB file with the cjmetrics schema. Use `open_store()` to share one per process."""
+
+
+# One store per process and path.
+_open: dict[Path, Store] = {}
+_open_lock = threading.Lock()
+
+
+def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:
+    """The process-wide Store for `path` (default: config.db_path()), migrated to this schema
+    (read-only under CJMETRICS_READ_ONLY=1, which only checks the schema)."""
+    resolved = Path(path or config.db_path()).resolve()
+    with _open_lock:
+        store = _open.get(resolved)
+        if store is None:
+            store = Store(resolved)
+            if migrate:
+                try:
+                    store.migrate()
+                except BaseException:
+                    store.close()  # release the file lock: the caller cannot use this store
+                    raise
+            _open[resolved] = store
+        return store
+
+
+def close_all() -> None:
+    """Close every open store (tests and the CLI use this before touching files)."""
+    with _open_lock:
+        for store in _open.values():
+            store.close()
+        _open.clear()

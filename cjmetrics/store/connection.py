@@ -1,0 +1,218 @@
+"""The connection: opening the DuckDB file, cursors, write transactions under one lock, the data
+version pages cache on, and applying the schema's migrations.
+
+One read-write connection per process; each query gets its own cursor (DuckDB cursors are cheap
+and safe to use from Streamlit's script threads); a lock serialises writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import duckdb
+import pandas as pd
+
+from .. import access
+from ..errors import DiskFullError, NewerStoreError, ReadOnlyError, StoreError, StoreLockedError
+from . import schema
+from .schema import SCHEMA_VERSION
+from .tables import current_sql
+
+DISK_FULL = ("The disk holding the data store {path} is full, so the change could not be saved; "
+             "nothing from it was written and everything saved before is intact. Free some space "
+             "(or move the store to a larger disk) and try again.")
+
+
+def now() -> datetime:
+    """The time recorded against a change: UTC, without a zone (DuckDB TIMESTAMP)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+
+
+class StoreBase:
+    """A DuckDB file with the cjmetrics schema: the plumbing every part of the store uses."""
+
+    def __init__(self, path: Path | str, *, read_only: bool | None = None):
+        self.path = Path(path)
+        # CJMETRICS_READ_ONLY=1 opens the file read-only: DuckDB itself then refuses writes.
+        self.read_only = access.read_only() if read_only is None else read_only
+        if self.read_only and not self.path.exists():
+            raise StoreError(
+                f"There is no data store at {self.path}, and this dashboard is read-only "
+                "(CJMETRICS_READ_ONLY=1), so it cannot create one. Point CJMETRICS_DB at an "
+                "existing store, or run `python -m cjmetrics init` first.")
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(str(self.path), read_only=self.read_only)
+        except duckdb.IOException as exc:
+            text = str(exc).lower()
+            if "permission denied" in text or "read-only file system" in text:
+                raise StoreError(
+                    f"The data store {self.path} cannot be written: the file or its folder is "
+                    "read-only for this program. Give it write permission, or set "
+                    "CJMETRICS_READ_ONLY=1 to browse it without changes.",
+                    title="The data store is read-only") from exc
+            if "no space left" in text:
+                raise DiskFullError(DISK_FULL.format(path=self.path)) from exc
+            if "lock" in text:
+                raise StoreLockedError(
+                    f"The data store {self.path} is open in another program (perhaps the "
+                    "dashboard or another cjmetrics command). Close it, or point CJMETRICS_DB "
+                    "at another file, and try again.") from exc
+            if "not a valid duckdb database" in text:
+                # DuckDB reports a damaged or foreign file as an I/O error; say what to do.
+                raise StoreError(
+                    f"{self.path} is not a cjmetrics data store: it is not a DuckDB file, or it "
+                    "is damaged. Point CJMETRICS_DB at another file, or move this one aside and "
+                    "run `python -m cjmetrics init` to create a new store.") from exc
+            raise StoreError(
+                f"The data store {self.path} could not be opened ({exc}). Check that the folder "
+                "exists and you may write to it, or point CJMETRICS_DB at another file.") from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path} is not a cjmetrics data store DuckDB can read ({exc}). "
+                "Point CJMETRICS_DB at another file, or move this one aside.") from exc
+        self._write_lock = threading.RLock()
+
+    # The SQL of a revised table's current rows, for every read of one.
+    current_sql = staticmethod(current_sql)
+
+    # -- queries and transactions -------------------------------------------------------------
+    def close(self) -> None:
+        self._conn.close()
+
+    def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
+        """Run a read query on its own cursor and return a DataFrame."""
+        cur = self._conn.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: Sequence | dict | None = None):
+        cur = self._conn.cursor()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self, *, bump: bool = True,
+                    cur: duckdb.DuckDBPyConnection | None = None,
+                    role: str | None = "editor", doing: str = "change the data store"
+                    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction under the process write lock; rolled back on any error, and
+        the data version bumped on success so cached page data is refreshed everywhere.
+        `cur` runs it on a given cursor (one holding staged TEMP tables). The acting user must
+        hold `role` (None: anyone, for the audit log) and the store must not be read-only."""
+        self._check_write(role, doing)
+        with self._write_lock:
+            own = cur is None
+            cur = cur or self._conn.cursor()
+            cur.begin()
+            try:
+                yield cur
+                if bump:
+                    bump_data_version(cur)
+                cur.commit()
+            except BaseException as exc:
+                try:
+                    cur.rollback()
+                except duckdb.Error:
+                    pass  # a failed COMMIT has already ended the transaction
+                if isinstance(exc, duckdb.Error) and "no space left" in str(exc).lower():
+                    raise DiskFullError(DISK_FULL.format(path=self.path)) from exc
+                raise
+            finally:
+                if own:
+                    cur.close()
+
+    def _check_write(self, role: str | None, doing: str) -> None:
+        if self.read_only or access.read_only():
+            raise ReadOnlyError(
+                f"This dashboard is running read-only (CJMETRICS_READ_ONLY=1 or a read-only "
+                f"store), so nobody can {doing} here. Use the partnership's editing copy of "
+                "cjmetrics to make changes.")
+        if role is not None:
+            access.require(role, doing)
+
+    def data_version(self) -> int:
+        """Bumped by every committed write; pages key their caches on it."""
+        # Every cached read of every rerun asks, so one indexed lookup and no catalogue scan
+        # (a duckdb_tables() check cost more than the lookup itself).
+        try:
+            return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
+        except duckdb.CatalogException:  # not migrated yet
+            return 0
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.scalar(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+            [name]))
+
+    # -- schema and migrations ----------------------------------------------------------------
+    def schema_version(self) -> int:
+        if not self._has_table("schema_version"):
+            return 0
+        return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+    def _newer_store(self, current: int) -> NewerStoreError:
+        return NewerStoreError(
+            f"{self.path} was written by a newer cjmetrics (schema {current}, this one knows "
+            f"{SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with this version.")
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this file lacks, each in its own transaction. Idempotent."""
+        if self.read_only:
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise self._newer_store(current)
+            if current < SCHEMA_VERSION:
+                raise ReadOnlyError(
+                    f"{self.path} needs upgrading to this version of cjmetrics (schema {current} "
+                    f"to {SCHEMA_VERSION}), which a read-only dashboard cannot do. Run `python -m "
+                    "cjmetrics init` once without CJMETRICS_READ_ONLY, then start it again.")
+            return []
+        with self._write_lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute("""CREATE TABLE IF NOT EXISTS schema_version (
+                    version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)""")
+            finally:
+                cur.close()
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise self._newer_store(current)
+            # By membership, not by "above the current version": features land in any order, so
+            # a store may hold 7 but not yet 5.
+            done = {row[0] for row in self.query("SELECT version FROM schema_version").itertuples(
+                index=False)}
+            applied = []
+            # Looked up at call time, so a test can stand in an older schema.
+            for version, description, statements in schema.MIGRATIONS:
+                if version in done:
+                    continue
+                cur = self._conn.cursor()
+                cur.begin()
+                try:
+                    for statement in statements:
+                        cur.execute(statement)
+                    cur.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                                [version, description, now()])
+                    cur.commit()
+                except BaseException:
+                    cur.rollback()
+                    raise
+                finally:
+                    cur.close()
+                applied.append(version)
+            return applied
