@@ -47,8 +47,11 @@ DIVERSION_COMPLETED = "ndo1_diversion_completed"  # count, every demo area
 
 @pytest.fixture(scope="module")
 def observations() -> pd.DataFrame:
-    """The demo figures as the CSV holds them: totals only (no breakdown rows)."""
+    """The demo and published reference figures as the CSVs hold them: totals only (no
+    breakdown rows)."""
     frame = pd.read_csv(DEMO_DIR / "observations.csv", dtype={"breakdown": str})
+    reference = [pd.read_csv(path) for path in sorted((DEMO_DIR.parent / "reference").glob("*.csv"))]
+    frame = pd.concat([frame, *reference], ignore_index=True)
     return frame[frame["breakdown"].isna()]
 
 
