@@ -551,3 +551,19 @@ def test_care_inspectorate_edit_round_trip(demo_db, qi_evaluations):
     assert tile.delta == f"up from {grade(before)}"
     assert not any(new_answer in m for m in texts(at.markdown))
     assert len(trend_table(at)) == qis * dates
+
+
+def test_trends_marks_areas_without_figures_and_keeps_scotland_off_for_a_count(demo_db):
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": "ndo1_diversion_completed"})
+    assert_clean(at)
+    picker = at.multiselect(key="areas")
+    options = list(picker.options)
+    assert "Glasgow City" in options  # it holds figures: its name alone
+    assert "Aberdeen City · no figures" in options
+    # a count is never drawn with Scotland, so the switch is off and cannot be turned on
+    switch = at.toggle(key="compare-scotland-True")
+    assert switch.value is False and switch.proto.disabled
+    assert any("Scotland is not drawn" in c for c in texts(at.caption))
+    # a percentage offers Scotland, switched on
+    at.selectbox(key="indicator").set_value("ndo4_community_sentences_completed").run()
+    assert at.toggle(key="compare-scotland-False").value is True
