@@ -6,6 +6,7 @@ Everything here is plain data so the page only renders it and tests can check th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -263,3 +264,68 @@ def build_overview(store: Store, area_code: str) -> Overview:
 
     return Overview(area_code, tree.name(area_code), outcome_tiles, engagement_tiles,
                     rag_legend(store.rag_defaults()), own_band_notes(headline))
+
+
+# -- what changed since the last meeting ----------------------------------------------------
+@dataclass
+class Changed:
+    """A headline indicator whose status or direction is not what it was at a meeting."""
+
+    indicator_id: str
+    title: str
+    group: str
+    latest_label: str
+    latest_start: object
+    was: str  # "Off track · ▼ worsening"
+    now: str
+    summary: str  # the tile's sentence with the newest figure
+
+
+def _standing(tile: Tile) -> str:
+    direction = tile.direction.word if tile.direction else analysis.NOT_ENOUGH_DATA.word
+    return f"{tile.rag_label} · {direction}"
+
+
+def last_meeting(store: Store) -> date | None:
+    """The default "last meeting": the day the most recent deck was saved."""
+    decks = store.decks()
+    if decks.empty or pd.isna(decks["saved_at"].iloc[0]):
+        return None
+    return pd.Timestamp(decks["saved_at"].iloc[0]).date()
+
+
+def newest_period_end(store: Store, area_code: str) -> date | None:
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    series = store.series(list(headline["indicator_id"]), [area_code])
+    return None if series.empty else pd.Timestamp(series["period_end"].max()).date()
+
+
+def changes_since(store: Store, area_code: str, since: date) -> list[Changed]:
+    """The headline indicators whose status against target or direction of travel changed with
+    the figures for periods ending after `since`, newest figures first. Both judgements come
+    from the area's own figures only, by the same rules as the tiles."""
+    tree = AreaTree(store.areas())
+    area_name = tree.name(area_code)
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    ids = list(headline["indicator_id"])
+    series = store.series(ids, [area_code])
+    targets = store.targets(ids, [area_code])
+    cutoff = pd.Timestamp(since)
+    changed = []
+    for _, indicator in headline.iterrows():
+        rows = series[series["indicator_id"] == indicator["indicator_id"]].reset_index(drop=True)
+        before = rows[pd.to_datetime(rows["period_end"]) <= cutoff].reset_index(drop=True)
+        if rows.empty or len(before) == len(rows):
+            continue  # no figure since the meeting
+        target_rows = targets[targets["indicator_id"] == indicator["indicator_id"]]
+        target = target_rows.iloc[0] if len(target_rows) else None
+        then = build_tile(indicator, before, target if len(before) else None, area_code,
+                          area_name)
+        now = build_tile(indicator, rows, target, area_code, area_name)
+        was, is_now = _standing(then) if then.has_data else "No figure", _standing(now)
+        if was != is_now:
+            changed.append(Changed(now.indicator_id, now.title, now.group, now.latest_label,
+                                   rows["period_start"].iloc[-1], was, is_now, now.summary))
+    return sorted(changed, key=lambda c: (pd.Timestamp(c.latest_start), c.title), reverse=True)

@@ -5,7 +5,7 @@ import streamlit as st
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics.overview import build_overview
+from cjmetrics.overview import build_overview, changes_since, last_meeting, newest_period_end
 
 
 def tile(t) -> None:
@@ -48,6 +48,40 @@ def grid(tiles, columns: int = 3) -> None:
                 tile(t)
 
 
+def what_changed(area: str) -> None:
+    """The indicators whose status or direction changed since the last meeting (by default the
+    day the last deck was saved), newest figures first, each with its trend and "Add to deck"."""
+    import datetime as dt
+
+    st.subheader("What changed since the last meeting")
+    meeting = last_meeting(ui.store())  # saving a deck does not move the data version
+    newest = ui.cached(newest_period_end, area)
+    if meeting is None and newest is not None:  # no deck saved yet: a year before the newest
+        default, why = newest - dt.timedelta(days=365), "no deck has been saved yet"
+    else:
+        default, why = meeting or dt.date.today(), "the day the last deck was saved"
+    since = st.date_input("Meeting date", value=default, format="DD/MM/YYYY",
+                          key="changed-since",
+                          help=f"Figures for periods ending after this date are compared with "
+                               f"the picture before it. The default is {why}.")
+    changed = ui.cached(changes_since, area, since)
+    if not changed:
+        st.caption(f"No indicator's status or direction has changed with figures for periods "
+                   f"ending after {since:%d %B %Y}.")
+        return
+    for c in changed:
+        with st.container(border=True):
+            st.markdown(f"**{ui.plain(c.title)}** ({ui.plain(c.latest_label)}): "
+                        f"{ui.plain(c.was)} → **{ui.plain(c.now)}**")
+            st.caption(f"{ui.plain(c.group)} · {ui.plain(c.summary)}")
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.page_link("pages/trends.py", label="See the trend",
+                             icon=":material/show_chart:",
+                             query_params={"indicator": c.indicator_id})
+                ui.deck_button("trend", {"indicator": c.indicator_id, "areas": [area]},
+                               label=f"Trend: {c.title}", key=f"deck-changed-{c.indicator_id}")
+
+
 with ui.guard():
     overview = ui.cached(build_overview, ui.chosen_area())
     st.title(f"Overview: {ui.plain(overview.area_name)}")
@@ -67,3 +101,4 @@ with ui.guard():
     grid(overview.outcome_tiles)
     st.subheader("Engagement")
     grid(overview.engagement_tiles, columns=4)
+    what_changed(ui.chosen_area())

@@ -256,3 +256,36 @@ def test_a_tile_draws_its_trend_as_a_small_line_coloured_by_whether_it_improved(
     assert 'stroke="#009E73"' in tile.spark_svg
     assert sparkline_svg([5.0], "#000") is None and Tile("i", "t", "g", "count", "higher").spark_svg is None
     assert "nan" not in sparkline_svg([3.0, 3.0, 3.0], "#000")  # a flat line, not a division by 0
+
+
+# -- what changed since the last meeting ------------------------------------------------------
+def test_what_changed_lists_indicators_whose_status_or_direction_moved(empty_store):
+    from datetime import date
+
+    from cjmetrics.overview import changes_since
+
+    row = {"indicator_id": "ndo1_diversion_completed", "area_code": GLASGOW}
+    upload(empty_store, observations_file(dict(row, period="2022/23", value=100),
+                                          dict(row, period="2023/24", value=120)))
+    steady = {"indicator_id": "ndo2_custody_referrals", "area_code": GLASGOW}
+    upload(empty_store, observations_file(dict(steady, period="2022/23", value=100),
+                                          dict(steady, period="2023/24", value=110),
+                                          dict(steady, period="2024/25", value=130)))
+    meeting = date(2024, 6, 1)  # after 2023/24 ended, before 2024/25 did
+    assert changes_since(empty_store, GLASGOW, meeting) == []  # no new figure for diversion
+
+    upload(empty_store, observations_file(dict(row, period="2024/25", value=90)))
+    changed = changes_since(empty_store, GLASGOW, meeting)
+
+    # diversion turned from improving to worsening; custody referrals kept improving
+    assert [c.indicator_id for c in changed] == ["ndo1_diversion_completed"]
+    assert changed[0].was.endswith("improving") and changed[0].now.endswith("worsening")
+    assert changed[0].latest_label == "2024/25"
+
+
+def test_the_last_meeting_defaults_to_the_last_deck_saved(empty_store):
+    from cjmetrics.overview import last_meeting
+
+    assert last_meeting(empty_store) is None
+    empty_store.save_deck("Board, March", '{"items": []}')
+    assert last_meeting(empty_store) is not None

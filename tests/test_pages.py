@@ -34,6 +34,7 @@ FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"
 PAGES = [OVERVIEW, TRENDS, UPLOAD, IMPORTS, FRAMEWORKS, CARE_INSPECTORATE, FRAMEWORK, COMPARISON]
 
 OUTCOMES_HEADING = "National outcomes (Community Justice Performance Framework)"
+CHANGED_HEADING = "What changed since the last meeting"
 NO_FIGURES = "No figures are held"
 DEMO_WARNING = "illustrative demo figures"
 
@@ -138,14 +139,14 @@ def test_overview_demo_default_area(demo_db):
     assert_clean(at)
     area = at.selectbox(key="area").value
     assert texts(at.title) == [f"Overview: {AREA_NAMES[area]}"]
-    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     assert any(DEMO_WARNING in w for w in texts(at.warning))
     assert not any(NO_FIGURES in i for i in texts(at.info))
     # the sidebar says the store holds demo data
     assert any("illustrative demo data" in c for c in texts(at.sidebar.caption))
     # every tile links to its trend
     links = at.get("page_link")
-    assert len(links) == len(at.metric) > 0
+    assert len(links) >= len(at.metric) > 0  # tiles, then the "what changed" items
     # every tile with figures draws its trend line
     assert len(at.get("image")) == sum(m.value not in ("–", "No figure") for m in at.metric) > 0
     assert all(link.proto.label == "See the trend" for link in links)
@@ -156,7 +157,7 @@ def test_overview_demo_glasgow_tiles_show_latest_figures(demo_db, observations):
     at = run_app(area=GLASGOW)
     assert_clean(at)
     assert texts(at.title) == ["Overview: Glasgow City"]
-    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     assert any(DEMO_WARNING in w for w in texts(at.warning))
 
     diversion = series(observations, DIVERSION_COMPLETED, GLASGOW)
@@ -184,7 +185,7 @@ def test_overview_empty_store(empty_db):
     assert_clean(at)
     area = at.selectbox(key="area").value
     assert texts(at.title) == [f"Overview: {AREA_NAMES.get(area, area)}"]
-    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     infos = texts(at.info)
     assert any(NO_FIGURES in i for i in infos), infos
     assert not at.warning
