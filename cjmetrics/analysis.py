@@ -93,8 +93,21 @@ def _ordered_values(values_by_period: pd.Series | Iterable[tuple[Any, float]]) -
     return [value for _, value in sorted(present, key=lambda pair: pair[0])]
 
 
+# A change within half a per cent of the earlier figure is "no clear change": the one rule the
+# badge, the arrow and the sentence of every tile, card and slide share.
+LEVEL_TOLERANCE = 0.005
+
+
+def is_level(latest: Any, reference: Any, tolerance: float = LEVEL_TOLERANCE) -> bool:
+    """Whether moving from `reference` to `latest` is no clear change (0 -> 0 included)."""
+    absolute, relative = change(latest, reference)
+    if absolute is None:
+        return False
+    return absolute == 0 or (relative is not None and abs(relative) <= tolerance + _EDGE)
+
+
 def direction(values_by_period: pd.Series | Iterable[tuple[Any, float]], polarity: str,
-              tolerance: float = 0.005) -> Direction:
+              tolerance: float = LEVEL_TOLERANCE) -> Direction:
     """Compare the latest figure with the one before it.
 
     `values_by_period` is a Series indexed by period (Period, label or sort key) or a list of
@@ -107,8 +120,7 @@ def direction(values_by_period: pd.Series | Iterable[tuple[Any, float]], polarit
     if len(ordered) < 2:
         return NOT_ENOUGH_DATA
     absolute, relative = change(ordered[-1], ordered[-2])
-    level = absolute == 0 or (relative is not None and abs(relative) <= tolerance + _EDGE)
-    if level:
+    if is_level(ordered[-1], ordered[-2], tolerance):
         return Direction("▶", "no clear change", absolute, relative)
     went_up = absolute > 0
     good = went_up == (polarity == "higher")
@@ -281,4 +293,7 @@ def describe_change(name: str, area_name: str | None, latest_label: str | None,
         level = float(amount.replace(",", "")) == 0
     if level:
         return f"{figure}, the same as in {ref_label}."
-    return f"{figure}, {'up' if absolute > 0 else 'down'} {amount} on {ref_label}."
+    moved = f"{'up' if absolute > 0 else 'down'} {amount} on {ref_label}"
+    if is_level(latest_value, ref_value):  # what the tile's arrow and badge say too
+        return f"{figure}: no clear change ({moved})."
+    return f"{figure}, {moved}."

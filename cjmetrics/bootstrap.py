@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import access, config
 from .demo import load_demo
+from .reference import load_reference
 from .store import Store, open_store
 
 # One initialisation at a time per process: the server's warm-up (scripts/serve.py) and a first
@@ -31,6 +32,11 @@ def _initialise(path: Path, demo: bool | None) -> Store:
     # The catalogue and demo data are cjmetrics's own doing, whoever's visit opened the store.
     with access.acting(access.SYSTEM):
         store.load_catalogue()
+        # Published figures (Scotland's series, population estimates) are real: a new store
+        # gets them even without the demo, as their own undoable imports; `demo=False` (an
+        # empty store on purpose) gets neither.
+        if demo or (demo is None and is_new):
+            load_reference(store)
         if demo or (demo is None and is_new and config.seed_demo_on_create()):
             load_demo(store)
     return store

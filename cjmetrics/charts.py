@@ -188,6 +188,8 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
         yaxis_title=_axis_title(indicator), hovermode="closest", height=520 if not large else 720)
     if indicator["unit"] == "percent":
         fig.update_yaxes(ticksuffix="%")
+    if indicator["unit"] in ("count", "rate"):  # from zero, so a dip is not exaggerated
+        fig.update_yaxes(rangemode="tozero")
     return styled(fig, large=large)
 
 
@@ -374,7 +376,10 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
         subtitle=dict(text=_wrap(" · ".join(parts), 75 if large else 110))))
     if ranking.empty:
         return _message_figure(fig, "No figures are held for the areas chosen.", large=large)
-    labels = [f"{'└ ' if row.grouped else ''}{row.rank}. {row.area_name}"
+    # A partnership shown with its councils is their total, above them and never ranked.
+    labels = [f"{'└ ' if row.grouped else ''}"
+              + (f"{row.area_name} (total)" if pd.isna(row.rank) else
+                 f"{row.rank}. {row.area_name}")
               + ("" if comparison.common_period else f" ({row.period_label})")
               for row in ranking.itertuples()]
     labels = [f"<b>{label}</b>" if focus else label

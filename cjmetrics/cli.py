@@ -93,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
         "statement", help="write a participation statement from the engagement plan (.docx or "
                           ".md)",
         description="Write the participation statement for AREA's engagement activities from "
-                    "one period to another (seed 004's layout: activity, who was involved, "
+                    "one period to another (in the layout of West Dunbartonshire's participation "
+                    "statement: activity, who was involved, "
                     "learning points, with a summary). Exit 0 when written, 1 when the area, a "
                     "period or the file is not usable.")
     stmt.add_argument("--area", required=True, metavar="CODE",

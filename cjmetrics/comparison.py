@@ -11,7 +11,7 @@ from trends.build_trend over the same areas.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +21,8 @@ from .trends import TrendData, build_trend
 from .store import Store
 
 NOT_COMPARABLE = "Scotland is not shown: its totals are not comparable with an area's counts."
+PER = 10_000  # counts compared as rates per 10,000 population
+POPULATION = "population"  # the reference indicator holding mid-year population estimates
 NO_SCOTLAND = "No Scotland figure is held for this indicator."
 
 RANKING_COLUMNS = ["area_code", "area_name", "label", "parent_code", "parent_name", "grouped",
@@ -49,6 +51,9 @@ class Comparison:
     missing: list[str]  # names of chosen areas with no figure for the indicator
     trend: TrendData
     area_names: dict[str, str]
+    per_population: bool = False  # counts shown as rates per 10,000 population
+    population_note: str | None = None  # which population estimates the rates use
+    no_population: list[str] = field(default_factory=list)  # areas left out: none held
 
     @property
     def title(self) -> str:
@@ -88,11 +93,20 @@ class Comparison:
             "Ranked among": self.ranking["ranked_among"],
             "Period": self.ranking["period_label"], "Value": self.ranking["value"],
             "Source": self.ranking["source"]})
+        if self.per_population:
+            frame = frame.rename(columns={"Value": f"Per {PER:,} population"})
+            frame.insert(5, "Number", self.ranking["count"])
+            frame.insert(6, "Population", self.ranking["population"])
+            frame.insert(7, "Population estimate", self.ranking["population_label"])
         if self.scotland is not None:
             frame = pd.concat([frame, pd.DataFrame([{
                 "Rank": None, "Area": "Scotland (reference, not ranked)",
                 "Ranked among": "", "Period": self.scotland.period_label,
-                "Value": self.scotland.value, "Source": None}])], ignore_index=True)
+                "Value": self.scotland.value,
+                f"Per {PER:,} population": self.scotland.value, "Source": None}])],
+                ignore_index=True)
+            if not self.per_population:
+                frame = frame.drop(columns=[f"Per {PER:,} population"])
         frame["Rank"] = frame["Rank"].astype("Int64")
         return frame
 
@@ -111,7 +125,7 @@ class Comparison:
         else:
             row = focus.iloc[0]
             peers = int((self.ranking["ranked_among"] == row["ranked_among"]).sum())
-            if peers > 1:
+            if peers > 1 and pd.notna(row["rank"]):
                 sentence = (f"{name}{when}: {row['area_name']} ranks {int(row['rank'])} of "
                             f"{peers} {row['ranked_among']} with {row['value_text']}.")
             else:
@@ -151,14 +165,76 @@ def _rank(values: pd.Series, ascending: bool) -> pd.Series:
     return values.rank(method="min", ascending=ascending).astype(int)
 
 
+def populations(store: Store, tree: AreaTree, codes: list[str]) -> pd.DataFrame:
+    """Population estimates (area_code, period_start, period_label, value, source) for the
+    areas: a council's as held, a partnership's the sum of its councils' for a year every one
+    of them holds, Scotland's as held."""
+    councils = {c: tree.children(c) for c in codes}
+    wanted = sorted(set(codes) | {k for kids in councils.values() for k in kids})
+    held = store.series([POPULATION], wanted)
+    frames = [held[held["area_code"].isin(codes)]]
+    for code, kids in councils.items():
+        if not kids or code == SCOTLAND or (held["area_code"] == code).any():
+            continue
+        own = held[held["area_code"].isin(kids)]
+        years = own.groupby(["period_start", "period_label"]).agg(
+            value=("value", "sum"), areas=("area_code", "nunique"),
+            source=("source", "first")).reset_index()
+        years = years[years["areas"] == len(kids)].drop(columns="areas")
+        frames.append(years.assign(area_code=code))
+    columns = ["area_code", "period_start", "period_label", "value", "source"]
+    return pd.concat([f[columns] for f in frames], ignore_index=True)
+
+
+def _population_at(pops: pd.DataFrame, code: str, when) -> pd.Series | None:
+    """The area's latest population estimate dated on or before `when` (else its earliest)."""
+    own = pops[pops["area_code"] == code].sort_values("period_start")
+    if own.empty:
+        return None
+    before = own[pd.to_datetime(own["period_start"]) <= pd.Timestamp(when)]
+    return (before if len(before) else own).iloc[-1]
+
+
+def per_population(series: pd.DataFrame, pops: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `series` as rates per 10,000 population (value), keeping the count, the
+    population and the estimate's year; rows for areas with no population are dropped."""
+    rows = []
+    for row in series.itertuples(index=False):
+        pop = _population_at(pops, row.area_code, row.period_end)
+        if pop is None or not pop["value"]:
+            continue
+        rows.append({**row._asdict(), "count": row.value, "population": float(pop["value"]),
+                     "population_label": pop["period_label"],
+                     "value": row.value / float(pop["value"]) * PER})
+    columns = list(series.columns) + ["count", "population", "population_label"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _population_note(pops: pd.DataFrame, used: pd.DataFrame) -> str | None:
+    if used.empty:
+        return None
+    years = ", ".join(sorted(set(used["population_label"])))
+    sources = "; ".join(sorted(set(pops["source"].dropna())))
+    return (f"Rates per {PER:,} population use the mid-{years} population estimates "
+            f"({sources}); a partnership's population is the sum of its councils'.")
+
+
 def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
-                     include_scotland: bool = True) -> Comparison:
+                     include_scotland: bool = True,
+                     per_10000: bool = True) -> Comparison:
     """Rank the chosen areas on one indicator and gather their lines over time. The first area
-    is the one the page is about."""
+    is the one the page is about. Counts are compared as rates per 10,000 population unless
+    `per_10000` is False: a large council's count is not a better result than a small one's."""
     indicators = store.indicators().set_index("indicator_id", drop=False)
     if indicator_id not in indicators.index:
         raise KeyError(indicator_id)
     indicator = indicators.loc[indicator_id].to_dict()
+    as_rates = indicator["unit"] == "count" and per_10000
+    if as_rates:
+        indicator = dict(indicator, unit="rate", decimals=1,
+                         name=f"{indicator['name']} per {PER:,} population",
+                         short_name=f"{indicator['short_name'] or indicator['name']} "
+                                    f"per {PER:,} population")
     unit, decimals = indicator["unit"], indicator.get("decimals")
     ascending = indicator["polarity"] == "lower"
     tree = AreaTree(store.areas())
@@ -168,10 +244,17 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
     focus = areas[0] if areas else SCOTLAND
 
     series = store.series([indicator_id], areas + [SCOTLAND])
+    pops, no_population = None, []
+    if as_rates:
+        pops = populations(store, tree, areas + [SCOTLAND])
+        counted = set(series["area_code"])
+        series = per_population(series, pops)
+        no_population = [tree.name(c) for c in areas
+                         if c in counted and c not in set(series["area_code"])]
     scotland_rows = series[series["area_code"] == SCOTLAND]
     series = series[series["area_code"].isin(areas)]
     held = [c for c in areas if (series["area_code"] == c).any()]
-    missing = [tree.name(c) for c in areas if c not in held]
+    missing = [tree.name(c) for c in areas if c not in held and tree.name(c) not in no_population]
 
     # The latest period every area holding figures has; otherwise each area's own latest.
     periods = [set(zip(g["period_start"], g["period_end"]))
@@ -185,17 +268,25 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
     period_label = latest["period_label"].iloc[0] if common else None
 
     rows = latest.set_index("area_code").reindex(held).reset_index()
+    for column in ("count", "population", "population_label"):
+        if column not in rows:
+            rows[column] = None
     rows["area_name"] = rows["area_code"].map(tree.name)
     rows["parent_code"] = rows["area_code"].map(tree.parent)
     rows["parent_name"] = rows["parent_code"].map(lambda p: tree.name(p) if p else None)
-    # A council is grouped under its partnership when that partnership is ranked too.
+    # A council is grouped under its partnership when that partnership is shown too.
     rows["grouped"] = rows["parent_code"].isin(held) & (rows["parent_code"] != SCOTLAND)
     rows["value_text"] = rows["value"].map(lambda v: analysis.format_value(v, unit, decimals))
     rows["is_focus"] = rows["area_code"] == focus
-    rows["rank"] = 0
+    rows["rank"] = pd.array([pd.NA] * len(rows), dtype="Int64")
     rows["ranked_among"] = ""
     top = ~rows["grouped"]
-    if top.any():
+    # Top-level areas (partnerships, single-council partnerships) are ranked among themselves.
+    # A partnership shown alone with its councils is their total: above them, never ranked.
+    alone_with_councils = top.sum() == 1 and rows["grouped"].any()
+    if alone_with_councils:
+        rows.loc[top, "ranked_among"] = "total of its councils"
+    elif top.any():
         rows.loc[top, "rank"] = _rank(rows.loc[top, "value"], ascending)
         rows.loc[top, "ranked_among"] = "areas compared"
     for parent, group in rows[rows["grouped"]].groupby("parent_code"):
@@ -207,14 +298,16 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
     rows.loc[rows["grouped"], "label"] = "└ " + rows.loc[rows["grouped"], "label"]
 
     ordered = []
-    tops = rows[top].assign(_name=lambda f: f["area_name"]).sort_values(["rank", "_name"])
+    tops = rows[top].assign(_name=lambda f: f["area_name"],
+                            _rank=lambda f: f["rank"].fillna(0)).sort_values(["_rank", "_name"])
     for row in tops.itertuples():
         ordered.append(row.Index)
         councils = rows[rows["grouped"] & (rows["parent_code"] == row.area_code)]
         ordered.extend(councils.assign(_name=councils["area_name"]).sort_values(
             ["rank", "_name"]).index)
-    ranking = rows.loc[ordered, RANKING_COLUMNS].reset_index(drop=True) if ordered else \
-        pd.DataFrame(columns=RANKING_COLUMNS)
+    columns = RANKING_COLUMNS + ["count", "population", "population_label"]
+    ranking = rows.loc[ordered, columns].reset_index(drop=True) if ordered else \
+        pd.DataFrame(columns=columns)
 
     reference, note = None, None
     if include_scotland:
@@ -234,10 +327,15 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
                         f"for {period_label}.")
 
     trend = build_trend(store, indicator_id, areas or [SCOTLAND],
-                        compare_scotland=include_scotland)
+                        compare_scotland=include_scotland and not as_rates)
+    if as_rates:  # the lines over time in the same rates as the bars
+        trend.indicator = indicator
+        trend.series = per_population(trend.series, pops).reset_index(drop=True)
+        trend.comparator_note = None
     names = {c: tree.name(c) for c in chosen + [SCOTLAND]}
     return Comparison(indicator, focus, areas, ranking, period_label, reference, note, missing,
-                      trend, names)
+                      trend, names, as_rates,
+                      _population_note(pops, ranking) if as_rates else None, no_population)
 
 
 @dataclass
@@ -254,13 +352,13 @@ class ComparisonView:
 
 
 def comparison_view(store: Store, indicator_id: str, area_codes: list[str],
-                    include_scotland: bool = True) -> ComparisonView:
+                    include_scotland: bool = True, per_10000: bool = True) -> ComparisonView:
     """The model, its two figures (ranked bars, lines over time), their sentences and tables,
     built together so the page caches them per data version: with thirty areas of monthly
     figures, the figures and sentences cost more than the query."""
     from .charts import ranked_bar_figure, trend_figure
 
-    data = build_comparison(store, indicator_id, area_codes, include_scotland)
+    data = build_comparison(store, indicator_id, area_codes, include_scotland, per_10000)
     if data.ranking.empty:
         return ComparisonView(data, None, None)
     return ComparisonView(data, ranked_bar_figure(data), trend_figure(data.trend),

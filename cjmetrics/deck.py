@@ -87,21 +87,21 @@ def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None 
 
 
 def _ranked(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
-            large: bool = False) -> ChartView:
+            per_10000: bool = True, large: bool = False) -> ChartView:
     from .charts import ranked_bar_figure
     from .comparison import build_comparison
 
-    data = build_comparison(store, indicator, list(areas), scotland)
+    data = build_comparison(store, indicator, list(areas), scotland, per_10000)
     return view_from_figure(ranked_bar_figure(data, large=large), data.table(),
                             summary=data.summary(), file_stem=f"{indicator}-ranked")
 
 
 def _areas_over_time(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
-                     large: bool = False) -> ChartView:
+                     per_10000: bool = True, large: bool = False) -> ChartView:
     from .charts import trend_figure
     from .comparison import build_comparison
 
-    data = build_comparison(store, indicator, list(areas), scotland).trend
+    data = build_comparison(store, indicator, list(areas), scotland, per_10000).trend
     return view_from_figure(trend_figure(data, large=large), data.table(),
                             summary=data.summary(), file_stem=f"{indicator}-areas-over-time")
 

@@ -1,4 +1,5 @@
-"""The Engagement plan page's model: seed 000's action plan and distance-travelled scale.
+"""The Engagement plan page's model: the action plan and distance-travelled scale of
+Community Justice Glasgow's engagement strategy.
 
 Activities (level Inform / Consult / Engage, focus communities, status, lead, purpose, dates,
 National Standards addressed, attendance, who was involved, learning points) for an area, and a

@@ -6,6 +6,7 @@ Everything here is plain data so the page only renders it and tests can check th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -16,6 +17,19 @@ from .store import Store
 ILLUSTRATIVE_MARK = "Illustrative"
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A parent area's figure shown on a tile for an area that holds none of its own."""
+
+    area_name: str
+    value_text: str
+    period_label: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.area_name}: {self.value_text} ({self.period_label})"
+
+
 @dataclass
 class Tile:
     indicator_id: str
@@ -23,13 +37,15 @@ class Tile:
     group: str  # "Outcome 1 · Diversion" or "Engagement"
     unit: str
     polarity: str
-    area_code: str | None = None  # the area the figure is for (may be an ancestor)
-    area_note: str | None = None  # e.g. "Scotland figure: none published for Glasgow City"
+    area_code: str | None = None  # the area whose own figure the tile shows
+    area_note: str | None = None  # e.g. "No figure for Glasgow City · Scotland: 65.8% (2023/24)"
+    reference: Reference | None = None  # a parent's figure, shown beside "no figure", never judged
     latest_label: str | None = None
     latest_value: float | None = None
     latest_text: str = "–"
-    previous_text: str | None = None  # "+4.2% on 2022/23"
+    previous_text: str | None = None  # "+4.2% on 2022/23", or "No clear change on 2022/23"
     previous_change: float | None = None
+    level: bool = False  # the change on the comparison period is no clear change
     baseline_text: str | None = None  # "+12% since 2019/20 (baseline)"
     direction: analysis.Direction | None = None
     rag: str = "none"
@@ -111,25 +127,50 @@ def _change_text(latest: float, reference: float, unit: str, reference_label: st
     return f"{relative:+.0%} {suffix} {reference_label}", relative
 
 
-def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | None,
-               area_code: str, area_name: str, figure_area: tuple[str, str] | None) -> Tile:
-    """One tile from an indicator row, its series for one area (oldest first) and its target."""
-    unit, decimals, polarity = indicator["unit"], int(indicator["decimals"] or 0), indicator["polarity"]
+def comparison_row(series: pd.DataFrame) -> pd.Series | None:
+    """The figure the latest one is compared with: for monthly figures the same month a year
+    earlier (as on the Engagement reach page, so seasons do not read as trends), otherwise the
+    figure before it. None when there is nothing to compare with."""
+    if len(series) < 2:
+        return None
+    latest = series.iloc[-1]
+    if latest.get("period_type") == "month":
+        start = pd.Timestamp(latest["period_start"])
+        wanted = start.replace(year=start.year - 1)
+        earlier = series[pd.to_datetime(series["period_start"]) == wanted]
+        return earlier.iloc[-1] if len(earlier) else None
+    return series.iloc[-2]
+
+
+def _group(indicator: pd.Series) -> str:
     if pd.notna(indicator.get("outcome_number")):
-        group = f"Outcome {int(indicator['outcome_number'])} · {indicator['outcome_short_name']}"
-    elif indicator["framework_id"] == "cjpf":
-        group = "Higher-level indicator"
-    else:
-        group = "Engagement"
-    tile = Tile(indicator["indicator_id"], indicator["short_name"] or indicator["name"], group,
-                unit, polarity)
+        return f"Outcome {int(indicator['outcome_number'])} · {indicator['outcome_short_name']}"
+    if indicator["framework_id"] == "cjpf":
+        return "Higher-level indicator"
+    return "Engagement"
+
+
+def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | None,
+               area_code: str, area_name: str,
+               reference: Reference | None = None) -> Tile:
+    """One tile from an indicator row, the area's OWN series (oldest first) and its target.
+
+    An area with no figure of its own gets a tile that says so; `reference` (a parent's
+    figure) is shown beside it as that parent's, with no status, direction or change."""
+    unit, decimals, polarity = indicator["unit"], int(indicator["decimals"] or 0), indicator["polarity"]
+    tile = Tile(indicator["indicator_id"], indicator["short_name"] or indicator["name"],
+                _group(indicator), unit, polarity)
     if series.empty:
-        tile.summary = f"{area_name}: no figures yet for {tile.title.lower()}."
+        if reference is not None:
+            tile.reference = reference
+            tile.latest_text = "No figure"
+            tile.area_note = f"No figure for {area_name} · {reference.text}"
+            tile.summary = (f"No figure is held for {area_name} on {tile.title.lower()}. "
+                            f"{reference.text}.")
+        else:
+            tile.summary = f"{area_name}: no figures yet for {tile.title.lower()}."
         return tile
-    shown_code, shown_name = figure_area or (area_code, area_name)
-    tile.area_code = shown_code
-    if shown_code != area_code:
-        tile.area_note = f"{shown_name} figure: none held for {area_name}"
+    tile.area_code = area_code
     latest = series.iloc[-1]
     tile.latest_label, tile.latest_value = latest["period_label"], float(latest["value"])
     tile.latest_text = analysis.format_value(tile.latest_value, unit, decimals)
@@ -137,13 +178,22 @@ def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | N
     tile.source = latest["source"] if pd.notna(latest["source"]) else None
     tile.spark = [float(v) for v in series["value"]]
     tile.spark_labels = list(series["period_label"])
-    tile.direction = analysis.direction(series.set_index("period_start")["value"], polarity)
+    earlier = comparison_row(series)
     reference_label, reference_value = None, None
-    if len(series) > 1:
-        previous = series.iloc[-2]
-        reference_label, reference_value = previous["period_label"], float(previous["value"])
-        tile.previous_text, tile.previous_change = _change_text(
-            tile.latest_value, reference_value, unit, reference_label)
+    if earlier is None:
+        tile.direction = analysis.NOT_ENOUGH_DATA
+    else:
+        reference_label, reference_value = earlier["period_label"], float(earlier["value"])
+        # Arrow, badge and words all come from this one pair and one rule (analysis.is_level).
+        tile.direction = analysis.direction([(0, reference_value), (1, tile.latest_value)],
+                                            polarity)
+        tile.level = analysis.is_level(tile.latest_value, reference_value)
+        if tile.level:
+            tile.previous_text = f"No clear change on {reference_label}"
+            tile.previous_change = 0.0
+        else:
+            tile.previous_text, tile.previous_change = _change_text(
+                tile.latest_value, reference_value, unit, reference_label)
     has_target = target is not None and pd.notna(target.get("target_value"))
     if target is not None and pd.notna(target.get("baseline_value")):
         base_label, base_value = target["baseline_label"], float(target["baseline_value"])
@@ -162,7 +212,7 @@ def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | N
                             f" by {target['target_label']}")
     tile.rag_label = analysis.RAG_LABELS[tile.rag]
     tile.summary = analysis.describe_change(
-        tile.title, shown_name, tile.latest_label, tile.latest_value, reference_label,
+        tile.title, area_name, tile.latest_label, tile.latest_value, reference_label,
         reference_value, unit, decimals)
     return tile
 
@@ -171,9 +221,10 @@ def indicator_tiles(store: Store, indicators: pd.DataFrame, area_code: str,
                     tree: AreaTree | None = None) -> list[Tile]:
     """One tile per row of `indicators` (rows of Store.indicators()) for an area, in order.
 
-    A national indicator with no local figure (e.g. the Scottish Crime and Justice Survey)
-    shows the nearest parent's figure, labelled as such and never judged against the area's
-    target; engagement metrics never fall back."""
+    A tile shows the area's own figure or says it has none. For a national indicator with no
+    local figure (e.g. the Scottish Crime and Justice Survey) the nearest parent's rate or
+    share is shown beside "no figure", named as that parent's; its counts never are (Scotland's
+    total diversion cases say nothing about Aberdeen City), nor are engagement metrics."""
     tree = tree or AreaTree(store.areas())
     area_name = tree.name(area_code)
     ids = list(indicators["indicator_id"])
@@ -183,21 +234,21 @@ def indicator_tiles(store: Store, indicators: pd.DataFrame, area_code: str,
     tiles = []
     for _, indicator in indicators.iterrows():
         own = series[series["indicator_id"] == indicator["indicator_id"]]
-        figure_area, rows = None, own.iloc[0:0]
-        # A parent's rate or share stands in for a missing local one; its counts never do
-        # (Scotland's total diversion cases are not a figure for Aberdeen City).
-        fallback = indicator["framework_id"] == "cjpf" and indicator["unit"] != "count"
-        candidates = lineage if fallback else lineage[:1]
-        for code in candidates:
-            rows = own[own["area_code"] == code]
-            if not rows.empty:
-                figure_area = (code, tree.name(code))
-                break
+        rows = own[own["area_code"] == area_code]
+        reference = None
+        if rows.empty and indicator["framework_id"] == "cjpf" and indicator["unit"] != "count":
+            for code in lineage[1:]:
+                parent = own[own["area_code"] == code]
+                if not parent.empty:
+                    last = parent.iloc[-1]
+                    reference = Reference(tree.name(code), analysis.format_value(
+                        last["value"], indicator["unit"], indicator["decimals"]),
+                        last["period_label"])
+                    break
         target_rows = targets[targets["indicator_id"] == indicator["indicator_id"]]
-        target = target_rows.iloc[0] if len(target_rows) and figure_area and \
-            figure_area[0] == area_code else None
+        target = target_rows.iloc[0] if len(target_rows) and not rows.empty else None
         tiles.append(build_tile(indicator, rows.reset_index(drop=True), target, area_code,
-                                area_name, figure_area))
+                                area_name, reference))
     return tiles
 
 
@@ -213,3 +264,68 @@ def build_overview(store: Store, area_code: str) -> Overview:
 
     return Overview(area_code, tree.name(area_code), outcome_tiles, engagement_tiles,
                     rag_legend(store.rag_defaults()), own_band_notes(headline))
+
+
+# -- what changed since the last meeting ----------------------------------------------------
+@dataclass
+class Changed:
+    """A headline indicator whose status or direction is not what it was at a meeting."""
+
+    indicator_id: str
+    title: str
+    group: str
+    latest_label: str
+    latest_start: object
+    was: str  # "Off track · ▼ worsening"
+    now: str
+    summary: str  # the tile's sentence with the newest figure
+
+
+def _standing(tile: Tile) -> str:
+    direction = tile.direction.word if tile.direction else analysis.NOT_ENOUGH_DATA.word
+    return f"{tile.rag_label} · {direction}"
+
+
+def last_meeting(store: Store) -> date | None:
+    """The default "last meeting": the day the most recent deck was saved."""
+    decks = store.decks()
+    if decks.empty or pd.isna(decks["saved_at"].iloc[0]):
+        return None
+    return pd.Timestamp(decks["saved_at"].iloc[0]).date()
+
+
+def newest_period_end(store: Store, area_code: str) -> date | None:
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    series = store.series(list(headline["indicator_id"]), [area_code])
+    return None if series.empty else pd.Timestamp(series["period_end"].max()).date()
+
+
+def changes_since(store: Store, area_code: str, since: date) -> list[Changed]:
+    """The headline indicators whose status against target or direction of travel changed with
+    the figures for periods ending after `since`, newest figures first. Both judgements come
+    from the area's own figures only, by the same rules as the tiles."""
+    tree = AreaTree(store.areas())
+    area_name = tree.name(area_code)
+    indicators = store.indicators()
+    headline = indicators[indicators["headline"].fillna(False).astype(bool)]
+    ids = list(headline["indicator_id"])
+    series = store.series(ids, [area_code])
+    targets = store.targets(ids, [area_code])
+    cutoff = pd.Timestamp(since)
+    changed = []
+    for _, indicator in headline.iterrows():
+        rows = series[series["indicator_id"] == indicator["indicator_id"]].reset_index(drop=True)
+        before = rows[pd.to_datetime(rows["period_end"]) <= cutoff].reset_index(drop=True)
+        if rows.empty or len(before) == len(rows):
+            continue  # no figure since the meeting
+        target_rows = targets[targets["indicator_id"] == indicator["indicator_id"]]
+        target = target_rows.iloc[0] if len(target_rows) else None
+        then = build_tile(indicator, before, target if len(before) else None, area_code,
+                          area_name)
+        now = build_tile(indicator, rows, target, area_code, area_name)
+        was, is_now = _standing(then) if then.has_data else "No figure", _standing(now)
+        if was != is_now:
+            changed.append(Changed(now.indicator_id, now.title, now.group, now.latest_label,
+                                   rows["period_start"].iloc[-1], was, is_now, now.summary))
+    return sorted(changed, key=lambda c: (pd.Timestamp(c.latest_start), c.title), reverse=True)

@@ -1,6 +1,6 @@
 """Participation statements, written from the engagement plan's activities.
 
-The layout follows West Dunbartonshire's participation statement (seed 004): a short
+The layout follows West Dunbartonshire's participation statement (2016-17 scoping work): a short
 introduction, then each activity with who was involved and its learning points, here preceded by
 a summary (activities by level and by focus community). Written as Word (.docx, python-docx) or
 Markdown, from the page or `python -m cjmetrics statement`.

@@ -140,3 +140,21 @@ def indicator_choices(store: Store) -> dict[str, str]:
             group = row.framework_name or row.framework_id
         choices[row.indicator_id] = f"{group}: {row.name}"
     return choices
+
+
+def areas_with_figures(store: Store, indicator_id: str) -> list[str]:
+    """The areas holding figures for an indicator, for marking them in an area picker."""
+    return store.areas_with_figures(indicator_id)
+
+
+def indicator_unit(store: Store, indicator_id: str) -> str | None:
+    indicators = store.indicators()
+    unit = indicators.loc[indicators["indicator_id"] == indicator_id, "unit"]
+    return unit.iloc[0] if len(unit) else None
+
+
+def figures_label(tree: AreaTree, code: str, holding: set[str]) -> str:
+    """An area as an area picker lists it for the chosen indicator: its name, and "no figures"
+    when it holds none, so a lead does not pick two empty areas and get an empty chart."""
+    name = tree.name(code)
+    return name if code in holding else f"{name} · no figures"

@@ -7,13 +7,14 @@ from cjmetrics import ui
 ui.ensure_entrypoint()
 
 from cjmetrics.comparison import comparison_view, default_areas  # noqa: E402
+from cjmetrics.trends import areas_with_figures, figures_label, indicator_unit  # noqa: E402
 
 with ui.guard():
     st.title("Compare areas")
     st.caption("One indicator for the chosen area beside other areas: ranked for the latest "
                "period they have in common, and over time. A partnership's councils are "
-               "grouped under it and ranked among themselves; Scotland is a reference, not "
-               "ranked.")
+               "grouped under their partnership's total and ranked among themselves; counts "
+               "are compared per 10,000 population; Scotland is a reference, not ranked.")
     tree = ui.area_tree()
     area = ui.chosen_area()
     left, right = st.columns([3, 2])
@@ -21,17 +22,30 @@ with ui.guard():
     if indicator_id is None:
         st.stop()
     # Keyed on the sidebar's area, so choosing another area starts from its own neighbours.
+    holding = set(ui.cached(areas_with_figures, indicator_id))
     areas = right.multiselect("Areas", tree.selectable(),
                               default=ui.cached(default_areas, area),
-                              key=f"compare-areas-{area}", format_func=tree.name,
+                              key=f"compare-areas-{area}",
+                              format_func=lambda code: figures_label(tree, code, holding),
                               help="The first area is highlighted. Add or remove areas to "
                                    "compare.")
-    include_scotland = st.toggle("Show Scotland for reference", value=True,
-                                 key="compare-scotland")
+    is_count = ui.cached(indicator_unit, indicator_id) == "count"
+    toggles = st.columns(2)
+    # Counts are compared per 10,000 people, so a large council's total does not outrank a
+    # small one's; the switch shows the raw counts instead.
+    per_10000 = toggles[0].toggle("Per 10,000 population", value=True, key="compare-per-10000",
+                                  help="Show counts as rates per 10,000 population (National "
+                                       "Records of Scotland estimates). Switch off to compare "
+                                       "the counts themselves.") if is_count else False
+    include_scotland = toggles[1].toggle("Show Scotland for reference", value=True,
+                                         key="compare-scotland",
+                                         disabled=is_count and not per_10000,
+                                         help="Scotland's totals are not comparable with an "
+                                              "area's counts: shown for rates and shares only.")
     if not areas:
         st.info("Choose at least one area to compare.")
         st.stop()
-    view = ui.cached_shared(comparison_view, indicator_id, areas, include_scotland)
+    view = ui.cached_shared(comparison_view, indicator_id, areas, include_scotland, per_10000)
     data = view.data
     if data.ranking.empty:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
@@ -41,13 +55,21 @@ with ui.guard():
     if data.missing:
         st.info(f"No figures held for {', '.join(ui.plain(m) for m in data.missing)} on this "
                 "indicator.", icon=":material/info:")
+    if data.no_population:
+        st.info(f"No population estimate is held for "
+                f"{', '.join(ui.plain(m) for m in data.no_population)}, so no rate per 10,000 "
+                "can be shown for it. Switch off \"Per 10,000 population\" to see the counts, or "
+                "import the National Records of Scotland estimates (indicator `population`).",
+                icon=":material/info:")
+    if data.population_note:
+        st.caption(ui.plain(data.population_note))
     if not data.common_period:
         st.caption("The areas share no period, so each area's latest figure is shown with its "
                    "period.")
     if data.scotland_note:
         st.caption(ui.plain(data.scotland_note))
     deck_params = {"indicator": indicator_id, "areas": list(areas),
-                   "scotland": include_scotland}
+                   "scotland": include_scotland, "per_10000": per_10000}
     ui.chart_card(view.ranked, view.ranked_table, key="compare-ranked",
                   summary=view.ranked_summary, file_stem=f"{indicator_id}-ranked",
                   deck_chart="ranked", deck_params=deck_params,

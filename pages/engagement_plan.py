@@ -1,4 +1,4 @@
-"""Engagement plan: seed 000's action plan, the National Standards and distance travelled."""
+"""Engagement plan: the action plan, the National Standards and distance travelled."""
 
 import streamlit as st
 
@@ -34,8 +34,10 @@ with ui.guard():
                 "template on the Upload page.", icon=":material/info:")
     else:
         if plan.illustrative:
-            st.warning("The plan holds **illustrative demo activities** (rows from seeds 001 "
-                       "and 004 name their source).", icon=":material/science:")
+            st.warning("The plan holds **illustrative demo activities** (rows from the CJVSF "
+                       "Strengthening Engagement Transition Project final report and West "
+                       "Dunbartonshire's participation statement name their source).",
+                       icon=":material/science:")
         counts = plan.activities["status"].value_counts()
         columns = st.columns(1 + len(plan.statuses))
         columns[0].metric("Activities", len(plan.activities))

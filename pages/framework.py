@@ -33,13 +33,15 @@ def indicator_line(t) -> None:
     """One indicator of an outcome card: figure, status, direction, change and a trend link."""
     if not t.has_data:
         st.markdown(f"{ui.plain(t.title)}  \n**–** &nbsp; {ui.rag_badge('none', 'No figures')}")
-        st.caption("No figures yet for this area.")
+        # A parent's figure is named as theirs, with no status or direction of its own.
+        st.caption(ui.plain(t.area_note) if t.reference is not None
+                   else "No figures yet for this area.")
     else:
         arrow = f"{t.direction.arrow}\u00a0{t.direction.word}" if t.direction else ""
         st.markdown(f"{ui.plain(t.title)}  \n**{ui.plain(t.latest_text)}** "
                     f"({ui.plain(t.latest_label)}) &nbsp; {ui.rag_badge(t.rag, t.rag_label)} "
                     f"&nbsp; {ui.plain(arrow)}")
-        details = [t.previous_text, t.target_text, t.area_note]
+        details = [t.previous_text, t.target_text]
         if any(details):
             st.caption(" · ".join(ui.plain(d) for d in details if d))
     st.page_link(TRENDS, label="See the trend", icon=":material/show_chart:",

@@ -5,15 +5,20 @@ import streamlit as st
 from cjmetrics import ui
 
 ui.ensure_entrypoint()
-from cjmetrics.overview import build_overview
+from cjmetrics.overview import build_overview, changes_since, last_meeting, newest_period_end
 
 
 def tile(t) -> None:
     with st.container(border=True):
         st.caption(t.group)
-        st.metric(ui.label(t.title), t.latest_text, delta=t.previous_text,
-                  delta_color="normal" if t.polarity == "higher" else "inverse",
-                  help=ui.label(t.summary))
+        # The badge's colour and arrow follow the tile's one comparison: a change within half a
+        # per cent is grey and level, as the words beside it say.
+        if t.level:
+            colour, arrow = "off", "off"
+        else:
+            colour, arrow = ("normal" if t.polarity == "higher" else "inverse"), "auto"
+        st.metric(ui.label(t.title), t.latest_text, delta=t.previous_text, delta_color=colour,
+                  delta_arrow=arrow, help=ui.label(t.summary))
         if t.spark_svg:
             st.image(t.spark_svg, width="stretch", alt=f"Trend of {t.title}: {t.summary}")
         if t.has_data:
@@ -21,8 +26,10 @@ def tile(t) -> None:
             arrow = f"{t.direction.arrow} {t.direction.word}" if t.direction else ""
             st.badge(t.rag_label, color=colour, icon=icon)
             details = [f"Latest: {t.latest_label}", arrow, t.baseline_text, t.target_text,
-                       t.area_note, "Illustrative figures" if t.illustrative else None]
+                       "Illustrative figures" if t.illustrative else None]
             st.caption(" · ".join(ui.plain(d) for d in details if d))
+        elif t.reference is not None:  # a parent's figure, named as theirs and never judged
+            st.caption(ui.plain(t.area_note))
         else:
             st.caption("No figures yet for this area.")
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
@@ -39,6 +46,40 @@ def grid(tiles, columns: int = 3) -> None:
         for column, t in zip(st.columns(columns), tiles[start:start + columns]):
             with column:
                 tile(t)
+
+
+def what_changed(area: str) -> None:
+    """The indicators whose status or direction changed since the last meeting (by default the
+    day the last deck was saved), newest figures first, each with its trend and "Add to deck"."""
+    import datetime as dt
+
+    st.subheader("What changed since the last meeting")
+    meeting = last_meeting(ui.store())  # saving a deck does not move the data version
+    newest = ui.cached(newest_period_end, area)
+    if meeting is None and newest is not None:  # no deck saved yet: a year before the newest
+        default, why = newest - dt.timedelta(days=365), "no deck has been saved yet"
+    else:
+        default, why = meeting or dt.date.today(), "the day the last deck was saved"
+    since = st.date_input("Meeting date", value=default, format="DD/MM/YYYY",
+                          key="changed-since",
+                          help=f"Figures for periods ending after this date are compared with "
+                               f"the picture before it. The default is {why}.")
+    changed = ui.cached(changes_since, area, since)
+    if not changed:
+        st.caption(f"No indicator's status or direction has changed with figures for periods "
+                   f"ending after {since:%d %B %Y}.")
+        return
+    for c in changed:
+        with st.container(border=True):
+            st.markdown(f"**{ui.plain(c.title)}** ({ui.plain(c.latest_label)}): "
+                        f"{ui.plain(c.was)} → **{ui.plain(c.now)}**")
+            st.caption(f"{ui.plain(c.group)} · {ui.plain(c.summary)}")
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.page_link("pages/trends.py", label="See the trend",
+                             icon=":material/show_chart:",
+                             query_params={"indicator": c.indicator_id})
+                ui.deck_button("trend", {"indicator": c.indicator_id, "areas": [area]},
+                               label=f"Trend: {c.title}", key=f"deck-changed-{c.indicator_id}")
 
 
 with ui.guard():
@@ -60,3 +101,4 @@ with ui.guard():
     grid(overview.outcome_tiles)
     st.subheader("Engagement")
     grid(overview.engagement_tiles, columns=4)
+    what_changed(ui.chosen_area())

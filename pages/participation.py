@@ -31,7 +31,9 @@ with ui.guard():
     statement = ui.cached(build_statement, area, first, last)
     if statement.illustrative:
         st.warning("The statement is written from **illustrative demo activities** (rows from "
-                   "seeds 001 and 004 name their source).", icon=":material/science:")
+                   "the CJVSF Strengthening Engagement Transition Project final report and West "
+                   "Dunbartonshire's participation statement name their source).",
+                   icon=":material/science:")
     stem = export.safe_stem(f"participation-statement-{statement.area_name}-{first}-{last}")
     left, right, _ = st.columns([1, 1, 2])
     with left:
@@ -62,7 +64,7 @@ with ui.guard():
                  "Activities": list(statement.community_counts.values())}),
                 hide_index=True, width="stretch")
             st.subheader("Activities")
-            # Seed 004's layout: activity | who was involved | learning points.
+            # The layout of West Dunbartonshire's participation statement: activity | who was involved | learning points.
             widths = [3, 2, 3]
             for column, heading in zip(st.columns(widths),
                                        ("Activity", "Who was involved", "Learning points")):

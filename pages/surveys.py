@@ -65,9 +65,9 @@ with ui.guard():
         st.warning(
             "**Illustrative answers.** Every answer here is invented demo data. "
             + ("The numbers of respondents are the real counts of the CJVSF *Strengthening "
-               "Engagement Transition Project* final report (seed 001); how Ayrshire's "
+               "Engagement Transition Project* final report; how Ayrshire's "
                "respondents split between its councils is invented, as is every number invited."
-               if "seed 001" in model.sources.lower() else ""),
+               if "strengthening engagement transition project" in model.sources.lower() else ""),
             icon=":material/science:")
     st.caption(f":material/visibility_off: Counts below {model.threshold} are shown as "
                f"\"<{model.threshold}\", and no share, interval or bar is given for them "

@@ -6,7 +6,8 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 from cjmetrics.charts import trend_figure
-from cjmetrics.trends import build_trend, period_options
+from cjmetrics.trends import (areas_with_figures, build_trend, figures_label,
+                              indicator_unit, period_options)
 
 
 def period_slider_key(indicator_id: str, periods: list[str]) -> str:
@@ -44,9 +45,12 @@ with ui.guard():
     if indicator_id is None:
         st.stop()
     follow_sidebar_area()
+    holding = set(ui.cached(areas_with_figures, indicator_id))
     areas = right.multiselect("Areas", tree.selectable(), default=[ui.chosen_area()],
-                              key="areas", format_func=tree.name,
-                              help="Add areas to compare them on one chart.")
+                              key="areas",
+                              format_func=lambda code: figures_label(tree, code, holding),
+                              help="Add areas to compare them on one chart. Areas marked "
+                                   "\"no figures\" hold none for this indicator.")
     if not areas:
         st.info("Choose at least one area to draw the trend.")
         st.stop()
@@ -55,7 +59,15 @@ with ui.guard():
     if len(periods) > 1:
         start, end = st.select_slider("Periods", periods, value=(periods[0], periods[-1]),
                                       key=period_slider_key(indicator_id, periods))
-    compare = st.toggle("Compare with Scotland", value=True, key="compare-scotland")
+    # Scotland is drawn for rates and shares only: on a count the switch is off and disabled,
+    # so it never reads "on" beside a chart that has no Scotland line.
+    is_count = ui.cached(indicator_unit, indicator_id) == "count"
+    compare = st.toggle("Compare with Scotland", value=not is_count,
+                        key=f"compare-scotland-{is_count}",
+                        disabled=is_count,
+                        help="Scotland's totals are not comparable with an area's counts, so "
+                             "Scotland is drawn for rates and percentages only." if is_count
+                        else "Draw Scotland's figures as a dashed line for comparison.")
     data = ui.cached(build_trend, indicator_id, areas, start, end, compare)
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
     missing = [tree.name(a) for a in areas if a not in shown]
@@ -71,6 +83,9 @@ with ui.guard():
                 icon=":material/info:")
     if data.comparator_note:
         st.caption(data.comparator_note)
+    elif is_count:
+        st.caption("Scotland is not drawn: its totals are not comparable with an area's counts. "
+                   "Compare areas shows counts per 10,000 population.")
     # A range left open at either end stays open in a deck, so next month's deck shows the
     # new periods too.
     deck_params = {"indicator": indicator_id, "areas": list(areas),

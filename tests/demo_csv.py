@@ -49,9 +49,20 @@ def indicator(indicator_id: str) -> pd.Series:
     return rows[rows["indicator_id"] == indicator_id].iloc[0]
 
 
+def reference() -> pd.DataFrame:
+    """The published reference figures (data/reference/*.csv), loaded with the demo, as
+    observation rows (total rows; value numeric)."""
+    frames = [_read(path).copy() for path in sorted((DEMO_DIR.parent / "reference").glob("*.csv"))]
+    frame = pd.concat(frames, ignore_index=True)
+    frame["value"] = pd.to_numeric(frame["value"])
+    frame["breakdown"] = ""
+    return frame
+
+
 def figures(indicator_id: str, area_code: str, breakdown: str | None = "") -> pd.DataFrame:
-    """Demo rows for one indicator and area (total rows by default), in file order."""
-    rows = demo("observations")
+    """Demo and reference rows for one indicator and area (total rows by default), in file
+    order: the store a demo run creates holds both."""
+    rows = pd.concat([demo("observations"), reference()], ignore_index=True)
     rows = rows[(rows["indicator_id"] == indicator_id) & (rows["area_code"] == area_code)]
     if breakdown is not None:
         rows = rows[rows["breakdown"] == breakdown]

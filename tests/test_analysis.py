@@ -301,7 +301,7 @@ def test_format_value(value, unit, decimals, text):
         (("event attendance", "Glasgow City", "Q1 2024/25", 90, "Q1 2023/24", 120, "count", 0),
          "Glasgow City: event attendance 90 in Q1 2024/25, down 25% on Q1 2023/24."),
         (("website visits", "Scotland", "Mar 2024", 1004, "Mar 2023", 1000, "count", 0),
-         "Scotland: website visits 1,004 in Mar 2024, up 0.4% on Mar 2023."),
+         "Scotland: website visits 1,004 in Mar 2024: no clear change (up 0.4% on Mar 2023)."),
         (("media coverage", "Scotland", "Mar 2024", 6, "Mar 2023", 0, "count", 0),
          "Scotland: media coverage 6 in Mar 2024, up 6 on Mar 2023."),
         (("self-evaluation grade", "West Dunbartonshire", "2023/24", 4, "2022/23", 3, "grade", 0),
@@ -325,3 +325,25 @@ def test_format_value(value, unit, decimals, text):
 )
 def test_describe_change_sentences(args, sentence):
     assert describe_change(*args) == sentence
+
+
+@pytest.mark.parametrize("latest, reference, unit", [
+    (65.8, 66.0, "percent"),  # -0.2 points on 66: within half a per cent
+    (1004, 1000, "count"),  # +0.4%, which a tile rounds to "+0%"
+])
+def test_badge_arrow_and_words_agree_on_no_clear_change(latest, reference, unit):
+    """One rule decides "no clear change": the arrow never points, and the sentence never
+    says up or down alone, for a change the badge shows as level."""
+    from cjmetrics.analysis import is_level
+    assert is_level(latest, reference)
+    assert direction([(1, reference), (2, latest)], "higher").word == "no clear change"
+    sentence = describe_change("measure", "Scotland", "2023/24", latest, "2022/23", reference,
+                               unit)
+    assert "no clear change" in sentence
+
+
+def test_a_clear_change_is_not_level():
+    from cjmetrics.analysis import is_level
+    assert not is_level(64.0, 61.9)
+    assert "no clear change" not in describe_change("m", "Scotland", "2023/24", 64.0, "2022/23",
+                                                    61.9, "percent")

@@ -94,7 +94,7 @@ def test_a_count_is_never_compared_with_scotland(demo_store):
     areas = [EAST_AYRSHIRE, NORTH_AYRSHIRE, SOUTH_AYRSHIRE]
     values = {a: latest(DIVERSION, a)["value"] for a in areas}
 
-    data = build_comparison(demo_store, DIVERSION, areas, True)
+    data = build_comparison(demo_store, DIVERSION, areas, True, per_10000=False)
 
     assert data.scotland is None and data.scotland_note == NOT_COMPARABLE
     # councils whose partnership is not chosen are ranked among themselves, not grouped
@@ -250,7 +250,7 @@ def test_the_ranked_bars_highlight_the_chosen_area_and_label_values(demo_store):
 
 
 def test_no_scotland_line_for_a_count(demo_store):
-    data = build_comparison(demo_store, DIVERSION, [GLASGOW, AYRSHIRE], True)
+    data = build_comparison(demo_store, DIVERSION, [GLASGOW, AYRSHIRE], True, per_10000=False)
     assert not ranked_bar_figure(data).layout.shapes
 
 
@@ -280,9 +280,73 @@ def test_a_partnership_is_summarised_with_its_councils_best_first(demo_store):
     councils = {c: latest(DIVERSION, c)["value"] for c in AYRSHIRE_COUNCILS}
     best_first = sorted(councils, key=councils.get, reverse=True)
 
-    data = build_comparison(demo_store, DIVERSION, [AYRSHIRE] + AYRSHIRE_COUNCILS, True)
+    data = build_comparison(demo_store, DIVERSION, [AYRSHIRE] + AYRSHIRE_COUNCILS, True,
+                            per_10000=False)
 
     total = latest(DIVERSION, AYRSHIRE)
     listed = ", ".join(f"{name(c)} {int(councils[c])}" for c in best_first)
     assert data.summary() == (f"Diversion cases completed in {total['period']}: {name(AYRSHIRE)} "
                               f"{int(total['value'])}. Its councils, best first: {listed}.")
+
+
+# -- fair comparisons: rates per 10,000 population, a partnership as its councils' total ------
+def population(code: str) -> float:
+    """The area's population in data/reference/population.csv (a partnership: its councils')."""
+    rows = figures("population", code)
+    if len(rows):
+        return float(rows["value"].iloc[-1])
+    areas = catalogue("areas")
+    return sum(population(c) for c in areas.loc[areas["parent_code"] == code, "area_code"])
+
+
+def test_counts_are_compared_per_10000_population_from_the_stored_estimates(demo_store):
+    values = {c: latest(DIVERSION, c)["value"] for c in AYRSHIRE_COUNCILS}
+    rates = {c: values[c] / population(c) * 10_000 for c in AYRSHIRE_COUNCILS}
+
+    data = build_comparison(demo_store, DIVERSION, AYRSHIRE_COUNCILS, True)
+
+    assert data.per_population and data.indicator["unit"] == "rate"
+    assert data.title.endswith("per 10,000 population")
+    ranking = data.ranking.set_index("area_code")
+    assert ranking["value"].to_dict() == pytest.approx(rates)
+    assert ranking["count"].to_dict() == pytest.approx(values)
+    # ranked on the rate, not the count: the smallest council is not worst for being small
+    assert dict(zip(data.ranking["area_code"], data.ranking["rank"])) == \
+        expected_ranks(rates, False)
+    assert "National Records of Scotland" in data.population_note
+    table = data.table()
+    assert {"Per 10,000 population", "Number", "Population"} <= set(table.columns)
+    # Scotland's published count becomes a fair reference as a rate
+    assert data.scotland is not None
+    scotland = figures(DIVERSION, SCOTLAND).sort_values("period")
+    same = scotland[scotland["period"] == data.period_label]
+    if len(same):
+        assert data.scotland.value == pytest.approx(
+            same["value"].iloc[-1] / population(SCOTLAND) * 10_000)
+    # the lines over time are in the same rates
+    over_time = data.trend.series.set_index(["area_code", "period_label"])["value"]
+    assert over_time[(EAST_AYRSHIRE, data.period_label)] == pytest.approx(rates[EAST_AYRSHIRE])
+
+
+def test_a_partnership_is_its_councils_total_above_them_never_ranked_among_them(demo_store):
+    data = build_comparison(demo_store, DIVERSION, [AYRSHIRE] + AYRSHIRE_COUNCILS, True)
+
+    first = data.ranking.iloc[0]
+    assert first["area_code"] == AYRSHIRE and pd.isna(first["rank"])
+    assert first["ranked_among"] == "total of its councils"
+    assert first["population"] == pytest.approx(sum(population(c) for c in AYRSHIRE_COUNCILS))
+    councils = data.ranking.iloc[1:]
+    assert councils["grouped"].all() and sorted(councils["rank"]) == [1, 2, 3]
+    labels = list(ranked_bar_figure(data).data[0].y)
+    assert labels[0].replace("<b>", "").replace("</b>", "") == \
+        "Community Justice Ayrshire Partnership (total)"
+    assert not labels[0].startswith("1.")
+
+
+def test_an_area_without_a_population_is_named_not_ranked(demo_store):
+    demo_store.query("UPDATE observations SET value = NULL WHERE indicator_id = 'population' "
+                     "AND area_code = ?", [EAST_AYRSHIRE])
+    data = build_comparison(demo_store, DIVERSION, AYRSHIRE_COUNCILS, True)
+    assert data.no_population == ["East Ayrshire"]
+    assert EAST_AYRSHIRE not in set(data.ranking["area_code"])
+    assert "East Ayrshire" not in data.missing  # it holds counts, just no population

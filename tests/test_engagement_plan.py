@@ -167,7 +167,7 @@ def test_a_partnership_plan_includes_its_councils(demo_store):
     assert {NORTH, AYRSHIRE} <= set(plan.activities["area_code"])
     assert plan.council_names == ["East Ayrshire", "North Ayrshire", "South Ayrshire"]
     workshop = plan.activities.set_index("activity_id").loc["CJAP-2016-W"]
-    assert workshop["attendance"] == 41 and workshop["source"].startswith("Seed 001")
+    assert workshop["attendance"] == 41 and workshop["source"].startswith("Criminal Justice Voluntary Sector Forum")
 
 
 def test_an_empty_store_has_an_empty_plan(empty_store):

@@ -67,7 +67,9 @@ def test_glasgow_gets_a_tile_per_outcome_then_the_engagement_tiles(demo_store):
     assert [t.indicator_id for t in overview.engagement_tiles] == \
         list(headline("engagement")["indicator_id"])
     assert all(t.group == "Engagement" for t in overview.engagement_tiles)
-    assert all(t.has_data for t in overview.tiles)
+    # Glasgow holds every headline figure but the survey's (Scotland-level only)
+    assert [t.indicator_id for t in overview.tiles if not t.has_data] == \
+        ["ndo9_agree_community_sentence"]
 
 
 @pytest.mark.parametrize("indicator_id", LOCAL_OUTCOMES)
@@ -87,7 +89,10 @@ def test_a_tile_shows_the_latest_figure_its_change_and_rag_from_the_demo_files(
     assert tile.latest_value == pytest.approx(latest["value"])
     assert tile.spark == pytest.approx(list(rows["value"]))
     assert previous["period"] in tile.previous_text
-    if meta["unit"] == "percent":  # percentages move in points
+    if tile.level:  # within half a per cent: the badge says so rather than "+0%"
+        assert tile.previous_text == f"No clear change on {previous['period']}"
+        assert tile.direction.word == "no clear change"
+    elif meta["unit"] == "percent":  # percentages move in points
         assert tile.previous_change == pytest.approx(latest["value"] - previous["value"])
         assert "pts" in tile.previous_text
     else:  # counts move in per cent of the earlier figure
@@ -118,18 +123,23 @@ def test_social_reach_tile_adds_up_the_channels(demo_store):
     assert len(tile.spark) == months.nunique()
 
 
-@pytest.mark.parametrize("area_code", [GLASGOW, EAST_AYRSHIRE])
-def test_ndo9_for_a_council_falls_back_to_the_scotland_figure(demo_store, area_code):
+@pytest.mark.parametrize("area_code", [GLASGOW, EAST_AYRSHIRE, WEST_DUNBARTONSHIRE])
+def test_ndo9_for_a_council_says_it_has_no_figure_and_names_scotlands(demo_store, area_code):
+    """A borrowed figure is never the area's own: the tile says "No figure for <area>" and
+    shows Scotland's as Scotland's, with no status, direction, change or sparkline."""
     scotland = figures("ndo9_agree_community_sentence", SCOTLAND).sort_values("period")
     assert figures("ndo9_agree_community_sentence", area_code).empty
 
     tile = tiles_by_id(build_overview(demo_store, area_code))["ndo9_agree_community_sentence"]
 
-    assert tile.area_code == SCOTLAND
-    assert tile.latest_value == pytest.approx(scotland["value"].iloc[-1])
-    assert tile.latest_label == scotland["period"].iloc[-1]
-    assert "Scotland" in tile.area_note and area_name(area_code) in tile.area_note
-    assert tile.rag == "none"  # Scotland's target is not the council's
+    latest = f"{scotland['value'].iloc[-1]:.1f}%"
+    assert not tile.has_data and tile.latest_value is None
+    assert tile.latest_text == "No figure"
+    assert tile.area_note == (f"No figure for {area_name(area_code)} · Scotland: {latest} "
+                              f"({scotland['period'].iloc[-1]})")
+    assert tile.rag == "none" and tile.direction is None and tile.previous_text is None
+    assert tile.spark == [] and tile.spark_svg is None and tile.baseline_text is None
+    assert latest in tile.summary and tile.summary.startswith("No figure is held for")
 
 
 def test_ndo9_uses_a_council_figure_once_one_is_held(demo_store):
@@ -198,8 +208,37 @@ def test_an_area_without_figures_never_borrows_a_parents_counts(demo_store):
     counts = [t for t in aberdeen.tiles if t.unit == "count"]
     assert counts and all(not t.has_data for t in counts)
     agree = next(t for t in aberdeen.tiles if t.indicator_id == "ndo9_agree_community_sentence")
-    assert agree.has_data and agree.area_code == "S92000003"  # a share may stand in, labelled
-    assert "Scotland figure" in agree.area_note
+    assert not agree.has_data and agree.reference.area_name == "Scotland"  # named, not judged
+    assert agree.area_note.startswith("No figure for Aberdeen City · Scotland: ")
+
+
+def test_monthly_tiles_compare_with_the_same_month_a_year_earlier(demo_store):
+    """Engagement tiles use the Engagement reach page's comparison: the same period a year
+    earlier, named on the tile."""
+    rows = figures("eng_website_visits", GLASGOW)
+    months = pd.to_datetime(rows["period"], format="%b %Y")
+    latest = rows[months == months.max()].iloc[0]
+    year_before = rows[months == months.max() - pd.DateOffset(years=1)].iloc[0]
+
+    tile = tiles_by_id(build_overview(demo_store, GLASGOW))["eng_website_visits"]
+
+    assert year_before["period"] in tile.previous_text
+    if not tile.level:
+        assert tile.previous_change == pytest.approx(
+            (latest["value"] - year_before["value"]) / year_before["value"])
+    assert f"on {year_before['period']}" in tile.summary
+
+
+def test_a_change_within_half_a_per_cent_is_level_on_badge_arrow_and_words(empty_store):
+    row = {"indicator_id": "eng_website_visits", "area_code": GLASGOW}
+    upload(empty_store, observations_file(dict(row, period="Mar 2023", value=1000),
+                                          dict(row, period="Mar 2024", value=1004)))
+
+    tile = tiles_by_id(build_overview(empty_store, GLASGOW))["eng_website_visits"]
+
+    assert tile.level and tile.previous_text == "No clear change on Mar 2023"
+    assert tile.direction.arrow == "▶" and tile.direction.word == "no clear change"
+    assert "no clear change" in tile.summary
 
 
 def test_a_tile_draws_its_trend_as_a_small_line_coloured_by_whether_it_improved():
@@ -217,3 +256,36 @@ def test_a_tile_draws_its_trend_as_a_small_line_coloured_by_whether_it_improved(
     assert 'stroke="#009E73"' in tile.spark_svg
     assert sparkline_svg([5.0], "#000") is None and Tile("i", "t", "g", "count", "higher").spark_svg is None
     assert "nan" not in sparkline_svg([3.0, 3.0, 3.0], "#000")  # a flat line, not a division by 0
+
+
+# -- what changed since the last meeting ------------------------------------------------------
+def test_what_changed_lists_indicators_whose_status_or_direction_moved(empty_store):
+    from datetime import date
+
+    from cjmetrics.overview import changes_since
+
+    row = {"indicator_id": "ndo1_diversion_completed", "area_code": GLASGOW}
+    upload(empty_store, observations_file(dict(row, period="2022/23", value=100),
+                                          dict(row, period="2023/24", value=120)))
+    steady = {"indicator_id": "ndo2_custody_referrals", "area_code": GLASGOW}
+    upload(empty_store, observations_file(dict(steady, period="2022/23", value=100),
+                                          dict(steady, period="2023/24", value=110),
+                                          dict(steady, period="2024/25", value=130)))
+    meeting = date(2024, 6, 1)  # after 2023/24 ended, before 2024/25 did
+    assert changes_since(empty_store, GLASGOW, meeting) == []  # no new figure for diversion
+
+    upload(empty_store, observations_file(dict(row, period="2024/25", value=90)))
+    changed = changes_since(empty_store, GLASGOW, meeting)
+
+    # diversion turned from improving to worsening; custody referrals kept improving
+    assert [c.indicator_id for c in changed] == ["ndo1_diversion_completed"]
+    assert changed[0].was.endswith("improving") and changed[0].now.endswith("worsening")
+    assert changed[0].latest_label == "2024/25"
+
+
+def test_the_last_meeting_defaults_to_the_last_deck_saved(empty_store):
+    from cjmetrics.overview import last_meeting
+
+    assert last_meeting(empty_store) is None
+    empty_store.save_deck("Board, March", '{"items": []}')
+    assert last_meeting(empty_store) is not None

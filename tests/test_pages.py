@@ -34,6 +34,7 @@ FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"
 PAGES = [OVERVIEW, TRENDS, UPLOAD, IMPORTS, FRAMEWORKS, CARE_INSPECTORATE, FRAMEWORK, COMPARISON]
 
 OUTCOMES_HEADING = "National outcomes (Community Justice Performance Framework)"
+CHANGED_HEADING = "What changed since the last meeting"
 NO_FIGURES = "No figures are held"
 DEMO_WARNING = "illustrative demo figures"
 
@@ -47,8 +48,11 @@ DIVERSION_COMPLETED = "ndo1_diversion_completed"  # count, every demo area
 
 @pytest.fixture(scope="module")
 def observations() -> pd.DataFrame:
-    """The demo figures as the CSV holds them: totals only (no breakdown rows)."""
+    """The demo and published reference figures as the CSVs hold them: totals only (no
+    breakdown rows)."""
     frame = pd.read_csv(DEMO_DIR / "observations.csv", dtype={"breakdown": str})
+    reference = [pd.read_csv(path) for path in sorted((DEMO_DIR.parent / "reference").glob("*.csv"))]
+    frame = pd.concat([frame, *reference], ignore_index=True)
     return frame[frame["breakdown"].isna()]
 
 
@@ -135,16 +139,16 @@ def test_overview_demo_default_area(demo_db):
     assert_clean(at)
     area = at.selectbox(key="area").value
     assert texts(at.title) == [f"Overview: {AREA_NAMES[area]}"]
-    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     assert any(DEMO_WARNING in w for w in texts(at.warning))
     assert not any(NO_FIGURES in i for i in texts(at.info))
     # the sidebar says the store holds demo data
     assert any("illustrative demo data" in c for c in texts(at.sidebar.caption))
     # every tile links to its trend
     links = at.get("page_link")
-    assert len(links) == len(at.metric) > 0
+    assert len(links) >= len(at.metric) > 0  # tiles, then the "what changed" items
     # every tile with figures draws its trend line
-    assert len(at.get("image")) == sum(m.value != "–" for m in at.metric) > 0
+    assert len(at.get("image")) == sum(m.value not in ("–", "No figure") for m in at.metric) > 0
     assert all(link.proto.label == "See the trend" for link in links)
     assert all(link.proto.query_string.startswith("indicator=") for link in links)
 
@@ -153,7 +157,7 @@ def test_overview_demo_glasgow_tiles_show_latest_figures(demo_db, observations):
     at = run_app(area=GLASGOW)
     assert_clean(at)
     assert texts(at.title) == ["Overview: Glasgow City"]
-    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     assert any(DEMO_WARNING in w for w in texts(at.warning))
 
     diversion = series(observations, DIVERSION_COMPLETED, GLASGOW)
@@ -165,10 +169,12 @@ def test_overview_demo_glasgow_tiles_show_latest_figures(demo_db, observations):
     completed = series(observations, COMPLETED_SENTENCES, GLASGOW).iloc[-1]
     assert metric(at, "Community sentences completed").value == f"{completed.value:.1f}%"
 
-    # A national survey has no Glasgow figure: the tile shows Scotland's, and says so.
+    # A national survey has no Glasgow figure: the tile says so and names Scotland's as such.
     agree = series(observations, AGREE, SCOTLAND).iloc[-1]
-    assert metric(at, "Agree with community sentences").value == f"{agree.value:.1f}%"
-    assert any("Scotland figure" in c and "Glasgow City" in c for c in texts(at.caption))
+    tile = metric(at, "Agree with community sentences")
+    assert tile.value == "No figure" and not tile.delta
+    assert f"No figure for Glasgow City · Scotland: {agree.value:.1f}% ({agree.period})" in \
+        texts(at.caption)
 
     links = {link.proto.query_string for link in at.get("page_link")}
     assert f"indicator={DIVERSION_COMPLETED}" in links
@@ -179,7 +185,7 @@ def test_overview_empty_store(empty_db):
     assert_clean(at)
     area = at.selectbox(key="area").value
     assert texts(at.title) == [f"Overview: {AREA_NAMES.get(area, area)}"]
-    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement"]
+    assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     infos = texts(at.info)
     assert any(NO_FIGURES in i for i in infos), infos
     assert not at.warning
@@ -546,3 +552,19 @@ def test_care_inspectorate_edit_round_trip(demo_db, qi_evaluations):
     assert tile.delta == f"up from {grade(before)}"
     assert not any(new_answer in m for m in texts(at.markdown))
     assert len(trend_table(at)) == qis * dates
+
+
+def test_trends_marks_areas_without_figures_and_keeps_scotland_off_for_a_count(demo_db):
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": "ndo1_diversion_completed"})
+    assert_clean(at)
+    picker = at.multiselect(key="areas")
+    options = list(picker.options)
+    assert "Glasgow City" in options  # it holds figures: its name alone
+    assert "Aberdeen City · no figures" in options
+    # a count is never drawn with Scotland, so the switch is off and cannot be turned on
+    switch = at.toggle(key="compare-scotland-True")
+    assert switch.value is False and switch.proto.disabled
+    assert any("Scotland is not drawn" in c for c in texts(at.caption))
+    # a percentage offers Scotland, switched on
+    at.selectbox(key="indicator").set_value("ndo4_community_sentences_completed").run()
+    assert at.toggle(key="compare-scotland-False").value is True

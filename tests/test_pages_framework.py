@@ -148,7 +148,8 @@ def test_framework_area_without_figures(demo_db):
     assert not any(PRIORITY in h for h in headings(at))
     assert not charts(at)
     # the national survey figure is Scotland's, labelled as such
-    assert any("Scotland figure: none held for Aberdeen City" in c for c in texts(at.caption))
+    assert any(c.startswith("No figure for Aberdeen City · Scotland: ")
+               for c in texts(at.caption))
 
 
 def test_framework_empty_store(empty_db):
@@ -226,17 +227,29 @@ def test_compare_demo_glasgow(demo_db):
                             f"ranks {rank} of 3") for c in texts(at.caption))
 
 
-def test_compare_a_count_leaves_scotland_out_and_says_why(demo_db):
+def test_compare_a_count_per_10000_then_as_counts_without_scotland(demo_db):
     at = run_app(COMPARISON, area=AYRSHIRE)
     assert at.multiselect(key=f"compare-areas-{AYRSHIRE}").value[0] == AYRSHIRE
     at.selectbox(key="indicator").set_value(DIVERSION).run()
     assert_clean(at)
-    assert any("Scotland is not shown" in c for c in texts(at.caption))
+    # counts are compared per 10,000 population by default, the partnership as their total
+    assert at.toggle(key="compare-per-10000").value is True
     ranked = chart_tables(at)[0]
-    assert "Scotland (reference, not ranked)" not in set(ranked["Area"])
+    assert "Per 10,000 population" in ranked.columns and "Population" in ranked.columns
     assert ranked["Area"].iloc[0] == "Community Justice Ayrshire Partnership"
+    assert ranked["Ranked among"].iloc[0] == "total of its councils"
+    assert pd.isna(ranked["Rank"].iloc[0])
     assert ranked["Ranked among"].iloc[1] == \
         "councils of Community Justice Ayrshire Partnership"
+    assert any("National Records of Scotland" in c for c in texts(at.caption))
+    # switched to counts, Scotland is left out and the switch for it cannot be on
+    at.toggle(key="compare-per-10000").set_value(False).run()
+    assert_clean(at)
+    assert any("Scotland is not shown" in c for c in texts(at.caption))
+    assert at.toggle(key="compare-scotland").proto.disabled
+    ranked = chart_tables(at)[0]
+    assert "Scotland (reference, not ranked)" not in set(ranked["Area"])
+    assert "Value" in ranked.columns
 
 
 def test_compare_empty_store(empty_db):

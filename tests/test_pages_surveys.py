@@ -44,7 +44,7 @@ def test_demo_partnership_shows_responses_answers_and_suppression(demo_db):
     assert [t.value for t in at.title] == ["Surveys"]
     assert at.selectbox(key="survey").value == "statutory_partner"  # the first with answers
     warning = " ".join(texts(at.warning))
-    assert "invented demo data" in warning and "seed 001" in warning
+    assert "invented demo data" in warning and "Strengthening Engagement Transition Project" in warning
     assert any("Counts below 5" in c for c in texts(at.caption))
     titles = figure_titles(at)
     assert titles[0].startswith("Statutory Partner Survey: responses by area")

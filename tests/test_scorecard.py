@@ -117,10 +117,10 @@ def test_a_national_survey_shows_the_scotland_figure_labelled_and_without_status
 
     tile = tiles_by_id(build_scorecard(demo_store, GLASGOW))["ndo9_agree_community_sentence"]
 
-    assert tile.area_code == SCOTLAND
-    assert tile.latest_value == pytest.approx(scotland["value"].iloc[-1])
-    assert "Scotland figure" in tile.area_note and "Glasgow City" in tile.area_note
-    assert tile.rag == "none"
+    assert not tile.has_data and tile.latest_value is None  # never Glasgow's own figure
+    assert tile.area_note == (f"No figure for Glasgow City · Scotland: "
+                              f"{scotland['value'].iloc[-1]:.1f}% ({scotland['period'].iloc[-1]})")
+    assert tile.rag == "none" and tile.direction is None
 
 
 def test_the_higher_level_reconviction_rate_is_lower_is_better(demo_store):
@@ -352,10 +352,11 @@ def test_an_area_with_no_figures_of_its_own(demo_store):
     assert not scorecard.has_own_figures
     assert not scorecard.has_scores and scorecard.priorities == []
     # national figures are shown, labelled, and never judged against a target
+    assert not any(tile.has_data for tile in scorecard.tiles)
     for tile in scorecard.tiles:
-        if tile.has_data:
-            assert tile.area_code == SCOTLAND and "Aberdeen City" in tile.area_note
-            assert tile.rag == "none"
+        if tile.reference is not None:
+            assert tile.area_note.startswith("No figure for Aberdeen City · Scotland: ")
+            assert tile.rag == "none" and tile.direction is None
     assert all(item.notes.empty for item in scorecard.evidence)
     assert scorecard.self_assessment_table().empty
     assert "no self-assessment scores" in scorecard.self_assessment_summary()

@@ -130,7 +130,7 @@ def test_cli_writes_word_and_markdown(demo_db, tmp_path):
     assert result.returncode == 0, result.stderr
     text = md.read_text()
     assert "Ayrshire Collaborative Workshop" in text and "Attendance: 41" in text
-    assert "Seed 001" in text
+    assert "Criminal Justice Voluntary Sector Forum" in text
 
 
 @pytest.mark.parametrize("args, message", [

@@ -261,7 +261,7 @@ def test_demo_respondents_match_the_seed_001_counts(demo_store):
     assert respondents("third_sector", AYRSHIRE) == 16
     assert respondents("national_scoping", SCOTLAND) == 21
     model = build_survey(demo_store, "third_sector", AYRSHIRE)
-    assert model.illustrative and "Seed 001" in model.sources
+    assert model.illustrative and "Strengthening Engagement Transition Project" in model.sources
     # South Ayrshire's share of the 16 is small, so the page shows suppression.
     table = model.responses_table().set_index("area")
     south = table.loc["South Ayrshire"]

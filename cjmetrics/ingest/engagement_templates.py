@@ -139,7 +139,8 @@ SOCIAL_POSTS_TEMPLATE = register(Template(
 
 ACTIVITIES_TEMPLATE = register(Template(
     "engagement_activities", "Engagement plan activities",
-    "The engagement action plan (seed 000): one row per activity, with its level (Inform, "
+    "The engagement action plan (as in Community Justice Glasgow's engagement strategy): "
+    "one row per activity, with its level (Inform, "
     "Consult, Engage), focus communities and National Standards (several, separated by "
     "semicolons), status, lead, purpose, dates, attendance, who was involved and learning "
     "points. The participation statement is written from these rows.",
@@ -152,7 +153,8 @@ ACTIVITIES_TEMPLATE = register(Template(
         Column("level", "engagement_level", True, "Inform, Consult or Engage", "Consult",
                ("engagement level", "level of engagement")),
         Column("communities", "communities", False,
-               "Focus communities (seed 000), separated by semicolons, or their numbers 1 to 6",
+               "Focus communities (Community Justice Glasgow's engagement strategy), separated "
+               "by semicolons, or their numbers 1 to 6",
                "Third sector organisations; Public sector organisations",
                ("focus communities", "community", "focus of engagement", "who")),
         Column("status", "action_status", True, "Not started, In progress or Complete",
@@ -190,7 +192,8 @@ ACTIVITIES_TEMPLATE = register(Template(
 SERVICE_STAGES_TEMPLATE = register(Template(
     "service_stages", "Service stages (distance travelled)",
     "Where a service stands on the distance-travelled scale towards co-production (stage 1 to "
-    "8, seed 000) at an assessment, with its stretch target stage and when it should be met.",
+    "8, from Community Justice Glasgow's engagement strategy) at an assessment, with its "
+    "stretch target stage and when it should be met.",
     (
         _AREA,
         Column("service", "text", True, "The service assessed", "Unpaid work",

@@ -73,12 +73,16 @@ class CatalogueMixin(StoreBase):
         return added
 
     def areas(self) -> pd.DataFrame:
-        """Every area with whether it holds any figure, in display order."""
+        """Every area with whether it holds any figure, in display order. Reference figures
+        (population estimates) do not count: every council has one, and none is a measure."""
         return self.query("""
             SELECT a.*, p.name AS parent_name,
                    a.area_code IN (SELECT DISTINCT area_code FROM observations
                                    WHERE import_id IN (SELECT import_id FROM imports
-                                                       WHERE status = 'committed')) AS has_data
+                                                       WHERE status = 'committed')
+                                     AND indicator_id NOT IN (SELECT indicator_id FROM indicators
+                                                              WHERE framework_id = 'reference')
+                                   ) AS has_data
             FROM areas a LEFT JOIN areas p ON p.area_code = a.parent_code
             ORDER BY a.sort_order, a.name""")
 

@@ -68,6 +68,14 @@ class FiguresMixin(StoreBase):
             {"ids": None if indicator_ids is None else list(indicator_ids),
              "areas": None if area_codes is None else list(area_codes)})
 
+    def areas_with_figures(self, indicator_id: str) -> list[str]:
+        """The areas holding a current figure (total or breakdown) for one indicator, so an
+        area picker can mark them."""
+        where = "t.indicator_id = $id"
+        return list(self.query(
+            f"SELECT DISTINCT area_code FROM ({self.current_sql(OBSERVATIONS, where)}) "
+            "WHERE value IS NOT NULL ORDER BY area_code", {"id": indicator_id})["area_code"])
+
     def figure_pairs(self) -> pd.DataFrame:
         """The (indicator, area) pairs that hold any figure, for history pickers."""
         return self.query("SELECT DISTINCT indicator_id, area_code FROM observations "

@@ -8,7 +8,7 @@ to one series does not ripple into the others. Standard library + numpy only, no
 
 Almost everything here is ILLUSTRATIVE (plausible magnitudes for Scottish council areas, not
 official statistics) and carries source = ILLUSTRATIVE. The only real figures are the survey
-responses and workshop attendances reported in seed 001 (CJVSF Strengthening Engagement Transition
+responses and workshop attendances reported in the CJVSF Strengthening Engagement Transition Project final report (CJVSF Strengthening Engagement Transition
 Project final report); those rows name the seed as source.
 
 Formats follow docs/CONVENTIONS.md: percents on a 0-100 scale with 1 decimal, counts as integers,
@@ -31,7 +31,12 @@ SEED = 20240331
 OUT_DIR = Path(__file__).resolve().parent
 
 ILLUSTRATIVE = "Illustrative demo data - not official statistics"
-SEED001 = "Seed 001: CJVSF Strengthening Engagement Transition Project final report"
+# Series whose Scotland figures are published and shipped in data/reference/ instead.
+PUBLISHED_FOR_SCOTLAND = {"ndo1_diversion_assessments", "ndo1_diversion_commenced",
+                          "ndo1_diversion_completed", "ndo3_bail_supervision_commenced",
+                          "ndo4_community_sentences_completed", "ndo8_voluntary_throughcare",
+                          "cjpf_reconviction_rate"}
+SEED001 = "Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project final report"
 
 OBS_COLUMNS = ["indicator_id", "area_code", "period", "value", "numerator", "denominator",
                "lower", "upper", "breakdown", "note", "source"]
@@ -494,7 +499,7 @@ def generate_events_and_focus_groups() -> None:
                 int(round(frng.integers(4, 12) * scale)))
 
 
-# --- real figures from seed 001 --------------------------------------------------------------
+# --- real figures from the CJVSF Strengthening Engagement Transition Project final report --------------------------------------------------------------
 
 SEED001_NOTE = ("Year not stated in the report; inferred: the workshops on Tuesday 23 February "
                 "(Ayrshire) and Tuesday 19 April (Glasgow) fall on Tuesdays in 2016 and the "
@@ -595,8 +600,6 @@ ANNOTATIONS = [
      "Custody link worker post vacant for six months"),
     ("ndo6_release_accommodation", EAST_AYR, "2023/24",
      "Housing pressures: fewer suitable tenancies available on release"),
-    ("cjpf_reconviction_rate", SCOTLAND, "2020/21",
-     "Court closures and backlogs lowered recorded reconvictions; compare with care"),
     ("eng_newsletter_open_rate", AYRSHIRE, "Sep 2021",
      "Apple Mail Privacy Protection inflates recorded opens from here"),
     ("eng_social_reach", WEST_DUN, "Jan 2023",
@@ -669,7 +672,11 @@ def main() -> int:
     targets = build_targets()
     statuses = check(targets)
 
-    obs_rows = sorted(OBS.values(), key=lambda r: (IND_ORDER[r["indicator_id"]],
+    # Scotland's published figures for these series ship as reference figures
+    # (data/reference/), so the demo invents none for Scotland.
+    obs_rows = [r for r in OBS.values()
+                if not (r["area_code"] == SCOTLAND and r["indicator_id"] in PUBLISHED_FOR_SCOTLAND)]
+    obs_rows = sorted(obs_rows, key=lambda r: (IND_ORDER[r["indicator_id"]],
                                                    AREA_ORDER[r["area_code"]],
                                                    period_start(r["period"]), r["breakdown"]))
     write_csv(OUT_DIR / "observations.csv", OBS_COLUMNS, [
