@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from . import access, config
-from .errors import (CatalogueError, DiskFullError, ImportRejected, NewerStoreError,
+from .errors import (AccessDenied, CatalogueError, DiskFullError, ImportRejected, NewerStoreError,
                      ReadOnlyError, StoreError, StoreLockedError)
 
 _log = logging.getLogger("cjmetrics")
@@ -220,6 +220,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     # -- end decks --
+    # -- working decks (Present page, migration 9) --
+    (
+        9,
+        "working decks: the deck each user is building, kept as it changes",
+        [
+            # One row per deck being built; the slideshow link names it by deck_id, so another
+            # window (or the same one after a restart) opens the same deck.
+            """CREATE TABLE working_decks (
+                deck_id VARCHAR PRIMARY KEY, owner VARCHAR NOT NULL, body VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL)""",
+        ],
+    ),
+    # -- end working decks --
     # -- access, audit and safe operation (migration 6) --
     (
         6,
@@ -905,6 +918,64 @@ class Store:
         with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
             cur.execute("DELETE FROM decks WHERE name = ?", [name])
     # -- end decks --
+    # -- deck ownership and working decks (Present page) --
+    # A saved deck belongs to whoever saved it first: anyone may open (and so copy) it, but only
+    # its author or an admin may replace or delete it. Checked here so no page can forget.
+    def deck_owner(self, name: str) -> str | None:
+        return self.scalar("SELECT saved_by FROM decks WHERE name = ?", [name])
+
+    def _check_deck_owner(self, cur, name: str, doing: str) -> None:
+        owner = cur.execute("SELECT saved_by FROM decks WHERE name = ?", [name]).fetchone()
+        actor = access.current()
+        if owner is not None and owner[0] != actor.name and not actor.can("admin"):
+            raise AccessDenied(
+                f"The deck '{name}' belongs to {owner[0]}, so only they or an administrator "
+                f"can {doing} it. Open it and save your copy under another name.")
+
+    def save_own_deck(self, name: str, body: str) -> None:
+        """Save a deck under `name` for the acting user; refused when someone else's deck has
+        that name."""
+        who = access.current().name
+        with self.transaction(bump=False, role="viewer", doing="save a deck") as cur:
+            self._check_deck_owner(cur, name, "replace")
+            cur.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
+                        [name, body, _now(), who])
+
+    def delete_own_deck(self, name: str) -> bool:
+        """Delete a saved deck if the acting user saved it or is an admin; False when there was
+        no such deck."""
+        with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
+            self._check_deck_owner(cur, name, "delete")
+            found = cur.execute("SELECT count(*) FROM decks WHERE name = ?", [name]).fetchone()
+            cur.execute("DELETE FROM decks WHERE name = ?", [name])
+            return bool(found[0])
+
+    def put_working_deck(self, deck_id: str, body: str) -> None:
+        """Keep the deck being built (a layout, not data: no data-version bump). A deck id kept
+        for another user is not this user's to overwrite."""
+        who = access.current().name
+        with self.transaction(bump=False, role="viewer", doing="keep a deck") as cur:
+            owner = cur.execute("SELECT owner FROM working_decks WHERE deck_id = ?",
+                                [deck_id]).fetchone()
+            if owner is not None and owner[0] != who:
+                raise AccessDenied(f"This deck is being built by {owner[0]}: start your own "
+                                   "deck, or ask them to save theirs so you can open a copy.")
+            cur.execute("INSERT OR REPLACE INTO working_decks VALUES (?, ?, ?, ?)",
+                        [deck_id, who, body, _now()])
+
+    def working_deck(self, deck_id: str) -> str | None:
+        return self.scalar("SELECT body FROM working_decks WHERE deck_id = ?", [deck_id])
+
+    def latest_working_deck(self, owner: str) -> tuple[str, str] | None:
+        """(deck_id, body) of the deck `owner` changed last, if any."""
+        cur = self._conn.cursor()
+        try:
+            row = cur.execute("SELECT deck_id, body FROM working_decks WHERE owner = ? "
+                              "ORDER BY updated_at DESC LIMIT 1", [owner]).fetchone()
+        finally:
+            cur.close()
+        return None if row is None else (row[0], row[1])
+    # -- end deck ownership and working decks --
 
     # -- reads --------------------------------------------------------------------------------
     def areas(self) -> pd.DataFrame:
