@@ -101,6 +101,17 @@ def _sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure
     return fig
 
 
+DEMO_LABEL = "Illustrative demo data, not official statistics"
+
+
+def source_line(view: ChartView) -> str:
+    """The line under a slide: its source, and the demo label whenever the figures are
+    illustrative (said even where a source names only the demo file)."""
+    if view.demo and "official statistics" not in view.source.lower():
+        return f"{view.source} ({DEMO_LABEL})"
+    return view.source
+
+
 def on_slide(fig: go.Figure) -> go.Figure:
     """The figure for the slideshow: the slide's own heading and source line replace its title
     and subtitle, and it takes the height the slide gives it (no fixed height)."""

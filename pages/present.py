@@ -110,26 +110,36 @@ def view(item, large: bool = False):
 # -- the slideshow --------------------------------------------------------------------------
 # Constant CSS (no user text): hide Streamlit's chrome and plotly's toolbar, set large type, and
 # give the chart what is left of the window's height, so a slide never scrolls.
-SLIDE_CHROME_PX = 330  # title, area and period, summary, source and the buttons
 SLIDESHOW_CSS = """<style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"],
 .st-key-slide-chart .modebar-container { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 0.4rem; max-width: 100%; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 0.6rem; max-width: 100%;
+  height: 100vh; box-sizing: border-box; display: flex; flex-direction: column; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 0;
+  min-height: 0; gap: 0.4rem; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * { flex-shrink: 0; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+  > [data-testid="stLayoutWrapper"]:has(.st-key-slide-chart) { flex: 1 1 0; min-height: 160px; }
+.st-key-slide-head, .st-key-slide-text, .st-key-slide-source, .st-key-slide-counter {
+  flex: 0 0 auto !important; }
+.st-key-slide-head *, .st-key-slide-text *, .st-key-slide-source *, .st-key-slide-counter * {
+  margin-bottom: 0 !important; }
+.st-key-slide-chart { height: 100%; }
+.st-key-slide-chart [data-testid="stElementContainer"] { height: 100%; }
 .st-key-slide-head h1 { font-size: clamp(1.6rem, 2.6vw, 3rem); line-height: 1.15;
   padding: 0; }
-.st-key-slide-head p { font-size: clamp(1.05rem, 1.4vw, 1.6rem); margin: 0; color: #333; }
-.st-key-slide-chart { height: calc(100vh - %dpx); min-height: 200px; }
-.st-key-slide-text p { font-size: clamp(1.05rem, 1.35vw, 1.6rem); margin: 0;
-  line-height: 1.3; }
-.st-key-slide-source p { font-size: clamp(0.9rem, 1.05vw, 1.25rem); margin: 0;
+.st-key-slide-head p { font-size: clamp(1.2rem, 1.6vw, 2rem) !important; margin: 0;
   color: #333; }
-.st-key-slide-counter p { font-size: clamp(1.1rem, 1.4vw, 1.6rem); text-align: center;
-  margin: 0; }
+.st-key-slide-text p { font-size: clamp(1.2rem, 1.6vw, 2rem) !important; margin: 0;
+  line-height: 1.3; }
+.st-key-slide-source p { font-size: clamp(1rem, 1.2vw, 1.5rem) !important; margin: 0;
+  color: #333; }
+.st-key-slide-counter p { font-size: clamp(1.2rem, 1.6vw, 2rem) !important;
+  text-align: center; margin: 0; }
 .st-key-title-slide h1 { font-size: clamp(2.4rem, 4vw, 4.4rem); }
 .st-key-title-slide p { font-size: clamp(1.4rem, 2vw, 2.4rem); }
-</style>""" % SLIDE_CHROME_PX
+</style>"""
 SLIDE_CONFIG = {**ui.PLOTLY_CONFIG, "displayModeBar": False}
 
 
@@ -196,7 +206,7 @@ def chart_slide(item, number: int) -> None:
             st.caption(ui.plain(note))
     if shown.source:
         with st.container(key="slide-source"):
-            st.markdown((":material/science: " if shown.demo else "") + ui.plain(shown.source))
+            st.markdown(ui.plain(slides.source_line(shown)))
 
 
 def end_button(where) -> None:
