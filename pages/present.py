@@ -62,6 +62,15 @@ def save_deck() -> None:
     guarded(save)
 
 
+def new_deck() -> None:
+    """Empty the deck being built (saved decks are untouched)."""
+    from datetime import date
+
+    area = ui.chosen_area()
+    guarded(lambda: use_deck(decks.Deck(partnership=ui.area_tree().name(area), area=area,
+                                        date=date.today().strftime("%-d %B %Y"))))
+
+
 def request_pack(area: str) -> None:
     st.session_state[PACK_KEY] = area
 
@@ -407,8 +416,13 @@ with ui.guard():
     title_slide(deck)
     slide_list(deck)
     if deck.items:
-        if st.button("Start the slideshow", icon=":material/play_arrow:", type="primary",
-                     key="start-slideshow"):
+        with st.container(horizontal=True):
+            start = st.button("Start the slideshow", icon=":material/play_arrow:",
+                              type="primary", key="start-slideshow")
+            st.button("Start a new deck", icon=":material/note_add:", key="new-deck",
+                      on_click=new_deck, help="Empty this deck and start again for the area "
+                      "in the sidebar. Saved decks are kept.")
+        if start:
             ui.change_deck(lambda _: None)  # kept, so the link opens it in another window
             st.query_params.update(mode=SLIDESHOW, deck=deck.id, slide="1")
             st.rerun()
