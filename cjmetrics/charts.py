@@ -459,7 +459,7 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
             x=[pd.Timestamp(p.period_start) for p in points], y=[p.score for p in points],
             mode="lines+markers+text", text=[scale.text(p.score) for p in points],
             cliponaxis=False,
-            textposition="top center", textfont=dict(size=18 if large else 13),
+            textposition="top center", textfont=dict(size=16 if large else 13),
             line=dict(color=FOCUS_COLOUR, width=2.5),
             marker=dict(symbol="star" if card.priority else "circle", size=11,
                         color=FOCUS_COLOUR),
@@ -475,13 +475,18 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
     step = max(1.0, float(-(-width // 3)))  # at most four ticks, whole numbers
     levels = [scale.minimum + step * k for k in range(int(width // step) + 1)]
     levels = sorted(set(levels) | {scale.maximum})
-    fig.update_yaxes(range=[scale.minimum - pad, scale.maximum + pad], tickmode="array",
-                     tickvals=levels, ticktext=[f"{v:g}" for v in levels], gridcolor="#e0e0e0")
+    if large:
+        # A slide's panels are short: the ends of the scale only, and room above the top score
+        # for its label, so ticks, labels and panel titles never touch.
+        levels = [scale.minimum, scale.maximum]
+    fig.update_yaxes(range=[scale.minimum - pad, scale.maximum + pad * (3 if large else 1)],
+                     tickmode="array", tickvals=levels, ticktext=[f"{v:g}" for v in levels],
+                     gridcolor="#e0e0e0", tickfont=dict(size=16) if large else None)
     fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=tick_text, showgrid=False,
                      range=[ticks[0] - pd.Timedelta(days=120), ticks[-1] + pd.Timedelta(days=120)]
                      if ticks else None)
     for annotation in fig.layout.annotations[:len(titles)]:  # the panel titles
-        annotation.update(font=dict(size=20 if large else 14))
+        annotation.update(font=dict(size=18 if large else 14))
     fig.update_layout(title=title, height=(1100 if large else 820), hovermode="closest",
                       margin=dict(t=170 if large else 130))
     return styled(fig, large=large)

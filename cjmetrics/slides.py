@@ -93,9 +93,11 @@ def _sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure
         sub = heading.subtitle.text if heading.subtitle else ""
         subplots = any(a.yref == "paper" and (a.y or 0) >= 1 for a in fig.layout.annotations)
         block = int(size * 1.3) * _lines(heading.text) + int(size * 0.8) * _lines(sub)
+        # Plotly anchors a title's first line, so each further line pushes the block up.
+        top = 24 + int(size * 1.3) * (_lines(heading.text) - 1)
         fig.update_layout(
-            title=dict(yref="container", y=1 - 24 / height, yanchor="top"),
-            margin=dict(t=24 + block + (70 if subplots else 40)))
+            title=dict(yref="container", y=1 - top / height, yanchor="top"),
+            margin=dict(t=top + block + (70 if subplots else 40)))
     else:
         fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=30))
     return fig
