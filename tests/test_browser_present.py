@@ -81,7 +81,7 @@ def start_afresh(page, server: str) -> None:
     page.set_default_timeout(SLOW_MS)
     page.goto(f"{server}/present")
     wait_for_app(page)
-    seen(page.get_by_text("Slides ("))
+    seen(page.get_by_role("heading", name="Saved decks"))  # drawn after the slide list
     settled(page)
     if page.get_by_role("button", name="Start a new deck").count():
         page.get_by_role("button", name="Start a new deck").click()
