@@ -140,8 +140,9 @@ def test_three_charts_survive_a_reload_and_the_slideshow_link_opens_in_another_w
         other.close()
 
 
-def test_a_saved_deck_can_be_deleted(server, page):
-    start_afresh(page, server)
+def test_a_saved_deck_can_be_deleted(fresh_server, page):
+    server = fresh_server  # its own store: no deck from the tests above
+    page.set_default_timeout(SLOW_MS)
     page.goto(f"{server}/trends")
     wait_for_app(page)
     page.get_by_role("button", name="Add to deck").first.click()
