@@ -52,22 +52,34 @@ def styled(fig: go.Figure, *, large: bool = False) -> go.Figure:
     return inert(fig)
 
 
-# -- access, audit and safe operation: untrusted text in charts --
-# Plotly reads titles, names, hover and tick text as a little HTML (<a href>, <span style>...).
-# Names and notes come from users, so every "<" that does not open one of the few tags the
-# charts themselves write becomes "&lt;" (Plotly shows it as "<"): the text stays text.
-_LIVE_TAG = re.compile(r"<(?!/?(?:b|i|em|sup|sub|extra)>|br\s*/?>)", re.IGNORECASE)
+# -- untrusted text in charts --
+# Plotly reads titles, names, hover and tick text as a little HTML (<b>, <a href>, <span style>).
+# Names, sources and notes come from users, so every "<" in them becomes "&lt;" (Plotly shows it
+# as "<"): the text stays text. The only markup kept is the line break the charts wrap with, and
+# in hover templates (which only the charts write, with user text put in through `literal`)
+# the bold, italic and <extra> tags of the tooltip.
+_LIVE_TAG = re.compile(r"<(?!br\s*/?>)", re.IGNORECASE)
+_LIVE_TEMPLATE_TAG = re.compile(r"<(?!/?(?:b|i|extra)>|br\s*/?>)", re.IGNORECASE)
+_TEMPLATES = ("hovertemplate", "texttemplate")
 
 
-def _inert(value):
+def literal(text: object) -> str:
+    """User text to put inside a hover template: shown as typed, never as markup."""
+    return str(text).replace("<", "&lt;")
+
+
+def _inert(value, tag: re.Pattern = _LIVE_TAG):
     if isinstance(value, str):
-        return _LIVE_TAG.sub("&lt;", value) if "<" in value else value
+        return tag.sub("&lt;", value) if "<" in value else value
     if isinstance(value, dict):
-        return {k: v if k == "template" else _inert(v) for k, v in value.items()}
+        return {k: v if k == "template" else _inert(v, _LIVE_TEMPLATE_TAG if k in _TEMPLATES
+                                                    else tag)
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_inert(v) for v in value)
+        return type(value)(_inert(v, tag) for v in value)
     if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
-        return np.array([_inert(v) for v in value.ravel()], dtype=object).reshape(value.shape)
+        return np.array([_inert(v, tag) for v in value.ravel()],
+                        dtype=object).reshape(value.shape)
     return value
 
 
@@ -81,14 +93,14 @@ def inert(fig: go.Figure) -> go.Figure:
         for attr in _TRACE_TEXT:
             value = getattr(trace, attr, None)
             if value is not None:
-                cleaned = _inert(value)
+                cleaned = _inert(value, _LIVE_TEMPLATE_TAG if attr in _TEMPLATES else _LIVE_TAG)
                 if cleaned is not value:
                     setattr(trace, attr, cleaned)
     layout = fig.layout.to_plotly_json()
     layout.pop("template", None)
     fig.update_layout(_inert(layout))
     return fig
-# -- end access, audit and safe operation --
+# -- end untrusted text in charts --
 
 
 def _wrap(text: str, width: int = 90) -> str:
@@ -144,7 +156,8 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
                       dash="dot" if comparator else DASHES[i % len(DASHES)]),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=8, color=colour),
             customdata=rows[["period_label"]].to_numpy(),
-            hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}<extra></extra>"))
+            hovertemplate=f"<b>{literal(name)}</b><br>%{{customdata[0]}}: {hover_value}"
+                          "<extra></extra>"))
     for i, (_, target) in enumerate(data.targets.iterrows()):
         # An area with a target but no figures yet gets the next colour of the palette.
         colour = line_colour.setdefault(target["area_code"],
@@ -168,7 +181,7 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
                         else ["star" if points[0][2].startswith("Target") else "diamond-open"],
                         size=13, color=colour, line=dict(width=2, color=colour)),
             text=[p[2] for p in points],
-            hovertemplate=f"<b>{target['area_name']}</b><br>%{{text}}: {hover_value}"
+            hovertemplate=f"<b>{literal(target['area_name'])}</b><br>%{{text}}: {hover_value}"
                           "<extra></extra>"))
     if not data.annotations.empty:
         top = series["upper"].max() if series["upper"].notna().any() else series["value"].max()
@@ -319,7 +332,7 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
     # Word over number, so "Unsatisfactory" fits a column; smaller type when columns are many.
     size = (22 if large else 14) - (0 if len(dates) <= 4 else 2 if len(dates) <= 6 else 4)
     for x, y, grade, word in cells:
-        fig.add_annotation(x=x, y=y, text=f"<b>{word}</b><br>({grade})", showarrow=False,
+        fig.add_annotation(x=x, y=y, text=f"{word}<br>({grade})", showarrow=False,
                            font=dict(color=text_colour_on(grade_colour(grade, grades)),
                                      size=size))
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=[d[2] for d in dates],
@@ -382,7 +395,8 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
                  f"{row.rank}. {row.area_name}")
               + ("" if comparison.common_period else f" ({row.period_label})")
               for row in ranking.itertuples()]
-    labels = [f"<b>{label}</b>" if focus else label
+    # The chosen area's bar has its own colour and a pointer, so colour is not the only cue.
+    labels = [f"► {label}" if focus else label
               for label, focus in zip(labels, ranking["is_focus"])]
     colours = [FOCUS_COLOUR if row.is_focus else GROUPED_COLOUR if row.grouped else OTHER_COLOUR
                for row in ranking.itertuples()]
@@ -455,12 +469,12 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
             x=[pd.Timestamp(p.period_start) for p in points], y=[p.score for p in points],
             mode="lines+markers+text", text=[scale.text(p.score) for p in points],
             cliponaxis=False,
-            textposition="top center", textfont=dict(size=18 if large else 13),
+            textposition="top center", textfont=dict(size=16 if large else 13),
             line=dict(color=FOCUS_COLOUR, width=2.5),
             marker=dict(symbol="star" if card.priority else "circle", size=11,
                         color=FOCUS_COLOUR),
             customdata=[[p.period_label] for p in points], name=titles[i], showlegend=False,
-            hovertemplate=f"<b>{titles[i]}</b><br>%{{customdata[0]}}: %{{y:g}} "
+            hovertemplate=f"<b>{literal(titles[i])}</b><br>%{{customdata[0]}}: %{{y:g}} "
                           f"({scale.out_of})<extra></extra>"), row=row, col=col)
         if not points:
             fig.add_annotation(text="not scored", showarrow=False, x=0.5, y=0.5,
@@ -471,13 +485,18 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
     step = max(1.0, float(-(-width // 3)))  # at most four ticks, whole numbers
     levels = [scale.minimum + step * k for k in range(int(width // step) + 1)]
     levels = sorted(set(levels) | {scale.maximum})
-    fig.update_yaxes(range=[scale.minimum - pad, scale.maximum + pad], tickmode="array",
-                     tickvals=levels, ticktext=[f"{v:g}" for v in levels], gridcolor="#e0e0e0")
+    if large:
+        # A slide's panels are short: the ends of the scale only, and room above the top score
+        # for its label, so ticks, labels and panel titles never touch.
+        levels = [scale.minimum, scale.maximum]
+    fig.update_yaxes(range=[scale.minimum - pad, scale.maximum + pad * (3 if large else 1)],
+                     tickmode="array", tickvals=levels, ticktext=[f"{v:g}" for v in levels],
+                     gridcolor="#e0e0e0", tickfont=dict(size=16) if large else None)
     fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=tick_text, showgrid=False,
                      range=[ticks[0] - pd.Timedelta(days=120), ticks[-1] + pd.Timedelta(days=120)]
                      if ticks else None)
     for annotation in fig.layout.annotations[:len(titles)]:  # the panel titles
-        annotation.update(font=dict(size=20 if large else 14))
+        annotation.update(font=dict(size=18 if large else 14))
     fig.update_layout(title=title, height=(1100 if large else 820), hovermode="closest",
                       margin=dict(t=170 if large else 130))
     return styled(fig, large=large)

@@ -23,54 +23,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .errors import CjmetricsError
 from .store import Store
 
 
-class DeckError(CjmetricsError):
-    title = "The deck could not be used"
-
-
-# -- what a slide shows ---------------------------------------------------------------------
-@dataclass
-class ChartView:
-    """A chart as a slide shows it: the figure, the tidy table behind it, a title, a subtitle
-    (area, period, source) and the one-sentence text alternative."""
-
-    figure: go.Figure
-    table: pd.DataFrame
-    title: str
-    subtitle: str
-    summary: str
-    file_stem: str = "chart"
-    notes: list[str] = field(default_factory=list)  # the numbered notes on a trend chart
-
-
-def _flat(text: object) -> str:
-    return " ".join(str(text or "").replace("<br>", " ").split())
-
-
-def view_from_figure(fig: go.Figure, table: pd.DataFrame, *, summary: str = "",
-                     file_stem: str = "chart", title: str | None = None,
-                     subtitle: str | None = None) -> ChartView:
-    """A ChartView for a figure built by charts.py, its title and subtitle read from the
-    figure itself unless given."""
-    layout_title = fig.layout.title
-    if title is None:
-        title = _flat(layout_title.text) if layout_title and layout_title.text else "Chart"
-    if subtitle is None:
-        sub = getattr(layout_title, "subtitle", None)
-        subtitle = _flat(sub.text) if sub is not None and sub.text else ""
-    return ChartView(fig, table, title, subtitle, summary or "", file_stem)
-
-
-# -- the registry ---------------------------------------------------------------------------
-CHARTS: dict[str, tuple[str, Callable[..., ChartView]]] = {}
-
-
-def register(name: str, fn: Callable[..., ChartView], label: str | None = None) -> None:
-    """Make a chart addable to decks by spec. `label` names the kind of chart in the deck list."""
-    CHARTS[name] = (label or name.replace("_", " ").capitalize(), fn)
+# The registry and the slide record live in chart_registry (deck_engagement registers into it
+# too, without importing this module); the names are kept here for callers of cjmetrics.deck.
+from .chart_registry import (CHARTS, SOURCE_MARK, ChartView, DeckError,  # noqa: E402,F401
+                             register, view_from_figure)
 
 
 def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None = None,
@@ -158,6 +117,8 @@ class Deck:
     meeting: str = ""
     date: str = ""  # as the lead writes it ("12 June 2025")
     items: list[DeckItem] = field(default_factory=list)
+    area: str = ""  # the area code the deck was started for (the slideshow link shows it)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # the working deck's key
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -236,11 +197,12 @@ def build_view(store: Store, item: DeckItem, *, large: bool = False) -> ChartVie
 
 
 # -- the standard meeting pack --------------------------------------------------------------
-def standard_pack(store: Store, area: str, period: str) -> Deck:
+def standard_pack(store: Store, area: str, period: str,
+                  progress: Callable[[int, int, str], None] | None = None) -> Deck:
     """Every headline outcome indicator (with the higher-level indicator), the self-assessment
     scores and every headline engagement indicator (with the social media reach by channel)
     for an area, every period held up to PERIOD (so baselines and targets stay in view). Charts with no figures for the area are left
-    out."""
+    out. `progress(n, total, name)` is told as each indicator is looked at."""
     from .areas import AreaTree
     from .periods import parse_period
 
@@ -259,7 +221,10 @@ def standard_pack(store: Store, area: str, period: str) -> Deck:
                 meeting=f"Partnership meeting: figures to {end.label}",
                 date=date.today().strftime("%-d %B %Y"))
     held = set(store.series(list(headline["indicator_id"]), [area])["indicator_id"])
-    for row in headline.itertuples():
+    total = len(headline) + 1  # and the self-assessment
+    for done, row in enumerate(headline.itertuples(), start=1):
+        if progress:
+            progress(done, total, row.name)
         if row.indicator_id not in held:
             continue
         params = {"indicator": row.indicator_id, "areas": [area], "start": None,
@@ -274,6 +239,8 @@ def standard_pack(store: Store, area: str, period: str) -> Deck:
             if mix:
                 deck.add(spec_item("engagement_channels", mix,
                                    label="Social media reach by channel"))
+    if progress:
+        progress(total, total, "Self-assessment scores")
     card = _self_assessment(store, area=area)
     if not card.table.empty:
         # After the outcome indicators, before engagement.
@@ -298,14 +265,16 @@ def view_of(store: Store, item_text: str, large: bool = False) -> ChartView:
 
 
 # -- saved decks (the store keeps them by name) -----------------------------------------------
-def save(store: Store, deck: Deck, name: str, who: str = "local") -> None:
+def save(store: Store, deck: Deck, name: str) -> None:
+    """Save the deck under `name` for the acting user (another user's deck of that name is
+    refused: save a copy under a new name)."""
     name = " ".join(name.split())
     if not name:
         raise DeckError("Give the deck a name to save it under, e.g. 'Partnership meeting'.")
     if len(name) > 120:
         raise DeckError("That name is too long: keep a deck's name under 120 characters.")
     deck.name = name
-    store.save_deck(name, deck.to_json(), who)
+    store.save_own_deck(name, deck.to_json())
 
 
 def load(store: Store, name: str) -> Deck:
@@ -314,6 +283,44 @@ def load(store: Store, name: str) -> Deck:
         raise DeckError(f"No deck called '{name}' is saved (it may have been deleted).")
     deck = Deck.from_json(body)
     deck.name = name
+    return deck
+
+
+def delete(store: Store, name: str) -> None:
+    """Delete a saved deck: its author's or an admin's to delete (the store checks)."""
+    if not store.delete_own_deck(name):
+        raise DeckError(f"No deck called '{name}' is saved (it may have been deleted "
+                        "already).")
+
+
+def may_delete(store: Store, name: str, actor) -> bool:
+    """Whether `actor` (cjmetrics.access.Actor) may delete the saved deck, for the page's button."""
+    owner = store.deck_owner(name)
+    return owner is None or owner == actor.name or actor.can("admin")
+
+
+# -- the deck being built (kept in the store as it changes) -----------------------------------
+def keep(store: Store, deck: Deck) -> None:
+    """Keep the working deck, so a reload, another window or a restart finds it."""
+    store.put_working_deck(deck.id, deck.to_json())
+
+
+def working(store: Store, deck_id: str) -> Deck | None:
+    body = store.working_deck(deck_id)
+    if body is None:
+        return None
+    deck = Deck.from_json(body)
+    deck.id = deck_id
+    return deck
+
+
+def latest_working(store: Store, owner: str) -> Deck | None:
+    """The deck `owner` changed last, if they have one."""
+    found = store.latest_working_deck(owner)
+    if found is None:
+        return None
+    deck = Deck.from_json(found[1])
+    deck.id = found[0]
     return deck
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from .charts import _wrap, styled
-from .deck import ChartView, DeckError, register, view_from_figure
+from .chart_registry import ChartView, DeckError, register, view_from_figure
 from .store import Store
 
 LATEST = "latest"

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import DASHES, MARKERS, PALETTE, _wrap, styled
+from .charts import DASHES, MARKERS, PALETTE, _wrap, literal, styled
 from .engagement import CHANNELS, EVENTS, EngagementModel, build_engagement, format_value
 from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
 from .memo import per_data_version
@@ -91,7 +91,7 @@ def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart
                         pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="white",
                                      fillmode="overlay")),
             customdata=list(zip(part["label"], share)),
-            hovertemplate=f"<b>{channel}</b><br>%{{customdata[0]}}: %{{y:,.0f}} "
+            hovertemplate=f"<b>{literal(channel)}</b><br>%{{customdata[0]}}: %{{y:,.0f}} "
                           f"(%{{customdata[1]}}% of the period)<extra></extra>"))
     fig.update_layout(barmode="stack", height=480, yaxis_title="Number",
                       legend=dict(traceorder="normal", y=-0.22))
@@ -129,7 +129,7 @@ def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: 
             line=dict(color=PALETTE[i], dash=DASHES[i], width=2.5),
             marker=dict(symbol=MARKERS[i], size=8, color=PALETTE[i]),
             customdata=part["label"],
-            hovertemplate=f"<b>{names[indicator_id]}</b><br>%{{customdata}}: %{{y:,.0f}}"
+            hovertemplate=f"<b>{literal(names[indicator_id])}</b><br>%{{customdata}}: %{{y:,.0f}}"
                           "<extra></extra>"))
         last = part.iloc[-1]
         change = model.change(indicator_id, last["period_start"])
@@ -226,7 +226,7 @@ def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
                         pattern=dict(shape=PATTERNS[i], fgcolor="#444",
                                      fillmode="overlay")),
             customdata=part["Quarter"],
-            hovertemplate=f"<b>{status}</b><br>%{{customdata}}: %{{y}} activities"
+            hovertemplate=f"<b>{literal(status)}</b><br>%{{customdata}}: %{{y}} activities"
                           "<extra></extra>"))
     fig.update_layout(barmode="stack", height=440, yaxis_title="Activities",
                       legend=dict(traceorder="normal", y=-0.25))
@@ -300,7 +300,7 @@ def stages_figure(model: StagesModel) -> Chart:
             mode="lines+markers", line=dict(color=colour, dash=DASHES[i % len(DASHES)]),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=9, color=colour),
             customdata=list(zip(part["period_label"], part["stage"].map(model.stage_text))),
-            hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: %{{customdata[1]}}"
+            hovertemplate=f"<b>{literal(name)}</b><br>%{{customdata[0]}}: %{{customdata[1]}}"
                           "<extra></extra>"))
         last = part.iloc[-1]
         if pd.notna(last["target_stage"]) and last["target_start"] is not None:
@@ -310,7 +310,7 @@ def stages_figure(model: StagesModel) -> Chart:
                 name=f"{name}: stretch target", legendgroup=name, showlegend=False,
                 line=dict(color=colour, width=1, dash="dot"),
                 marker=dict(symbol=["circle-open", "star"], size=[1, 14], color=colour),
-                hovertemplate=f"<b>{name}</b><br>Stretch target: "
+                hovertemplate=f"<b>{literal(name)}</b><br>Stretch target: "
                               f"{model.stage_text(last['target_stage'])} by "
                               f"{last['target_label']}<extra></extra>"))
     # Stage 8 (co-production) is where every service is heading: a reference line.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -41,12 +41,17 @@ class Slide:
     note: str
 
 
-def slides_for(store: Store, deck: Deck) -> list[Slide]:
+Progress = Callable[[int, int], None]  # told (slide n, of N) as a long job moves on
+
+
+def slides_for(store: Store, deck: Deck, progress: Progress | None = None) -> list[Slide]:
     """Every slide's chart, rebuilt with today's figures in large type. A slide that cannot be
     built (its indicator was removed, or it comes from a newer cjmetrics) says so on the slide
     instead of stopping the whole file."""
     built = []
-    for item in deck.items:
+    for number, item in enumerate(deck.items, start=1):
+        if progress:
+            progress(number, len(deck.items))
         try:
             view = build_view(store, item, large=True)
         except DeckError as exc:
@@ -88,11 +93,33 @@ def _sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure
         sub = heading.subtitle.text if heading.subtitle else ""
         subplots = any(a.yref == "paper" and (a.y or 0) >= 1 for a in fig.layout.annotations)
         block = int(size * 1.3) * _lines(heading.text) + int(size * 0.8) * _lines(sub)
+        # Plotly anchors a title's first line, so each further line pushes the block up.
+        top = 24 + int(size * 1.3) * (_lines(heading.text) - 1)
         fig.update_layout(
-            title=dict(yref="container", y=1 - 24 / height, yanchor="top"),
-            margin=dict(t=24 + block + (70 if subplots else 40)))
+            title=dict(yref="container", y=1 - top / height, yanchor="top"),
+            margin=dict(t=top + block + (70 if subplots else 40)))
     else:
         fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=30))
+    return fig
+
+
+DEMO_LABEL = "Illustrative demo data, not official statistics"
+
+
+def source_line(view: ChartView) -> str:
+    """The line under a slide: its source, and the demo label whenever the figures are
+    illustrative (said even where a source names only the demo file)."""
+    if view.demo and "official statistics" not in view.source.lower():
+        return f"{view.source} ({DEMO_LABEL})"
+    return view.source
+
+
+def on_slide(fig: go.Figure) -> go.Figure:
+    """The figure for the slideshow: the slide's own heading and source line replace its title
+    and subtitle, and it takes the height the slide gives it (no fixed height)."""
+    fig = go.Figure(fig)
+    fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=30),
+                      height=None, autosize=True)
     return fig
 
 
@@ -111,7 +138,7 @@ def title_figure(deck: Deck, width: int = SLIDE_PX[0], height: int = SLIDE_PX[1]
 
 
 # -- PowerPoint ----------------------------------------------------------------------------
-def pptx_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
+def pptx_bytes(deck: Deck, slides: Iterable[Slide], progress: Progress | None = None) -> bytes:
     """16:9 slides: a title slide, then one chart per slide as a sharp PNG under its title,
     the source line below, the text alternative as the picture's alt text, and the lead's
     note (with the text alternative) as speaker notes."""
@@ -131,7 +158,10 @@ def pptx_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
     subtitle.top, subtitle.height = Inches(3.9), Inches(1.4)
     subtitle.text = "\n".join(t for t in (deck.partnership, deck.date) if t)
 
-    for slide in slides:
+    slides = list(slides)
+    for number, slide in enumerate(slides, start=1):
+        if progress:
+            progress(number, len(slides))
         view = slide.view
         page = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
         title = page.shapes.title
@@ -161,14 +191,16 @@ def pptx_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
 
 
 # -- PDF -----------------------------------------------------------------------------------
-def pdf_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
+def pdf_bytes(deck: Deck, slides: Iterable[Slide], progress: Progress | None = None) -> bytes:
     """One 16:9 page per slide, vector (text stays sharp at any zoom): the title page, then
     each chart with its title and subtitle as on screen."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     pages = [title_figure(deck)] + [_sized(s.view.figure, *SLIDE_PX, title=True) for s in slides]
-    for fig in pages:
+    for number, fig in enumerate(pages):
+        if progress and number:
+            progress(number, len(pages) - 1)
         pdf = render.image(fig, "pdf", width=SLIDE_PX[0], height=SLIDE_PX[1])
         writer.append(PdfReader(io.BytesIO(pdf)))
     writer.add_metadata({"/Title": deck.heading, "/Creator": "cjmetrics"})
@@ -194,7 +226,7 @@ th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; }
 """
 
 
-def html_bytes(deck: Deck, slides: Iterable[Slide]) -> bytes:
+def html_bytes(deck: Deck, slides: Iterable[Slide], progress: Progress | None = None) -> bytes:
     """One HTML file with plotly.js inside it: interactive charts that open offline, with no
     reference to any other file or web address. Every text is escaped (notes are untrusted)."""
     from plotly.offline import get_plotlyjs
@@ -241,7 +273,9 @@ def _footer(deck: Deck) -> str:
 
 
 # -- one call for the page and the CLI -----------------------------------------------------
+WRITERS = {"pptx": pptx_bytes, "pdf": pdf_bytes, "html": html_bytes}
+
+
 def export(store: Store, deck: Deck, fmt: str) -> bytes:
     """The deck as a PowerPoint, PDF or HTML file's bytes, with today's figures."""
-    slides = slides_for(store, deck)
-    return {"pptx": pptx_bytes, "pdf": pdf_bytes, "html": html_bytes}[fmt](deck, slides)
+    return WRITERS[fmt](deck, slides_for(store, deck))

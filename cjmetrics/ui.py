@@ -22,7 +22,7 @@ import streamlit as st
 from . import access, config, export
 from .areas import SCOTLAND, AreaTree
 from .bootstrap import initialise
-from .errors import CjmetricsError
+from .errors import CjmetricsError, ReadOnlyError
 from .store import Store
 
 log = logging.getLogger("cjmetrics")
@@ -594,36 +594,82 @@ def deck_button(chart: str, params: dict, *, label: str, key: str) -> None:
 def _add_spec(chart: str, params: dict, label: str) -> None:
     from .deck import spec_item
 
-    deck = working_deck()
-    deck.add(spec_item(chart, params, label=label))
+    deck = change_deck(lambda deck: deck.add(spec_item(chart, params, label=label)))
     st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(label)}. See Present.",
              icon=":material/add_to_queue:")
 
 
-def working_deck():
-    """This session's deck (cjmetrics.deck.Deck), started on first use."""
-    from .deck import Deck
+# -- the working deck: kept in the store, so a reload, another window or a restart finds it --
+DECK_ID_KEY = "deck-id"  # which kept deck this session is building
+DECK_KEPT_KEY = "deck-kept"  # False when the store could not keep it (a read-only server)
 
-    if DECK_KEY not in st.session_state:
+
+def working_deck():
+    """This user's deck being built (cjmetrics.deck.Deck), read fresh from the store on each
+    call so two windows show the same deck: the session's deck, else the one this user changed
+    last, else a new deck for the area in the sidebar."""
+    from . import deck as decks
+
+    current = store()
+    deck = None
+    if DECK_ID_KEY in st.session_state:
+        deck = decks.working(current, st.session_state[DECK_ID_KEY])
+    if deck is None and DECK_ID_KEY not in st.session_state:
+        deck = decks.latest_working(current, current_user())
+    if deck is None:
+        deck = st.session_state.get(DECK_KEY)  # kept only here (read-only server)
+    if deck is None:
         from datetime import date
 
         area = chosen_area()
-        st.session_state[DECK_KEY] = Deck(partnership=area_tree().name(area),
-                                          date=date.today().strftime("%-d %B %Y"))
-    return st.session_state[DECK_KEY]
+        deck = decks.Deck(partnership=area_tree().name(area), area=area,
+                          date=date.today().strftime("%-d %B %Y"))
+    st.session_state[DECK_ID_KEY] = deck.id
+    st.session_state[DECK_KEY] = deck
+    return deck
+
+
+def shown_deck(deck_id: str):
+    """The deck a slideshow link names (anyone's: presenting only reads it), or None."""
+    from . import deck as decks
+
+    if deck_id == st.session_state.get(DECK_ID_KEY):
+        return working_deck()
+    deck = decks.working(store(), deck_id)
+    if deck is not None and deck.area and AREA_KEY not in st.session_state:
+        st.session_state[AREA_KEY] = deck.area  # back from the slideshow, the deck's area
+    return deck
+
+
+def change_deck(change: Callable, replace=None):
+    """Apply `change(deck)` to the working deck (or put `replace` in its place, under the same
+    id) and keep the result in the store at once. Returns the deck."""
+    from . import deck as decks
+
+    deck = working_deck()
+    if replace is not None:
+        replace.id = deck.id
+        deck = replace
+    change(deck)
+    st.session_state[DECK_KEY] = deck
+    try:
+        decks.keep(store(), deck)
+        st.session_state[DECK_KEPT_KEY] = True
+    except ReadOnlyError:
+        st.session_state[DECK_KEPT_KEY] = False
+    return deck
 
 
 def _add_to_deck(fig, table, summary, file_stem, chart, params, label) -> None:
     from .deck import snapshot_item, spec_item, view_from_figure
 
-    deck = working_deck()
     title = view_from_figure(fig, table).title
     if chart:
         item = spec_item(chart, params or {}, label=label or title)
     else:
         item = snapshot_item(fig, table, summary=summary, file_stem=file_stem,
                              label=label or title)
-    deck.add(item)
+    deck = change_deck(lambda deck: deck.add(item))
     st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(title)}. See Present.",
              icon=":material/add_to_queue:")
 

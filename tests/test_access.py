@@ -262,7 +262,7 @@ def test_chart_text_keeps_its_own_markup_but_not_a_users():
                                hovertemplate="<b>%{x}</b><br>v<extra></extra>"))
     fig.update_layout(title=dict(text="<script>t</script> <b>bold</b>"))
     fig = inert(inert(fig))  # idempotent
-    assert fig.layout.title.text == "&lt;script>t&lt;/script> <b>bold</b>"
+    assert fig.layout.title.text == "&lt;script>t&lt;/script> &lt;b>bold&lt;/b>"  # typed text
     assert fig.data[0].name == '&lt;a href="http://x">n&lt;/a>'
     assert fig.data[0].hovertemplate == "<b>%{x}</b><br>v<extra></extra>"
     assert list(fig.data[0].x) == ["a&lt;img src=x>"]

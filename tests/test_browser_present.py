@@ -20,6 +20,7 @@ def nav(page, name: str) -> None:
 def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
     from pptx import Presentation
 
+    start_afresh(page, server)
     page.goto(f"{server}/trends")
     wait_for_app(page)
     settled(page)
@@ -38,8 +39,9 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
     nav(page, "Present")
     expect(page.get_by_text("Slides (2)")).to_be_visible()
     settled(page)
+    page.get_by_role("button", name="Make the PowerPoint, PDF and HTML files").click()
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="PowerPoint (.pptx)").click()
+        page.get_by_role("button", name="PowerPoint (.pptx)").click(timeout=180_000)
     data = download.value.path().read_bytes()
     prs = Presentation(io.BytesIO(data))
     titles = [slide.shapes.title.text for slide in prs.slides]
@@ -65,3 +67,95 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
     expect(page.get_by_text("Slide 2 of 3")).to_be_visible()
     page.get_by_role("button", name="End slideshow").click()
     expect(page.get_by_text("Slides (2)")).to_be_visible()
+
+
+SLOW_MS = 120_000  # the shared machine can take a while to draw a page
+
+
+def seen(locator) -> None:
+    expect(locator).to_be_visible(timeout=SLOW_MS)
+
+
+def start_afresh(page, server: str) -> None:
+    """The deck is kept in the store (one local user here), so begin with an empty one."""
+    page.set_default_timeout(SLOW_MS)
+    page.goto(f"{server}/present")
+    wait_for_app(page)
+    seen(page.get_by_role("heading", name="Saved decks"))  # drawn after the slide list
+    settled(page)
+    if page.get_by_role("button", name="Start a new deck").count():
+        page.get_by_role("button", name="Start a new deck").click()
+    seen(page.get_by_text("Slides (0)"))
+
+
+def test_three_charts_survive_a_reload_and_the_slideshow_link_opens_in_another_window(
+        server, page, browser):
+    start_afresh(page, server)
+    page.goto(f"{server}/trends")
+    wait_for_app(page)
+    for number in (1, 2, 3):
+        page.get_by_role("button", name="Add to deck").first.click()
+        seen(page.get_by_text(f"as slide {number}").first)
+        settled(page)
+    page.reload()
+    wait_for_app(page)
+    nav(page, "Present")
+    seen(page.get_by_text("Slides (3)"))
+    settled(page)
+    page.get_by_role("button", name="Start the slideshow").click()
+    seen(page.get_by_text("Slide 1 of 4"))
+    partnership = page.locator(".st-key-title-slide p").first.inner_text()
+    page.keyboard.press("ArrowRight")
+    seen(page.get_by_text("Slide 2 of 4"))
+    settled(page)
+    heading = page.locator(".st-key-slide-head h1").first.inner_text()
+    context = page.locator(".st-key-slide-head p").first.inner_text()
+    assert context.startswith(partnership)  # the slide names the deck's area and period
+    link = page.url
+    assert "deck=" in link and "slide=2" in link
+
+    # The link in a second browser (another session, as on the projector's window) at 1280x720.
+    other = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        projector = other.new_page()
+        projector.set_default_timeout(SLOW_MS)
+        projector.goto(link)
+        counter = projector.get_by_text("Slide 2 of 4")
+        seen(counter)
+        expect(projector.locator(".st-key-slide-head h1").first).to_have_text(heading)
+        expect(projector.locator(".st-key-slide-head p").first).to_have_text(context)
+        source = projector.get_by_text("Source: Illustrative demo data").first
+        seen(source)
+        projector.wait_for_selector(".js-plotly-plot .main-svg")
+        settled(projector)
+        for shown in (counter, source):
+            box = shown.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, box
+        assert projector.evaluate("document.scrollingElement.scrollHeight") <= 720
+        expect(projector.locator(".modebar-container")).to_be_hidden()  # no plotly toolbar
+        projector.keyboard.press("ArrowLeft")
+        seen(projector.get_by_text("Slide 1 of 4"))
+        expect(projector.locator(".st-key-title-slide p").first).to_have_text(partnership)
+    finally:
+        other.close()
+
+
+def test_a_saved_deck_can_be_deleted(fresh_server, page):
+    server = fresh_server  # its own store: no deck from the tests above
+    page.set_default_timeout(SLOW_MS)
+    page.goto(f"{server}/trends")
+    wait_for_app(page)
+    page.get_by_role("button", name="Add to deck").first.click()
+    seen(page.get_by_text("as slide 1").first)
+    nav(page, "Present")
+    seen(page.get_by_text("Slides (1)"))
+    settled(page)
+    page.get_by_label("Save this deck as").fill("Board, June")
+    page.get_by_label("Save this deck as").press("Enter")
+    settled(page)
+    page.get_by_role("button", name="Save deck").click()
+    seen(page.get_by_text("Saved as 'Board, June'."))
+    settled(page)
+    page.get_by_role("button", name="Delete").last.click()
+    seen(page.get_by_text("Deleted the saved deck 'Board, June'."))
+    seen(page.get_by_text("No decks saved yet."))

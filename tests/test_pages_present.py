@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, open_page, texts
+from apptest_support import PROJECT_ROOT, assert_clean, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/present.py"]
 PRESENT, TRENDS, FRAMEWORK = "pages/present.py", "pages/trends.py", "pages/framework.py"
@@ -61,8 +61,40 @@ def test_charts_added_on_two_pages_become_ordered_slides_with_notes(demo_db):
     assert_clean(at)
     assert "Slides (2)" in [s.value for s in at.subheader]
     assert at.text_area(key=f"note-{second}").value == "Scores rose on 7 outcomes"
-    downloads = [d.proto.label for d in at.get("download_button")]
-    assert {"PowerPoint (.pptx)", "PDF", "HTML report (offline, interactive)"} <= set(downloads)
+    # Files are made on request, with a slide count, then offered.
+    assert at.button(key="make-files").label == "Make the PowerPoint, PDF and HTML files"
+    # Delete the saved deck (this failed with "Something unexpected went wrong").
+    at.selectbox(key="open-deck-name").set_value("June meeting")
+    at.button(key="delete-deck").click().run()
+    assert_clean(at)
+    assert any("Deleted the saved deck 'June meeting'" in s for s in texts(at.success))
+    assert any("No decks saved yet" in c.value for c in at.caption)
+
+
+def test_the_deck_survives_a_reload_and_the_slideshow_link_opens_it_elsewhere(demo_db):
+    at = run_app(TRENDS)
+    for _ in range(3):
+        button(at, "Add to deck").click().run()
+    assert_clean(at)
+    # A reload is a new session: the deck is found in the store.
+    again = run_app(PRESENT)
+    assert "Slides (3)" in [s.value for s in again.subheader]
+    again.button(key="start-slideshow").click().run()
+    deck_id = again.session_state["deck"].id
+    params = {k: again.query_params[k] for k in ("mode", "deck", "slide")}
+    assert [v if isinstance(v, str) else v[0] for v in params.values()] == \
+        ["slideshow", deck_id, "1"]
+    # Another window on slide 3: the same deck and area, no sidebar area chosen first.
+    elsewhere = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
+    elsewhere.query_params.update(mode="slideshow", deck=deck_id, slide="3")
+    elsewhere.switch_page(PRESENT).run()
+    assert_clean(elsewhere)
+    assert any("Slide 3 of 4" in m.value for m in elsewhere.markdown)
+    assert any(m.value == "Glasgow City · 2019/20 to 2024/25" for m in elsewhere.markdown)
+    elsewhere.button(key="slide-previous").click().run()
+    elsewhere.button(key="slide-previous").click().run()
+    assert any(m.value == "Glasgow City" for m in elsewhere.markdown)  # the title slide
+    assert "Slide 1 of 4" in " ".join(m.value for m in elsewhere.markdown)
 
 
 def test_the_slideshow_has_no_sidebar_a_counter_and_next_previous(demo_db):
@@ -100,6 +132,7 @@ def test_without_chromium_the_page_says_so_and_offers_html(demo_db, monkeypatch)
     button(at, "Add to deck").click().run()
     at.switch_page(PRESENT).run()
     assert any("Chromium is not installed" in w for w in texts(at.warning))
+    at.button(key="make-files").click().run()
     downloads = [d.proto.label for d in at.get("download_button")]
     assert downloads == ["HTML report (offline, interactive)"]
 

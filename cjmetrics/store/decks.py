@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import access
+from ..errors import AccessDenied
 from .connection import StoreBase, now
 
 
@@ -26,3 +28,61 @@ class DecksMixin(StoreBase):
     def delete_deck(self, name: str) -> None:
         with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
             cur.execute("DELETE FROM decks WHERE name = ?", [name])
+
+    # A saved deck belongs to whoever saved it first: anyone may open (and so copy) it, but only
+    # its author or an admin may replace or delete it. Checked here so no page can forget.
+    def deck_owner(self, name: str) -> str | None:
+        return self.scalar("SELECT saved_by FROM decks WHERE name = ?", [name])
+
+    def _check_deck_owner(self, cur, name: str, doing: str) -> None:
+        owner = cur.execute("SELECT saved_by FROM decks WHERE name = ?", [name]).fetchone()
+        actor = access.current()
+        if owner is not None and owner[0] != actor.name and not actor.can("admin"):
+            raise AccessDenied(
+                f"The deck '{name}' belongs to {owner[0]}, so only they or an administrator "
+                f"can {doing} it. Open it and save your copy under another name.")
+
+    def save_own_deck(self, name: str, body: str) -> None:
+        """Save a deck under `name` for the acting user; refused when someone else's deck has
+        that name."""
+        who = access.current().name
+        with self.transaction(bump=False, role="viewer", doing="save a deck") as cur:
+            self._check_deck_owner(cur, name, "replace")
+            cur.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
+                        [name, body, now(), who])
+
+    def delete_own_deck(self, name: str) -> bool:
+        """Delete a saved deck if the acting user saved it or is an admin; False when there was
+        no such deck."""
+        with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
+            self._check_deck_owner(cur, name, "delete")
+            found = cur.execute("SELECT count(*) FROM decks WHERE name = ?", [name]).fetchone()
+            cur.execute("DELETE FROM decks WHERE name = ?", [name])
+            return bool(found[0])
+
+    # The deck being built: a layout, not data (no data-version bump), one row per deck id.
+    def put_working_deck(self, deck_id: str, body: str) -> None:
+        """Keep the deck being built. A deck id kept for another user is not this user's to
+        overwrite."""
+        who = access.current().name
+        with self.transaction(bump=False, role="viewer", doing="keep a deck") as cur:
+            owner = cur.execute("SELECT owner FROM working_decks WHERE deck_id = ?",
+                                [deck_id]).fetchone()
+            if owner is not None and owner[0] != who:
+                raise AccessDenied(f"This deck is being built by {owner[0]}: start your own "
+                                   "deck, or ask them to save theirs so you can open a copy.")
+            cur.execute("INSERT OR REPLACE INTO working_decks VALUES (?, ?, ?, ?)",
+                        [deck_id, who, body, now()])
+
+    def working_deck(self, deck_id: str) -> str | None:
+        return self.scalar("SELECT body FROM working_decks WHERE deck_id = ?", [deck_id])
+
+    def latest_working_deck(self, owner: str) -> tuple[str, str] | None:
+        """(deck_id, body) of the deck `owner` changed last, if any."""
+        cur = self._conn.cursor()
+        try:
+            row = cur.execute("SELECT deck_id, body FROM working_decks WHERE owner = ? "
+                              "ORDER BY updated_at DESC LIMIT 1", [owner]).fetchone()
+        finally:
+            cur.close()
+        return None if row is None else (row[0], row[1])

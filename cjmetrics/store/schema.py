@@ -198,6 +198,16 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 table_key VARCHAR NOT NULL, series VARCHAR NOT NULL, indicator_id VARCHAR,
                 who VARCHAR, saved_at TIMESTAMP, PRIMARY KEY (table_key, series))""",
         ],
+    ),    (
+        9,
+        "working decks: the deck each user is building, kept as it changes",
+        [
+            # One row per deck being built; the slideshow link names it by deck_id, so another
+            # window (or the same one after a restart) opens the same deck.
+            """CREATE TABLE working_decks (
+                deck_id VARCHAR PRIMARY KEY, owner VARCHAR NOT NULL, body VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL)""",
+        ],
     ),
 ]
 MIGRATIONS.sort(key=lambda migration: migration[0])

@@ -1,0 +1,66 @@
+"""Exports without collisions: every chart of the standard meeting pack of every demo area, at
+the size of a PDF page and of a PowerPoint picture, drawn in Debian's chromium by plotly.js (the
+engine and sizes kaleido draws PNG and PDF with). No text box may overlap another or leave the
+canvas. The check reads the *rendered* layout: each <text> element's box as drawn, not plotly's
+own estimate. Each figure is also drawn to PNG and PDF by kaleido, as the exports do."""
+
+from __future__ import annotations
+
+import pytest
+
+from cjmetrics import deck as decks
+from cjmetrics import render, slides
+from layout_check import collisions, open_measurer, text_boxes
+
+pytestmark = pytest.mark.browser
+
+
+def demo_areas(store) -> list[str]:
+    """Every area the demo data holds figures for."""
+    held = store.series(list(store.indicators()["indicator_id"]), list(store.areas()["area_code"]))
+    return sorted(set(held["area_code"]))
+
+
+def test_no_text_collides_in_any_chart_of_any_demo_areas_pack(demo_store, browser):
+    if not render.available():
+        pytest.skip("no chromium: exports cannot be drawn here")
+    measurer = open_measurer(browser)
+    problems, drawn = [], 0
+    for area in demo_areas(demo_store):
+        latest = decks.latest_period(demo_store, area)
+        if latest is None:
+            continue
+        pack = decks.standard_pack(demo_store, area, latest)
+        for item in pack.items:
+            view = decks.build_view(demo_store, item, large=True)
+            for export, fig, (width, height) in (
+                    ("PDF page", slides._sized(view.figure, *slides.SLIDE_PX, title=True),
+                     slides.SLIDE_PX),
+                    ("PowerPoint picture",
+                     slides._sized(view.figure, *slides.PPTX_CHART_PX, title=False),
+                     slides.PPTX_CHART_PX)):
+                measured = text_boxes(measurer, fig)
+                assert (round(measured["width"]), round(measured["height"])) == (width, height)
+                assert len(measured["boxes"]) > 3, f"{area} {item.label}: no text drawn"
+                problems += [f"{area}, {item.label}, {export}: {p}" for p in collisions(measured)]
+                fmt = "pdf" if export == "PDF page" else "png"
+                image = render.image(fig, fmt, width=width, height=height)
+                assert image.startswith(b"%PDF" if fmt == "pdf" else b"\x89PNG")
+                drawn += 1
+    assert drawn >= 60  # six demo areas of about fifteen charts, at two sizes
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_sees_a_collision(browser):
+    """The checker itself: two labels drawn on top of each other and a title off the canvas."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(layout=dict(width=400, height=300))
+    fig.add_annotation(text="Off", x=0.5, y=2.5, xref="paper", yref="paper", showarrow=False)
+    fig.add_annotation(text="First label", x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False)
+    fig.add_annotation(text="Second label", x=0.52, y=0.5, xref="paper", yref="paper",
+                       showarrow=False)
+    found = collisions(text_boxes(open_measurer(browser), fig))
+    assert any("'First label' overlaps 'Second label'" in f for f in found)
+    assert any("'Off' leaves the 400x300 canvas" in f for f in found)
