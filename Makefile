@@ -49,7 +49,7 @@ test: venv chromium axe
 # Regenerate data/demo/*.csv (deterministic: the files only change if the generator does).
 demo-data: venv
 	$(BIN)/python data/demo/generate.py
-	$(BIN)/python data/demo/generate_surveys.py  # surveys (issue 5)
+	$(BIN)/python data/demo/generate_surveys.py  # surveys
 	$(BIN)/python data/demo/generate_engagement.py
 
 # Delete the local store; the next `make run` recreates it with the demo data.

@@ -1,4 +1,4 @@
-"""A deterministic national-scale store for the page benchmark (issue 8).
+"""A deterministic national-scale store for the page benchmark.
 
     .venv/bin/python bench/generate.py OUT.duckdb [--years 10] [--scale 1.0]
 
@@ -55,7 +55,7 @@ CHANNEL_INDICATORS = ("eng_social_reach", "eng_social_engagements")
 LAST_YEAR_START = 2015  # financial years 2015/16 .. 2024/25 for years=10
 WHO = "cjmetrics benchmark"
 
-# Item-level rows at scale 1 (issue 8); --scale multiplies them (tests use a tiny scale).
+# Item-level rows at scale 1; --scale multiplies them (tests use a tiny scale).
 BULK_ROWS = {"social_posts": 2_000_000, "survey_respondents": 200_000,
              "engagement_activities": 2_000}
 

@@ -1,4 +1,4 @@
-"""Page cost at demo scale and at national scale (issue 8), written to bench/results/pages.md.
+"""Page cost at demo scale and at national scale, written to bench/results/pages.md.
 
     .venv/bin/python bench/pages.py            # measure and write the results
     .venv/bin/python bench/pages.py --check    # the same; exit 1 when a target is missed

@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--indicator", action="append", metavar="ID",
                      help="only this indicator (repeatable)")
     exp.add_argument("--area", action="append", metavar="CODE", help="only this area (repeatable)")
-    # -- engagement (issue 5) --
+    # -- engagement --
     stmt = commands.add_parser(
         "statement", help="write a participation statement from the engagement plan (.docx or "
                           ".md)",

@@ -8,7 +8,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 CATALOGUE_DIR = DATA_DIR / "catalogue"
 DEMO_DIR = DATA_DIR / "demo"
-SURVEYS_DIR = DATA_DIR / "surveys"  # survey definitions (issue 5)
+SURVEYS_DIR = DATA_DIR / "surveys"  # survey definitions
 DEFAULT_DB = DATA_DIR / "cjmetrics.duckdb"
 
 DEMO_SOURCE = "Illustrative demo data - not official statistics"

@@ -69,10 +69,10 @@ PIPELINE_FILES = {"self_assessments.csv": "self_assessments",
                   "qi_evaluations.csv": "qi_evaluations",
                   "priority_outcomes.csv": "priority_outcomes",
                   "evidence_notes.csv": "evidence_notes",
-                  # surveys (issue 5): respondent-level answers and numbers invited
+                  # surveys: respondent-level answers and numbers invited
                   "survey_answers.csv": "survey_answers",
                   "survey_invitations.csv": "survey_invitations",
-                  # -- engagement (issue 5): data/demo/generate_engagement.py --
+                  # -- engagement: data/demo/generate_engagement.py --
                   "social_posts.csv": "social_posts",
                   "engagement_activities.csv": "engagement_activities",
                   "service_stages.csv": "service_stages"}

@@ -128,7 +128,7 @@ def editable(store: Store, kind: str, area_codes: list[str] | None = None) -> pd
         frame = pd.DataFrame({"key": list(defaults),
                               "value": [current.get(k, str(v)) for k, v in defaults.items()]})
     elif kind in ("social_posts", "engagement_activities", "service_stages", "stage_names"):
-        # -- engagement (issue 5) --
+        # -- engagement --
         from .engagement_plan import editable_rows
         frame = editable_rows(store, kind, area_codes)
     else:

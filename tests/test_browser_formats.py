@@ -1,4 +1,4 @@
-"""A tool export through the real Upload page in a real browser (issue 6): a lead drops the
+"""A tool export through the real Upload page in a real browser: a lead drops the
 Mailchimp campaign report (the project's own fixture of one re-saved through Excel), sees what
 was recognised, confirms the area, presses Import and finds the month's opens on Trends. Waits are
 on rendered text, never on sleeps."""

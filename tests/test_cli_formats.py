@@ -1,4 +1,4 @@
-"""`python -m cjmetrics import` with tool exports (issue 6): what was recognised, a clear exit-1
+"""`python -m cjmetrics import` with tool exports: what was recognised, a clear exit-1
 sentence when an answer is missing, --dry-run writing nothing, and a remembered table mapping."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AppTests of the Upload page with tool exports (issue 6): the page says what it recognised,
+"""AppTests of the Upload page with tool exports: the page says what it recognised,
 asks only what the file cannot say, then shows the same preview and Import as for a template.
 
 Runs the real entry point over a copy of the demo store; the store is read only to prove what

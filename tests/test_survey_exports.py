@@ -1,4 +1,4 @@
-"""Survey-tool exports (issue 6, formats item 1): SurveyMonkey expanded and condensed, old and
+"""Survey-tool exports: SurveyMonkey expanded and condensed, old and
 new naming, CSV and XLSX; Google Forms CSV and XLSX (Excel-serial timestamps); Microsoft Forms.
 Recognised with a sentence saying what they hold, mapped onto a survey definition (proposed
 from the question texts, or new), imported per respondent, undoable; personal data never

@@ -2,7 +2,7 @@
 
 from .pipeline import Prepared, commit, prepare
 from .templates import TEMPLATES, Column, Template, register, template_bytes
-from . import engagement_templates  # noqa: F401,E402 -- engagement (issue 5): registers its templates
+from . import engagement_templates  # noqa: F401,E402 -- engagement: registers its templates
 
 __all__ = ["Prepared", "commit", "prepare", "TEMPLATES", "Column", "Template", "register",
            "template_bytes"]

@@ -1,4 +1,4 @@
-"""Upload templates for engagement (issue 5): social media posts, the engagement plan's
+"""Upload templates for engagement: social media posts, the engagement plan's
 activities, services' distance-travelled stages and the names of those stages.
 
 Registered on import (cjmetrics/ingest/__init__.py), with the lookups their columns need:

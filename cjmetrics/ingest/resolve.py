@@ -123,7 +123,7 @@ def _grade_resolver(store) -> Resolver:
                     "Use a grade from 6 Excellent to 1 Unsatisfactory (the number or the word).")
 
 
-# -- surveys (issue 5) --
+# -- surveys --
 def survey_resolver(store) -> Resolver:
     surveys = store.survey_definitions()["surveys"]
     entries = [(row.survey_id, row.name, [row.short_name or ""]) for row in surveys.itertuples()]
@@ -145,7 +145,7 @@ LOOKUPS = {
     "qi": (_qi_resolver, "qi_id"),
     "item": (_item_resolver, "item_id"),
     "grade": (_grade_resolver, None),
-    "survey": (survey_resolver, "survey_id"),  # surveys (issue 5)
+    "survey": (survey_resolver, "survey_id"),  # surveys
     "flag": (_choice("yes or no", {"yes": ["y", "true", "1", "priority", "x"],
                                     "no": ["n", "false", "0", "not a priority"]},
                      "Write yes or no."), None),

@@ -273,7 +273,7 @@ SETTINGS_TEMPLATE = Template(
     ),
     SETTINGS,
     primary=False,
-    rules=(  # surveys (issue 5): the small-number threshold is a whole number of people
+    rules=(  # surveys: the small-number threshold is a whole number of people
         Rule("error", "value",
              "key = 'small_number_threshold' AND coalesce(TRY_CAST(value AS DOUBLE) < 1 OR "
              "TRY_CAST(value AS DOUBLE) <> floor(TRY_CAST(value AS DOUBLE)), true)",
@@ -283,7 +283,7 @@ SETTINGS_TEMPLATE = Template(
     ),
 )
 
-# -- surveys (issue 5) --
+# -- surveys --
 from .survey_rules import refine_survey_answers  # noqa: E402 - needs Column and Rule above
 
 _SURVEY = Column("survey", "survey", True, "Survey id or name, as on the Surveys page",
