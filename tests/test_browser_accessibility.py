@@ -178,8 +178,9 @@ def start_at_the_top_of_the_page(page) -> None:
 
 def test_add_to_deck_is_at_most_10_tab_presses_from_the_top_of_trends(page, server):
     open_page(page, server, "trends")
-    start_at_the_top_of_the_page(page)
     add = page.get_by_role("button", name="Add to deck").first
+    expect(add).to_be_visible()  # the chart's card is drawn: the page is there to be read
+    start_at_the_top_of_the_page(page)
     assert press_tab_until(page, add, limit=10) <= 10
 
 

@@ -19,7 +19,7 @@ from cjmetrics.store import SCHEMA_VERSION
 from cjmetrics.export import csv_bytes
 from cjmetrics.store import close_all, open_store
 
-from demo_csv import PROJECT_ROOT, demo
+from demo_csv import PROJECT_ROOT, catalogue, demo, reference
 
 
 def run(*args: str, db=None) -> subprocess.CompletedProcess:
@@ -76,7 +76,7 @@ def test_each_command_explains_itself(tmp_path, name):
 def test_init_creates_a_store_with_the_demo_data_and_running_it_again_changes_nothing(
         tmp_path):
     db = tmp_path / "new" / "cjmetrics.duckdb"
-    figures = len(demo("observations"))
+    figures = len(demo("observations")) + len(reference())  # the demo and the published figures
 
     first = run("init", db=db)
     assert first.returncode == 0, first.stderr
@@ -86,7 +86,7 @@ def test_init_creates_a_store_with_the_demo_data_and_running_it_again_changes_no
 
     store = open_store(db)
     imports = store.imports()
-    assert set(imports["kind"]) == {"demo"}
+    assert set(imports["kind"]) == {"demo", "reference"}
     demo_files = list((PROJECT_ROOT / "data" / "demo").glob("*.csv"))
     assert len(store.demo_import_ids()) == len(demo_files)  # one import per demo file
     checksum = store.checksum()
@@ -109,7 +109,7 @@ def test_init_no_demo_gives_the_catalogue_only(tmp_path):
     store = open_store(db)
     assert store.demo_import_ids() == []
     assert store.table_counts()["observations"] == 0
-    assert store.table_counts()["indicators"] == 24
+    assert store.table_counts()["indicators"] == len(catalogue("indicators"))
 
 
 def test_status_without_a_store_says_to_run_init(tmp_path):
@@ -173,8 +173,9 @@ def test_an_export_with_nothing_to_export_says_so_and_writes_no_file(empty_db, d
     assert said.startswith("Nothing was exported: The store holds no figures, so there is "
                            "nothing to export")
     assert said.count("\n") == 1 and not out.exists()
-    # an area the demo holds no figures for (Clackmannanshire)
-    assert cli.main(["--db", str(demo_db), "export", "--area", "S12000005",
+    # an area the store holds no figures for (every council has a population figure in the
+    # demo store, so the catalogue-only store)
+    assert cli.main(["--db", str(empty_db), "export", "--area", "S12000005",
                      "--out", str(out)]) == 1
     said = capsys.readouterr().err
     assert "no figures for area S12000005" in said and "choose another" in said

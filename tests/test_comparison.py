@@ -238,7 +238,7 @@ def test_the_ranked_bars_highlight_the_chosen_area_and_label_values(demo_store):
     assert bars.marker.color[focus] == FOCUS_COLOUR
     assert sum(c == FOCUS_COLOUR for c in bars.marker.color) == 1
     assert list(bars.text) == list(data.ranking["value_text"])
-    assert "<b>" in bars.y[focus] and "West Dunbartonshire" in bars.y[focus]
+    assert bars.y[focus].startswith("► ") and "West Dunbartonshire" in bars.y[focus]
     assert fig.layout.yaxis.autorange == "reversed"  # best at the top
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert len(lines) == 1 and lines[0].x0 == pytest.approx(data.scotland.value)
@@ -338,8 +338,7 @@ def test_a_partnership_is_its_councils_total_above_them_never_ranked_among_them(
     councils = data.ranking.iloc[1:]
     assert councils["grouped"].all() and sorted(councils["rank"]) == [1, 2, 3]
     labels = list(ranked_bar_figure(data).data[0].y)
-    assert labels[0].replace("<b>", "").replace("</b>", "") == \
-        "Community Justice Ayrshire Partnership (total)"
+    assert labels[0].removeprefix("► ") == "Community Justice Ayrshire Partnership (total)"
     assert not labels[0].startswith("1.")
 
 

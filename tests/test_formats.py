@@ -839,15 +839,16 @@ def test_an_old_excel_linkedin_export_is_read_through_xlrd(empty_store):
     assert rows_out[("eng_social_engagements", "Jun 2024")] == 20 + 10 + 2 + 1 + 5 + 4
 
 
-def test_a_row_mapped_onto_the_wrong_indicator_is_named_with_its_figure(empty_store):
+def test_a_row_mapped_onto_the_wrong_indicator_is_named_by_its_row_in_the_table(empty_store):
     name = "scotgov_older_layout.xlsx"
     prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
                                    sheet="Table 4", answers={"area": "S92000003", "mapping": {
                                        "Orders imposed": "ndo4_community_sentences_completed"}})
     assert not prepared.ok
     first = prepared.problems.iloc[0]
-    assert first["problem"] == ("ndo4_community_sentences_completed, S92000003, 2016-17, "
-                                "gender:Men: A percentage cannot be more than 100.")
+    # The problem names the table's own row (as Excel shows it), not a row of built figures.
+    assert first["problem"] == "A percentage cannot be more than 100."
+    assert int(first["row"]) > 1 and first["column"] == "value"
     assert first["fix"] == ("Check which indicator this row of the table is mapped onto, and "
                             "change it.")
 

@@ -34,9 +34,15 @@ def top_level_imports(path: Path) -> set[str]:
                     target = inner.module or ""
                 if not target.startswith("cjmetrics"):
                     continue
-                found.add(target)
-                found |= {f"{target}.{a.name}" for a in inner.names}
+                # `from . import schema` needs the module schema; `from .x import name` the
+                # module x itself.
+                for alias in inner.names:
+                    submodule = f"{target}.{alias.name}"
+                    found.add(submodule if submodule in MODULES else target)
     return found
+
+
+MODULES = {module_name(p) for p in PACKAGE.rglob("*.py")}
 
 
 def graph() -> dict[str, set[str]]:

@@ -116,6 +116,7 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     prepared.sheet, prepared.sheets = recognised.sheet, recognised.sheets
     if len(prepared.problems) and not numbered:
         prepared.problems = _name_the_figures(prepared.problems, rows)
+    if len(prepared.problems):
         if recognised.question("mapping") is not None:
             # In a statistics table a figure that does not fit is a row mapped onto the wrong
             # indicator far more often than a wrong number.
