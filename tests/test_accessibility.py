@@ -15,6 +15,8 @@ from cjmetrics import charts, ui
 from cjmetrics.accessibility import (GRAPHIC_CONTRAST, STATEMENT, TEXT_CONTRAST, blend,
                                      contrast)
 
+PAGES_TESTED_HERE = ["pages/accessibility.py"]  # the statement page's AppTest is below
+
 THEME = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())["theme"]
 # Streamlit 1.67's backgrounds (page, sidebar) in each theme, and the opacity it draws faded
 # text (captions, help) at.

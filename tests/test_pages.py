@@ -116,9 +116,9 @@ def table_rows(table: pd.DataFrame, area_name: str) -> list[tuple]:
 
 def pages_with_apptests() -> set[str]:
     """Every page some tests/test_pages*.py file declares it tests, in PAGES (this file) or in a
-    module-level PAGES_TESTED_HERE = [...] list (the other files)."""
+    module-level PAGES_TESTED_HERE = [...] list (any other test file)."""
     tested = set(PAGES)
-    for path in PROJECT_ROOT.joinpath("tests").glob("test_pages_*.py"):
+    for path in PROJECT_ROOT.joinpath("tests").glob("test_*.py"):
         for listing in re.findall(r"^PAGES_TESTED_HERE\s*=\s*\[([^\]]*)\]", path.read_text(),
                                   flags=re.M):
             tested |= set(re.findall(r"[\"'](pages/[^\"']+\.py)[\"']", listing))
@@ -321,9 +321,11 @@ def test_imports_demo_log_and_history_of_a_figure(demo_db, observations):
     assert texts(at.subheader) == ["Undo an import", "History of a figure"]
     log = dataframe_with(at, "Summary")
     demo_files = sorted(p.name for p in (PROJECT_ROOT / "data" / "demo").glob("*.csv"))
-    assert sorted(log["Import"]) == list(range(1, len(demo_files) + 1))  # one per demo file
+    published = sorted(p.name for p in (PROJECT_ROOT / "data" / "reference").glob("*.csv"))
+    # one per demo file, and one per file of published reference figures
+    assert sorted(log["Import"]) == list(range(1, len(demo_files) + len(published) + 1))
     assert set(log["Status"]) == {"current"}
-    assert set(log["Kind"]) == {"demo"}
+    assert set(log["Kind"]) == {"demo", "reference"}
 
     at.selectbox(key="history_indicator").set_value(DIVERSION_COMPLETED).run()
     at.selectbox(key="history_area").set_value(GLASGOW).run()

@@ -17,7 +17,7 @@ def test_report_page_offers_the_years_the_summary_and_downloads(demo_db):
     at = open_page(REPORT, area=GLASGOW, timeout=120)
     assert texts(at.title) == ["Annual report: Glasgow City"]
     year = at.selectbox(key=f"report-year-{GLASGOW}")
-    assert year.value == "2024/25" and year.options[-1] == "2016/17"
+    assert year.value == "2024/25" and year.options == sorted(year.options, reverse=True)
     assert [b.label for b in at.get("download_button")] == ["Word (.docx)", "Markdown (.md)"]
     assert any("illustrative demo figures" in w for w in texts(at.warning))
     summary = at.table[0].value
@@ -25,7 +25,7 @@ def test_report_page_offers_the_years_the_summary_and_downloads(demo_db):
     assert (summary.index[1], summary.iloc[1]["Priority"]) == ("2 · Custody support", "–")
     assert "Custody referrals: On track" in summary.iloc[1]["Indicators against target"]
     gaps = [m for m in texts(at.markdown) if m.startswith("No figure held for 2024/25")]
-    assert gaps == ["No figure held for 2024/25: Agree with community sentences. The draft says "
+    assert gaps == ["No figure held for 2024/25: CPOs commenced, Agree with community sentences. The draft says "
                     "so in words; no other area's figure stands in."]
     # An earlier year: the summary follows it.
     year.set_value("2020/21").run()

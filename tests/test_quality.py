@@ -225,8 +225,8 @@ def test_quality_indicators_never_evaluated_leave_empty_cells(empty_store):
 
     fig = grade_heatmap_figure(model)
     cell_texts = [a.text for a in fig.layout.annotations]
-    assert sorted(cell_texts) == sorted(["<b>Adequate</b><br>(3)", "<b>Good</b><br>(4)",
-                                         "<b>Weak</b><br>(2)"])  # nothing in an empty cell
+    assert sorted(cell_texts) == sorted(["Adequate<br>(3)", "Good<br>(4)",
+                                         "Weak<br>(2)"])  # nothing in an empty cell
 
 
 # -- the figure -----------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_heatmap_figure_writes_the_grade_word_and_number_in_every_cell(demo_stor
         y = list(qis["number"]).index(row.quality_indicator)
         x = dates.index(day_label(row.date))
         annotation = cells[(x, y)]
-        assert annotation.text == f"<b>{row.word}</b><br>({row.grade_number})"
+        assert annotation.text == f"{row.word}<br>({row.grade_number})"
         assert grades.z[y][x] == row.grade_number
         # text readable against its cell (WCAG AA for normal text)
         assert contrast(annotation.font.color, GRADE_COLOURS[row.grade_number]) >= 4.5

@@ -31,7 +31,7 @@ def test_the_server_creates_the_store_with_demo_data_before_the_first_visit(tmp_
         assert f"the data store {path} is open" in log.read_text()
     imports = _imports(path)
     assert imports, "the new store should hold the illustrative demo imports"
-    assert {kind for kind, _ in imports} == {"demo"}
+    assert {kind for kind, _ in imports} == {"demo", "reference"}
 
 
 def test_a_visit_during_the_warm_up_waits_for_the_demo_data(tmp_path, monkeypatch):
