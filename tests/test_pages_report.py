@@ -25,12 +25,13 @@ def test_report_page_offers_the_years_the_summary_and_downloads(demo_db):
     assert (summary.index[1], summary.iloc[1]["Priority"]) == ("2 · Custody support", "–")
     assert "Custody referrals: On track" in summary.iloc[1]["Indicators against target"]
     gaps = [m for m in texts(at.markdown) if m.startswith("No figure held for 2024/25")]
-    assert gaps == ["No figure held for 2024/25: CPOs commenced, Agree with community sentences. The draft says "
-                    "so in words; no other area's figure stands in."]
+    assert gaps == ["No figure held for 2024/25: CPOs commenced, Agree with community sentences. "
+                    "The draft says so in words; no other area's figure stands in."]
     # An earlier year: the summary follows it.
     year.set_value("2020/21").run()
     assert_clean(at)
-    assert any(m.startswith("No figure held for 2020/21: Agree with community sentences")
+    assert any(m.startswith("No figure held for 2020/21: CPOs commenced, Agree with community "
+                            "sentences")
                for m in texts(at.markdown))
 
 
