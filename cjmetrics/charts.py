@@ -175,7 +175,11 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
             x=[p[0] for p in points], y=[p[1] for p in points],
             # Labelled on the chart ("Baseline 2019/20", "Target 2025/26"), not by its dash alone.
             name=f"{target['area_name']}: baseline to target", mode="lines+markers+text",
-            textposition="top center", textfont=dict(color=colour), cliponaxis=False,
+            # The baseline's words run right, the target's left: both stay inside the plot, clear
+            # of the axis's tick labels at either end.
+            textposition=["top right" if p[2].startswith("Baseline") else "top left"
+                          for p in points],
+            textfont=dict(color=colour), cliponaxis=False,
             line=dict(color=colour, width=1.5, dash="longdash"),
             marker=dict(symbol=["diamond-open", "star"][:len(points)] if len(points) == 2
                         else ["star" if points[0][2].startswith("Target") else "diamond-open"],

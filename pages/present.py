@@ -122,20 +122,20 @@ def view(item, large: bool = False):
 SLIDESHOW_CSS = """<style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"],
-.st-key-slide-chart .modebar-container { display: none !important; }
+.st-key-slide-figure .modebar-container { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 0.6rem; max-width: 100%;
   height: 100vh; box-sizing: border-box; display: flex; flex-direction: column; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 0;
   min-height: 0; gap: 0.4rem; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * { flex-shrink: 0; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
-  > [data-testid="stLayoutWrapper"]:has(.st-key-slide-chart) { flex: 1 1 0; min-height: 160px; }
+  > [data-testid="stLayoutWrapper"]:has(.st-key-slide-figure) { flex: 1 1 0; min-height: 160px; }
 .st-key-slide-head, .st-key-slide-text, .st-key-slide-source, .st-key-slide-counter {
   flex: 0 0 auto !important; }
 .st-key-slide-head *, .st-key-slide-text *, .st-key-slide-source *, .st-key-slide-counter * {
   margin-bottom: 0 !important; }
-.st-key-slide-chart { height: 100%; }
-.st-key-slide-chart [data-testid="stElementContainer"] { height: 100%; }
+.st-key-slide-figure { height: 100%; }
+.st-key-slide-figure [data-testid="stElementContainer"] { height: 100%; }
 .st-key-slide-head h1 { font-size: clamp(1.6rem, 2.6vw, 3rem); line-height: 1.15;
   padding: 0; }
 .st-key-slide-head p { font-size: clamp(1.2rem, 1.6vw, 2rem) !important; margin: 0;
@@ -205,7 +205,7 @@ def chart_slide(item, number: int) -> None:
         if shown.context:
             st.markdown(ui.plain(shown.context))
     fig = slides.on_slide(shown.figure)
-    with st.container(key="slide-chart"):
+    with st.container(key="slide-figure"):  # "-figure": an image to assistive technology
         st.plotly_chart(fig, theme=None, key=f"slide-chart-{number}", config=SLIDE_CONFIG,
                         width="stretch", height="stretch", alt=shown.title)
     with st.container(key="slide-text"):

@@ -89,7 +89,8 @@ def start_afresh(page, server: str) -> None:
 
 
 def test_three_charts_survive_a_reload_and_the_slideshow_link_opens_in_another_window(
-        server, page, browser):
+        fresh_server, page, browser):
+    server = fresh_server  # its own store: no deck from the tests above
     start_afresh(page, server)
     page.goto(f"{server}/trends")
     wait_for_app(page)

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.browser
 
 # The navigation of each role, in the sidebar's order (dashboard.py's PAGES).
 EVERY_PAGE = ["Overview", "Trends", "Performance Framework", "Compare areas", "Care Inspectorate",
-              "Present", "Engagement reach", "Surveys", "Engagement plan",
-              "Participation statement", "Upload", "Imports & history", "Audit", "Frameworks"]
+              "Present", "Engagement reach", "Surveys", "Engagement plan", "Annual report",
+              "Participation statement", "Upload", "Imports & history", "Audit", "Frameworks",
+              "Accessibility statement"]
 NAVIGATION = {"viewer": [p for p in EVERY_PAGE if p not in ("Upload", "Audit")],
               "editor": [p for p in EVERY_PAGE if p != "Audit"],
               "admin": EVERY_PAGE}
