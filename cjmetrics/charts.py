@@ -227,7 +227,9 @@ def _period_axis(fig: go.Figure, series: pd.DataFrame, targets: pd.DataFrame) ->
                 ["period_start", "period_label"], axis=1))
     ticks = pd.concat(marks).assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
     ticks = ticks.drop_duplicates("period_start").sort_values("period_start")
-    step = max(1, len(ticks) // 12)
+    # At most eight labels: a ten-year series of "2010/11" labels on a slide or PDF page would
+    # otherwise be tilted by plotly into the legend below it.
+    step = max(1, -(-len(ticks) // 8))
     ticks = ticks.iloc[::step]
     fig.update_xaxes(tickmode="array", tickvals=list(ticks["period_start"]),
                      ticktext=list(ticks["period_label"]))
