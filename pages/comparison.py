@@ -30,7 +30,10 @@ with ui.guard():
                               help="The first area is highlighted. Add or remove areas to "
                                    "compare.")
     is_count = ui.cached(indicator_unit, indicator_id) == "count"
-    toggles = st.columns(2)
+    # One above the other: side by side, the switches are too close to touch apart on a phone.
+    toggles = [st.container()]
+    st.space("small")  # room to touch one switch without the other (WCAG 2.2 target size)
+    toggles.append(st.container())
     # Counts are compared per 10,000 people, so a large council's total does not outrank a
     # small one's; the switch shows the raw counts instead.
     per_10000 = toggles[0].toggle("Per 10,000 population", value=True, key="compare-per-10000",
