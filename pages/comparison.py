@@ -42,9 +42,10 @@ with ui.guard():
                                        "the counts themselves.") if is_count else False
     include_scotland = toggles[1].toggle("Show Scotland for reference", value=True,
                                          key="compare-scotland",
-                                         disabled=is_count and not per_10000,
-                                         help="Scotland's totals are not comparable with an "
-                                              "area's counts: shown for rates and shares only.")
+                                         disabled=is_count and not per_10000)
+    if is_count and not per_10000:  # said in words beside the switch, not in a small "?"
+        toggles[1].caption("Scotland's totals are not comparable with an area's counts: it is "
+                           "shown for rates and shares only.")
     if not areas:
         st.info("Choose at least one area to compare.")
         st.stop()
