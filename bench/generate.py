@@ -44,9 +44,20 @@ import pandas as pd  # noqa: E402
 
 from cjmetrics.bootstrap import initialise  # noqa: E402
 from cjmetrics.periods import Period, period_containing  # noqa: E402
-from cjmetrics.store import (ANNOTATIONS, ENGAGEMENT_ACTIVITIES, OBSERVATIONS,  # noqa: E402
-                             SERVICE_STAGES, SOCIAL_POSTS, SURVEY_ANSWERS, SURVEY_INVITATIONS,
-                             TARGETS, RevisedTable, StagedRows, Store, close_all)
+from cjmetrics.store import (  # noqa: E402
+    ANNOTATIONS,
+    ENGAGEMENT_ACTIVITIES,
+    OBSERVATIONS,
+    SERVICE_STAGES,
+    SOCIAL_POSTS,
+    SURVEY_ANSWERS,
+    SURVEY_INVITATIONS,
+    TARGETS,
+    RevisedTable,
+    StagedRows,
+    Store,
+    close_all,
+)
 
 SOURCE = "Illustrative benchmark data - not official statistics"
 # As the social media templates store them (the catalogue's list; X is "X/Twitter").

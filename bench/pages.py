@@ -166,10 +166,11 @@ def main() -> None:
         print(json.dumps(measure_scale(args.measure)))
         return
 
-    from cjmetrics.bootstrap import initialise
-    from cjmetrics.store import close_all
     from generate import generate
     from startup import cold_start
+
+    from cjmetrics.bootstrap import initialise
+    from cjmetrics.store import close_all
 
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="cjmetrics-pages-"))

@@ -19,9 +19,18 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from .annual_report import (DEMO_NOTE, DRAFT_NOTE, EVIDENCE_COLUMNS, QUALITY_COLUMNS,
-                            SUMMARY_COLUMNS, AnnualReport, Chart, IndicatorEntry,
-                            indicator_rows, suppression_note)
+from .annual_report import (
+    DEMO_NOTE,
+    DRAFT_NOTE,
+    EVIDENCE_COLUMNS,
+    QUALITY_COLUMNS,
+    SUMMARY_COLUMNS,
+    AnnualReport,
+    Chart,
+    IndicatorEntry,
+    indicator_rows,
+    suppression_note,
+)
 
 GREY = RGBColor(0x59, 0x59, 0x59)
 

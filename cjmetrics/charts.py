@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
 from .trends import TrendData
+
+if TYPE_CHECKING:  # for annotations only
+    from .comparison import Comparison
+    from .quality import QualityModel
+    from .scorecard import Scorecard
 
 # The Analysis Function's categorical palette (dark blue, turquoise, dark pink, orange, dark
 # grey, light purple): each colour 3:1 or more against the white chart and against the colour
@@ -241,10 +248,6 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 # -- Care Inspectorate: quality-indicator grades (cjmetrics.quality) --------------------------
-from typing import TYPE_CHECKING  # noqa: E402 - kept with the builder it serves
-
-if TYPE_CHECKING:  # for annotations only
-    from .quality import QualityModel
 
 # ColorBrewer YlGnBu steps, CVD-safe and evenly spaced in lightness (L* 99, 82, 68, 56, 40, 22),
 # so the six grades still read in greyscale: the darker the cell, the better the grade.
@@ -357,11 +360,6 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
 
 
 # -- Performance Framework and Compare areas (cjmetrics.scorecard, cjmetrics.comparison) ------
-from plotly.subplots import make_subplots  # noqa: E402 - kept with the builders it serves
-
-if TYPE_CHECKING:  # for annotations only
-    from .comparison import Comparison
-    from .scorecard import Scorecard
 
 FOCUS_COLOUR = PALETTE[0]  # the area the page is about: dark blue, darkest bar in greyscale
 OTHER_COLOUR = "#a6a6a6"  # other areas: mid grey

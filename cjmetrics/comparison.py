@@ -17,8 +17,8 @@ import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
-from .trends import TrendData, build_trend
 from .store import Store
+from .trends import TrendData, build_trend
 
 NOT_COMPARABLE = "Scotland is not shown: its totals are not comparable with an area's counts."
 PER = 10_000  # counts compared as rates per 10,000 population

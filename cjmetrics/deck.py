@@ -23,13 +23,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .store import Store
-
-
 # The registry and the slide record live in chart_registry (deck_engagement registers into it
 # too, without importing this module); the names are kept here for callers of cjmetrics.deck.
-from .chart_registry import (CHARTS, SOURCE_MARK, ChartView, DeckError,  # noqa: E402,F401
-                             register, view_from_figure)
+from .chart_registry import (  # noqa: F401
+    CHARTS,
+    SOURCE_MARK,
+    ChartView,
+    DeckError,
+    register,
+    view_from_figure,
+)
+from .store import Store
 
 
 def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None = None,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .charts import _wrap, styled
 from .chart_registry import ChartView, DeckError, register, view_from_figure
+from .charts import _wrap, styled
 from .store import Store
 
 LATEST = "latest"

@@ -13,8 +13,16 @@ import pandas as pd
 
 from .ingest import TEMPLATES, Prepared, commit, prepare
 from .quality import number_key
-from .store import (ANNOTATIONS, EVIDENCE_NOTES, INDICATOR_EDITS, PRIORITY_OUTCOMES,
-                    QI_EVALUATIONS, SELF_ASSESSMENTS, SETTINGS, TARGETS, ImportResult, Store)
+from .store import (
+    ANNOTATIONS,
+    EVIDENCE_NOTES,
+    PRIORITY_OUTCOMES,
+    QI_EVALUATIONS,
+    SELF_ASSESSMENTS,
+    TARGETS,
+    ImportResult,
+    Store,
+)
 
 
 @dataclass

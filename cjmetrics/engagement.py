@@ -11,8 +11,8 @@ Plain data, so the page only renders it and tests can check the numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .areas import AreaTree
-from .engagement_plan import activities_frame, _list, split
+from .engagement_plan import _list, activities_frame, split
 from .errors import CjmetricsError
 from .periods import PeriodError, parse_period
 from .store import Store

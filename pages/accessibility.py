@@ -4,10 +4,9 @@ to report a problem (the Public Sector Bodies Accessibility Regulations 2018 ask
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.accessibility import STATEMENT
 
 ui.ensure_entrypoint()
-
-from cjmetrics.accessibility import STATEMENT  # noqa: E402
 
 with ui.guard():
     st.title("Accessibility statement")

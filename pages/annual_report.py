@@ -3,9 +3,9 @@
 import streamlit as st
 
 from cjmetrics import export, render, ui
+from cjmetrics.annual_report import build_annual_report, report_file, report_years
 
 ui.ensure_entrypoint()
-from cjmetrics.annual_report import build_annual_report, report_file, report_years  # noqa: E402
 
 with ui.guard():
     area = ui.chosen_area()

@@ -8,12 +8,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cjmetrics import ui
+from cjmetrics import access, export, ui
+from cjmetrics.audit import action_label, audit_filters, audit_table
 
 ui.ensure_entrypoint()
-
-from cjmetrics import access, export  # noqa: E402
-from cjmetrics.audit import action_label, audit_filters, audit_table  # noqa: E402
 
 
 def backup_bytes(current) -> bytes:

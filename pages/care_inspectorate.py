@@ -3,9 +3,9 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.quality import build_quality, grade_chart
 
 ui.ensure_entrypoint()
-from cjmetrics.quality import build_quality, grade_chart
 
 # The arrow and the words carry the change; colour only repeats it.
 DELTA = {"up": ("up", "green"), "down": ("down", "red")}

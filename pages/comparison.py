@@ -3,11 +3,10 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.comparison import comparison_view, default_areas
+from cjmetrics.trends import areas_with_figures, figures_label, indicator_unit
 
 ui.ensure_entrypoint()
-
-from cjmetrics.comparison import comparison_view, default_areas  # noqa: E402
-from cjmetrics.trends import areas_with_figures, figures_label, indicator_unit  # noqa: E402
 
 with ui.guard():
     st.title("Compare areas")

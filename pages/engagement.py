@@ -3,12 +3,12 @@
 import streamlit as st
 
 from cjmetrics import export, ui
+from cjmetrics.deck_engagement import period_param
+from cjmetrics.engagement import GRAINS, top_posts
+from cjmetrics.engagement_charts import REACH_MEASURES, engagement_model, reach_charts
+from cjmetrics.periods import period_containing
 
 ui.ensure_entrypoint()
-from cjmetrics.engagement_charts import REACH_MEASURES, engagement_model, reach_charts  # noqa: E402
-from cjmetrics.engagement import GRAINS, top_posts  # noqa: E402
-from cjmetrics.deck_engagement import period_param  # noqa: E402
-from cjmetrics.periods import period_containing  # noqa: E402
 
 PERIOD_TYPE = {"month": "month", "quarter": "quarter", "year": "financial_year"}
 

@@ -1,13 +1,13 @@
 """Engagement plan: the action plan, the National Standards and distance travelled."""
 
-import streamlit as st
-
 from datetime import date
 
+import streamlit as st
+
 from cjmetrics import ui
+from cjmetrics.engagement_charts import plan_view
 
 ui.ensure_entrypoint()
-from cjmetrics.engagement_charts import plan_view  # noqa: E402
 
 
 def card(chart, key: str, deck_chart: str | None = None) -> None:

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.scorecard import build_scorecard, self_assessment_chart
 
 ui.ensure_entrypoint()
-from cjmetrics.scorecard import build_scorecard, self_assessment_chart
 
 TRENDS = "pages/trends.py"
 EDITORS = [

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.catalogue import build_catalogue
 
 ui.ensure_entrypoint()
-from cjmetrics.catalogue import build_catalogue
 
 
 def table(frame) -> None:

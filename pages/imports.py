@@ -3,10 +3,9 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.history import figure_choices, history_of_figure, import_log, undo_preview  # noqa: E402,E501
 
 ui.ensure_entrypoint()
-
-from cjmetrics.history import figure_choices, history_of_figure, import_log, undo_preview  # noqa: E402,E501
 
 
 def undo(import_id: int) -> None:

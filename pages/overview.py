@@ -3,9 +3,9 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.overview import build_overview, changes_since, last_meeting, newest_period_end
 
 ui.ensure_entrypoint()
-from cjmetrics.overview import build_overview, changes_since, last_meeting, newest_period_end
 
 
 def tile(t) -> None:

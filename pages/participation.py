@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from cjmetrics import export, ui
+from cjmetrics.statement import build_statement, statement_file, statement_periods
 
 ui.ensure_entrypoint()
-from cjmetrics.statement import build_statement, statement_file, statement_periods  # noqa: E402
 
 with ui.guard():
     area = ui.chosen_area()

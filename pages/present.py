@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from cjmetrics import ui
+from cjmetrics import deck as decks
+from cjmetrics import render, slides, ui
+from cjmetrics.export import safe_stem
 
 ui.ensure_entrypoint()
-from cjmetrics import deck as decks  # noqa: E402
-from cjmetrics import render, slides  # noqa: E402
-from cjmetrics.export import safe_stem  # noqa: E402
 
 SLIDESHOW = "slideshow"  # ?mode=slideshow&deck=ID&slide=N: the full-screen slideshow
 ERROR_KEY = "present-error"

@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from cjmetrics import ui
-
-ui.ensure_entrypoint()
-from cjmetrics import export
+from cjmetrics import export, ui
 from cjmetrics.deck_engagement import period_param
 from cjmetrics.survey_charts import page_chart, survey_model
-from cjmetrics.surveys import (TYPE_WORDS, for_display, survey_choices,
-                               surveys_with_answers)
+from cjmetrics.surveys import TYPE_WORDS, for_display, survey_choices, surveys_with_answers
+
+ui.ensure_entrypoint()
 
 
 def keep_valid(key: str, options: list) -> None:

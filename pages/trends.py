@@ -3,11 +3,16 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.charts import trend_figure
+from cjmetrics.trends import (
+    areas_with_figures,
+    build_trend,
+    figures_label,
+    indicator_unit,
+    period_options,
+)
 
 ui.ensure_entrypoint()
-from cjmetrics.charts import trend_figure
-from cjmetrics.trends import (areas_with_figures, build_trend, figures_label,
-                              indicator_unit, period_options)
 
 
 def period_slider_key(indicator_id: str, periods: list[str]) -> str:

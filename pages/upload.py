@@ -8,15 +8,14 @@ import json
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.ingest import TEMPLATES, formats, template_bytes
+from cjmetrics.ingest import answer_tables as tables
+from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator
+from cjmetrics.ingest.read import MAX_UPLOAD_MB
+from cjmetrics.ingest.service import NEW_SURVEY, fingerprint, open_upload
+from cjmetrics.ingest.templates import row_noun
 
 ui.ensure_entrypoint()
-
-from cjmetrics.ingest import TEMPLATES, formats, template_bytes  # noqa: E402
-from cjmetrics.ingest import answer_tables as tables  # noqa: E402
-from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator  # noqa: E402
-from cjmetrics.ingest.read import MAX_UPLOAD_MB  # noqa: E402
-from cjmetrics.ingest.service import NEW_SURVEY, fingerprint, open_upload  # noqa: E402
-from cjmetrics.ingest.templates import row_noun  # noqa: E402
 
 AUTO = "Recognise automatically"
 

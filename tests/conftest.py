@@ -109,8 +109,9 @@ def browser():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
     import os
 
-    from browser_support import CHROMIUM, TIMEOUT_MS, chromium_args
     from playwright.sync_api import expect, sync_playwright
+
+    from browser_support import CHROMIUM, TIMEOUT_MS, chromium_args
 
     expect.set_options(timeout=TIMEOUT_MS)  # expect() waits as long as actions do, not 5 s
 

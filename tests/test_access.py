@@ -21,6 +21,7 @@ from cjmetrics.errors import AccessDenied, ReadOnlyError, StoreError
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.ingest.read import MAX_UPLOAD_MB
 from cjmetrics.store import MIGRATIONS, Store, open_store
+
 from demo_csv import GLASGOW
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from itertools import pairwise
 import plotly.graph_objects as go
 import pytest
 
-from apptest_support import PROJECT_ROOT, assert_clean, open_page, texts
 from cjmetrics import charts, ui
-from cjmetrics.accessibility import (GRAPHIC_CONTRAST, STATEMENT, TEXT_CONTRAST, blend,
-                                     contrast)
+from cjmetrics.accessibility import GRAPHIC_CONTRAST, STATEMENT, TEXT_CONTRAST, blend, contrast
+
+from apptest_support import PROJECT_ROOT, assert_clean, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/accessibility.py"]  # the statement page's AppTest is below
 

@@ -17,9 +17,16 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from cjmetrics import render
-from cjmetrics.annual_report import (DEMO_NOTE, SUMMARY_COLUMNS, AnnualReportError,
-                                     build_annual_report, report_charts, report_file,
-                                     report_years, to_markdown)
+from cjmetrics.annual_report import (
+    DEMO_NOTE,
+    SUMMARY_COLUMNS,
+    AnnualReportError,
+    build_annual_report,
+    report_charts,
+    report_file,
+    report_years,
+    to_markdown,
+)
 from cjmetrics.annual_report_docx import to_docx
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import close_all, open_store

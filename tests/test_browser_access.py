@@ -15,11 +15,12 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import settled, streamlit_server, wait_for_app
 from cjmetrics.access import SYSTEM, acting
 from cjmetrics.editing import editable, save
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import close_all, open_store
+
+from browser_support import settled, streamlit_server, wait_for_app
 from demo_csv import GLASGOW
 
 pytestmark = pytest.mark.browser

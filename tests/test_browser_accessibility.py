@@ -13,8 +13,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import PROJECT_ROOT, TIMEOUT_MS, settled, title, wait_for_app
 from cjmetrics.ingest import TEMPLATES
+
+from browser_support import PROJECT_ROOT, TIMEOUT_MS, settled, title, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -20,8 +20,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import free_port, settled, streamlit_server, title, wait_for_app
 from cjmetrics.store import open_store
+
+from browser_support import free_port, settled, streamlit_server, title, wait_for_app
 from oidc_support import auth_section, identity_provider, write_secrets
 
 pytestmark = pytest.mark.browser

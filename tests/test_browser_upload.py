@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import (chart_title, choose_area, plotly_chart, settled, title,
-                             wait_for_app)
 from cjmetrics.ingest import TEMPLATES
+
+from browser_support import chart_title, choose_area, plotly_chart, settled, title, wait_for_app
 from demo_csv import GLASGOW, figures
 
 pytestmark = pytest.mark.browser

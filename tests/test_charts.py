@@ -14,8 +14,7 @@ import pytest
 from cjmetrics.charts import COMPARATOR_COLOUR, trend_figure
 from cjmetrics.trends import build_trend
 
-from demo_csv import (AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, demo, figures,
-                      indicator)
+from demo_csv import AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, demo, figures, indicator
 
 COMPLETED = "ndo1_diversion_completed"  # count, with a target and a note for Glasgow
 SENTENCES = "ndo4_community_sentences_completed"  # percent

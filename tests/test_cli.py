@@ -15,9 +15,8 @@ import pandas as pd
 import pytest
 
 from cjmetrics import cli
-from cjmetrics.store import SCHEMA_VERSION
 from cjmetrics.export import csv_bytes
-from cjmetrics.store import close_all, open_store
+from cjmetrics.store import SCHEMA_VERSION, close_all, open_store
 
 from demo_csv import PROJECT_ROOT, catalogue, demo, reference
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cjmetrics.store import close_all, open_store
 from test_cli import run
+
+from cjmetrics.store import close_all, open_store
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "formats"
 

@@ -9,16 +9,31 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjmetrics.charts import (COMPARATOR_COLOUR, FOCUS_COLOUR, ranked_bar_figure,
-                              self_assessment_figure)
+from cjmetrics.charts import (
+    COMPARATOR_COLOUR,
+    FOCUS_COLOUR,
+    ranked_bar_figure,
+    self_assessment_figure,
+)
 from cjmetrics.comparison import NO_SCOTLAND, NOT_COMPARABLE, build_comparison, default_areas
 from cjmetrics.demo import observation_rows
 from cjmetrics.scorecard import build_scorecard
 from cjmetrics.store import OBSERVATIONS, file_sha256
 
-from demo_csv import (AYRSHIRE, DEMO_DIR, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND,
-                      SOUTH_AYRSHIRE, WEST_DUNBARTONSHIRE, catalogue, figures, file_bytes,
-                      observations_file)
+from demo_csv import (
+    AYRSHIRE,
+    DEMO_DIR,
+    EAST_AYRSHIRE,
+    GLASGOW,
+    NORTH_AYRSHIRE,
+    SCOTLAND,
+    SOUTH_AYRSHIRE,
+    WEST_DUNBARTONSHIRE,
+    catalogue,
+    figures,
+    file_bytes,
+    observations_file,
+)
 
 ABERDEEN = "S12000033"
 SENTENCES = "ndo4_community_sentences_completed"  # percent, higher is better

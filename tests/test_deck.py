@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -10,12 +10,12 @@ import re
 
 import pandas as pd
 import pytest
+from test_surveys import carries, crafted_store, secret_texts
 
 from cjmetrics import deck as decks
 from cjmetrics import deck_engagement, render, slides
 from cjmetrics.engagement import build_engagement
 from cjmetrics.surveys import build_survey
-from test_surveys import carries, crafted_store, secret_texts
 
 GLASGOW = "S12000049"
 AYRSHIRE = "CJP-AYR"

@@ -9,8 +9,12 @@ from datetime import date
 import pytest
 
 from cjmetrics.editing import editable, save
-from cjmetrics.engagement_charts import (level_community_heatmap, stages_figure,
-                                         standards_coverage, status_over_time)
+from cjmetrics.engagement_charts import (
+    level_community_heatmap,
+    stages_figure,
+    standards_coverage,
+    status_over_time,
+)
 from cjmetrics.engagement_plan import build_plan, build_stages
 from cjmetrics.ingest import commit, prepare
 

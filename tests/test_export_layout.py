@@ -10,6 +10,7 @@ import pytest
 
 from cjmetrics import deck as decks
 from cjmetrics import render, slides
+
 from layout_check import collisions, open_measurer, text_boxes
 
 pytestmark = pytest.mark.browser

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from test_operations import AREAS, MONTHS, PROJECT_ROOT, tmpfs
 
 from cjmetrics import cli
 from cjmetrics.store import Store, close_all
-
-from test_operations import AREAS, MONTHS, PROJECT_ROOT, tmpfs
 
 
 def sha256(path: Path) -> str:

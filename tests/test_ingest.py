@@ -19,6 +19,7 @@ import pytest
 from cjmetrics.errors import CjmetricsError, ImportRejected
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import Store
+
 from demo_csv import GLASGOW, figures
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -29,6 +29,7 @@ from cjmetrics.overview import build_overview
 from cjmetrics.quality import build_quality
 from cjmetrics.scorecard import build_scorecard
 from cjmetrics.trends import build_trend, indicator_choices
+
 from demo_csv import AYRSHIRE, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND
 
 pytestmark = pytest.mark.load

@@ -9,13 +9,24 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cjmetrics.demo import observation_rows, target_rows
 from cjmetrics.overview import build_overview
 from cjmetrics.store import OBSERVATIONS, TARGETS, file_sha256
-from cjmetrics.demo import observation_rows, target_rows
 
-from demo_csv import (AYRSHIRE, EAST_AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE,
-                      catalogue, demo, figures, file_bytes, indicator, observations_file,
-                      targets_file)
+from demo_csv import (
+    AYRSHIRE,
+    EAST_AYRSHIRE,
+    GLASGOW,
+    SCOTLAND,
+    WEST_DUNBARTONSHIRE,
+    catalogue,
+    demo,
+    figures,
+    file_bytes,
+    indicator,
+    observations_file,
+    targets_file,
+)
 
 DEMO_AREAS = [GLASGOW, WEST_DUNBARTONSHIRE, AYRSHIRE, EAST_AYRSHIRE, SCOTLAND]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
-
 from cjmetrics.store import open_store
+
+from apptest_support import assert_clean, texts
 from demo_csv import GLASGOW
 from oidc_support import identity_provider
 

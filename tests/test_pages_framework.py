@@ -12,11 +12,9 @@ import re
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import assert_clean, open_page, texts
-
 from demo_csv import AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, catalogue, demo, figures
 
 FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"

@@ -4,8 +4,6 @@ slideshow (no sidebar, slide counter, next and previous) and the downloads on of
 
 from __future__ import annotations
 
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import PROJECT_ROOT, assert_clean, open_page, texts

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
-
 from apptest_support import assert_clean, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/annual_report.py"]

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
-
 from cjmetrics.store import open_store
+
+from apptest_support import assert_clean, texts
 from demo_csv import AYRSHIRE, GLASGOW, demo, figures
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
+from test_pages_upload import UPLOAD, buttons, run_app, tiles, upload
+
+from cjmetrics.store import open_store
 
 from apptest_support import assert_clean, texts
-from cjmetrics.store import open_store
-from conftest import SAMPLES
 from demo_csv import GLASGOW
-from test_pages_upload import UPLOAD, buttons, run_app, tiles, upload
 
 PAGES_TESTED_HERE = ["pages/upload.py"]
 FIXTURES = Path(__file__).resolve().parent / "data" / "formats"

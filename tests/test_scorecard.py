@@ -15,8 +15,18 @@ from cjmetrics.editing import save
 from cjmetrics.scorecard import build_scorecard
 from cjmetrics.store import OBSERVATIONS, file_sha256
 
-from demo_csv import (AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, catalogue, demo, figures,
-                      file_bytes, indicator, observations_file)
+from demo_csv import (
+    AYRSHIRE,
+    GLASGOW,
+    SCOTLAND,
+    WEST_DUNBARTONSHIRE,
+    catalogue,
+    demo,
+    figures,
+    file_bytes,
+    indicator,
+    observations_file,
+)
 
 ABERDEEN = "S12000033"  # a council the demo holds no figures for
 DIVERSION = "ndo1_diversion_completed"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import threading
 import time
 
-from browser_support import streamlit_server
-
 from cjmetrics import bootstrap
 from cjmetrics.bootstrap import initialise
 from cjmetrics.store import close_all, open_store
+
+from browser_support import streamlit_server
 
 
 def _imports(path) -> list[tuple]:

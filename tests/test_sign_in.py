@@ -11,9 +11,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from browser_support import free_port
 from cjmetrics import access, sign_in
 from cjmetrics.access import RoleRules, role_from_claim, rules_from, sign_in_expired
+
+from browser_support import free_port
 from oidc_support import auth_section, identity_provider
 
 NOW = datetime(2026, 12, 1, 21, 0, tzinfo=timezone.utc)

@@ -14,8 +14,13 @@ import pytest
 from docx import Document
 
 from cjmetrics.ingest import commit, prepare
-from cjmetrics.statement import (StatementError, build_statement, statement_periods, to_docx,
-                                 to_markdown)
+from cjmetrics.statement import (
+    StatementError,
+    build_statement,
+    statement_periods,
+    to_docx,
+    to_markdown,
+)
 from cjmetrics.store import close_all
 
 from demo_csv import PROJECT_ROOT

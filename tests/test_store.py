@@ -21,15 +21,39 @@ from cjmetrics import store as store_module
 from cjmetrics.bootstrap import initialise
 from cjmetrics.catalogue import build_catalogue
 from cjmetrics.demo import annotation_rows, observation_rows, target_rows
-from cjmetrics.errors import (CatalogueError, ImportRejected, NewerStoreError, StoreError,
-                              StoreLockedError)
-from cjmetrics.store import (ANNOTATIONS, OBSERVATIONS, SCHEMA_VERSION, TARGETS, Store,
-                             file_sha256, open_store)
+from cjmetrics.errors import (
+    CatalogueError,
+    ImportRejected,
+    NewerStoreError,
+    StoreError,
+    StoreLockedError,
+)
+from cjmetrics.store import (
+    ANNOTATIONS,
+    OBSERVATIONS,
+    SCHEMA_VERSION,
+    TARGETS,
+    Store,
+    file_sha256,
+    open_store,
+)
 
-from demo_csv import (AYRSHIRE, CATALOGUE_DIR, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE,
-                      PROJECT_ROOT, SCOTLAND, SOUTH_AYRSHIRE, WEST_DUNBARTONSHIRE,
-                      annotations_file, demo, file_bytes, observations_file,
-                      targets_file)
+from demo_csv import (
+    AYRSHIRE,
+    CATALOGUE_DIR,
+    EAST_AYRSHIRE,
+    GLASGOW,
+    NORTH_AYRSHIRE,
+    PROJECT_ROOT,
+    SCOTLAND,
+    SOUTH_AYRSHIRE,
+    WEST_DUNBARTONSHIRE,
+    annotations_file,
+    demo,
+    file_bytes,
+    observations_file,
+    targets_file,
+)
 
 COMPLETED = "ndo1_diversion_completed"  # a count, financial years
 OPEN_RATE = "eng_newsletter_open_rate"  # a percent, months

@@ -21,10 +21,20 @@ from cjmetrics import export
 from cjmetrics.analysis import wilson_interval
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import SCHEMA_VERSION
-from cjmetrics.survey_charts import (distribution_figure, diverging_figure, matrix_figure,
-                                     responses_figure, statements_figure)
-from cjmetrics.surveys import (build_survey, for_display, import_answers, protect,
-                               small_number_threshold)
+from cjmetrics.survey_charts import (
+    distribution_figure,
+    diverging_figure,
+    matrix_figure,
+    responses_figure,
+    statements_figure,
+)
+from cjmetrics.surveys import (
+    build_survey,
+    for_display,
+    import_answers,
+    protect,
+    small_number_threshold,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GLASGOW, AYRSHIRE, SCOTLAND = "S12000049", "CJP-AYR", "S92000003"

@@ -9,8 +9,18 @@ import pytest
 from cjmetrics.areas import AreaTree
 from cjmetrics.trends import build_trend, indicator_choices, period_options
 
-from demo_csv import (AYRSHIRE, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND,
-                      SOUTH_AYRSHIRE, WEST_DUNBARTONSHIRE, catalogue, demo, figures)
+from demo_csv import (
+    AYRSHIRE,
+    EAST_AYRSHIRE,
+    GLASGOW,
+    NORTH_AYRSHIRE,
+    SCOTLAND,
+    SOUTH_AYRSHIRE,
+    WEST_DUNBARTONSHIRE,
+    catalogue,
+    demo,
+    figures,
+)
 
 COMPLETED = "ndo1_diversion_completed"  # count
 SENTENCES = "ndo4_community_sentences_completed"  # percent

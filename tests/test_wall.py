@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import cjmetrics
+
 from demo_csv import PROJECT_ROOT
 
 PROBE = """

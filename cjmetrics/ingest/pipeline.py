@@ -17,7 +17,7 @@ from ..periods import ACCEPTED_FORMS, PeriodError, parse_period
 from ..store import ImportResult, StagedRows, Store, file_sha256
 from .read import ROW_COLUMN, StagedFile, stage_file, stage_rows
 from .resolve import LOOKUPS, normalise
-from .templates import TEMPLATES, Column, Rule, Template
+from .templates import TEMPLATES, Rule, Template
 
 SHOWN_PROBLEMS = 100  # a file with 10,000 errors shows the first hundred and the count
 MISSING_TOKENS = ("", "-", "–", "—", "n/a", "na", "n.a.", "..", ":", "*", "x", "[x]", "[c]",

@@ -12,9 +12,20 @@ from pathlib import Path
 from typing import Callable
 
 from .. import config
-from ..store import (ANNOTATIONS, EVIDENCE_NOTES, INDICATOR_EDITS, OBSERVATIONS,
-                     PRIORITY_OUTCOMES, QI_EVALUATIONS, SELF_ASSESSMENTS, SETTINGS,
-                     SURVEY_ANSWERS, SURVEY_INVITATIONS, TARGETS, RevisedTable)
+from ..store import (
+    ANNOTATIONS,
+    EVIDENCE_NOTES,
+    INDICATOR_EDITS,
+    OBSERVATIONS,
+    PRIORITY_OUTCOMES,
+    QI_EVALUATIONS,
+    SELF_ASSESSMENTS,
+    SETTINGS,
+    SURVEY_ANSWERS,
+    SURVEY_INVITATIONS,
+    TARGETS,
+    RevisedTable,
+)
 
 TEMPLATE_DIR = config.DATA_DIR / "templates"
 

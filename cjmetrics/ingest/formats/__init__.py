@@ -20,9 +20,17 @@ from ...errors import ImportRejected
 from ...store import Store
 from ..pipeline import Prepared, prepare, prepare_rows
 from ..resolve import area_resolver
-from .base import (SOURCE_ROW, ExportFormat, FormatBroken, Question, Recognised, Source,
-                   is_template_header, read_source)
-from . import events, newsletters, social, statistics, surveys, web  # noqa: E402
+from . import events, newsletters, social, statistics, surveys, web
+from .base import (
+    SOURCE_ROW,
+    ExportFormat,
+    FormatBroken,
+    Question,
+    Recognised,
+    Source,
+    is_template_header,
+    read_source,
+)
 
 FORMATS: list[ExportFormat] = [
     *newsletters.FORMATS, *social.FORMATS, *events.FORMATS, *web.FORMATS, *statistics.FORMATS,

@@ -7,9 +7,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .base import (ExportFormat, FormatBroken, Question, Recognised, Source, area_question,
-                   find_column, guess_order, header_row, month_label, parse_date, plural,
-                   rows_frame)
+from .base import (
+    ExportFormat,
+    FormatBroken,
+    Question,
+    Recognised,
+    Source,
+    area_question,
+    find_column,
+    guess_order,
+    header_row,
+    month_label,
+    parse_date,
+    plural,
+    rows_frame,
+)
 
 ORDER = ("Order #", "Order no.", "Order no", "Order number", "Order ID")
 ATTENDEE = ("Attendee #", "Attendee no.", "Attendee no", "Attendee number", "Attendee ID",

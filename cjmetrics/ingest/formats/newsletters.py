@@ -8,9 +8,22 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from .base import (ExportFormat, FormatBroken, Recognised, Source, area_question, find_column,
-                   guess_order, header_row, month_label, number, parse_date, plural, rows_frame,
-                   span)
+from .base import (
+    ExportFormat,
+    FormatBroken,
+    Recognised,
+    Source,
+    area_question,
+    find_column,
+    guess_order,
+    header_row,
+    month_label,
+    number,
+    parse_date,
+    plural,
+    rows_frame,
+    span,
+)
 
 SOURCE = "Mailchimp campaign report"
 TITLE = ("Title", "Campaign Title", "Campaign Name", "Name", "Campaign ID", "Subject Line")

@@ -10,9 +10,24 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from .base import (ExportFormat, FormatBroken, Grid, Recognised, Source, area_question,
-                   find_column, guess_order, is_template_header, month_label, norm, number, parse_date, plural,
-                   rows_frame, span)
+from .base import (
+    ExportFormat,
+    FormatBroken,
+    Grid,
+    Recognised,
+    Source,
+    area_question,
+    find_column,
+    guess_order,
+    is_template_header,
+    month_label,
+    norm,
+    number,
+    parse_date,
+    plural,
+    rows_frame,
+    span,
+)
 
 X_CHANNEL = "channel:X/Twitter"  # the label the demo and catalogue use
 

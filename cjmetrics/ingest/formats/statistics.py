@@ -15,8 +15,20 @@ import re
 from collections import defaultdict
 
 from ...periods import parse_period
-from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source,
-                   find_column, is_period, norm, number, plural, rows_frame)
+from .base import (
+    ExportFormat,
+    FormatBroken,
+    Grid,
+    Question,
+    Recognised,
+    Source,
+    find_column,
+    is_period,
+    norm,
+    number,
+    plural,
+    rows_frame,
+)
 
 SCOTLAND = "S92000003"
 _NOTE = re.compile(r"\s*\[(note|Note)\s*\d+\]|\s*\[(x|z|c|ns|low|u|w|b|p|r|e)\]", re.I)

@@ -12,13 +12,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime, timedelta
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pandas as pd
 
-from .base import (ExportFormat, FormatBroken, Grid, Question, Recognised, Source,
-                   guess_order, norm, parse_date, plural)
+from .base import (
+    ExportFormat,
+    FormatBroken,
+    Grid,
+    Question,
+    Recognised,
+    Source,
+    guess_order,
+    norm,
+    parse_date,
+    plural,
+)
 
 # source_row: the row number Excel shows for the respondent's record (header rows counted).
 TIDY_COLUMNS = ["respondent_id", "submitted", "question", "item", "answer", "source_row"]

@@ -9,8 +9,20 @@ import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from .base import (ExportFormat, FormatBroken, Recognised, Source, area_question, guess_order,
-                   month_label, norm, number, parse_date, rows_frame, span)
+from .base import (
+    ExportFormat,
+    FormatBroken,
+    Recognised,
+    Source,
+    area_question,
+    guess_order,
+    month_label,
+    norm,
+    number,
+    parse_date,
+    rows_frame,
+    span,
+)
 
 # Visits first; users only when the report has no sessions column.
 SESSIONS = ("sessions", "visits", "sitzungen", "sesiones", "sessões", "sessoes", "sessioni",

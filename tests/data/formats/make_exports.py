@@ -89,7 +89,7 @@ def twitter() -> None:
     # as a fraction, '-' in the promoted columns, a newline inside a tweet's text.
     write("twitter_tweets_en.csv", quoted([
         TWEET_HEADER,
-        _tweet("1388063576700000001", "Our open day is on Saturday: all welcome", 
+        _tweet("1388063576700000001", "Our open day is on Saturday: all welcome",
                "2021-04-30 09:32 +0000", 825, 30),
         _tweet("1387934728000000002", "Thank you to the volunteers who joined us",
                "2021-04-12 17:00 +0000", 410, 12),
