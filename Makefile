@@ -5,7 +5,7 @@ PORT ?= 8501
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test venv chromium axe demo-data clean-store
+.PHONY: run test lint venv chromium axe demo-data clean-store
 
 # The venv is rebuilt whenever requirements.txt changes.
 $(BIN)/.installed: requirements.txt
@@ -43,7 +43,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 axe: node_modules/axe-core/axe.min.js
 
-test: venv chromium axe
+# ruff (pyflakes, pycodestyle, import order) and import-linter's layer contracts, both set in
+# pyproject.toml; `make test` runs them before pytest.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: venv chromium axe lint
 	$(BIN)/python -m pytest
 
 # Regenerate data/demo/*.csv (deterministic: the files only change if the generator does).

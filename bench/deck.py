@@ -35,7 +35,7 @@ def main() -> None:
     from cjmetrics import deck as decks
     from cjmetrics import render, slides
     from cjmetrics.bootstrap import initialise
-    from cjmetrics.slides import PPTX_CHART_PX, PPTX_SCALE, _sized
+    from cjmetrics.slides import PPTX_CHART_PX, PPTX_SCALE, sized
 
     tmp = Path(tempfile.mkdtemp(prefix="cjmetrics-bench-deck-"))
     store = initialise(tmp / "demo.duckdb", demo=True)
@@ -55,7 +55,7 @@ def main() -> None:
     t = time.perf_counter()
     views = slides.slides_for(store, pack)
     build = time.perf_counter() - t
-    figures = [_sized(s.view.figure, width, height, title=False) for s in views]
+    figures = [sized(s.view.figure, width, height, title=False) for s in views]
 
     ours: list[list[float]] = [[] for _ in figures]
     bare: list[list[float]] = [[] for _ in figures]

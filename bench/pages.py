@@ -11,7 +11,8 @@ breakdowns), over the demo store and over the national-scale store of bench/gene
 - first: the same with every cached read cleared before each run (median of 5): what the first
   visitor after an import waits for.
 Then, on the national store: cold start (launching `make run`'s server, scripts/serve.py, to
-the Overview's tiles in Chromium, median of 3) and the server's peak RSS after a browser has visited every page.
+the Overview's tiles in Chromium, median of 3) and the server's peak RSS after a browser has
+visited every page.
 
 Targets: rerun at most 300 ms at national scale; national / demo rerun ratio at most 1.5 (times
 under 50 ms count as 50 ms, so the ratio of two tiny numbers is not noise); cold start at most
@@ -86,7 +87,7 @@ def measure_scale(db: Path) -> dict:
         firsts, first_cpus = [], []
         for _ in range(5):
             st.cache_data.clear()
-            ui._shared_call.clear()
+            ui.forget_shared()
             t, c = time.perf_counter(), _cpu()
             at.run()
             firsts.append(time.perf_counter() - t)

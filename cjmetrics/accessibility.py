@@ -90,8 +90,8 @@ STATEMENT = Statement(CHECKED, STANDARD, (
     ("Reporting a problem",
      "If you find a problem not listed here, or need a page's figures in another format, "
      "tell the partnership officer who runs this dashboard (your administrator). Say which "
-     "page, what you were trying to do and what happened. If you are not happy with how we respond, contact the Equality Advisory and "
-     "Support Service (EASS)."),
+     "page, what you were trying to do and what happened. If you are not happy with how we "
+     "respond, contact the Equality Advisory and Support Service (EASS)."),
     ("How this dashboard was tested",
      f"Last checked on {CHECKED}: every page of the dashboard with its illustrative demo "
      "data, and the slideshow, with axe-core 4.14.1 in Chromium at 1400 and 320 pixels wide "

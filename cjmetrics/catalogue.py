@@ -40,7 +40,8 @@ def build_catalogue(store: Store) -> Catalogue:
     return Catalogue(
         outcomes=ndo.rename(columns={"number": "Outcome", "title": "National outcome"})[
             ["Outcome", "National outcome", "Indicators"]],
-        aims=aims.rename(columns={"number": "Aim", "title": "National aim"})[["Aim", "National aim"]],
+        aims=aims.rename(columns={"number": "Aim", "title": "National aim"})[
+            ["Aim", "National aim"]],
         priority_actions=actions.rename(columns={"number": "Action", "text": "Priority action",
                                                  "confirmed": "Wording confirmed"})[
             ["Aim", "Action", "Priority action", "Outcomes", "Wording confirmed"]],

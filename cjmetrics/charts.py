@@ -110,7 +110,8 @@ def inert(fig: go.Figure) -> go.Figure:
 # -- end untrusted text in charts --
 
 
-def _wrap(text: str, width: int = 90) -> str:
+def wrap(text: str, width: int = 90) -> str:
+    """Text broken into lines of at most `width` characters, joined as Plotly breaks them."""
     return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
@@ -207,8 +208,8 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
                           "%{customdata[2]}<extra></extra>"))
     _period_axis(fig, series, data.targets)
     fig.update_layout(
-        title=dict(text=_wrap(data.title, 45 if large else 70),
-                   subtitle=dict(text=_wrap(subtitle(data), 75 if large else 110))),
+        title=dict(text=wrap(data.title, 45 if large else 70),
+                   subtitle=dict(text=wrap(subtitle(data), 75 if large else 110))),
         yaxis_title=_axis_title(indicator), hovermode="closest", height=520 if not large else 720)
     if indicator["unit"] == "percent":
         fig.update_yaxes(ticksuffix="%")
@@ -289,7 +290,7 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
     subtitle_text = " · ".join(p for p in (model.area_name, span, "Care Inspectorate six-point "
                                            "scale", sources) if p)
     fig.update_layout(title=dict(text="Quality-indicator self-evaluation grades",
-                                 subtitle=dict(text=_wrap(subtitle_text, 75 if large else 120))))
+                                 subtitle=dict(text=wrap(subtitle_text, 75 if large else 120))))
     if not dates or not qis or not grades:
         fig.add_annotation(text=f"No quality-indicator self-evaluations held for "
                                 f"{model.area_name}.", showarrow=False, x=0.5, y=0.5,
@@ -337,7 +338,8 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
         customdata=custom, hovertemplate=hovertemplate, name="Grade",
         colorbar=dict(title=dict(text="Grade"), tickvals=grades,
                       ticktext=[f"{g} {model.scale[g]}" for g in grades], ticks="",
-                      outlinewidth=1, outlinecolor="#8c8c8c", thickness=20, len=1.0, y=0.5, yanchor="middle")))
+                      outlinewidth=1, outlinecolor="#8c8c8c", thickness=20, len=1.0, y=0.5,
+                      yanchor="middle")))
     # Word over number, so "Unsatisfactory" fits a column; smaller type when columns are many.
     size = (22 if large else 14) - (0 if len(dates) <= 4 else 2 if len(dates) <= 6 else 4)
     for x, y, grade, word in cells:
@@ -366,7 +368,7 @@ OTHER_COLOUR = "#a6a6a6"  # other areas: mid grey
 GROUPED_COLOUR = "#cfcfcf"  # a partnership's councils, grouped under it: light grey
 
 
-def _message_figure(fig: go.Figure, text: str, *, large: bool) -> go.Figure:
+def message_figure(fig: go.Figure, text: str, *, large: bool) -> go.Figure:
     fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font=dict(size=22 if large else 15))
     fig.update_xaxes(visible=False)
@@ -389,10 +391,10 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
         parts.append(f"Source: {comparison.sources}")
     fig = go.Figure()
     fig.update_layout(title=dict(
-        text=_wrap(f"{comparison.title}: areas ranked", 45 if large else 70),
-        subtitle=dict(text=_wrap(" · ".join(parts), 75 if large else 110))))
+        text=wrap(f"{comparison.title}: areas ranked", 45 if large else 70),
+        subtitle=dict(text=wrap(" · ".join(parts), 75 if large else 110))))
     if ranking.empty:
-        return _message_figure(fig, "No figures are held for the areas chosen.", large=large)
+        return message_figure(fig, "No figures are held for the areas chosen.", large=large)
     # A partnership shown with its councils is their total, above them and never ranked.
     labels = [f"{'└ ' if row.grouped else ''}"
               + (f"{row.area_name} (total)" if pd.isna(row.rank) else
@@ -448,12 +450,12 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
         parts.append("★ priority in the improvement plan")
     parts.append(f"Source: {scorecard.score_sources}")
     title = dict(text="Self-assessment scores by national outcome",
-                 subtitle=dict(text=_wrap(" · ".join(p for p in parts if p),
+                 subtitle=dict(text=wrap(" · ".join(p for p in parts if p),
                                           75 if large else 110)))
     if not scorecard.has_scores:
         fig = go.Figure()
         fig.update_layout(title=title)
-        return _message_figure(fig, f"No self-assessment scores are held for "
+        return message_figure(fig, f"No self-assessment scores are held for "
                                     f"{scorecard.area_name} yet.", large=large)
     cards = scorecard.outcomes
     columns = 3

@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m cjmetrics",
         description="cjmetrics: community justice metrics in one DuckDB file. The store is "
-                    f"CJMETRICS_DB if set, else {config.DEFAULT_DB.relative_to(config.PROJECT_ROOT)}.")
+                    "CJMETRICS_DB if set, else "
+                    f"{config.DEFAULT_DB.relative_to(config.PROJECT_ROOT)}.")
     parser.add_argument("--db", type=Path, help="the store file to use (overrides CJMETRICS_DB)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     init = commands.add_parser(
@@ -140,7 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     # -- end deck --
     # Looking after the store: backup, restore, check.
     backup = commands.add_parser(
-        "backup", help="write a consistent copy of the store to FILE, even while the dashboard runs",
+        "backup",
+        help="write a consistent copy of the store to FILE, even while the dashboard runs",
         description="Copy the whole store to the new file FILE (never overwritten). If the "
                     "dashboard has the store open, it is asked to make the copy itself; the "
                     "copy is one consistent snapshot either way.")

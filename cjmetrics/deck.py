@@ -205,8 +205,9 @@ def standard_pack(store: Store, area: str, period: str,
                   progress: Callable[[int, int, str], None] | None = None) -> Deck:
     """Every headline outcome indicator (with the higher-level indicator), the self-assessment
     scores and every headline engagement indicator (with the social media reach by channel)
-    for an area, every period held up to PERIOD (so baselines and targets stay in view). Charts with no figures for the area are left
-    out. `progress(n, total, name)` is told as each indicator is looked at."""
+    for an area, every period held up to PERIOD (so baselines and targets stay in view). Charts
+    with no figures for the area are left out. `progress(n, total, name)` is told as each
+    indicator is looked at."""
     from .areas import AreaTree
     from .periods import parse_period
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from .chart_registry import ChartView, DeckError, register, view_from_figure
-from .charts import _wrap, styled
+from .charts import styled, wrap
 from .store import Store
 
 LATEST = "latest"
@@ -35,7 +35,7 @@ def _large(fig, large: bool):
     flat = " ".join(str(title.text or "").replace("<br>", " ").split())
     sub = title.subtitle.text if title.subtitle else ""
     sub = " ".join(str(sub or "").replace("<br>", " ").split())
-    fig.update_layout(title=dict(text=_wrap(flat, 45), subtitle=dict(text=_wrap(sub, 75))))
+    fig.update_layout(title=dict(text=wrap(flat, 45), subtitle=dict(text=wrap(sub, 75))))
     styled(fig, large=True)
     # Period labels are already on two lines: kept level (not turned on end and clipped),
     # and the legend sits at the foot of the figure, below them.

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import DASHES, MARKERS, PALETTE, _wrap, literal, styled
+from .charts import DASHES, MARKERS, PALETTE, literal, styled, wrap
 from .engagement import CHANNELS, EVENTS, EngagementModel, build_engagement, format_value
 from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
 from .memo import per_data_version
@@ -32,8 +32,8 @@ class Chart:
 
 
 def _title(fig: go.Figure, title: str, subtitle: str) -> None:
-    wrapped = _wrap(subtitle, 100)
-    fig.update_layout(title=dict(text=_wrap(title, 70), subtitle=dict(text=wrapped)),
+    wrapped = wrap(subtitle, 100)
+    fig.update_layout(title=dict(text=wrap(title, 70), subtitle=dict(text=wrapped)),
                       margin=dict(t=80 + 18 * (wrapped.count("<br>") + 1)))
 
 
@@ -190,7 +190,7 @@ def level_community_heatmap(model: PlanModel) -> Chart:
           for lv in levels] for c in communities]
     top = max(max(r) for r in z) or 1
     fig.add_trace(go.Heatmap(
-        x=levels, y=["<br>".join(_wrap(c, 28).split("<br>")) for c in communities], z=z,
+        x=levels, y=["<br>".join(wrap(c, 28).split("<br>")) for c in communities], z=z,
         colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], xgap=3, ygap=3,
         colorbar=dict(title=dict(text="Activities"), dtick=count_step(top)),
         hovertemplate="%{y}<br>%{x}: %{z} activities<extra></extra>"))

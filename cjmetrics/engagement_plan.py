@@ -40,7 +40,8 @@ def _date(value) -> date | None:
     return pd.Timestamp(value).date()
 
 
-def _list(store: Store, list_id: str) -> list[str]:
+def list_values(store: Store, list_id: str) -> list[str]:
+    """The values of a catalogue list (engagement levels, communities...) in the list's order."""
     lists = store.catalogue_table("lists")
     return list(lists[lists["list_id"] == list_id].sort_values("position")["value"])
 
@@ -183,8 +184,8 @@ def build_plan(store: Store, area_code: str) -> PlanModel:
     tree = AreaTree(store.areas())
     standards = store.catalogue_table("standards").sort_values("number")
     return PlanModel(area_code, tree.name(area_code), activities_frame(store, area_code),
-                     _list(store, "engagement_level"), _list(store, "community"),
-                     _list(store, "action_status"),
+                     list_values(store, "engagement_level"), list_values(store, "community"),
+                     list_values(store, "action_status"),
                      standards[["number", "name", "description"]].reset_index(drop=True),
                      [tree.name(c) for c in tree.children(area_code)])
 

@@ -1,4 +1,6 @@
-"""Turning tables into files a lead can open in Excel. (Chart images: render.py; decks: slides.py.)"""
+"""Turning tables into files a lead can open in Excel.
+
+Chart images: render.py; decks: slides.py."""
 
 from __future__ import annotations
 

@@ -48,7 +48,8 @@ def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
                          title="The backup was not written")
     if target.exists():
         raise StoreError(f"{target} already exists. Choose a new file name for the backup, so "
-                         "an earlier backup is never overwritten.", title="The backup was not written")
+                         "an earlier backup is never overwritten.",
+                         title="The backup was not written")
     try:
         # Read-write only to add the audit row; a read-only server's store is copied as it is.
         store = Store(db_path, read_only=access.read_only())
@@ -197,7 +198,8 @@ def restore(source: Path, db_path: Path) -> str:
         raise access.ReadOnlyError("CJMETRICS_READ_ONLY=1 is set, so the store cannot be "
                                    "replaced. Unset it to restore a backup.")
     if source == db_path:
-        raise StoreError("The backup and the store are the same file.", title="Nothing was restored")
+        raise StoreError("The backup and the store are the same file.",
+                         title="Nothing was restored")
     check_backup(source)
     kept = None
     if db_path.exists():

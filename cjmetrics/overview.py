@@ -157,7 +157,8 @@ def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | N
 
     An area with no figure of its own gets a tile that says so; `reference` (a parent's
     figure) is shown beside it as that parent's, with no status, direction or change."""
-    unit, decimals, polarity = indicator["unit"], int(indicator["decimals"] or 0), indicator["polarity"]
+    unit, polarity = indicator["unit"], indicator["polarity"]
+    decimals = int(indicator["decimals"] or 0)
     tile = Tile(indicator["indicator_id"], indicator["short_name"] or indicator["name"],
                 _group(indicator), unit, polarity)
     if series.empty:

@@ -84,9 +84,11 @@ def provider_problem(url: str, timeout: float = TIMEOUT_S) -> str | None:
         reason = getattr(exc.reason, "strerror", None) or exc.reason  # without "[Errno 111]"
         return f"{unreachable}could not be reached ({reason}){advice}"
     except (OSError, ValueError) as exc:  # a timeout, or not a JSON document
-        reason = "no answer in time" if isinstance(exc, TimeoutError) else "not a discovery document"
+        reason = ("no answer in time" if isinstance(exc, TimeoutError)
+                  else "not a discovery document")
         return f"{unreachable}could not be read ({reason}){advice}"
-    lacking = [key for key in DISCOVERY_KEYS if not (isinstance(document, dict) and document.get(key))]
+    lacking = [key for key in DISCOVERY_KEYS
+               if not (isinstance(document, dict) and document.get(key))]
     if lacking:
         return f"{unreachable}gave a discovery document without {', '.join(lacking)}{advice}"
     return None

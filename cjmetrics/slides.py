@@ -75,7 +75,7 @@ def _lines(text: object) -> int:
     return str(text).count("<br>") + 1 if text else 0
 
 
-def _sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure:
+def sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure:
     """The figure at a slide's size. With its title, the top margin grows with the title's and
     subtitle's lines so neither runs into the plot; without, the slide's own title and source
     line replace them."""
@@ -170,7 +170,7 @@ def pptx_bytes(deck: Deck, slides: Iterable[Slide], progress: Progress | None = 
         title.text = view.title
         for paragraph in title.text_frame.paragraphs:
             paragraph.font.size = Pt(30)
-        png = render.image(_sized(view.figure, *PPTX_CHART_PX, title=False), "png",
+        png = render.image(sized(view.figure, *PPTX_CHART_PX, title=False), "png",
                            width=PPTX_CHART_PX[0], height=PPTX_CHART_PX[1], scale=PPTX_SCALE)
         picture = page.shapes.add_picture(io.BytesIO(png), Inches(0.2), Inches(1.25),
                                           width=Inches(12.9))
@@ -197,7 +197,7 @@ def pdf_bytes(deck: Deck, slides: Iterable[Slide], progress: Progress | None = N
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    pages = [title_figure(deck)] + [_sized(s.view.figure, *SLIDE_PX, title=True) for s in slides]
+    pages = [title_figure(deck)] + [sized(s.view.figure, *SLIDE_PX, title=True) for s in slides]
     for number, fig in enumerate(pages):
         if progress and number:
             progress(number, len(pages) - 1)

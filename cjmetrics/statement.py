@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .areas import AreaTree
-from .engagement_plan import _list, activities_frame, split
+from .engagement_plan import activities_frame, list_values, split
 from .errors import CjmetricsError
 from .periods import PeriodError, parse_period
 from .store import Store
@@ -105,8 +105,8 @@ def build_statement(store: Store, area_code: str, start_text: str, end_text: str
             details.append(f"Area: {a.area_name}")
         who = split(a.who_involved) or list(a.communities) or ["Not recorded"]
         rows.append(StatementRow(a.activity, details, who, list(a.learning_points)))
-    levels = _list(store, "engagement_level")
-    communities = _list(store, "community")
+    levels = list_values(store, "engagement_level")
+    communities = list_values(store, "community")
     level_counts = {lv: int((activities["level"] == lv).sum()) for lv in levels}
     community_counts = {c: int(sum(c in cs for cs in activities["communities"]))
                         for c in communities}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, PALETTE, _message_figure, _wrap, styled, text_colour_on
+from .charts import FONT, PALETTE, message_figure, styled, text_colour_on, wrap
 from .memo import per_data_version
 from .surveys import SurveyModel, build_survey
 
@@ -33,8 +33,8 @@ def _pattern(shape: str, colour: str) -> dict:
 
 
 def _title(fig: go.Figure, title: str, subtitle: str, *, large: bool) -> None:
-    fig.update_layout(title=dict(text=_wrap(title, 45 if large else 80),
-                                 subtitle=dict(text=_wrap(subtitle, 75 if large else 120))))
+    fig.update_layout(title=dict(text=wrap(title, 45 if large else 80),
+                                 subtitle=dict(text=wrap(subtitle, 75 if large else 120))))
 
 
 def _num(value) -> float | None:
@@ -115,7 +115,7 @@ def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFram
     _title(fig, f"{q['number']}: answers by area (share of those who answered)",
            model.subtitle, large=large)
     if table.empty:
-        return _message_figure(fig, "No answers to this question are held.", large=large)
+        return message_figure(fig, "No answers to this question are held.", large=large)
     areas = list(dict.fromkeys(table["area"]))
     for i, (answer, rows) in enumerate(table.groupby("answer", sort=False)):
         rows = rows.set_index("area").reindex(areas).reset_index()
@@ -147,7 +147,7 @@ def ticked_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     _title(fig, f"{q['number']}: share of those who answered who ticked each answer",
            model.subtitle, large=large)
     if table.empty:
-        return _message_figure(fig, "No answers to this question are held.", large=large)
+        return message_figure(fig, "No answers to this question are held.", large=large)
     answers = list(dict.fromkeys(table["answer"]))
     for i, (area, rows) in enumerate(table.groupby("area", sort=False)):
         rows = rows.set_index("answer").reindex(answers).reset_index()
@@ -192,7 +192,7 @@ def diverging_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, 
     _title(fig, f"{q['number']}: disagree (left) and agree (right), share of those who "
                 "answered", model.subtitle, large=large)
     if table.empty:
-        return _message_figure(fig, "No answers to this question are held.", large=large)
+        return message_figure(fig, "No answers to this question are held.", large=large)
     return _diverging(fig, model, table, large=large)
 
 
@@ -204,10 +204,10 @@ def statements_figure(model: SurveyModel, area_code: str, table: pd.DataFrame, *
     _title(fig, f"Every agree/disagree statement, {area}: disagree (left) and agree (right)",
            model.subtitle_for([area]), large=large)
     if table.empty:
-        return _message_figure(fig, "No answers to these statements are held.", large=large)
+        return message_figure(fig, "No answers to these statements are held.", large=large)
     texts = dict(zip(model.questions["number"], model.questions["text"]))
     # Two short lines per statement (the full wording is in the table and the hover).
-    labels = {n: _wrap(_clip(f"{n} {texts.get(n, '')}", 64), 34)
+    labels = {n: wrap(_clip(f"{n} {texts.get(n, '')}", 64), 34)
               for n in table["question"].unique()}
     fig = _diverging(fig, model, table.assign(area=table["question"].map(labels)), large=large)
     fig.update_layout(height=(360 if large else 290) + 80 * len(labels))
@@ -276,7 +276,7 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     _title(fig, f"{q['number']}: engagement level with each partner, {area}",
            model.subtitle_for([area]), large=large)
     if table.empty:
-        return _message_figure(fig, "No answers to this question are held.", large=large)
+        return message_figure(fig, "No answers to this question are held.", large=large)
     rows = list(dict.fromkeys(table["row"]))
     columns = list(dict.fromkeys(table["answer"]))
     z, text, custom = [], [], []
@@ -310,7 +310,7 @@ def responses_figure(model: SurveyModel, table: pd.DataFrame, *,
     fig = go.Figure()
     _title(fig, f"{model.survey.name}: responses by area", model.subtitle, large=large)
     if table.empty or not model.has_answers:
-        return _message_figure(fig, "No responses to this survey are held for this area.",
+        return message_figure(fig, "No responses to this survey are held for this area.",
                                large=large)
     numbers = [r if isinstance(r, int) else None for r in table["respondents"]]
     labels = []

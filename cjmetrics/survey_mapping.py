@@ -37,17 +37,16 @@ SKIP = ""  # a field or answer left out
 CHOICE = ("single", "multiple", "likert", "matrix")
 _LIKERT = {"strongly agree": 2, "agree": 1, "neither agree nor disagree": 0, "neither": 0,
            "neutral": 0, "disagree": -1, "strongly disagree": -2}
-_SEP = "\x1f"
-SEP = _SEP  # joins a question id to an answer text in a mapping's keys
+SEP = "\x1f"  # joins a question id to an answer text in a mapping's keys
 
 
 def answer_key(question_id: str, text: str) -> str:
-    return f"{question_id}{_SEP}{text}"
+    return f"{question_id}{SEP}{text}"
 
 
 def split_key(key: str) -> tuple[str, str]:
     """(question id, answer text or option id) of a mapping key."""
-    question, _, rest = key.partition(_SEP)
+    question, _, rest = key.partition(SEP)
     return question, rest
 
 
@@ -152,12 +151,12 @@ def suggest(store: Store, export: SurveyExport, survey_id: str) -> dict:
     valid = _targets(defs, survey_id)
     fields = {}
     for f in export.fields:
-        kept = remembered.get("q" + _SEP + f.key)
+        kept = remembered.get("q" + SEP + f.key)
         fields[f.key] = kept if kept is not None and (kept in valid or kept == SKIP) \
             else _match_field(f, defs, survey_id)[0]
     answers = {}
     for key, (qid, text) in _answer_texts(export, defs, survey_id, fields).items():
-        kept = remembered.get("a" + _SEP + key)
+        kept = remembered.get("a" + SEP + key)
         options = defs["options"].query("survey_id == @survey_id and question_id == @qid")
         answers[key] = kept if kept is not None and (kept in set(options["option_id"]) or
                                                      kept == SKIP) \
@@ -183,7 +182,7 @@ def _answer_texts(export: SurveyExport, defs: dict, survey_id: str,
         texts = export.answers.loc[export.answers["field"] == f.key, "answer"]
         for answer in dict.fromkeys(texts):
             for part in _parts(answer, f.multiple):
-                out.setdefault(qid + _SEP + part, (qid, part))
+                out.setdefault(qid + SEP + part, (qid, part))
     return out
 
 
@@ -396,7 +395,7 @@ def answer_rows(export: SurveyExport, mapping: dict, defs: dict,
         if qid not in kinds:
             continue
         if kinds[qid] in CHOICE:
-            picked = [mapping["answers"].get(qid + _SEP + p, SKIP)
+            picked = [mapping["answers"].get(qid + SEP + p, SKIP)
                       for p in _parts(r.answer, by_field[r.field].multiple)]
             picked = sorted({p for p in picked if p}, key=lambda o: positions.get((qid, o), 0))
             if not picked:
@@ -495,8 +494,8 @@ def commit_survey_export(store: Store, prepared: Prepared, who: str = "local",
 
 def remember(store: Store, plan: dict, who: str) -> None:
     mapping = plan["mapping"]
-    saved = {"q" + _SEP + k: v for k, v in mapping["fields"].items()}
-    saved.update({"a" + _SEP + k: v for k, v in mapping["answers"].items()})
+    saved = {"q" + SEP + k: v for k, v in mapping["fields"].items()}
+    saved.update({"a" + SEP + k: v for k, v in mapping["answers"].items()})
     store.save_table_mapping(_survey_key(plan["survey_id"]), saved, who)
     store.save_table_mapping(plan["signature"], {"survey": plan["survey_id"]}, who)
 

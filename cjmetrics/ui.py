@@ -100,6 +100,11 @@ def cached_shared(fn: Callable, *args, **kwargs):
                         tuple(args), tuple(sorted(kwargs.items())))
 
 
+def forget_shared() -> None:
+    """Drop every result `cached_shared` holds (the page benchmark times first visits)."""
+    _shared_call.clear()
+
+
 def area_tree() -> AreaTree:
     return cached(_areas_tree)
 

@@ -57,7 +57,8 @@ with ui.guard():
                "are we going to do next?*")
     st.markdown(f"**The six-point scale:** {ui.plain(model.scale_text)}")
     if not model.has_evaluations:
-        st.info(f"No quality-indicator self-evaluations are held for {ui.plain(model.area_name)} yet. "
+        st.info("No quality-indicator self-evaluations are held for "
+                f"{ui.plain(model.area_name)} yet. "
                 "Add one in the table below, or upload the quality-indicator evaluations "
                 "template on the Upload page.", icon=":material/info:")
     else:

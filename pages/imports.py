@@ -43,7 +43,8 @@ with ui.guard():
                 icon=":material/info:")
         st.stop()
     st.dataframe(log, hide_index=True, width="stretch",
-                 column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+                 column_config={
+                     "When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
     st.subheader("Undo an import")
     committed = log[log["Status"] == "current"]
@@ -74,6 +75,7 @@ with ui.guard():
         st.caption("No figures held for this indicator and area.")
     else:
         periods = list(dict.fromkeys(history["Period"]))
-        period = right.selectbox("Period of the figure", periods, index=len(periods) - 1, key="history_period")
+        period = right.selectbox("Period of the figure", periods, index=len(periods) - 1,
+                                 key="history_period")
         st.dataframe(history[history["Period"] == period].drop(columns=["Period"]),
                      hide_index=True, width="stretch")

@@ -64,7 +64,8 @@ with ui.guard():
                  "Activities": list(statement.community_counts.values())}),
                 hide_index=True, width="stretch")
             st.subheader("Activities")
-            # The layout of West Dunbartonshire's participation statement: activity | who was involved | learning points.
+            # The layout of West Dunbartonshire's participation statement:
+            # activity | who was involved | learning points.
             widths = [3, 2, 3]
             for column, heading in zip(st.columns(widths),
                                        ("Activity", "Who was involved", "Learning points")):

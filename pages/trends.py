@@ -84,7 +84,8 @@ with ui.guard():
     if missing:
         shown_instead = " Scotland's figures are shown for reference." \
             if data.comparator_code else ""
-        st.info(f"No figures held for {', '.join(ui.plain(m) for m in missing)} on this indicator.{shown_instead}",
+        names = ", ".join(ui.plain(m) for m in missing)
+        st.info(f"No figures held for {names} on this indicator.{shown_instead}",
                 icon=":material/info:")
     if data.comparator_note:
         st.caption(data.comparator_note)

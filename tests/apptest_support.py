@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from conftest import PROJECT_ROOT
 
 
 def assert_clean(at: AppTest) -> None:
@@ -20,7 +21,6 @@ def texts(elements) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", e.value).replace("\u2060", "") for e in elements]
 
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def open_page(page: str, *, area: str | None = None, timeout: float = 60) -> AppTest:

@@ -20,7 +20,8 @@ from typing import Iterator, Sequence
 import pytest
 from playwright.sync_api import expect
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT_ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 SERVER_START_TIMEOUT = 60  # seconds for /_stcore/health to answer "ok"
 TIMEOUT_MS = 30_000  # for anything to render

@@ -53,7 +53,8 @@ def _empty_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo_db(_demo_template, tmp_path, monkeypatch) -> Path:
-    """A fresh copy of a store holding the catalogue and the demo data; CJMETRICS_DB points at it."""
+    """A fresh copy of a store holding the catalogue and the demo data; CJMETRICS_DB points at
+    it."""
     path = tmp_path / "demo.duckdb"
     shutil.copy(_demo_template, path)
     monkeypatch.setenv("CJMETRICS_DB", str(path))

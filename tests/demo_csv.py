@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT_ROOT
+
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CATALOGUE_DIR = PROJECT_ROOT / "data" / "catalogue"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -22,9 +21,9 @@ from cjmetrics.ingest import commit, prepare
 from cjmetrics.ingest.read import MAX_UPLOAD_MB
 from cjmetrics.store import MIGRATIONS, Store, open_store
 
+from conftest import PROJECT_ROOT
 from demo_csv import GLASGOW
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DIVERSION = "ndo1_diversion_completed"
 VIEWER = Actor("viewer@council.gov.uk", "viewer")
 EDITOR = Actor("editor@council.gov.uk", "editor")
@@ -156,7 +155,8 @@ def test_imports_edits_undos_exports_and_sign_ins_are_audited(demo_store):
     demo_store.record("export", "chart data: trend.csv", actor=VIEWER)
     demo_store.record("sign-in", "role viewer", actor=VIEWER)
     log = demo_store.audit_log()
-    mine = log[~log["who"].isin(["cjmetrics demo", "cjmetrics"])]  # not the loaded demo and reference
+    # not the loaded demo and reference figures
+    mine = log[~log["who"].isin(["cjmetrics demo", "cjmetrics"])]
     assert list(mine["action"]) == ["sign-in", "export", "edit", "undo", "import"]
     assert set(mine["who"]) == {"editor@council.gov.uk", "viewer@council.gov.uk"}
     row = mine[mine["action"] == "import"].iloc[0]

@@ -22,7 +22,8 @@ from cjmetrics.errors import ImportRejected
 from cjmetrics.ingest.service import open_upload
 from cjmetrics.store import Store
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT_ROOT
+
 SWEEP_DIR = PROJECT_ROOT / "tests" / "data" / "bad" / "sweep"
 REFUSED, IMPORTED = "refused", "imported"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PROJECT_ROOT
 from playwright.sync_api import expect
 from test_browser_upload import glasgow_figures, metric_value
 
 from browser_support import choose_area, settled, title, wait_for_app
+from conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser]
 EXPORT = PROJECT_ROOT / "tests" / "data" / "formats" / "mailchimp_excel_resaved.csv"

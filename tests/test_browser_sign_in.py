@@ -182,7 +182,8 @@ def test_someone_the_provider_knows_but_no_role_covers_sees_one_sentence(app_url
     settled(page)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(page.locator("[data-testid='stPlotlyChart'], [data-testid='stMetric'], "
-                        "[data-testid='stDataFrame'], [data-testid='stSelectbox']")).to_have_count(0)
+                        "[data-testid='stDataFrame'], [data-testid='stSelectbox']")
+           ).to_have_count(0)
     buttons = [b.inner_text().strip().splitlines()[-1] for b in main.get_by_role("button").all()]
     assert buttons == ["Sign out"]  # the icon's name reads first
 

@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import choose_area, settled, title, wait_for_app
+from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GLASGOW = "S12000049"
 LABELS = {"1": "Sufficient awareness", "2": "Limited awareness", "3": "Little awareness",
           "4": "Don't know"}

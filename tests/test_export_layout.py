@@ -35,10 +35,10 @@ def test_no_text_collides_in_any_chart_of_any_demo_areas_pack(demo_store, browse
         for item in pack.items:
             view = decks.build_view(demo_store, item, large=True)
             for export, fig, (width, height) in (
-                    ("PDF page", slides._sized(view.figure, *slides.SLIDE_PX, title=True),
+                    ("PDF page", slides.sized(view.figure, *slides.SLIDE_PX, title=True),
                      slides.SLIDE_PX),
                     ("PowerPoint picture",
-                     slides._sized(view.figure, *slides.PPTX_CHART_PX, title=False),
+                     slides.sized(view.figure, *slides.PPTX_CHART_PX, title=False),
                      slides.PPTX_CHART_PX)):
                 measured = text_boxes(measurer, fig)
                 assert (round(measured["width"]), round(measured["height"])) == (width, height)

@@ -13,13 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, SAMPLES
 
 from cjmetrics.errors import ImportRejected
 from cjmetrics.ingest import commit, formats
 from cjmetrics.ingest.formats.base import number, read_source, share
 from cjmetrics.ingest.formats.surveys import parse_survey
 from cjmetrics.store import Store
+
+from conftest import PROJECT_ROOT, SAMPLES
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = DATA / "formats"

@@ -20,6 +20,7 @@ from cjmetrics.errors import CjmetricsError, ImportRejected
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import Store
 
+from conftest import PROJECT_ROOT
 from demo_csv import GLASGOW, figures
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -472,7 +473,7 @@ def test_the_same_file_twice_changes_nothing_and_says_already_imported(demo_stor
 
 def test_an_unedited_reupload_of_the_current_values_changes_nothing(demo_store):
     """The demo figures, uploaded back as they are: every row matches the store."""
-    data = (Path(__file__).resolve().parent.parent / "data" / "demo" /
+    data = (PROJECT_ROOT / "data" / "demo" /
             "observations.csv").read_bytes()
     before = demo_store.checksum()
     prepared = prepare(demo_store, data, "observations.csv")

@@ -26,7 +26,8 @@ from cjmetrics.errors import ImportRejected
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import Store
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT_ROOT
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 AREAS = ("S12000049", "S12000008", "S12000021", "S12000028", "S12000039", "S92000003", "CJP-AYR")
 BIG_ROWS = 200_000

@@ -23,7 +23,8 @@ from cjmetrics.errors import DiskFullError, StoreError
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import SCHEMA_VERSION, Store, open_store
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT_ROOT
+
 AREAS = ("S12000049", "S12000008", "S12000021", "S12000028", "S12000039", "S92000003", "CJP-AYR")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -110,7 +110,8 @@ def test_a_tile_shows_the_latest_figure_its_change_and_rag_from_the_demo_files(
         assert tile.previous_change == pytest.approx(
             (latest["value"] - previous["value"]) / previous["value"])
     assert tile.rag == expected_rag(latest["value"], target["target_value"], meta["polarity"],
-                                    float(meta["rag_green"] or 1.0), float(meta["rag_amber"] or 0.9))
+                                    float(meta["rag_green"] or 1.0),
+                                    float(meta["rag_amber"] or 0.9))
     assert target["target_period"] in tile.target_text
     assert tile.illustrative
 
@@ -265,7 +266,8 @@ def test_a_tile_draws_its_trend_as_a_small_line_coloured_by_whether_it_improved(
     assert len(points) == 3 and ys[1] < ys[2] < ys[0]  # SVG y grows downwards: 30 highest
     tile.direction = Direction("▲", "improving", 10, 0.5)
     assert 'stroke="#009E73"' in tile.spark_svg
-    assert sparkline_svg([5.0], "#000") is None and Tile("i", "t", "g", "count", "higher").spark_svg is None
+    assert sparkline_svg([5.0], "#000") is None
+    assert Tile("i", "t", "g", "count", "higher").spark_svg is None
     assert "nan" not in sparkline_svg([3.0, 3.0, 3.0], "#000")  # a flat line, not a division by 0
 
 

@@ -16,8 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import assert_clean, texts
+from conftest import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 
 SCOTLAND, AYRSHIRE = "S92000003", "CJP-AYR"
@@ -50,7 +50,8 @@ def observations() -> pd.DataFrame:
     """The demo and published reference figures as the CSVs hold them: totals only (no
     breakdown rows)."""
     frame = pd.read_csv(DEMO_DIR / "observations.csv", dtype={"breakdown": str})
-    reference = [pd.read_csv(path) for path in sorted((DEMO_DIR.parent / "reference").glob("*.csv"))]
+    reference = [pd.read_csv(path)
+                 for path in sorted((DEMO_DIR.parent / "reference").glob("*.csv"))]
     frame = pd.concat([frame, *reference], ignore_index=True)
     return frame[frame["breakdown"].isna()]
 

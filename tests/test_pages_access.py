@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,12 +17,12 @@ from streamlit.testing.v1 import AppTest
 from cjmetrics.store import open_store
 
 from apptest_support import assert_clean, texts
+from conftest import PROJECT_ROOT
 from demo_csv import GLASGOW
 from oidc_support import identity_provider
 
 PAGES_TESTED_HERE = ["pages/audit.py"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OVERVIEW, TRENDS, UPLOAD = "pages/overview.py", "pages/trends.py", "pages/upload.py"
 IMPORTS, AUDIT, FRAMEWORK = "pages/imports.py", "pages/audit.py", "pages/framework.py"
 ROLES = {"admin": ["lead@council.gov.uk"], "editor": ["@council.gov.uk"],

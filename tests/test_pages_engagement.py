@@ -3,17 +3,15 @@ and an empty store. Expected figures are computed here from data/demo/*.csv with
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import assert_clean, open_page, texts
+from conftest import PROJECT_ROOT
 
 PAGES_TESTED_HERE = ["pages/engagement.py", "pages/engagement_plan.py", "pages/participation.py"]
 REACH, PLAN, STATEMENT = PAGES_TESTED_HERE
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 GLASGOW, AYRSHIRE, EAST = "S12000049", "CJP-AYR", "S12000008"
 MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, "Aug": 8,

@@ -9,16 +9,15 @@ Expected respondent counts are seed 001's (data/demo/generate_surveys.py keeps t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import assert_clean, open_page, texts
+from conftest import PROJECT_ROOT
 
 PAGES_TESTED_HERE = ["pages/surveys.py"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SURVEYS = "pages/surveys.py"
 GLASGOW, AYRSHIRE, SOUTH = "S12000049", "CJP-AYR", "S12000028"
 
@@ -44,7 +43,8 @@ def test_demo_partnership_shows_responses_answers_and_suppression(demo_db):
     assert [t.value for t in at.title] == ["Surveys"]
     assert at.selectbox(key="survey").value == "statutory_partner"  # the first with answers
     warning = " ".join(texts(at.warning))
-    assert "invented demo data" in warning and "Strengthening Engagement Transition Project" in warning
+    assert "invented demo data" in warning
+    assert "Strengthening Engagement Transition Project" in warning
     assert any("Counts below 5" in c for c in texts(at.caption))
     titles = figure_titles(at)
     assert titles[0].startswith("Statutory Partner Survey: responses by area")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,9 +20,8 @@ from streamlit.testing.v1 import AppTest
 from cjmetrics.store import open_store
 
 from apptest_support import assert_clean, texts
+from conftest import PROJECT_ROOT
 from demo_csv import AYRSHIRE, GLASGOW, demo, figures
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 OVERVIEW, TRENDS = "pages/overview.py", "pages/trends.py"
 UPLOAD, IMPORTS = "pages/upload.py", "pages/imports.py"

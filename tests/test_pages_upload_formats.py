@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
 from test_pages_upload import UPLOAD, buttons, run_app, tiles, upload
 
 from cjmetrics.store import open_store
 
 from apptest_support import assert_clean, texts
+from conftest import SAMPLES
 from demo_csv import GLASGOW
 
 PAGES_TESTED_HERE = ["pages/upload.py"]

@@ -24,7 +24,8 @@ ADDRESSES = {"admin": ["lead@council.gov.uk"], "editor": ["@council.gov.uk"]}
 # -- roles from a claim ----------------------------------------------------------------------
 def test_a_role_comes_from_a_groups_claim_entra_app_roles_or_keycloak_realm_roles():
     mapping = {"admin": ["CJ-Admins"], "editor": ["cjmetrics-editors"], "viewer": ["staff"]}
-    assert role_from_claim({"groups": ["staff", "cjmetrics-editors"]}, "groups", mapping) == "editor"
+    groups = {"groups": ["staff", "cjmetrics-editors"]}
+    assert role_from_claim(groups, "groups", mapping) == "editor"
     assert role_from_claim({"groups": "cj-admins"}, "groups", mapping) == "admin"  # one value
     assert role_from_claim({"roles": ["staff"]}, "roles", mapping) == "viewer"  # Entra app roles
     keycloak = {"realm_access": {"roles": ["offline_access", "cjmetrics-editors"]}}

@@ -30,7 +30,7 @@ PLAN = """area,activity_id,activity,level,communities,status,start_period,end_pe
 Glasgow,G-1,Focus groups with people on orders,Consult,1; 6,Complete,01/05/2023,30/09/2023,Inclusion,34,Turning Point Scotland; Justice social work,Evening sessions worked; Travel was a barrier
 Glasgow,G-2,[Click me](http://evil.example) <b>meeting</b>,Inform,2,In progress,Jun 2024,Mar 2026,Communication,120,Elected members | councillors,
 Glasgow,G-3,Next year's panel,Engage,1,Not started,01/04/2026,,Inclusion,,Families,
-"""
+"""  # noqa: E501 - a template file as a lead would write it, one row a line
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, SAMPLES
 from test_pages_upload import UPLOAD, buttons, run_app, tiles, upload
 
 from cjmetrics import survey_mapping as sm
@@ -22,6 +21,7 @@ from cjmetrics.ingest import formats
 from cjmetrics.store import open_store
 
 from apptest_support import assert_clean, texts
+from conftest import PROJECT_ROOT, SAMPLES
 
 PAGES_TESTED_HERE = ["pages/upload.py", "pages/surveys.py"]
 HERE = Path(__file__).resolve().parent / "data" / "formats" / "surveys"

@@ -11,7 +11,6 @@ import io
 import json
 import math
 import re
-from pathlib import Path
 from statistics import NormalDist
 
 import pandas as pd
@@ -36,7 +35,8 @@ from cjmetrics.surveys import (
     small_number_threshold,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT_ROOT
+
 GLASGOW, AYRSHIRE, SCOTLAND = "S12000049", "CJP-AYR", "S92000003"
 EAST, NORTH, SOUTH = "S12000008", "S12000021", "S12000028"
 

@@ -70,10 +70,10 @@ class Prepared:
 
     @property
     def summary(self) -> str:
-        parts = [f"{self.template.title}: {self.rows_read:,} row{'s' if self.rows_read != 1 else ''} read"]
+        plural = "s" if self.rows_read != 1 else ""
+        parts = [f"{self.template.title}: {self.rows_read:,} row{plural} read"]
         if self.origin:
-            parts = [f"{self.origin}; {self.rows_read:,} figure{'s' if self.rows_read != 1 else ''} "
-                     "built from it"]
+            parts = [f"{self.origin}; {self.rows_read:,} figure{plural} built from it"]
         if self.layout == "wide":
             parts.append("wide layout (one column per period) turned into one row per figure")
         if self.error_count:
@@ -142,7 +142,8 @@ def _period_headers(headers: list[str]) -> list[str]:
     return result
 
 
-def recognise(staged: StagedFile, kind: str | None = None) -> tuple[Template, dict[str, str], list[str]]:
+def recognise(staged: StagedFile,
+              kind: str | None = None) -> tuple[Template, dict[str, str], list[str]]:
     """Choose the template the file's headers fit, and map its columns.
 
     Returns the template, column -> header, and the period headers of a wide layout (empty for
@@ -594,8 +595,8 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     row_rules = _row_rules(template, lambda scale: _scale_bounds(store, scale))
     con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT {select}, {ROW_COLUMN}, "
                 f"coalesce({_any_broken(row_rules)}, false) AS _suspect FROM canon")
-    rules.append(_duplicate_sql(template, "kept" if _duplicate_columns(template) <= {*outputs, ROW_COLUMN}
-                                else "canon"))
+    kept_has_keys = _duplicate_columns(template) <= {*outputs, ROW_COLUMN}
+    rules.append(_duplicate_sql(template, "kept" if kept_has_keys else "canon"))
     used = set(found.values()) | set(wide)
     said = {p.column for p in staged.problems}  # a repeated header has its own warning
     unused = [h for h in staged.columns if h not in used and h not in said]

@@ -72,7 +72,8 @@ class Template:
     description: str
     columns: tuple[Column, ...]
     table: RevisedTable
-    skip_when_missing: str | None = None  # a row whose cell here is blank is skipped, with a warning
+    # A row whose cell in this column is blank is skipped, with a warning.
+    skip_when_missing: str | None = None
     allows_wide: bool = False  # one column per period may replace period + value
     rules: tuple = ()  # extra pipeline.Rule checks particular to this kind of file
     primary: bool = True  # offered in "does not have the columns" messages when not named

@@ -31,7 +31,8 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 decimals INTEGER DEFAULT 0, sort_order INTEGER)""",
             """CREATE TABLE priority_actions (
                 action_id VARCHAR PRIMARY KEY, aim_id VARCHAR NOT NULL, number INTEGER NOT NULL,
-                text VARCHAR NOT NULL, outcome_ids VARCHAR, confirmed BOOLEAN, description VARCHAR)""",
+                text VARCHAR NOT NULL, outcome_ids VARCHAR, confirmed BOOLEAN,
+                description VARCHAR)""",
             """CREATE TABLE quality_indicators (
                 qi_id VARCHAR PRIMARY KEY, number VARCHAR NOT NULL, title VARCHAR NOT NULL,
                 framework_id VARCHAR, description VARCHAR, in_use BOOLEAN)""",

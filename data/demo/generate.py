@@ -8,8 +8,8 @@ to one series does not ripple into the others. Standard library + numpy only, no
 
 Almost everything here is ILLUSTRATIVE (plausible magnitudes for Scottish council areas, not
 official statistics) and carries source = ILLUSTRATIVE. The only real figures are the survey
-responses and workshop attendances reported in the CJVSF Strengthening Engagement Transition Project final report (CJVSF Strengthening Engagement Transition
-Project final report); those rows name the seed as source.
+responses and workshop attendances reported in the Criminal Justice Voluntary Sector Forum's
+Strengthening Engagement Transition Project final report; those rows name the report as source.
 
 Formats follow docs/CONVENTIONS.md: percents on a 0-100 scale with 1 decimal, counts as integers,
 empty string for missing optional fields, partnership CJP-AYR = sum of the three Ayrshire councils
@@ -36,7 +36,8 @@ PUBLISHED_FOR_SCOTLAND = {"ndo1_diversion_assessments", "ndo1_diversion_commence
                           "ndo1_diversion_completed", "ndo3_bail_supervision_commenced",
                           "ndo4_community_sentences_completed", "ndo8_voluntary_throughcare",
                           "cjpf_reconviction_rate"}
-SEED001 = "Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project final report"
+SEED001 = ("Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project "
+           "final report")
 
 OBS_COLUMNS = ["indicator_id", "area_code", "period", "value", "numerator", "denominator",
                "lower", "upper", "breakdown", "note", "source"]
@@ -499,7 +500,7 @@ def generate_events_and_focus_groups() -> None:
                 int(round(frng.integers(4, 12) * scale)))
 
 
-# --- real figures from the CJVSF Strengthening Engagement Transition Project final report --------------------------------------------------------------
+# --- real figures from the CJVSF Strengthening Engagement Transition Project final report -----
 
 SEED001_NOTE = ("Year not stated in the report; inferred: the workshops on Tuesday 23 February "
                 "(Ayrshire) and Tuesday 19 April (Glasgow) fall on Tuesdays in 2016 and the "

@@ -6,9 +6,10 @@ scaled from the monthly channel figures in observations.csv, so a post never has
 engagements than its channel had that month).
 
 Deterministic (random.Random seeded per key), standard library only, no network. Everything is
-ILLUSTRATIVE except the rows that name a seed as their source: the two collaborative workshops
-of the CJVSF Strengthening Engagement Transition Project final report (Glasgow 50 and Ayrshire 41 participants) and West Dunbartonshire's 2016-17 scoping
-activities as its participation statement (West Dunbartonshire's participation statement) records them.
+ILLUSTRATIVE except the rows that name a published report as their source: the two
+collaborative workshops of the CJVSF Strengthening Engagement Transition Project final report
+(Glasgow 50 and Ayrshire 41 participants) and West Dunbartonshire's 2016-17 scoping activities
+as its participation statement records them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent
 ILLUSTRATIVE = "Illustrative demo data - not official statistics"
-SEED001 = "Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project final report"
-SEED004 = "West Dunbartonshire community justice partnership: participation statement (2016-17 scoping work)"
+SEED001 = ("Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project "
+           "final report")
+SEED004 = ("West Dunbartonshire community justice partnership: participation statement "
+           "(2016-17 scoping work)")
 GLASGOW, AYRSHIRE, WEST_DUNBARTONSHIRE = "S12000049", "CJP-AYR", "S12000039"
 EAST, NORTH, SOUTH = "S12000008", "S12000021", "S12000028"
 AREAS = [GLASGOW, AYRSHIRE, EAST, NORTH, SOUTH, WEST_DUNBARTONSHIRE]
@@ -112,8 +115,10 @@ def activity(area, ref, text, level, communities, status, lead, purpose, start, 
 
 
 def activities() -> list[dict]:
-    """Community Justice Glasgow's engagement strategy's outline action plan (its methods, levels and communities) for Glasgow and the
-    Ayrshire partnership, the real the CJVSF Strengthening Engagement Transition Project final report workshops, and West Dunbartonshire's participation statement's scoping activities."""
+    """Community Justice Glasgow's engagement strategy's outline action plan (its methods,
+    levels and communities) for Glasgow and the Ayrshire partnership, the real workshops of the
+    CJVSF Strengthening Engagement Transition Project final report, and the scoping activities
+    of West Dunbartonshire's participation statement."""
     rows = [
         activity(GLASGOW, "GCJ-2016-W", "Glasgow Collaborative Workshop on the transition plan "
                  "(Glasgow City Chambers)", "Engage", [C4, C5], "Complete",

@@ -1,7 +1,7 @@
 """Write the illustrative survey demo files (survey_answers.csv, survey_invitations.csv).
 
-The NUMBER of respondents per survey and area is real: the CJVSF Strengthening Engagement Transition Project final report, the CJVSF Strengthening
-Engagement Transition Project final report (Glasgow statutory 12, Glasgow third sector 19,
+The NUMBER of respondents per survey and area is real: the CJVSF Strengthening Engagement
+Transition Project final report (Glasgow statutory 12, Glasgow third sector 19,
 Ayrshire statutory 41, Ayrshire third sector 16, national scoping survey 21). How Ayrshire's
 respondents split between its three councils, every answer, and every number invited are
 invented. Standard library only, seeded, so two runs give byte-identical files.
@@ -19,7 +19,8 @@ HERE = Path(__file__).resolve().parent
 SURVEYS = HERE.parent / "surveys"
 PERIOD = "2015/16"  # as the seed-001 response counts in observations.csv
 REAL = ("Illustrative demo data - not official statistics (answers invented; response counts "
-        "from Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition Project final report)")
+        "from Criminal Justice Voluntary Sector Forum: Strengthening Engagement Transition "
+        "Project final report)")
 INVENTED = "Illustrative demo data - not official statistics"
 
 GLASGOW, EAST, NORTH, SOUTH, SCOTLAND = ("S12000049", "S12000008", "S12000021", "S12000028",

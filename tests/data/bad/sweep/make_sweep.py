@@ -67,7 +67,8 @@ def zipped(members: dict[str, str | bytes]) -> bytes:
 
 FILES: dict[str, bytes] = {
     # -- file-level warnings that once blocked the import or crashed it --
-    "extra_comments_column.csv": (V.strip() + ",comments\n" + ROW + "2023/24,201,checked\n").encode(),
+    "extra_comments_column.csv": (V.strip() + ",comments\n" + ROW
+                                  + "2023/24,201,checked\n").encode(),
     "duplicate_headers.csv": (V.strip() + ",value\n" + ROW + "2023/24,201,199\n").encode(),
     "sql_in_header.csv": (V.strip() + ',"x""); DROP TABLE observations; --"\n'
                           + ROW + "2023/24,201,1\n").encode(),
@@ -108,7 +109,8 @@ FILES: dict[str, bytes] = {
     "unclosed_quote.csv": (V + ROW + '2023/24,"201\n' + ROW + "2022/23,190\n").encode(),
     "header_then_blank_cells.csv": (V + ",,,\n , , , \n").encode(),
     "json_renamed.csv": b'{"indicator": "ndo1_diversion_completed", "value": 201}\n',
-    "html_export.csv": b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>",
+    "html_export.csv": (b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table>"
+                        b"</body></html>"),
     # -- values that look like attacks or slips --
     "sql_in_indicator.csv": (V + "x'); DROP TABLE observations; --,Glasgow City,2023/24,5\n"
                              ).encode(),
@@ -117,7 +119,8 @@ FILES: dict[str, bytes] = {
     "unknown_gss_code.csv": (V + "ndo1_diversion_completed,S12999999,2023/24,5\n").encode(),
     "formula_in_note.csv": (V.strip() + ",note\n" + ROW + '2023/24,201,"=HYPERLINK(""http://x"")"\n'
                             ).encode(),
-    "neutralised_note.csv": (V.strip() + ",note\n" + ROW + "2023/24,201,'=1+1 was the sum\n").encode(),
+    "neutralised_note.csv": (V.strip() + ",note\n" + ROW
+                             + "2023/24,201,'=1+1 was the sum\n").encode(),
     # -- post links --
     "javascript_link.csv": (POSTS + "Facebook,p1,Glasgow City,Mar 2024,Hello,10,2,1,"
                             "javascript:alert(1)\n").encode(),
