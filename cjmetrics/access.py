@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from .errors import AccessDenied, CjmetricsError, ReadOnlyError
+from .errors import CjmetricsError, NotAllowed, StoreReadOnly
 
 ROLES = ("viewer", "editor", "admin")  # each role can do everything the ones before it can
 WHAT = {"viewer": "browse, present and export", "editor": "upload, edit and undo imports",
@@ -110,12 +110,12 @@ def require(role: str, doing: str, actor: Actor | None = None) -> Actor:
     ("import figures") for the sentence."""
     actor = actor or current()
     if read_only():
-        raise ReadOnlyError(
+        raise StoreReadOnly(
             f"This dashboard is running read-only (CJMETRICS_READ_ONLY=1), so nobody can {doing} "
             "here. Use the partnership's editing copy of cjmetrics to make changes.")
     if not actor.can(role):
         held = f"the {actor.role} role" if actor.role else "no role"
-        raise AccessDenied(
+        raise NotAllowed(
             f"{actor.name} has {held}; to {doing} you need the {role} role. Ask an "
             "administrator of this dashboard to give it to you.")
     return actor

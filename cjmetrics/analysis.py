@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cjmetrics.periods import Period, PeriodError, parse_period
+from cjmetrics.periods import Period, PeriodUnrecognised, parse_period
 
 POLARITIES = ("higher", "lower")
 
@@ -79,7 +79,7 @@ def _sort_key(key: Any) -> Any:
     if isinstance(key, str):  # labels sort wrongly as text ("Apr 2024" < "Mar 2023")
         try:
             return parse_period(key).sort_key
-        except PeriodError:
+        except PeriodUnrecognised:
             return key
     return key
 

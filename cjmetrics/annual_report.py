@@ -19,9 +19,9 @@ import pandas as pd
 from . import analysis
 from .areas import AreaTree
 from .engagement import build_engagement
-from .errors import CjmetricsError
+from .errors import AnnualReportNotWritten
 from .overview import ILLUSTRATIVE_MARK, build_tile
-from .periods import PeriodError, financial_year_of, parse_period, shift
+from .periods import PeriodUnrecognised, financial_year_of, parse_period, shift
 from .quality import build_quality
 from .scorecard import FRAMEWORK, Scale, build_scorecard
 from .statement import Statement, build_statement
@@ -32,10 +32,6 @@ FORMATS = {".docx": "Word", ".md": "Markdown"}
 DEMO_NOTE = "Contains illustrative demo figures: not official statistics."
 DRAFT_NOTE = ("Draft written by cjmetrics from the figures it holds. Check every figure and "
               "write each outcome's judgement before it is shared.")
-
-
-class AnnualReportError(CjmetricsError):
-    title = "The annual report could not be written"
 
 
 @dataclass
@@ -226,13 +222,13 @@ def financial_year(text: str):
     """The financial year named by `text` ("2024/25"), or a one-sentence error."""
     try:
         period = parse_period(text)
-    except PeriodError as exc:
-        raise AnnualReportError(f"{exc.user_message} The report needs a financial year such "
-                                "as 2024/25.") from exc
+    except PeriodUnrecognised as exc:
+        raise AnnualReportNotWritten(f"{exc.user_message} The report needs a financial year such "
+                                     "as 2024/25.") from exc
     if period.type != "financial_year":
-        raise AnnualReportError(f"The annual report covers a financial year, and '{text}' is "
-                                f"a {period.type.replace('_', ' ')}. Name a financial year "
-                                "such as 2024/25.")
+        raise AnnualReportNotWritten(f"The annual report covers a financial year, and '{text}' is "
+                                     f"a {period.type.replace('_', ' ')}. Name a financial year "
+                                     "such as 2024/25.")
     return period
 
 
@@ -299,7 +295,7 @@ def _indicators(store: Store, area_code: str, area_name: str, year) -> dict[str,
 def _overlaps(label: str, year) -> bool:
     try:
         period = parse_period(label)
-    except PeriodError:
+    except PeriodUnrecognised:
         return False
     return period.start <= year.end and period.end >= year.start
 
@@ -324,8 +320,9 @@ def build_annual_report(store: Store, area_code: str, year_text: str) -> AnnualR
     """The draft for an area's financial year."""
     tree = AreaTree(store.areas())
     if area_code not in tree:
-        raise AnnualReportError(f"There is no area '{area_code}'. Use an area's code as on the "
-                                "Frameworks page, e.g. S12000049 for Glasgow City or CJP-AYR.")
+        raise AnnualReportNotWritten(
+            f"There is no area '{area_code}'. Use an area's code as on the "
+            "Frameworks page, e.g. S12000049 for Glasgow City or CJP-AYR.")
     year = financial_year(year_text)
     area_name = tree.name(area_code)
     scorecard = build_scorecard(store, area_code)
@@ -566,7 +563,7 @@ def report_charts(store: Store, report: AnnualReport) -> dict[str, Chart]:
         try:
             png = render.image(trend_figure(data), "png", width=CHART_WIDTH,
                                height=CHART_HEIGHT, scale=1.5)
-        except render.RenderUnavailable as exc:
+        except render.ImagesUnavailable as exc:
             charts[entry.indicator_id] = Chart(None, alt, f"The chart could not be drawn: "
                                                           f"{exc.user_message}", notes)
             can_draw = False
@@ -584,9 +581,9 @@ def render_report(store: Store, report: AnnualReport, suffix: str) -> bytes:
         return to_docx(report, report_charts(store, report))
     if suffix == ".md":
         return to_markdown(report).encode("utf-8")
-    raise AnnualReportError(f"An annual report is written as .docx (Word) or .md (Markdown), "
-                            f"not '{suffix or 'no extension'}'. Change the output file's "
-                            "extension.")
+    raise AnnualReportNotWritten(f"An annual report is written as .docx (Word) or .md (Markdown), "
+                                 f"not '{suffix or 'no extension'}'. Change the output file's "
+                                 "extension.")
 
 
 def report_file(store: Store, area_code: str, year_text: str, suffix: str) -> bytes:

@@ -13,12 +13,6 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from .errors import CjmetricsError
-
-
-class DeckError(CjmetricsError):
-    title = "The deck could not be used"
-
 
 # -- what a slide shows ---------------------------------------------------------------------
 @dataclass

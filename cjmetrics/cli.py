@@ -191,12 +191,12 @@ def _check(args) -> int:
 
 def _init(args) -> int:
     from .bootstrap import initialise
-    from .errors import ReadOnlyError
+    from .errors import StoreReadOnly
     from .store import SCHEMA_VERSION
 
     store = initialise(args.db, demo=args.demo)
     if store.read_only and args.demo:  # a read-only store is served as it is, and loads nothing
-        raise ReadOnlyError(f"The store {store.path} is read-only (CJMETRICS_READ_ONLY=1), so "
+        raise StoreReadOnly(f"The store {store.path} is read-only (CJMETRICS_READ_ONLY=1), so "
                             "the demo data cannot be written to it. Unset CJMETRICS_READ_ONLY "
                             "and run `init --demo` again.")
     counts = store.table_counts()
@@ -429,23 +429,24 @@ def _export(args) -> int:
 
 def _statement(args) -> int:
     from .ingest.resolve import area_resolver
-    from .statement import FORMATS, StatementError, build_statement, render
+    from .statement import FORMATS, StatementNotWritten, build_statement, render
 
     suffix = args.out.suffix.lower()
     if suffix not in FORMATS:
-        raise StatementError(f"Write the statement to a .docx or .md file, not '{args.out.name}'.")
+        raise StatementNotWritten(
+            f"Write the statement to a .docx or .md file, not '{args.out.name}'.")
     store = _open(args)
     resolver = area_resolver(store.areas())
     area = resolver.resolve(args.area)
     if area is None:
-        raise StatementError(resolver.problem(args.area) + " " + resolver.fix)
+        raise StatementNotWritten(resolver.problem(args.area) + " " + resolver.fix)
     statement = build_statement(store, area, args.start, args.end)
     data = render(statement, suffix)
     try:
         args.out.write_bytes(data)
     except OSError as exc:
-        raise StatementError(f"{args.out} could not be written ({exc.strerror}). Check the "
-                             "folder exists and you may write to it.") from exc
+        raise StatementNotWritten(f"{args.out} could not be written ({exc.strerror}). Check the "
+                                  "folder exists and you may write to it.") from exc
     print(f"Wrote the participation statement for {statement.area_name}, "
           f"{statement.period_text} ({len(statement.rows)} activities) to {args.out}.")
     if not statement.rows:
@@ -454,27 +455,27 @@ def _statement(args) -> int:
 
 
 def _report(args) -> int:
-    from .annual_report import FORMATS, AnnualReportError, build_annual_report, render_report
+    from .annual_report import FORMATS, AnnualReportNotWritten, build_annual_report, render_report
     from .ingest.resolve import area_resolver
 
     if args.out.suffix.lower() not in FORMATS:
-        raise AnnualReportError(f"Write the report to a .docx or .md file, not "
-                                f"'{args.out.name}'.")
+        raise AnnualReportNotWritten(f"Write the report to a .docx or .md file, not "
+                                     f"'{args.out.name}'.")
     if not args.out.parent.is_dir():
-        raise AnnualReportError(f"There is no folder {args.out.parent} to write the report "
-                                "in. Create it first or name another folder.")
+        raise AnnualReportNotWritten(f"There is no folder {args.out.parent} to write the report "
+                                     "in. Create it first or name another folder.")
     store = _open(args)
     resolver = area_resolver(store.areas())
     area = resolver.resolve(args.area)
     if area is None:
-        raise AnnualReportError(resolver.problem(args.area) + " " + resolver.fix)
+        raise AnnualReportNotWritten(resolver.problem(args.area) + " " + resolver.fix)
     report = build_annual_report(store, area, args.year)
     data = render_report(store, report, args.out.suffix)
     try:
         args.out.write_bytes(data)
     except OSError as exc:
-        raise AnnualReportError(f"{args.out} could not be written ({exc.strerror}). Check the "
-                                "folder exists and you may write to it.") from exc
+        raise AnnualReportNotWritten(f"{args.out} could not be written ({exc.strerror}). Check the "
+                                     "folder exists and you may write to it.") from exc
     print(f"Wrote the draft annual report for {report.area_name}, {report.year_label} to "
           f"{args.out}: {len(report.indicators) - len(report.gaps)} of "
           f"{len(report.indicators)} national indicators have a figure for the year.")

@@ -29,10 +29,10 @@ from .chart_registry import (  # noqa: F401
     CHARTS,
     SOURCE_MARK,
     ChartView,
-    DeckError,
     register,
     view_from_figure,
 )
+from .errors import DeckError
 from .store import Store
 
 

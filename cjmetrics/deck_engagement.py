@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .chart_registry import ChartView, DeckError, register, view_from_figure
+from .chart_registry import ChartView, register, view_from_figure
 from .charts import styled, wrap
+from .errors import DeckError
 from .store import Store
 
 LATEST = "latest"

@@ -1,6 +1,9 @@
-"""Typed errors. Each carries a title and a sentence a partnership lead can act on.
+"""Every error cjmetrics raises on purpose, named for what went wrong.
 
-The UI shows `title` and `user_message` (never a traceback); the CLI prints them and exits 1.
+Each carries a title and a sentence a partnership lead can act on: the UI shows `title` and
+`user_message` (never a traceback); the CLI prints them and exits 1. Catch a family by its base:
+`StoreUnavailable` covers every reason the store cannot be used, `ImportRefused` every reason a
+file was not imported.
 """
 
 
@@ -16,34 +19,84 @@ class CjmetricsError(Exception):
             self.title = title
 
 
-class StoreError(CjmetricsError):
+# -- the store --------------------------------------------------------------------------------
+class StoreUnavailable(CjmetricsError):
     title = "The data store could not be used"
 
 
-class StoreLockedError(StoreError):
+class StoreInUse(StoreUnavailable):
     title = "The data store is in use"
 
 
-class NewerStoreError(StoreError):
+class StoreTooNew(StoreUnavailable):
     title = "The data store is from a newer version of cjmetrics"
 
 
-class CatalogueError(CjmetricsError):
-    title = "The reference catalogue could not be loaded"
-
-
-class ImportRejected(CjmetricsError):
-    title = "Nothing was imported"
-
-
-# -- access, audit and safe operation --
-class ReadOnlyError(StoreError):
+class StoreReadOnly(StoreUnavailable):
     title = "This dashboard is read-only"
 
 
-class AccessDenied(CjmetricsError):
+class DiskFull(StoreUnavailable):
+    title = "The disk is full"
+
+
+class BackupCorrupt(StoreUnavailable):
+    """A backup file that is not a whole, readable cjmetrics store."""
+
+    title = "The backup could not be used"
+
+
+class CatalogueUnreadable(CjmetricsError):
+    title = "The reference catalogue could not be loaded"
+
+
+# -- what a user asks for --------------------------------------------------------------------
+class NotAllowed(CjmetricsError):
     title = "You do not have permission to do that"
 
 
-class DiskFullError(StoreError):
-    title = "The disk is full"
+class ImportRefused(CjmetricsError):
+    title = "Nothing was imported"
+
+
+class ExportIncomplete(ImportRefused):
+    """A file recognised as an export of a tool, but missing what the import needs."""
+
+    title = "The export could not be imported"
+
+
+class PeriodUnrecognised(CjmetricsError, ValueError):
+    """Text that is not a period cjmetrics recognises; the message tells the user what to write."""
+
+    title = "That period was not recognised"
+
+
+class DeckUnusable(CjmetricsError):
+    title = "The deck could not be used"
+
+
+class ImagesUnavailable(CjmetricsError):
+    title = "Images cannot be made on this computer"
+
+
+class StatementNotWritten(CjmetricsError):
+    title = "The participation statement could not be written"
+
+
+class AnnualReportNotWritten(CjmetricsError):
+    title = "The annual report could not be written"
+
+
+# -- former names, kept while the branches that still use them merge; the same classes ----------
+StoreError = StoreUnavailable
+StoreLockedError = StoreInUse
+NewerStoreError = StoreTooNew
+ReadOnlyError = StoreReadOnly
+DiskFullError = DiskFull
+CatalogueError = CatalogueUnreadable
+AccessDenied = NotAllowed
+ImportRejected = ImportRefused
+FormatBroken = ExportIncomplete
+DeckError = DeckUnusable
+RenderUnavailable = ImagesUnavailable
+PeriodError = PeriodUnrecognised

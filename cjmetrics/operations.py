@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import access
-from .errors import NewerStoreError, StoreError, StoreLockedError
+from .errors import BackupCorrupt, StoreInUse, StoreTooNew, StoreUnavailable
 from .store import SCHEMA_VERSION, Store, check_file, open_store
 from .store.verify import drop_manifest
 
@@ -44,16 +44,17 @@ def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
     done. Works whether or not the dashboard is running."""
     db_path, target = Path(db_path).resolve(), Path(target).resolve()
     if not db_path.exists():
-        raise StoreError(f"There is no store at {db_path}: nothing to back up.",
-                         title="The backup was not written")
+        raise StoreUnavailable(f"There is no store at {db_path}: nothing to back up.",
+                               title="The backup was not written")
     if target.exists():
-        raise StoreError(f"{target} already exists. Choose a new file name for the backup, so "
-                         "an earlier backup is never overwritten.",
-                         title="The backup was not written")
+        raise StoreUnavailable(
+            f"{target} already exists. Choose a new file name for the backup, so "
+            "an earlier backup is never overwritten.",
+            title="The backup was not written")
     try:
         # Read-write only to add the audit row; a read-only server's store is copied as it is.
         store = Store(db_path, read_only=access.read_only())
-    except StoreLockedError:
+    except StoreInUse:
         return _ask_the_dashboard(db_path, target, wait)
     try:
         with access.acting(_command_line_admin()):
@@ -81,12 +82,13 @@ def _ask_the_dashboard(db_path: Path, target: Path, wait: float) -> str:
             answer = json.loads(done.read_text(encoding="utf-8"))
             done.unlink(missing_ok=True)
             if not answer.get("ok"):
-                raise StoreError(answer.get("message", "The dashboard could not write the backup."),
-                                 title="The backup was not written")
+                raise StoreUnavailable(
+                    answer.get("message", "The dashboard could not write the backup."),
+                    title="The backup was not written")
             return answer["message"]
         time.sleep(POLL_SECONDS)
     request.unlink(missing_ok=True)
-    raise StoreLockedError(
+    raise StoreInUse(
         f"The store {db_path} is held by another program, which did not answer the backup "
         f"request within {wait:.0f} seconds. If it is the dashboard, use \"Download a backup\" on "
         "its Audit page; otherwise stop the other program and run the backup again.")
@@ -152,7 +154,7 @@ def handle_request(store: Store, request: Path) -> None:
     try:
         asked = json.loads(request.read_text(encoding="utf-8"))
         if asked.get("action") != "backup":
-            raise StoreError(f"Unknown request {asked.get('action')!r}.")
+            raise StoreUnavailable(f"Unknown request {asked.get('action')!r}.")
         # Whoever can drop a request beside the store can copy the file itself: an administrator.
         by = access.Actor(f"{asked.get('by') or 'unknown'} (command line)", "admin", local=True)
         with access.acting(by):
@@ -176,13 +178,13 @@ def check_backup(source: Path) -> int:
     rules) and checking it is a cjmetrics store this version can use."""
     source = Path(source).resolve()
     if not source.is_file():
-        raise StoreError(f"There is no backup file {source}.", title="Nothing was restored")
+        raise StoreUnavailable(f"There is no backup file {source}.", title="Nothing was restored")
     found = check_file(source)
     if found.problem:
-        raise StoreError(f"{source} cannot be restored because {found.problem}; the store was "
-                         "not changed. Choose another backup.", title="Nothing was restored")
+        raise BackupCorrupt(f"{source} cannot be restored because {found.problem}; the store "
+                            "was not changed. Choose another backup.", title="Nothing was restored")
     if found.newer:
-        raise NewerStoreError(
+        raise StoreTooNew(
             f"{source} was written by a newer cjmetrics (schema {found.schema_version}, this one "
             f"knows {SCHEMA_VERSION}). Update cjmetrics before restoring it.")
     return found.schema_version
@@ -195,18 +197,18 @@ def restore(source: Path, db_path: Path) -> str:
     read leaves the store exactly as it was."""
     source, db_path = Path(source).resolve(), Path(db_path).resolve()
     if access.read_only():
-        raise access.ReadOnlyError("CJMETRICS_READ_ONLY=1 is set, so the store cannot be "
+        raise access.StoreReadOnly("CJMETRICS_READ_ONLY=1 is set, so the store cannot be "
                                    "replaced. Unset it to restore a backup.")
     if source == db_path:
-        raise StoreError("The backup and the store are the same file.",
-                         title="Nothing was restored")
+        raise StoreUnavailable("The backup and the store are the same file.",
+                               title="Nothing was restored")
     check_backup(source)
     kept = None
     if db_path.exists():
         try:
             probe = Store(db_path)
-        except StoreLockedError as exc:
-            raise StoreLockedError(
+        except StoreInUse as exc:
+            raise StoreInUse(
                 f"The store {db_path} is open in another program, most likely the running "
                 "dashboard. Stop the dashboard, run the restore again, then start it; nothing "
                 "was changed.") from exc
@@ -221,16 +223,18 @@ def restore(source: Path, db_path: Path) -> str:
             os.fsync(handle.fileno())
         copied = check_file(incoming)
         if copied.problem:
-            raise StoreError(f"The copy of {source} made beside the store did not read back in "
-                             f"full ({copied.problem}), so nothing was restored and the store "
-                             "is unchanged. Check the disk holding the store and try again.",
-                             title="Nothing was restored")
+            raise StoreUnavailable(
+                f"The copy of {source} made beside the store did not read back in "
+                f"full ({copied.problem}), so nothing was restored and the store "
+                "is unchanged. Check the disk holding the store and try again.",
+                title="Nothing was restored")
         drop_manifest(incoming)
         ready = True
     except OSError as exc:
-        raise StoreError(f"{source} could not be copied beside the store ({exc.strerror}), so "
-                         "nothing was restored and the store is unchanged. Free some space on "
-                         "its disk and try again.", title="Nothing was restored") from exc
+        raise StoreUnavailable(
+            f"{source} could not be copied beside the store ({exc.strerror}), so "
+            "nothing was restored and the store is unchanged. Free some space on "
+            "its disk and try again.", title="Nothing was restored") from exc
     finally:
         if not ready:
             incoming.unlink(missing_ok=True)
@@ -255,20 +259,21 @@ def check(path: Path, *, backup: bool = False) -> tuple[bool, str]:
     path = Path(path).resolve()
     what = "The backup" if backup else "The store"
     if not path.is_file():
-        raise StoreError(f"There is no {'backup file' if backup else 'store'} at {path}."
-                         + ("" if backup else " Run `python -m cjmetrics init` to create one."),
-                         title="Nothing was checked")
+        raise StoreUnavailable(
+            f"There is no {'backup file' if backup else 'store'} at {path}."
+            + ("" if backup else " Run `python -m cjmetrics init` to create one."),
+            title="Nothing was checked")
     try:
         # Held by the dashboard, the file's blocks may change as they are read: ask first.
         try:
             Store(path, read_only=True).close()
-        except StoreLockedError:
+        except StoreInUse:
             raise
-        except StoreError:
+        except StoreUnavailable:
             pass  # unreadable: check_file says how
         found = check_file(path)
-    except StoreLockedError as exc:
-        raise StoreLockedError(
+    except StoreInUse as exc:
+        raise StoreInUse(
             f"{path} is open in another program, most likely the running dashboard, so it cannot "
             "be checked as it is. Back it up (`python -m cjmetrics backup FILE`, which verifies "
             "the copy) and check the backup, or stop the dashboard and check again.") from exc

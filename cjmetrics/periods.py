@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from cjmetrics.errors import CjmetricsError
+from cjmetrics.errors import PeriodUnrecognised
 
 PERIOD_TYPES = ("financial_year", "quarter", "calendar_quarter", "month", "calendar_year", "day")
 
@@ -33,12 +33,6 @@ _MONTH_FULL = ("January", "February", "March", "April", "May", "June", "July", "
                "September", "October", "November", "December")
 _MONTH_NUMBER = {name.upper(): i + 1 for names in (_MONTH_ABBR, _MONTH_FULL)
                  for i, name in enumerate(names)} | {"SEPT": 9}
-
-
-class PeriodError(CjmetricsError, ValueError):
-    """Text that is not a period cjmetrics recognises; the message tells the user what to write."""
-
-    title = "That period was not recognised"
 
 
 @dataclass(frozen=True, order=False)
@@ -197,9 +191,10 @@ def _normalise(text: str) -> str:
     return re.sub(r" ?([/\-.]) ?", r"\1", text)  # "2023 / 24" -> "2023/24"
 
 
-def _reject(raw: object, reason: str = "") -> PeriodError:
+def _reject(raw: object, reason: str = "") -> PeriodUnrecognised:
     reason = f"{reason}. Please " if reason else ""
-    return PeriodError(f"'{raw}' is not a period cjmetrics recognises: {reason}{ACCEPTED_FORMS}")
+    return PeriodUnrecognised(
+        f"'{raw}' is not a period cjmetrics recognises: {reason}{ACCEPTED_FORMS}")
 
 
 def _year(text: str, raw: object) -> int:
@@ -289,7 +284,7 @@ def _parse_text(text: str, raw: object, hint: str | None) -> Period:
 
 
 def parse_period(text: object, hint: str | None = None) -> Period:
-    """Read a period from what a person or a spreadsheet wrote; raise PeriodError if unsure.
+    """Read a period from what a person or a spreadsheet wrote; raise PeriodUnrecognised if unsure.
 
     Accepts text (see module docs and tests for the forms), date/datetime/Timestamp (a day),
     whole numbers (a calendar year, as a CSV reader may type "2023") and Period itself.
@@ -301,7 +296,7 @@ def parse_period(text: object, hint: str | None = None) -> Period:
     if not pd.api.types.is_scalar(text):
         raise _reject(text)
     if text is None or (not isinstance(text, str) and pd.isna(text)):
-        raise PeriodError(f"The period is empty: {ACCEPTED_FORMS}")
+        raise PeriodUnrecognised(f"The period is empty: {ACCEPTED_FORMS}")
     if isinstance(text, (datetime, np.datetime64)):
         text = pd.Timestamp(text).date()
     if isinstance(text, date):
@@ -314,7 +309,7 @@ def parse_period(text: object, hint: str | None = None) -> Period:
         raise _reject(text)
     normalised = _normalise(text)
     if not normalised:
-        raise PeriodError(f"The period is empty: {ACCEPTED_FORMS}")
+        raise PeriodUnrecognised(f"The period is empty: {ACCEPTED_FORMS}")
     return _parse_text(normalised, text.strip(), hint)
 
 
@@ -322,7 +317,7 @@ def parse_periods(values: pd.Series, hint: str | None = None) -> pd.DataFrame:
     """Parse a whole column: each distinct value once, mapped back to every row.
 
     Returns columns period_start, period_end (datetime64), period_label, period_type and error
-    (None, or the PeriodError message for that row), on the same index as `values`.
+    (None, or the PeriodUnrecognised message for that row), on the same index as `values`.
     """
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     n = len(distinct)
@@ -336,7 +331,7 @@ def parse_periods(values: pd.Series, hint: str | None = None) -> pd.DataFrame:
     for i, value in enumerate(distinct):
         try:
             period = parse_period(value, hint)
-        except PeriodError as exc:
+        except PeriodUnrecognised as exc:
             errors[i] = str(exc)
             continue
         starts[i], ends[i] = period.start, period.end

@@ -25,16 +25,12 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from .errors import CjmetricsError
+from .errors import RenderUnavailable
 
 log = logging.getLogger("cjmetrics")
 
 START_TIMEOUT = 60  # seconds for the browser to start
 RENDER_TIMEOUT = 90  # seconds for one image
-
-
-class RenderUnavailable(CjmetricsError):
-    title = "Images cannot be made on this computer"
 
 
 def chromium_path() -> Path | None:

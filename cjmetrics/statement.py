@@ -14,15 +14,11 @@ from dataclasses import dataclass, field
 
 from .areas import AreaTree
 from .engagement_plan import activities_frame, list_values, split
-from .errors import CjmetricsError
-from .periods import PeriodError, parse_period
+from .errors import StatementNotWritten
+from .periods import PeriodUnrecognised, parse_period
 from .store import Store
 
 FORMATS = {".docx": "Word", ".md": "Markdown"}
-
-
-class StatementError(CjmetricsError):
-    title = "The participation statement could not be written"
 
 
 @dataclass
@@ -74,21 +70,21 @@ class Statement:
 def _period(text: str, what: str):
     try:
         return parse_period(text)
-    except PeriodError as exc:
-        raise StatementError(f"The {what} period '{text}' is not a period cjmetrics reads: "
-                             f"{exc.user_message}") from exc
+    except PeriodUnrecognised as exc:
+        raise StatementNotWritten(f"The {what} period '{text}' is not a period cjmetrics reads: "
+                                  f"{exc.user_message}") from exc
 
 
 def build_statement(store: Store, area_code: str, start_text: str, end_text: str) -> Statement:
     """The statement for an area's activities that overlap the periods from start to end."""
     tree = AreaTree(store.areas())
     if area_code not in tree:
-        raise StatementError(f"There is no area '{area_code}'. Use an area's code as on the "
-                             "Frameworks page, e.g. S12000049 for Glasgow City or CJP-AYR.")
+        raise StatementNotWritten(f"There is no area '{area_code}'. Use an area's code as on the "
+                                  "Frameworks page, e.g. S12000049 for Glasgow City or CJP-AYR.")
     first, last = _period(start_text, "from"), _period(end_text, "to")
     if last.end < first.start:
-        raise StatementError(f"The period ends ({last.label}) before it starts "
-                             f"({first.label}). Swap the two periods.")
+        raise StatementNotWritten(f"The period ends ({last.label}) before it starts "
+                                  f"({first.label}). Swap the two periods.")
     activities = activities_frame(store, area_code, first.start, last.end)
     rows = []
     for a in activities.itertuples():
@@ -207,8 +203,8 @@ def render(statement: Statement, suffix: str) -> bytes:
         return to_docx(statement)
     if suffix == ".md":
         return to_markdown(statement).encode("utf-8")
-    raise StatementError(f"A statement is written as .docx (Word) or .md (Markdown), not "
-                         f"'{suffix or 'no extension'}'. Change the output file's extension.")
+    raise StatementNotWritten(f"A statement is written as .docx (Word) or .md (Markdown), not "
+                              f"'{suffix or 'no extension'}'. Change the output file's extension.")
 
 
 def statement_file(store: Store, area_code: str, start_text: str, end_text: str,

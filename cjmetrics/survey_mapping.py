@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ImportRejected
+from .errors import ImportRefused
 from .ingest.formats.surveys import SurveyExport
 from .ingest.pipeline import Prepared, commit, prepare
 from .store import Store
@@ -427,8 +427,8 @@ def prepare_survey_export(store: Store, data: bytes, name: str, recognised,
     export: SurveyExport = recognised.survey
     open_ = missing(answers)
     if open_:
-        raise ImportRejected(f"{recognised.description}. Before it can be imported, say "
-                             + "; ".join(open_) + ".")
+        raise ImportRefused(f"{recognised.description}. Before it can be imported, say "
+                            + "; ".join(open_) + ".")
     survey_id = answers["survey"]
     new = None
     defs = store.survey_definitions()
@@ -439,13 +439,13 @@ def prepare_survey_export(store: Store, data: bytes, name: str, recognised,
         survey_id = new["survey_id"]
     else:
         if survey_id not in set(defs["surveys"]["survey_id"]):
-            raise ImportRejected(f"There is no survey definition '{survey_id}'. Choose one on "
-                                 "the Surveys page, or create a new one from this export.")
+            raise ImportRefused(f"There is no survey definition '{survey_id}'. Choose one on "
+                                "the Surveys page, or create a new one from this export.")
         mapping = answers.get("mapping") or suggest(store, export, survey_id)
     rows = answer_rows(export, mapping, _definitions(store, new), survey_id)
     if rows.empty:
-        raise ImportRejected(f"{recognised.description}, but no answer is mapped onto a question "
-                             "of the survey: map at least one question in the mapping step.")
+        raise ImportRefused(f"{recognised.description}, but no answer is mapped onto a question "
+                            "of the survey: map at least one question in the mapping step.")
     staging = _WithNewDefinition(store, new) if new else store
     csv = answers_csv(survey_id, answers["area"], answers["period"], rows,
                       source=f"{export.tool} export")  # the file name is in the import log

@@ -22,7 +22,7 @@ import streamlit as st
 from . import access, config, export
 from .areas import SCOTLAND, AreaTree
 from .bootstrap import initialise
-from .errors import CjmetricsError, ReadOnlyError
+from .errors import CjmetricsError, StoreReadOnly
 from .store import Store
 
 log = logging.getLogger("cjmetrics")
@@ -660,7 +660,7 @@ def change_deck(change: Callable, replace=None):
     try:
         decks.keep(store(), deck)
         st.session_state[DECK_KEPT_KEY] = True
-    except ReadOnlyError:
+    except StoreReadOnly:
         st.session_state[DECK_KEPT_KEY] = False
     return deck
 

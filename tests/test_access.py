@@ -16,7 +16,7 @@ import pytest
 from cjmetrics import access
 from cjmetrics.access import Actor, acting, role_for
 from cjmetrics.editing import save
-from cjmetrics.errors import AccessDenied, ReadOnlyError, StoreError
+from cjmetrics.errors import NotAllowed, StoreReadOnly, StoreUnavailable
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.ingest.read import MAX_UPLOAD_MB
 from cjmetrics.store import MIGRATIONS, Store, open_store
@@ -69,15 +69,15 @@ def test_a_viewer_cannot_import_edit_or_undo_at_the_store_layer(demo_store):
     with acting(VIEWER):
         prepared = prepare(demo_store, values_csv((DIVERSION, GLASGOW, "2030/31", 5, "x")), "f.csv")
         assert prepared.ok  # checking a file is reading: allowed
-        with pytest.raises(AccessDenied) as refused:
+        with pytest.raises(NotAllowed) as refused:
             commit(demo_store, prepared)
         assert "viewer@council.gov.uk has the viewer role" in refused.value.user_message
         assert "editor role" in refused.value.user_message
-        with pytest.raises(AccessDenied):
+        with pytest.raises(NotAllowed):
             demo_store.undo_import(undo_id)
-        with pytest.raises(AccessDenied):
+        with pytest.raises(NotAllowed):
             demo_store.load_catalogue()
-    with acting(access.NOBODY), pytest.raises(AccessDenied):
+    with acting(access.NOBODY), pytest.raises(NotAllowed):
         import_values(demo_store, [(DIVERSION, GLASGOW, "2030/31", 5, "")])
     assert demo_store.checksum() == before
 
@@ -86,7 +86,7 @@ def test_an_editor_imports_and_undoes_figures_but_only_an_admin_changes_settings
     with acting(EDITOR):
         result = import_values(demo_store, [(DIVERSION, GLASGOW, "2030/31", 5, "")])
         demo_store.undo_import(result.import_id)
-        with pytest.raises(AccessDenied) as refused:
+        with pytest.raises(NotAllowed) as refused:
             save(demo_store, "settings", __import__("pandas").DataFrame(
                 {"key": ["rag_green"], "value": ["0.95"]}))
         assert "admin role" in refused.value.user_message
@@ -95,7 +95,7 @@ def test_an_editor_imports_and_undoes_figures_but_only_an_admin_changes_settings
             {"key": ["rag_green"], "value": ["0.95"]}))
         assert outcome.result.import_id is not None
     assert demo_store.settings()["rag_green"] == "0.95"
-    with acting(EDITOR), pytest.raises(AccessDenied):  # undoing a settings change is admin's too
+    with acting(EDITOR), pytest.raises(NotAllowed):  # undoing a settings change is admin's too
         demo_store.undo_import(outcome.result.import_id)
     imports = demo_store.imports().set_index("import_id")
     assert imports.loc[result.import_id, "who"] == "editor@council.gov.uk"
@@ -108,10 +108,10 @@ def test_read_only_refuses_writes_in_the_store_and_in_duckdb(demo_db, monkeypatc
     store = open_store(demo_db)
     assert store.read_only
     before = store.checksum()
-    with pytest.raises(ReadOnlyError) as refused:
+    with pytest.raises(StoreReadOnly) as refused:
         import_values(store, [(DIVERSION, GLASGOW, "2030/31", 5, "")])
     assert "read-only" in refused.value.user_message and refused.value.user_message.endswith(".")
-    with pytest.raises(ReadOnlyError):
+    with pytest.raises(StoreReadOnly):
         store.undo_import(1)
     assert store.record("export", "chart data") is False  # logged, not written
     # Even SQL that skipped the checks is refused by DuckDB: the file is open read-only.
@@ -126,7 +126,7 @@ def test_read_only_refuses_writes_in_the_store_and_in_duckdb(demo_db, monkeypatc
 
 def test_read_only_cannot_create_or_upgrade_a_store(tmp_path, monkeypatch):
     monkeypatch.setenv("CJMETRICS_READ_ONLY", "1")
-    with pytest.raises(StoreError, match="cannot create one"):
+    with pytest.raises(StoreUnavailable, match="cannot create one"):
         open_store(tmp_path / "missing.duckdb")
     monkeypatch.delenv("CJMETRICS_READ_ONLY")
     old = Store(tmp_path / "old.duckdb")
@@ -139,7 +139,7 @@ def test_read_only_cannot_create_or_upgrade_a_store(tmp_path, monkeypatch):
         store_module.MIGRATIONS = original
     old.close()
     monkeypatch.setenv("CJMETRICS_READ_ONLY", "1")
-    with pytest.raises(ReadOnlyError, match="needs upgrading"):
+    with pytest.raises(StoreReadOnly, match="needs upgrading"):
         open_store(tmp_path / "old.duckdb")
 
 
@@ -173,7 +173,7 @@ def test_imports_edits_undos_exports_and_sign_ins_are_audited(demo_store):
 
 def test_a_failed_import_writes_no_audit_row(demo_store):
     before = len(demo_store.audit_log())
-    with acting(VIEWER), pytest.raises(AccessDenied):
+    with acting(VIEWER), pytest.raises(NotAllowed):
         import_values(demo_store, [(DIVERSION, GLASGOW, "2030/31", 5, "")])
     assert len(demo_store.audit_log()) == before
 

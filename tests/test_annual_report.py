@@ -20,7 +20,7 @@ from cjmetrics import render
 from cjmetrics.annual_report import (
     DEMO_NOTE,
     SUMMARY_COLUMNS,
-    AnnualReportError,
+    AnnualReportNotWritten,
     build_annual_report,
     report_charts,
     report_file,
@@ -273,12 +273,12 @@ def test_survey_responses_are_suppressed_as_on_the_surveys_page(demo_store):
     (GLASGOW, "someday", "'someday' is not a period"),
 ])
 def test_bad_input_says_what_to_do(demo_store, area, year, message):
-    with pytest.raises(AnnualReportError, match=message):
+    with pytest.raises(AnnualReportNotWritten, match=message):
         build_annual_report(demo_store, area, year)
 
 
 def test_another_file_type_is_refused(demo_store):
-    with pytest.raises(AnnualReportError,
+    with pytest.raises(AnnualReportNotWritten,
                        match=r"\.docx \(Word\) or \.md \(Markdown\), not '\.pdf'"):
         report_file(demo_store, GLASGOW, "2024/25", ".pdf")
 

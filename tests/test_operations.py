@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmetrics.errors import DiskFullError, StoreError
+from cjmetrics.errors import DiskFull, StoreUnavailable
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import SCHEMA_VERSION, Store, open_store
 
@@ -239,7 +239,7 @@ def test_a_full_disk_is_explained_and_loses_nothing(empty_db, tmp_path):
             for area in AREAS for m in range(240) for c in range(20)]
         big = prepare(store, ("\n".join(lines) + "\n").encode(), "big.csv")
         assert big.ok
-        with pytest.raises(DiskFullError) as full:
+        with pytest.raises(DiskFull) as full:
             commit(store, big)
         message = full.value.user_message
         assert "disk holding the data store" in message and "is full" in message
@@ -255,5 +255,5 @@ def test_a_full_disk_is_explained_and_loses_nothing(empty_db, tmp_path):
 def test_an_unknown_store_error_reaches_nobody_as_a_traceback(tmp_path):
     bad = tmp_path / "bad.duckdb"
     bad.write_text("not a database")
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreUnavailable):
         Store(bad)

@@ -10,7 +10,7 @@ from cjmetrics import periods
 from cjmetrics.errors import CjmetricsError
 from cjmetrics.periods import (
     Period,
-    PeriodError,
+    PeriodUnrecognised,
     financial_year_of,
     parse_period,
     parse_periods,
@@ -121,7 +121,7 @@ def test_ambiguous_year_dash_two_digits_is_a_financial_year_unless_months_are_ex
     ],
 )
 def test_nonsense_is_rejected_with_the_reason_and_the_accepted_forms(text, reason):
-    with pytest.raises(PeriodError) as caught:
+    with pytest.raises(PeriodUnrecognised) as caught:
         parse_period(text)
     message = str(caught.value)
     assert message.startswith(f"'{text}' is not a period cjmetrics recognises")
@@ -132,18 +132,18 @@ def test_nonsense_is_rejected_with_the_reason_and_the_accepted_forms(text, reaso
 
 @pytest.mark.parametrize("text", ["hello", "FY2023", "Marchember 2024", "2023/24/25", "Q1", "24"])
 def test_unrecognised_text_gets_the_general_message(text):
-    with pytest.raises(PeriodError, match="write a financial year as 2023/24"):
+    with pytest.raises(PeriodUnrecognised, match="write a financial year as 2023/24"):
         parse_period(text)
 
 
 @pytest.mark.parametrize("value", ["", "   ", None, float("nan"), pd.NaT])
 def test_empty_period_says_it_is_empty(value):
-    with pytest.raises(PeriodError, match="The period is empty"):
+    with pytest.raises(PeriodUnrecognised, match="The period is empty"):
         parse_period(value)
 
 
 def test_period_error_is_a_value_error_and_a_cjmetrics_error_with_a_title():
-    with pytest.raises(PeriodError) as caught:
+    with pytest.raises(PeriodUnrecognised) as caught:
         parse_period("2023/25")
     assert isinstance(caught.value, ValueError)
     assert isinstance(caught.value, CjmetricsError)
@@ -152,7 +152,7 @@ def test_period_error_is_a_value_error_and_a_cjmetrics_error_with_a_title():
 
 
 def test_error_message_has_the_example_sentence():
-    with pytest.raises(PeriodError) as caught:
+    with pytest.raises(PeriodUnrecognised) as caught:
         parse_period("hello")
     assert str(caught.value) == (
         "'hello' is not a period cjmetrics recognises: write a financial year as 2023/24, "
@@ -333,7 +333,7 @@ _PLAUSIBLE = st.one_of(
 def test_any_text_gives_a_valid_period_or_a_period_error(text):
     try:
         period = parse_period(text)
-    except PeriodError as error:
+    except PeriodUnrecognised as error:
         assert str(error)
         return
     assert period.start <= period.end
@@ -356,5 +356,5 @@ def test_statistics_gov_scot_month_codes():
     period = parse_period("2016M08")
     assert (period.label, period.type) == ("Aug 2016", "month")
     assert (period.start, period.end) == (date(2016, 8, 1), date(2016, 8, 31))
-    with pytest.raises(PeriodError, match="months run from 1 to 12"):
+    with pytest.raises(PeriodUnrecognised, match="months run from 1 to 12"):
         parse_period("2016M13")

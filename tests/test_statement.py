@@ -15,7 +15,7 @@ from docx import Document
 
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.statement import (
-    StatementError,
+    StatementNotWritten,
     build_statement,
     statement_periods,
     to_docx,
@@ -107,7 +107,7 @@ def test_a_period_without_activities_still_gives_a_statement(store):
     (GLASGOW, "someday", "2023/24", "'someday' is not a period"),
 ])
 def test_bad_input_says_what_to_do(store, area, start, end, message):
-    with pytest.raises(StatementError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(StatementNotWritten, match=message.replace("(", r"\(").replace(")", r"\)")):
         build_statement(store, area, start, end)
 
 

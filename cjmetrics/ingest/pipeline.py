@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import ImportRejected
-from ..periods import ACCEPTED_FORMS, PeriodError, parse_period
+from ..errors import ImportRejected, PeriodError
+from ..periods import ACCEPTED_FORMS, parse_period
 from ..store import ImportResult, StagedRows, Store, file_sha256
 from .read import ROW_COLUMN, StagedFile, stage_file, stage_rows
 from .resolve import LOOKUPS, normalise

@@ -17,19 +17,13 @@ from typing import Callable
 
 import pandas as pd
 
-from ...errors import ImportRejected
-from ...periods import PeriodError, parse_period
+from ...errors import FormatBroken, ImportRejected, PeriodError
+from ...periods import parse_period
 from ..read import decode, is_xlsx, reject_binary
 
 VALUE_COLUMNS = ["indicator", "area", "period", "value", "numerator", "denominator", "lower",
                  "upper", "breakdown", "note", "source"]
 Grid = list[list[str]]
-
-
-class FormatBroken(ImportRejected):
-    """A file recognised as an export of a tool, but missing what the import needs."""
-
-    title = "The export could not be imported"
 
 
 # -- the file as grids ----------------------------------------------------------------------
