@@ -14,7 +14,7 @@ from . import config
 from .errors import CjmetricsError
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m cjmetrics",
         description="cjmetrics: community justice metrics in one DuckDB file. The store is "
@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
                 "backup": _backup, "restore": _restore, "check": _check, "report": _report}
