@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cjmetrics.errors import CjmetricsError, ImportRejected
+from cjmetrics.errors import ImportRejected
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import Store
 
@@ -539,11 +539,25 @@ def test_a_file_whose_rows_are_all_skipped_has_nothing_to_import(demo_store):
     assert demo_store.checksum() == before
 
 
-def test_errors_raised_are_all_the_projects_own(demo_store):
-    """A sample of the worst inputs: only CjmetricsError subclasses come out."""
-    for data in (b"\x00" * 10, b"PK\x03\x04" + b"\x00" * 100, b"\xff\xfe" + b"\x00\xd8" * 20,
-                 b'"', b"a\n\"", b",,,\n,,,\n", b"\r\r\r", "é".encode("utf-16-le") * 50):
-        try:
+WORST_INPUTS = {
+    "zero bytes": b"\x00" * 10, "zip": b"PK\x03\x04" + b"\x00" * 100,
+    "broken utf-16": b"\xff\xfe" + b"\x00\xd8" * 20, "lone quote": b'"',
+    "unclosed quote": b"a\n\"", "only commas": b",,,\n,,,\n", "only carriage returns": b"\r\r\r",
+    "utf-16 without rows": "é".encode("utf-16-le") * 50,
+}
+
+
+def test_the_worst_inputs_are_refused_in_a_sentence_naming_the_file(demo_store):
+    """Binary junk, broken quoting and empty tables: each refused as an import, never a
+    traceback, with a sentence that names the file and says what to do; the store is left as
+    it was."""
+    before = demo_store.checksum()
+    said = {}
+    for name, data in WORST_INPUTS.items():
+        with pytest.raises(ImportRejected) as caught:
             prepare(demo_store, data, "odd.csv")
-        except CjmetricsError:
-            pass
+        said[name] = caught.value.user_message
+    unclear = [n for n, m in said.items() if not (m.startswith("'odd.csv' ") and m.endswith("."))]
+    assert unclear == []
+    assert [n for n, m in said.items() if "Traceback" in m or "Error" in m] == []
+    assert demo_store.checksum() == before
