@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a problem with the store or the input (explained in one
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -518,7 +519,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # `cjmetrics imports | head`: the reader has gone; nothing more to say, and Python must
         # not complain again when it flushes stdout on exit.
-        import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 

@@ -4,6 +4,7 @@ Chart images: render.py; decks: slides.py."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -33,8 +34,6 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(table: pd.DataFrame, sheet: str = "Data") -> bytes:
     """An Excel workbook of the table, formula-like text neutralised as in csv_bytes."""
-    import io
-
     buffer = io.BytesIO()
     table.map(neutralise).to_excel(buffer, index=False, sheet_name=sheet[:31] or "Data")
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import shutil
 import threading
@@ -143,7 +144,6 @@ def _serve(store: Store) -> None:
                 for request in sorted(folder.glob("*.json")):
                     handle_request(store, request)
         except Exception:  # noqa: BLE001 - keep serving; the log has the details
-            import logging
             logging.getLogger("cjmetrics").exception("backup request failed")
         time.sleep(POLL_SECONDS)
 

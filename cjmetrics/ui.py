@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib
 import logging
 import re
 import runpy
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -69,8 +71,6 @@ def store() -> Store:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_call(module: str, name: str, path: str, version: int, args: tuple, kwargs: tuple):
-    import importlib
-
     fn = getattr(importlib.import_module(module), name)
     return fn(_store(path), *args, **dict(kwargs))
 
@@ -85,8 +85,6 @@ def cached(fn: Callable, *args, **kwargs):
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _shared_call(module: str, name: str, path: str, version: int, args: tuple, kwargs: tuple):
-    import importlib
-
     fn = getattr(importlib.import_module(module), name)
     return fn(_store(path), *args, **dict(kwargs))
 
@@ -624,7 +622,6 @@ def working_deck():
     if deck is None:
         deck = st.session_state.get(DECK_KEY)  # kept only here (read-only server)
     if deck is None:
-        from datetime import date
 
         area = chosen_area()
         deck = decks.Deck(partnership=area_tree().name(area), area=area,

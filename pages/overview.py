@@ -1,5 +1,7 @@
 """Overview: every headline indicator for the chosen area at a glance."""
 
+import datetime as dt
+
 import streamlit as st
 
 from cjmetrics import ui
@@ -51,7 +53,6 @@ def grid(tiles, columns: int = 3) -> None:
 def what_changed(area: str) -> None:
     """The indicators whose status or direction changed since the last meeting (by default the
     day the last deck was saved), newest figures first, each with its trend and "Add to deck"."""
-    import datetime as dt
 
     st.subheader("What changed since the last meeting")
     meeting = last_meeting(ui.store())  # saving a deck does not move the data version
