@@ -31,13 +31,13 @@ def run(*args: str, db=None) -> subprocess.CompletedProcess:
 
 
 def commands() -> dict[str, argparse.ArgumentParser]:
-    parser = cli._parser()
+    parser = cli.build_parser()
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return dict(sub.choices)
 
 
 def help_of(name: str) -> str:
-    parser = cli._parser()
+    parser = cli.build_parser()
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return next(a.help for a in sub._choices_actions if a.dest == name)
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..store import ENGAGEMENT_ACTIVITIES, SERVICE_STAGES, SOCIAL_POSTS, STAGE_NAMES
 from .resolve import LOOKUPS, Resolver
-from .templates import _AREA, _NOTE, _SOURCE, Column, Rule, Template, register
+from .templates import AREA_COLUMN, NOTE_COLUMN, SOURCE_COLUMN, Column, Rule, Template, register
 
 SEPARATORS = re.compile(r"[;\n]+")
 JOIN = "; "  # how several values are stored and shown
@@ -110,7 +110,7 @@ SOCIAL_POSTS_TEMPLATE = register(Template(
                "Facebook", ("platform", "network")),
         Column("post_id", "text", True, "The post's id or its link's last part", "1029384756",
                ("post id", "id", "tweet id")),
-        _AREA,
+        AREA_COLUMN,
         Column("posted", "period", True, "Date posted, e.g. 12/03/2024", "12/03/2024",
                ("posted date", "date", "posted on", "published", "date posted")),
         Column("text", "text", False, "The post's text (first words are enough)",
@@ -121,7 +121,7 @@ SOCIAL_POSTS_TEMPLATE = register(Template(
                ("engagement", "interactions")),
         Column("clicks", "number", False, "Link clicks", "14", ("link clicks",)),
         Column("link", "text", False, "The post's address", "", ("url", "permalink")),
-        _SOURCE,
+        SOURCE_COLUMN,
     ),
     SOCIAL_POSTS, primary=True,
     rules=_not_negative("impressions", "engagements", "clicks") + (
@@ -145,7 +145,7 @@ ACTIVITIES_TEMPLATE = register(Template(
     "semicolons), status, lead, purpose, dates, attendance, who was involved and learning "
     "points. The participation statement is written from these rows.",
     (
-        _AREA,
+        AREA_COLUMN,
         Column("activity_id", "text", True, "Your short reference for the activity; keep it "
                "when you update the row", "GCJ-01", ("ref", "reference", "activity ref", "id")),
         Column("activity", "text", True, "What is the engagement activity (brief description)",
@@ -179,7 +179,7 @@ ACTIVITIES_TEMPLATE = register(Template(
         Column("learning_points", "text", False, "Learning points, separated by semicolons",
                "Identified a gap in information for families",
                ("learning", "learning point", "lessons", "what we learned")),
-        _SOURCE,
+        SOURCE_COLUMN,
     ),
     ENGAGEMENT_ACTIVITIES,
     rules=_not_negative("attendance") + (
@@ -195,7 +195,7 @@ SERVICE_STAGES_TEMPLATE = register(Template(
     "8, from Community Justice Glasgow's engagement strategy) at an assessment, with its "
     "stretch target stage and when it should be met.",
     (
-        _AREA,
+        AREA_COLUMN,
         Column("service", "text", True, "The service assessed", "Unpaid work",
                ("service name",)),
         Column("period", "period", True, "When it was assessed: a date, month or year",
@@ -206,7 +206,7 @@ SERVICE_STAGES_TEMPLATE = register(Template(
                ("stretch target", "target"), bounds="distance_travelled"),
         Column("target_period", "period", False, "When the target should be met", "2026/27",
                ("target year", "by")),
-        _NOTE, _SOURCE,
+        NOTE_COLUMN, SOURCE_COLUMN,
     ),
     SERVICE_STAGES,
     rules=(

@@ -103,20 +103,21 @@ class Template:
 _INDICATOR = Column("indicator", "indicator", True,
                     "Indicator id or name, as on the Frameworks page",
                     "ndo1_diversion_completed", ("indicator id", "indicator name", "measure"))
-_AREA = Column("area", "area", True, "GSS code or area name (Glasgow, S12000049)", "Glasgow City",
-               ("area code", "area name", "gss code", "council", "local authority",
-                "featurecode", "feature code", "geography"))
-_NOTE = Column("note", "text", False, "Anything a reader should know about the figure",
-               "Includes late returns", ("notes", "comment", "comments"))
-_SOURCE = Column("source", "text", False, "Where the figure comes from",
-                 "Partnership records", ("data source",))
+AREA_COLUMN = Column("area", "area", True, "GSS code or area name (Glasgow, S12000049)",
+                     "Glasgow City", ("area code", "area name", "gss code", "council",
+                                      "local authority", "featurecode", "feature code",
+                                      "geography"))
+NOTE_COLUMN = Column("note", "text", False, "Anything a reader should know about the figure",
+                     "Includes late returns", ("notes", "comment", "comments"))
+SOURCE_COLUMN = Column("source", "text", False, "Where the figure comes from",
+                       "Partnership records", ("data source",))
 
 INDICATOR_VALUES = Template(
     "indicator_values", "Indicator values",
     "One row per figure: an indicator's value for an area and period. Percentages may be written "
     "64%, 64 or 0.64. A wide layout (one column per period) is also accepted.",
     (
-        _INDICATOR, _AREA,
+        _INDICATOR, AREA_COLUMN,
         Column("period", "period", True,
                "2023/24, Q1 2024/25, Mar 2024, 2024-03 or a date such as 01/04/2024", "2023/24",
                ("year", "financial year", "date", "month", "quarter", "datecode", "date code")),
@@ -133,7 +134,7 @@ INDICATOR_VALUES = Template(
         Column("breakdown", "text", False,
                "Blank for the total, or a part of it such as channel:Facebook", "",
                ("channel", "group", "category")),
-        _NOTE, _SOURCE,
+        NOTE_COLUMN, SOURCE_COLUMN,
     ),
     OBSERVATIONS, skip_when_missing="value", allows_wide=True,
 )
@@ -143,7 +144,7 @@ TARGETS_TEMPLATE = Template(
     "One row per indicator and area: where it started (baseline) and where it should be by when "
     "(target).",
     (
-        _INDICATOR, _AREA,
+        _INDICATOR, AREA_COLUMN,
         Column("baseline_period", "period", False, "Period of the baseline figure", "2019/20",
                ("baseline year",)),
         Column("baseline_value", "number", False, "The baseline figure", "260", ("baseline",),
@@ -152,7 +153,7 @@ TARGETS_TEMPLATE = Template(
                ("target year", "by")),
         Column("target_value", "number", True, "The target figure", "300", ("target",),
                in_indicator_unit=True),
-        _NOTE, _SOURCE,
+        NOTE_COLUMN, SOURCE_COLUMN,
     ),
     TARGETS,
 )
@@ -161,11 +162,11 @@ ANNOTATIONS_TEMPLATE = Template(
     "annotations", "Notes on the charts",
     "The story behind the curve: a note pinned to an indicator, area and period.",
     (
-        _INDICATOR, _AREA,
+        _INDICATOR, AREA_COLUMN,
         Column("period", "period", True, "The period the note is about", "2020/21"),
         Column("text", "text", True, "The note", "Courts paused during Covid-19 restrictions",
                ("annotation", "story", "note", "notes")),
-        _SOURCE,
+        SOURCE_COLUMN,
     ),
     ANNOTATIONS,
 )
@@ -181,10 +182,10 @@ SELF_ASSESSMENTS_TEMPLATE = Template(
     "The partnership's own score for a national outcome at a self-assessment session (e.g. 7, "
     "then 8 a year later). The scale is set in the catalogue (self_assessment, 1 to 10).",
     (
-        _OUTCOME, _AREA, _SESSION,
+        _OUTCOME, AREA_COLUMN, _SESSION,
         Column("score", "number", True, "The score the partnership gave itself", "7",
                ("self assessment", "self-assessment score", "rating"), bounds="self_assessment"),
-        _NOTE, _SOURCE,
+        NOTE_COLUMN, SOURCE_COLUMN,
     ),
     SELF_ASSESSMENTS,
 )
@@ -196,7 +197,7 @@ QI_EVALUATIONS_TEMPLATE = Template(
     (
         Column("quality_indicator", "qi", True, "Quality indicator number or title", "4.1",
                ("qi", "quality indicator number")),
-        _AREA, _SESSION,
+        AREA_COLUMN, _SESSION,
         Column("grade", "grade", True, "6 Excellent, 5 Very good, 4 Good, 3 Adequate, 2 Weak, "
                "1 Unsatisfactory (number or word)", "4", ("evaluation", "grade awarded")),
         Column("how_are_we_doing", "text", False, "How are we doing?", "",
@@ -204,7 +205,7 @@ QI_EVALUATIONS_TEMPLATE = Template(
         Column("how_do_we_know", "text", False, "How do we know?", "", ("how do we know?",)),
         Column("what_next", "text", False, "What are we going to do next?", "",
                ("what are we going to do next", "what are we going to do next?", "next steps")),
-        _SOURCE,
+        SOURCE_COLUMN,
     ),
     QI_EVALUATIONS,
 )
@@ -213,9 +214,9 @@ PRIORITIES_TEMPLATE = Template(
     "priority_outcomes", "Improvement plan priorities",
     "Which national outcomes the area's improvement plan (CJOIP) names as priorities.",
     (
-        _AREA, _OUTCOME,
+        AREA_COLUMN, _OUTCOME,
         Column("priority", "flag", True, "yes or no", "yes", ("is priority", "cjoip priority")),
-        _NOTE,
+        NOTE_COLUMN,
     ),
     PRIORITY_OUTCOMES,
 )
@@ -226,10 +227,10 @@ EVIDENCE_TEMPLATE = Template(
     (
         Column("item", "item", True, "The Improvement Tool item (its wording or number)", "1",
                ("improvement tool item", "evidence item")),
-        _AREA, _SESSION,
+        AREA_COLUMN, _SESSION,
         Column("note", "text", True, "The evidence", "Joint stigma campaign with ADP",
                ("evidence", "notes")),
-        _SOURCE,
+        SOURCE_COLUMN,
     ),
     EVIDENCE_NOTES,
 )
@@ -311,7 +312,7 @@ SURVEY_ANSWERS_TEMPLATE = Template(
     "number in the list or its id; several options of a multiple-choice question separated "
     "by ';'.",
     (
-        _SURVEY, _AREA, _SURVEY_PERIOD,
+        _SURVEY, AREA_COLUMN, _SURVEY_PERIOD,
         Column("respondent", "text", True,
                "An anonymous respondent id, the same on each of the respondent's rows "
                "(e.g. the survey tool's response number)", "R017",
@@ -324,7 +325,7 @@ SURVEY_ANSWERS_TEMPLATE = Template(
         Column("answer", "text", True,
                "The option chosen (wording, number or id), several separated by ';', or the "
                "text of a free-text answer", "Consult", ("response", "value", "choice")),
-        _SOURCE,
+        SOURCE_COLUMN,
     ),
     SURVEY_ANSWERS, skip_when_missing="answer", refine=refine_survey_answers,
 )
@@ -334,10 +335,10 @@ SURVEY_INVITATIONS_TEMPLATE = Template(
     "How many people or organisations were invited to a survey in an area, so the Surveys page "
     "can show response rates.",
     (
-        _SURVEY, _AREA, _SURVEY_PERIOD,
+        _SURVEY, AREA_COLUMN, _SURVEY_PERIOD,
         Column("invited", "number", True, "The number invited", "40",
                ("number invited", "invitations", "sent", "sample size")),
-        _NOTE, _SOURCE,
+        NOTE_COLUMN, SOURCE_COLUMN,
     ),
     SURVEY_INVITATIONS,
     rules=(
