@@ -36,11 +36,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import numpy as np
+import pandas as pd
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: cjmetrics comes from the project folder
 
 from cjmetrics.bootstrap import initialise  # noqa: E402
 from cjmetrics.periods import Period, period_containing  # noqa: E402
