@@ -22,6 +22,7 @@ from ..store import ImportResult, Store, file_sha256
 from ..surveys import survey_choices
 from . import formats
 from .pipeline import Prepared
+from .preview import LargeRevisions, large_revisions
 from .read import check_size
 
 fingerprint = file_sha256  # the same file (bytes) gives the same fingerprint
@@ -126,12 +127,22 @@ class Upload:
         return formats.prepare_export(self.store, self.data, self.file_name, self.recognised,
                                       given, preview=preview)
 
+    def large_revisions(self, prepared: Prepared) -> LargeRevisions:
+        """Revised figures that move by more than the `revision_factor` setting (default 2x):
+        shown in the preview, and the import needs them confirmed."""
+        return large_revisions(self.store, prepared)
+
     def commit(self, prepared: Prepared, answers: dict | None = None, *,
-               lock_timeout: float | None = None) -> ImportResult:
+               lock_timeout: float | None = None,
+               confirm_large_revisions: bool = False) -> ImportResult:
         """Write the prepared upload as the acting user; an export's row mapping is remembered
-        for its next release."""
+        for its next release. Refused while a large revision is not confirmed."""
         access.require(access.role_for_kind(prepared.template.kind), "import figures",
                        self.actor)
+        large = self.large_revisions(prepared)
+        if large and not confirm_large_revisions:
+            raise ImportRejected(f"Nothing was imported: {large.sentence} If they are right, "
+                                 "confirm the large revisions and import again.")
         if getattr(prepared, "survey_plan", None) and prepared.survey_plan.get("new") is not None:
             access.require("admin", "create a new survey definition", self.actor)
         with access.acting(self.actor):
