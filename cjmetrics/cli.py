@@ -550,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
-                "areas": _areas, "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
+                "areas": _areas,
+                "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
                 "backup": _backup, "restore": _restore, "check": _check, "report": _report}
     from . import scratch
 

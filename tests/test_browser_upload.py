@@ -115,7 +115,7 @@ def test_template_upload_import_trends_and_undo(page, server, tmp_path):
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
         "Indicator values: 1 row read.")
     settled(page)
-    expect(page.get_by_role("heading", name="3. Check, then import")).to_be_visible()
+    expect(page.get_by_role("heading", name="2. Check, then import")).to_be_visible()
     expect(metric_value(page, "New figures")).to_have_text("1")
     expect(metric_value(page, "Revised figures")).to_have_text("0")
     expect(metric_value(page, "Unchanged")).to_have_text("0")
