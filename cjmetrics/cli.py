@@ -244,12 +244,13 @@ def _import(args) -> int:
     store = _open(args)
     actor = access.Actor(args.who, access.current().role, local=True)
     upload = open_upload(store, data, args.file.name, sheet=args.sheet, actor=actor)
-    if upload.is_survey:
+    if upload.is_export:
         print(f"Recognised: {upload.description}.")
+        _print_tables(upload, args)
+    if upload.is_survey:
         return _import_survey(store, upload, args)
     answers: dict = {}
     if upload.is_export:
-        print(f"Recognised: {upload.description}.")
         answers = _export_answers(upload, args)
         missing = upload.open_questions(answers)
         if missing:
@@ -265,6 +266,18 @@ def _import(args) -> int:
         print("Nothing was imported: fix the errors and run the import again.", file=sys.stderr)
         return 1
     return _finish(upload, prepared, answers, args)
+
+
+def _print_tables(upload, args) -> None:
+    """The service's question "which table?", answered by --sheet (else its suggestion)."""
+    question = upload.table_question()
+    if question is None:
+        return
+    how = "as --sheet asks" if args.sheet else "the first"
+    print(f"This workbook holds {len(question.series)} tables; reading '{question.default}' "
+          f"({how}); choose another with --sheet NAME:")
+    for sheet, title in question.series.items():
+        print(f"  --sheet {sheet!r}" + (f"  {title}" if title != sheet else ""))
 
 
 def _print_problems(prepared) -> None:
