@@ -129,3 +129,12 @@ def test_the_cli_lists_the_tables_of_a_workbook(demo_db):
     assert "This workbook holds 2 tables; reading 'Table 3'" in out
     assert "--sheet 'Table 4' Table 4: " in out  # each table by its title
     assert "choose another with --sheet NAME" in out
+
+
+def test_a_template_workbook_with_inline_strings_and_a1_dimension_is_read_in_full(demo_store):
+    name = "template_inline_strings.xlsx"  # written by make_exports.template_inline()
+    upload = open_upload(demo_store, (FIXTURES / name).read_bytes(), name)
+    prepared = upload.prepare()
+    assert prepared.ok, prepared.problems
+    assert prepared.rows[["period_label", "value"]].values.tolist() == [
+        ["2031/32", 41], ["2032/33", 43]]
