@@ -202,8 +202,9 @@ def show_prepared(upload, prepared, answers: dict | None = None) -> None:
     large = upload.large_revisions(prepared)
     if large:
         st.warning(ui.plain(large.sentence), icon=":material/warning:")
-        st.dataframe(large.table, hide_index=True, width="stretch")
-        st.checkbox(f"I have checked: these {len(large.table):,} large revisions are right",
+        ui.static_table(large.table.set_index("Indicator"))  # read in full, in the DOM
+        st.checkbox("I have checked: " + (f"these {len(large.table):,} large revisions are"
+                    if len(large.table) != 1 else "this large revision is") + " right",
                     key="confirm_large_revisions")
     st.button(f"Import {changed:,} {row_noun(prepared.template.kind, changed)}",
               type="primary", on_click=do_import, args=(upload, prepared, answers or {}),
