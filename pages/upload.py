@@ -190,6 +190,10 @@ def show_prepared(upload, prepared, answers: dict | None = None) -> None:
     if not prepared.ok or prepared.preview is None:
         return
     st.subheader("2. Check, then import")
+    large = upload.large_revisions(prepared)
+    if large and prepared.preview.duplicate_of is None:  # first: what most needs a look
+        st.warning(ui.plain(large.sentence), icon=":material/warning:")
+        ui.static_table(large.table.set_index("Indicator"))  # read in full, in the DOM
     show_preview(upload, prepared)
     preview = prepared.preview
     changed = preview.rows_new + preview.rows_revised
@@ -199,10 +203,7 @@ def show_prepared(upload, prepared, answers: dict | None = None) -> None:
         st.info("Every row matches the store already: there is nothing to import.",
                 icon=":material/info:")
         return
-    large = upload.large_revisions(prepared)
     if large:
-        st.warning(ui.plain(large.sentence), icon=":material/warning:")
-        ui.static_table(large.table.set_index("Indicator"))  # read in full, in the DOM
         st.checkbox("I have checked: " + (f"these {len(large.table):,} large revisions are"
                     if len(large.table) != 1 else "this large revision is") + " right",
                     key="confirm_large_revisions")
