@@ -39,11 +39,11 @@ def test_a_mailchimp_fixture_is_recognised_and_imported(demo_db):
                                  "to Mar 2017.")
     question = [s for s in at.selectbox if s.label == "Which area are these figures for?"]
     assert len(question) == 1 and question[0].value == GLASGOW
-    assert tiles(at) == {"New figures": "6", "Revised figures": "0", "Unchanged": "0"}
-    [button] = buttons(at, "Import 6 figures")
+    assert tiles(at) == {"New figures": "8", "Revised figures": "0", "Unchanged": "0"}
+    [button] = buttons(at, "Import 8 figures")
     button.click().run()
     assert_clean(at)
-    assert any(t.startswith("Import #") and "6 new" in t for t in texts(at.success))
+    assert any(t.startswith("Import #") and "8 new" in t for t in texts(at.success))
     assert store.imports()["kind"].iloc[0] == "mailchimp"
     opens = store.series(["eng_newsletter_opens"], [GLASGOW])
     assert dict(zip(opens["period_label"], opens["value"]))["Mar 2017"] == 98
@@ -107,12 +107,12 @@ def test_a_mailchimp_export_is_recognised_and_imported(demo_db):
     question = [s for s in at.selectbox if s.label == "Which area are these figures for?"]
     assert len(question) == 1 and question[0].value == GLASGOW
     assert texts(at.success) == ["Mailchimp campaign report: 9 campaigns, Feb 2017 to Mar 2017; "
-                                 "6 figures built from it."]
-    assert tiles(at) == {"New figures": "6", "Revised figures": "0", "Unchanged": "0"}
-    [button] = buttons(at, "Import 6 figures")
+                                 "8 figures built from it."]
+    assert tiles(at) == {"New figures": "8", "Revised figures": "0", "Unchanged": "0"}
+    [button] = buttons(at, "Import 8 figures")
     button.click().run()
     assert_clean(at)
-    assert any(t.startswith("Import #") and "6 new" in t for t in texts(at.success))
+    assert any(t.startswith("Import #") and "8 new" in t for t in texts(at.success))
     log = store.imports()
     assert log["kind"].iloc[0] == "mailchimp"
     opens = store.series(["eng_newsletter_opens"], [GLASGOW])
