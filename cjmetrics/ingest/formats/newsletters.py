@@ -118,9 +118,6 @@ def _recognised(source: Source, sheet: str, grid, i: int) -> Recognised:
             note = f"{plural(n, 'campaign')} sent"
             base = {"area": answers["area"], "period": label, "source": SOURCE, "note": note,
                     "breakdown": "", "source_row": first_row}
-            if has_recipients and delivered:
-                rows.append({**base, "indicator": "eng_newsletter_recipients",
-                             "value": delivered})
             if has_opens:
                 rows.append({**base, "indicator": "eng_newsletter_opens", "value": opens})
                 if delivered:
@@ -129,6 +126,10 @@ def _recognised(source: Source, sheet: str, grid, i: int) -> Recognised:
                                  "denominator": delivered})
             if has_clicks:
                 rows.append({**base, "indicator": "eng_newsletter_clicks", "value": clicks})
+            # Last: the figures a lead looks for first (opens) lead the preview and the link.
+            if has_recipients and delivered:
+                rows.append({**base, "indicator": "eng_newsletter_recipients",
+                             "value": delivered})
         return rows_frame(rows)
 
     return Recognised(MAILCHIMP, description, [area_question()], build, sheet=sheet or None,
