@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "with data)")
     imp.add_argument("--dry-run", action="store_true",
                      help="validate and preview only; write nothing")
+    imp.add_argument("--confirm-large-revisions", action="store_true",
+                     help="import even when a revision moves a figure by more than the "
+                          "revision_factor setting (default 2 times); without it such a file "
+                          "is refused, naming the rows")
     # Tool exports (Mailchimp, X, Eventbrite, Google Analytics, statistics tables ...): the
     # answers the file cannot give.
     imp.add_argument("--area", metavar="CODE", help="for a tool export: the area its figures "
@@ -70,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the person the import is done on behalf of: the audit log records the "
                           "operating-system user running the command, and PERSON only as 'on "
                           "behalf of'")
+    commands.add_parser("areas", help="list the areas an upload may name: name, GSS code and "
+                                      "partnership",
+                        description="Every area in the catalogue, as the Areas tab of the "
+                                    "Frameworks page lists it: its name, its GSS code (or CJP- "
+                                    "code for a partnership) and the partnership it is part of.")
     commands.add_parser("imports", help="list every import, newest first, with its id and status",
                         description="The import history: id, when, who, kind, file, rows new / "
                                     "revised / unchanged, and whether it was undone.")
@@ -238,12 +247,13 @@ def _import(args) -> int:
     store = _open(args)
     actor = access.Actor(args.who, access.current().role, local=True)
     upload = open_upload(store, data, args.file.name, sheet=args.sheet, actor=actor)
-    if upload.is_survey:
+    if upload.is_export:
         print(f"Recognised: {upload.description}.")
+        _print_tables(upload, args)
+    if upload.is_survey:
         return _import_survey(store, upload, args)
     answers: dict = {}
     if upload.is_export:
-        print(f"Recognised: {upload.description}.")
         answers = _export_answers(upload, args)
         missing = upload.open_questions(answers)
         if missing:
@@ -261,6 +271,18 @@ def _import(args) -> int:
     return _finish(upload, prepared, answers, args)
 
 
+def _print_tables(upload, args) -> None:
+    """The service's question "which table?", answered by --sheet (else its suggestion)."""
+    question = upload.table_question()
+    if question is None:
+        return
+    how = "as --sheet asks" if args.sheet else "the first"
+    print(f"This workbook holds {len(question.series)} tables; reading '{question.default}' "
+          f"({how}); choose another with --sheet NAME:")
+    for sheet, title in question.series.items():
+        print(f"  --sheet {sheet!r}" + (f"  {title}" if title != sheet else ""))
+
+
 def _print_problems(prepared) -> None:
     from .ingest.pipeline import problem_place
 
@@ -276,10 +298,18 @@ def _print_problems(prepared) -> None:
 def _finish(upload, prepared, answers: dict, args) -> int:
     if prepared.preview is not None:
         print(prepared.preview.message)
+    large = upload.large_revisions(prepared)
     if args.dry_run:
+        if large:
+            print(f"Warning: {large.sentence}")
         print("Dry run: nothing was written.")
         return 0
-    print(upload.commit(prepared, answers).message)
+    if large and not args.confirm_large_revisions:
+        print(f"Nothing was imported: {large.sentence} If they are right, run the import again "
+              "with --confirm-large-revisions.", file=sys.stderr)
+        return 1
+    print(upload.commit(prepared, answers,
+                        confirm_large_revisions=args.confirm_large_revisions).message)
     return 0
 
 
@@ -384,6 +414,16 @@ def _how_to_answer(question) -> str:
         return (f"{question.prompt} Give each with --map 'ROW=INDICATOR_ID' "
                 f"(e.g. --map '{rows[0]}=cjpf_reconviction_rate'). Its rows: {listed}.")
     return f"{question.prompt} Give it with {flags[question.key]}."
+
+
+def _areas(args) -> int:
+    areas = _open(args).areas()
+    print(f"{'Code':<10} {'Name':<45} Partnership")
+    for row in areas.itertuples():
+        part = row.parent_name if row.level == "council" and row.parent_code != "S92000003" \
+            else ""
+        print(f"{row.area_code:<10} {printable(row.name):<45} {printable(part or '')}")
+    return 0
 
 
 def _imports(args) -> int:
@@ -526,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"init": _init, "status": _status, "import": _import, "imports": _imports,
+                "areas": _areas,
                 "undo": _undo, "export": _export, "statement": _statement, "deck": _deck,
                 "backup": _backup, "restore": _restore, "check": _check, "report": _report}
     from . import scratch

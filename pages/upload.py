@@ -1,6 +1,7 @@
-"""Upload: templates, one file at a time, every problem listed, a preview, then Import.
+"""Upload: the drop zone first, every problem listed, a preview, then Import; templates folded
+below.
 
-The upload service (cjmetrics.ingest.service) recognises the file, says what it cannot tell,
+The upload service (cjmetrics.ingest.service) recognises the file, asks what it cannot tell,
 prepares, previews and commits; this page renders its questions and answers."""
 
 import json
@@ -10,7 +11,7 @@ import streamlit as st
 from cjmetrics import ui
 from cjmetrics.ingest import TEMPLATES, formats, template_bytes
 from cjmetrics.ingest import answer_tables as tables
-from cjmetrics.ingest.preview import LIMIT, change_table, first_indicator
+from cjmetrics.ingest.preview import LIMIT, first_indicator
 from cjmetrics.ingest.read import MAX_UPLOAD_MB
 from cjmetrics.ingest.service import NEW_SURVEY, fingerprint, open_upload
 from cjmetrics.ingest.templates import row_noun
@@ -18,24 +19,38 @@ from cjmetrics.ingest.templates import row_noun
 ui.ensure_entrypoint()
 
 AUTO = "Recognise automatically"
+AREAS_LINK = ("Areas and their GSS codes are listed in the [Areas tab of the Frameworks "
+              "page](frameworks).")
 
 
-def template_section() -> None:
-    st.subheader("1. Start from a template")
-    st.caption("Fill a template in Excel and save it as CSV or .xlsx. Column names may be in any "
-               "order; areas may be written as names or GSS codes, periods as 2023/24, Q1 "
-               "2024/25, Mar 2024 or 01/04/2024, percentages as 64%, 64 or 0.64.")
-    templates = list(TEMPLATES.values())
-    for start in range(0, len(templates), 3):
-        for column, template in zip(st.columns(3), templates[start:start + 3]):
-            with column.container(border=True):
-                st.markdown(f"**{template.title}**")
-                st.caption(template.description)
-                st.download_button("Download template", template_bytes(template.kind),
-                                   file_name=template.file_name, mime="text/csv",
-                                   key=f"template-{template.kind}", icon=":material/download:")
-                with st.popover("Columns"):
+def templates_section() -> None:
+    with st.expander("Templates: start from one (each shows an example row)"):
+        st.caption("Fill a template in Excel and save it as CSV or .xlsx. Column names may be in "
+                   "any order; areas may be written as names or GSS codes, periods as 2023/24, "
+                   "Q1 2024/25, Mar 2024 or 01/04/2024, percentages as 64%, 64 or 0.64. The "
+                   "example row is left out if you leave it in unchanged.")
+        for template in TEMPLATES.values():
+            with st.container(border=True, key=f"template-card-{template.kind}"):
+                left, right = st.columns([4, 1], vertical_alignment="center")
+                left.markdown(f"**{template.title}**: {ui.plain(template.description)}")
+                right.download_button("Download template", template_bytes(template.kind),
+                                      file_name=template.file_name, mime="text/csv",
+                                      key=f"template-{template.kind}",
+                                      icon=":material/download:")
+                st.dataframe(tables.example_table(template), hide_index=True)
+                with st.popover("What each column holds"):
                     st.dataframe(tables.template_columns(template), hide_index=True)
+
+
+def supported_section() -> None:
+    with st.expander("Exports cjmetrics recognises (drop them as they are)"):
+        groups: dict[str, list[str]] = {}
+        for fmt in formats.FORMATS:
+            groups.setdefault(fmt.group, []).append(fmt.title)
+        for group, titles in groups.items():
+            st.markdown(f"- **{group}**: " + "; ".join(ui.plain(t) for t in titles))
+        st.caption("Survey tool exports (SurveyMonkey, Google Forms, Microsoft Forms) are mapped "
+                   "onto a survey definition, new or existing, in a step you confirm.")
 
 
 def cached(name: str, key: tuple, make):
@@ -56,11 +71,16 @@ def editor(spec: tables.EditableTable, key: str, **config) -> dict:
     return spec.read(edited)
 
 
-def sheet_chooser(upload, label: str = "Table (sheet)") -> None:
-    if len(upload.sheets) > 1:
-        st.selectbox(label, upload.sheets, key="upload_sheet",
-                     index=upload.sheets.index(upload.recognised.sheet)
-                     if upload.recognised.sheet in upload.sheets else 0)
+def table_chooser(upload, prepared=None) -> None:
+    """The service's "which table?" question: a choice re-opens the upload on that sheet."""
+    question = upload.table_question(prepared)
+    if question is not None:
+        choices = list(question.series)
+        st.session_state["_tables"] = choices
+        st.selectbox(question.prompt, choices, key="upload_sheet",
+                     index=choices.index(question.default),
+                     format_func=lambda s: question.series[s] if question.series[s] == s
+                     else f"{question.series[s]} (sheet {s})")
 
 
 def prepared_for(upload, answers: dict):
@@ -70,14 +90,25 @@ def prepared_for(upload, answers: dict):
         return cached("_prepared", key, lambda: upload.prepare(answers))
 
 
+def area_choice(upload, prompt: str, default, key: str, where=st) -> str:
+    names = upload.area_choices()
+    codes, default = list(names), default or ui.chosen_area()
+    return where.selectbox(prompt, codes, index=codes.index(default) if default in codes else 0,
+                           format_func=lambda c: names.get(c, c), key=key)
+
+
 # -- tool exports (Mailchimp, X, Eventbrite, Google Analytics, statistics tables ...) --------
-def ask(upload, sha: str) -> dict:
-    """The questions only the user can answer, each with its best guess filled in."""
-    answers = dict(upload.suggested)
-    for question in upload.questions:
-        key = f"export-{question.key}-{sha[:12]}-{upload.recognised.sheet}"
+def export_section(upload) -> None:
+    st.info(f"Recognised: {ui.plain(upload.description)}.", icon=":material/fact_check:")
+    table_chooser(upload)
+    if upload.is_survey:
+        survey_section(upload)
+        return
+    answers, sha = dict(upload.suggested), fingerprint(upload.data)[:12]
+    for question in upload.questions:  # each with its best guess filled in
+        key = f"export-{question.key}-{sha}-{upload.recognised.sheet}"
         if question.key == "area":
-            answers["area"] = area_choice(question.prompt, question.default, key)
+            answers["area"] = area_choice(upload, question.prompt, question.default, key)
         elif question.key in ("event", "period"):
             answers[question.key] = st.text_input(question.prompt, value=question.default or "",
                                                   key=key).strip()
@@ -85,27 +116,9 @@ def ask(upload, sha: str) -> dict:
             st.markdown(f"**{ui.plain(question.prompt)}**")
             st.caption("A row you leave as not imported is skipped. For a figure with no "
                        "catalogue indicator, first add a local indicator with the Indicator "
-                       "edits template (step 1), then map the row onto it.")
-            answers["mapping"] = editor(tables.row_mapping(
-                question, answers.get("mapping") or {}, ui.store().indicators()), key)
-    return answers
-
-
-def area_choice(prompt: str, default, key: str, where=st) -> str:
-    areas = ui.store().areas()
-    codes, names = list(areas["area_code"]), dict(zip(areas["area_code"], areas["name"]))
-    default = default or ui.chosen_area()
-    return where.selectbox(prompt, codes, index=codes.index(default) if default in codes else 0,
-                           format_func=lambda c: names.get(c, c), key=key)
-
-
-def export_section(upload) -> None:
-    st.info(f"Recognised: {ui.plain(upload.description)}.", icon=":material/fact_check:")
-    if upload.is_survey:
-        survey_section(upload)
-        return
-    sheet_chooser(upload)
-    answers = ask(upload, fingerprint(upload.data))
+                       "edits template (below), then map the row onto it.")
+            answers["mapping"] = editor(upload.row_mapping(question, answers.get("mapping")
+                                                           or {}), key)
     missing = upload.open_questions(answers)
     if missing:
         st.warning("To see the figures before importing, answer: "
@@ -114,22 +127,12 @@ def export_section(upload) -> None:
     show_prepared(upload, prepared_for(upload, answers), answers)
 
 
-def supported_section() -> None:
-    with st.expander("Exports cjmetrics recognises (drop them as they are)"):
-        groups: dict[str, list[str]] = {}
-        for fmt in formats.FORMATS:
-            groups.setdefault(fmt.group, []).append(fmt.title)
-        for group, titles in groups.items():
-            st.markdown(f"- **{group}**: " + "; ".join(ui.plain(t) for t in titles))
-        st.caption("Survey tool exports (SurveyMonkey, Google Forms, Microsoft Forms) are mapped "
-                   "onto a survey definition, new or existing, in a step you confirm.")
-
-
 def do_import(upload, prepared, answers: dict) -> None:
     """Button callback: runs once per click, before the rerun, so a rerun never imports again."""
     try:
         # A few seconds' wait for another session's import, then a sentence, not a hang.
-        result = upload.commit(prepared, answers, lock_timeout=10)
+        result = upload.commit(prepared, answers, lock_timeout=10, confirm_large_revisions=bool(
+            st.session_state.get("confirm_large_revisions")))
         st.session_state["_last_import"] = ("ok", result.message, first_indicator(prepared))
         if getattr(prepared, "survey_plan", None):
             st.session_state["_survey_imported"] = True
@@ -144,18 +147,19 @@ def do_import(upload, prepared, answers: dict) -> None:
 def show_problems(prepared) -> None:
     if prepared.problems.empty:
         return
-    total = prepared.error_count + prepared.warning_count
-    st.markdown(f"**Problems found: {prepared.error_count:,} "
-                f"error{'s' if prepared.error_count != 1 else ''} and {prepared.warning_count:,} "
-                f"warning{'s' if prepared.warning_count != 1 else ''}**")
-    if total > len(prepared.problems):
-        st.caption(f"Showing the first {len(prepared.problems)} of {total:,} problems, errors "
-                   "first. Fix these and upload again to see the rest.")
+    errors, warnings = prepared.error_count, prepared.warning_count
+    st.markdown(f"**Problems found: {errors:,} error{'s' if errors != 1 else ''} and "
+                f"{warnings:,} warning{'s' if warnings != 1 else ''}**")
+    if errors + warnings > len(prepared.problems):
+        st.caption(f"Showing the first {len(prepared.problems)} of {errors + warnings:,} "
+                   "problems, errors first. Fix these and upload again to see the rest.")
     # A static table wraps long sentences, so "what is wrong" and "what to do" read in full.
     ui.static_table(tables.problem_table(prepared.problems))  # cells stay text (no live links)
+    if (prepared.problems["column"] == "area").any():
+        st.markdown(AREAS_LINK)
 
 
-def show_preview(prepared) -> None:
+def show_preview(upload, prepared) -> None:
     preview = prepared.preview
     if preview.duplicate_of is not None:
         st.info(f"This file was already imported as import #{preview.duplicate_of}; importing "
@@ -164,12 +168,12 @@ def show_preview(prepared) -> None:
     nouns = row_noun(prepared.template.kind, 2)
     counts = {"new": preview.rows_new, "revised": preview.rows_revised,
               "unchanged": preview.rows_unchanged}
-    for column, (label, count) in zip(st.columns(3), zip(
-            [f"New {nouns}", f"Revised {nouns}", "Unchanged"], counts.values())):
+    for column, label, count in zip(st.columns(3), [f"New {nouns}", f"Revised {nouns}",
+                                                    "Unchanged"], counts.values()):
         column.metric(label, f"{count:,}")
     for tab, change in zip(st.tabs(["New", "Revised (old → new)", "Unchanged"]), counts):
         with tab:
-            st.dataframe(change_table(ui.store(), prepared, change), hide_index=True,
+            st.dataframe(upload.change_table(prepared, change), hide_index=True,
                          width="stretch")
             if counts[change] > LIMIT:
                 st.caption(f"First {LIMIT} of {counts[change]:,}.")
@@ -182,18 +186,30 @@ def show_prepared(upload, prepared, answers: dict | None = None) -> None:
         st.error(f"{ui.plain(prepared.summary)} Nothing can be imported until the errors are "
                  "fixed: correct them in your file and upload it again.", icon=":material/error:")
     show_problems(prepared)
-    if prepared.ok and prepared.preview is not None:
-        st.subheader("3. Check, then import")
-        show_preview(prepared)
-        preview = prepared.preview
-        changed = preview.rows_new + preview.rows_revised
-        if preview.duplicate_of is None and changed:
-            st.button(f"Import {changed:,} {row_noun(prepared.template.kind, changed)}",
-                      type="primary", on_click=do_import, args=(upload, prepared, answers or {}),
-                      icon=":material/upload:")
-        elif preview.duplicate_of is None:
-            st.info("Every row matches the store already: there is nothing to import.",
-                    icon=":material/info:")
+    if not prepared.ok or prepared.preview is None:
+        return
+    st.subheader("2. Check, then import")
+    large = upload.large_revisions(prepared)
+    if large and prepared.preview.duplicate_of is None:  # first: what most needs a look
+        st.warning(ui.plain(large.sentence), icon=":material/warning:")
+        ui.static_table(large.table.set_index("Indicator"))  # read in full, in the DOM
+    show_preview(upload, prepared)
+    preview = prepared.preview
+    changed = preview.rows_new + preview.rows_revised
+    if preview.duplicate_of is not None:
+        return
+    if not changed:
+        st.info("Every row matches the store already: there is nothing to import.",
+                icon=":material/info:")
+        return
+    if large:
+        st.checkbox("I have checked: " + (f"these {len(large.table):,} large revisions are"
+                    if len(large.table) != 1 else "this large revision is") + " right",
+                    key="confirm_large_revisions")
+    st.button(f"Import {changed:,} {row_noun(prepared.template.kind, changed)}",
+              type="primary", on_click=do_import, args=(upload, prepared, answers or {}),
+              icon=":material/upload:", disabled=bool(large) and not st.session_state.get(
+                  "confirm_large_revisions"))
 
 
 # -- survey exports (SurveyMonkey, Google Forms, Microsoft Forms) ------------------------------
@@ -201,13 +217,13 @@ def survey_section(upload) -> None:
     """Which area, which survey (proposed), when; then the question and answer mapping to
     confirm; then the usual preview, Import and undo."""
     export, sha = upload.recognised.survey, fingerprint(upload.data)[:12]
-    sheet_chooser(upload, "Sheet")
     dropped = "; ".join(export.dropped)
     st.caption("Names, e-mail addresses, IP addresses, phone numbers and postal addresses in the "
                "export are dropped and never stored; respondent ids are kept."
                + (f" Columns left out as personal data: {ui.plain(dropped)}." if dropped else ""))
     left, middle, right = st.columns([2, 3, 1])
-    area = area_choice("Which area are these answers for?", None, f"survey-area-{sha}", left)
+    area = area_choice(upload, "Which area are these answers for?", None, f"survey-area-{sha}",
+                       left)
     choices = upload.survey_choices()  # a new definition only for those who may create one
     ids, proposed = list(choices), upload.suggested.get("survey")
     survey = middle.selectbox("Which survey do these answers belong to?", ids,
@@ -285,8 +301,7 @@ with ui.guard():
     ui.store()  # a store that cannot be opened is reported before anyone fills a template
     if not ui.allowed("editor", "upload figures"):  # viewers and read-only servers: no controls
         st.stop()
-    template_section()
-    st.subheader("2. Upload your file")
+    st.subheader("1. Upload your file")
     last_import()
     left, right = st.columns([3, 1])
     file = left.file_uploader("CSV or Excel file, or a tool's export",
@@ -297,33 +312,30 @@ with ui.guard():
                                    "Analytics or a statistics table, as downloaded.")
     kind = right.selectbox("What is in it?", [AUTO] + list(TEMPLATES),
                            format_func=lambda k: k if k == AUTO else TEMPLATES[k].title)
+    templates_section()
     supported_section()
     if file is None:
         st.stop()
     data = file.getvalue()
     if st.session_state.get("_upload_sha") != fingerprint(data):
-        # A new file: forget the sheet chosen for the last one.
+        # A new file: forget the table and the confirmation chosen for the last one.
         st.session_state["_upload_sha"] = fingerprint(data)
-        st.session_state.pop("upload_sheet", None)
-    sheet = st.session_state.get("upload_sheet")
-    chosen = None if kind == AUTO else kind
+        for stale in ("upload_sheet", "confirm_large_revisions"):
+            st.session_state.pop(stale, None)
+    sheet, chosen = st.session_state.get("upload_sheet"), None if kind == AUTO else kind
     try:
         upload = cached("_recognised", (fingerprint(data), sheet, chosen, ui.current_user()),
                         lambda: open_upload(ui.store(), data, file.name, sheet=sheet,
                                             kind=chosen, actor=ui.actor()))
     except formats.FormatBroken as exc:
-        # A sheet that holds no table: say so, and keep the sheet choice on screen.
-        ui.show_error(exc)
-        sheets = st.session_state.get("_export_sheets") or []
-        if sheet and sheet in sheets:
-            st.selectbox("Table (sheet)", sheets, key="upload_sheet")
+        ui.show_error(exc)  # a sheet that holds no table, or an export lacking what it needs
+        if sheet in st.session_state.get("_tables", {}):  # keep the choice, to choose again
+            st.selectbox("Which table of the workbook?", st.session_state["_tables"],
+                         key="upload_sheet")
         st.stop()
     if upload.is_export:
-        st.session_state["_export_sheets"] = upload.sheets
         export_section(upload)
         st.stop()
     prepared = prepared_for(upload, {})
-    if len(prepared.sheets) > 1:
-        st.selectbox("Sheet", prepared.sheets, key="upload_sheet",
-                     index=prepared.sheets.index(prepared.sheet))
+    table_chooser(upload, prepared)
     show_prepared(upload, prepared)

@@ -31,11 +31,11 @@ def test_a_mailchimp_export_is_imported_and_its_figure_shown_on_trends(page, ser
     settled(page)
     expect(page.get_by_role("combobox", name="Which area are these figures for?")).to_have_value(
         "Glasgow City")
-    expect(metric_value(page, "New figures")).to_have_text("6")
+    expect(metric_value(page, "New figures")).to_have_text("8")
 
-    page.get_by_role("button", name="Import 6 figures").click()
+    page.get_by_role("button", name="Import 8 figures").click()
     done = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Import #")
-    expect(done).to_contain_text("6 new, 0 revised, 0 unchanged.")
+    expect(done).to_contain_text("8 new, 0 revised, 0 unchanged.")
     settled(page)
     expect(page.get_by_role("button", name=re.compile(r"^Import \d"))).to_have_count(0)
 

@@ -92,14 +92,18 @@ def test_template_upload_import_trends_and_undo(page, server, tmp_path):
     expect(title(page)).to_have_text("Upload figures")
     expect(page).to_have_url(f"{server}/upload")
 
-    # 1. The template, through the page's real download button.
-    card = page.get_by_test_id("stColumn").filter(has_text="Indicator values")
+    # 1. The template, through the page's real download button (templates fold below the drop
+    # zone).
+    page.get_by_test_id("stExpander").filter(has_text="Templates: start from one").locator(
+        "summary").click()
+    card = page.locator(".st-key-template-card-indicator_values")
     expect(card).to_have_count(1)
     with page.expect_download() as download:
         card.get_by_role("button", name="Download template").click()
     assert download.value.suggested_filename == "indicator_values.csv"
     template = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    header = template.splitlines()[0]
+    header, example = template.splitlines()
+    assert example.startswith("ndo1_diversion_completed,Glasgow City,2023/24,245,")
     assert header == ("indicator,area,period,value,numerator,denominator,lower,upper,breakdown,"
                       "note,source")
     assert header == TEMPLATES["indicator_values"].header_line()
@@ -112,10 +116,12 @@ def test_template_upload_import_trends_and_undo(page, server, tmp_path):
     upload.write_text(template.rstrip("\r\n") + "\n" + ",".join(row[c] for c in columns) + "\n",
                       encoding="utf-8")
     page.get_by_test_id("stFileUploader").locator("input[type='file']").set_input_files(upload)
+    # The example row, left in, is left out with a warning.
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-        "Indicator values: 1 row read.")
+        "Indicator values: 2 rows read; 1 warning.")
+    expect(page.get_by_text("This is the template's example row: it is left out.")).to_be_visible()
     settled(page)
-    expect(page.get_by_role("heading", name="3. Check, then import")).to_be_visible()
+    expect(page.get_by_role("heading", name="2. Check, then import")).to_be_visible()
     expect(metric_value(page, "New figures")).to_have_text("1")
     expect(metric_value(page, "Revised figures")).to_have_text("0")
     expect(metric_value(page, "Unchanged")).to_have_text("0")
@@ -171,3 +177,56 @@ def test_template_upload_import_trends_and_undo(page, server, tmp_path):
     settled(page)
     chart_period_range(page, demo["period"].iloc[0], last)
     assert glasgow_figures(page) == demo_values
+
+
+# -- the first screen, the revision warning and formatted values -------------------------------
+X_APRIL = Path(__file__).resolve().parent / "data" / "formats" / "twitter_daily_apr2021.csv"
+
+
+def test_the_drop_zone_is_in_the_first_screen_at_1280x720(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/upload")
+        wait_for_app(page)
+        expect(title(page)).to_have_text("Upload figures")
+        zone = page.get_by_test_id("stFileUploaderDropzone")
+        expect(zone).to_be_visible()
+        settled(page)
+        box = zone.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720, box
+        # The templates are folded below it.
+        templates = page.get_by_test_id("stExpander").filter(has_text="Templates: start from one")
+        assert templates.bounding_box()["y"] > box["y"] + box["height"]
+        expect(page.get_by_role("button", name="Download template")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_a_large_revision_must_be_confirmed_before_import(page, server):
+    """The X/Twitter case: Ayrshire's April 2021 reach revised from 17,750 to 64,313 (3.6x)."""
+    page.goto(f"{server}/upload")
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploader").locator("input[type='file']").set_input_files(X_APRIL)
+    expect(page.get_by_test_id("stAlertContentInfo").first).to_contain_text(
+        "Recognised: X/Twitter daily activity export")
+    area = page.get_by_role("combobox", name="Which area are these figures for?")
+    area.click()
+    page.keyboard.type("Community Justice Ayrshire")
+    page.get_by_role("option", name="Community Justice Ayrshire Partnership").click()
+    warning = page.get_by_test_id("stAlertContentWarning").filter(has_text="revised figure")
+    expect(warning).to_contain_text(
+        "1 revised figure moves by more than 2 times: Social media reach, Community Justice "
+        "Ayrshire Partnership, Apr 2021 (Channel: X/Twitter): 17,750 to 64,313.")
+    # Formatted values in the preview: thousands separators and readable breakdown keys.
+    flagged = page.get_by_test_id("stTable")
+    for cell in ("17,750", "64,313", "Channel: X/Twitter", "3.6 times higher"):
+        expect(flagged.get_by_text(cell, exact=True)).to_be_visible()
+    expect(flagged.get_by_text("channel:X/Twitter")).to_have_count(0)
+    button = page.get_by_role("button", name="Import 2 figures")
+    expect(button).to_be_disabled()
+    page.get_by_text("I have checked: this large revision is right").click()
+    expect(button).to_be_enabled()
+    button.click()
+    done = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Import #")
+    expect(done).to_contain_text("0 new, 2 revised, 0 unchanged.")

@@ -28,7 +28,7 @@ def test_dry_run_then_import_records_the_format(empty_db):
     path = str(FIXTURES / "mailchimp_report_percent.csv")
     dry = run("import", path, "--area", "Glasgow", "--dry-run", db=empty_db)
     assert dry.returncode == 0, dry.stderr
-    assert "6 new, 0 revised and 0 unchanged rows" in dry.stdout
+    assert "8 new, 0 revised and 0 unchanged rows" in dry.stdout
     assert "Dry run: nothing was written." in dry.stdout
     done = run("import", path, "--area", "Glasgow", db=empty_db)
     assert done.returncode == 0, done.stderr

@@ -56,6 +56,8 @@ FIXTURE_FORMATS = {
     "mailchimp_report_no_recipients.csv": "mailchimp",
     "twitter_tweets_en.csv": "x_tweet_activity",
     "twitter_daily_en.csv": "x_tweet_activity",
+    "twitter_daily_apr2021.csv": "x_tweet_activity",  # the large-revision case
+    "template_inline_strings.xlsx": "",  # a template, written with inline strings
     "facebook_insights_posts.csv": "facebook_posts",
     "facebook_ads_no_reach.csv": "facebook_ads",
     "x_ads_campaigns.xlsx": "x_ads",
@@ -137,7 +139,7 @@ def test_detection_matrix_every_file_against_every_detector(path, expected):
 @needs_samples
 @pytest.mark.parametrize("name, phrase, answers, figures", [
     ("mailchimp_export_2.csv", "Mailchimp campaign report: 9 campaigns, Feb 2017 to Mar 2017",
-     {"area": GLASGOW}, 6),
+     {"area": GLASGOW}, 8),
     ("twitter_tweet_activity_1.csv", "X/Twitter tweet activity export: 31 tweets, Apr 2021",
      {"area": GLASGOW}, 2),
     ("twitter_daily_activity_1.csv", "X/Twitter daily activity export: 30 days, Apr 2021",
@@ -400,7 +402,7 @@ def test_older_layout_group_rows_markers_and_area_rows(empty_store):
 # -- the project's own fixture for each format the real samples show (runs without them) ----------
 @pytest.mark.parametrize("name, phrase, answers, figures", [
     ("mailchimp_excel_resaved.csv", "Mailchimp campaign report: 3 campaigns, Feb 2017 to Mar 2017",
-     {"area": GLASGOW}, 6),
+     {"area": GLASGOW}, 8),
     ("twitter_tweets_en.csv", "X/Twitter tweet activity export: 3 tweets, Apr 2021 to May 2021",
      {"area": GLASGOW}, 4),
     ("twitter_daily_en.csv", "X/Twitter daily activity export: 3 days, Apr 2021 to May 2021",
@@ -503,17 +505,29 @@ def test_mailchimp_resaved_by_excel_with_day_month_words_and_fraction_rates(empt
     assert got[("eng_newsletter_opens", GLASGOW, "Apr 2017", "")].value == 57
 
 
-def test_mailchimp_account_campaigns_without_opens_say_what_they_hold(empty_store):
-    name = "mailchimp_campaigns_recipients_only.csv"
-    before = empty_store.checksum()
-    with pytest.raises(formats.FormatBroken) as caught:
-        formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
-                            answers={"area": GLASGOW})
-    message = caught.value.user_message
-    assert "is a Mailchimp account export: 3 campaigns sent Jun 2023 to Aug 2023, to 1,250 " \
-           "recipients" in message
-    assert "no opens or clicks" in message and "export the campaign reports" in message
-    assert empty_store.checksum() == before
+def test_mailchimp_account_campaigns_without_opens_import_recipients_and_say_no_rate(
+        empty_store):
+    name = "mailchimp_campaigns_recipients_only.csv"  # Title, Subject, Audience, Send Date ...
+    recognised = formats.recognise((FIXTURES / name).read_bytes(), "campaigns.csv")
+    assert recognised.description == "Mailchimp campaign report: 3 campaigns, Jun 2023 to " \
+                                     "Aug 2023"
+    prepared = formats.prepare_any(empty_store, (FIXTURES / name).read_bytes(), name,
+                                   answers={"area": GLASGOW})
+    assert prepared.ok, prepared.problems
+    got = {(r.indicator_id, r.period_label): r.value for r in prepared.rows.itertuples()}
+    # The unsent draft is not a campaign; no opens, so no open rate.
+    assert got == {("eng_newsletter_recipients", "Jun 2023"): 412,
+                   ("eng_newsletter_recipients", "Jul 2023"): 420,
+                   ("eng_newsletter_recipients", "Aug 2023"): 418}
+    warnings = " ".join(prepared.problems["problem"])
+    assert "no opens or clicks, so it cannot give an open rate" in warnings
+    assert "only the recipients are imported" in warnings
+
+
+def test_mailchimp_reports_import_their_recipients_beside_the_rate(empty_store):
+    got = _figures(empty_store, "mailchimp_campaigns_account.csv", {"area": GLASGOW})
+    assert got[("eng_newsletter_recipients", GLASGOW, "Jul 2019", "")].value == 300
+    assert got[("eng_newsletter_open_rate", GLASGOW, "Jul 2019", "")].denominator == 300
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -697,7 +711,7 @@ def test_import_preview_undo_and_the_same_export_twice(demo_store):
     prepared = formats.prepare_any(demo_store, data, name, answers={"area": GLASGOW})
     assert demo_store.checksum() == before  # preview writes nothing
     result = commit(demo_store, prepared)
-    assert result.rows_new + result.rows_revised == 6
+    assert result.rows_new + result.rows_revised == 8  # 4 measures x 2 months
     again = formats.prepare_any(demo_store, data, name, answers={"area": GLASGOW})
     assert again.preview.duplicate_of == result.import_id
     elsewhere = formats.prepare_any(demo_store, data, name, answers={"area": "S12000036"})

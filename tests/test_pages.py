@@ -293,14 +293,14 @@ def test_upload(store, request):
     at = run_app(UPLOAD)
     assert_clean(at)
     assert texts(at.title) == ["Upload figures"]
-    assert texts(at.subheader) == ["1. Start from a template", "2. Upload your file"]
+    assert texts(at.subheader) == ["1. Upload your file"]
     templates = at.get("download_button")
     from cjmetrics.ingest import TEMPLATES
     assert len(templates) == len(TEMPLATES)  # one download per kind of upload
     assert all(b.proto.label == "Download template" for b in templates)
     assert len(at.get("file_uploader")) == 1
     # nothing to check or import until a file is chosen
-    assert "3. Check, then import" not in texts(at.subheader)
+    assert "2. Check, then import" not in texts(at.subheader)
     assert not at.button
 
 

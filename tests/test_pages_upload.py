@@ -130,13 +130,14 @@ def test_upload_import_trends_and_undo(store):
     upload(at, "glasgow-diversion.csv", data)
     assert_clean(at)
     assert texts(at.success) == ["Indicator values: 2 rows read."]
-    assert "3. Check, then import" in texts(at.subheader)
+    assert "2. Check, then import" in texts(at.subheader)
     assert tiles(at) == {"New figures": "1", "Revised figures": "1", "Unchanged": "0"}
     new = preview_table(at, "New")
-    assert new[["Area", "Period", "Value"]].values.tolist() == [["Glasgow City", NEW_PERIOD, 333]]
+    assert new[["Area", "Period", "Value"]].values.tolist() == [["Glasgow City", NEW_PERIOD, "333"]]
     revision = preview_table(at, "Revised (old → new)")
+    # In the indicator's unit, with thousands separators, as the charts show them.
     assert revision[["Period", "Old", "New"]].values.tolist() == [
-        [last, demo_value(last), revised]]
+        [last, f"{demo_value(last):,.0f}", f"{revised:,.0f}"]]
     assert import_count(store) == before, "nothing is written before Import is pressed"
     [button] = buttons(at, "Import")
     assert button.label == "Import 2 figures"
@@ -162,7 +163,7 @@ def test_upload_import_trends_and_undo(store):
     # The imported file is cleared from the uploader, so the page does not go on to
     # contradict its own success message with "already imported".
     assert not any("already imported" in i for i in texts(at.info))
-    assert "3. Check, then import" not in texts(at.subheader)
+    assert "2. Check, then import" not in texts(at.subheader)
 
     open_trends(at, DIVERSION)
     shown = trend_rows(at, "Glasgow City")
@@ -271,9 +272,12 @@ def test_unknown_area_lists_the_problem_and_blocks_the_import(store):
     row = problems.iloc[0]
     assert (row["Row"], row["Column"], row["Value"]) == ("3", "area", "Glasgw")
     assert "did you mean Glasgow City (S12000049)?" in " ".join(problems.iloc[0].astype(str))
+    # Where the list of areas is: the Areas tab of Frameworks, linked.
+    assert "Areas tab of the Frameworks page" in row["What to do"]
+    assert any("[Areas tab of the Frameworks page](frameworks)" in m for m in texts(at.markdown))
     assert not at.button
     assert not at.metric
-    assert "3. Check, then import" not in texts(at.subheader)
+    assert "2. Check, then import" not in texts(at.subheader)
     assert store.checksum() == checksum
     assert import_count(store) == before
 
@@ -321,7 +325,7 @@ def test_xlsx_sheet_picker_validates_the_chosen_sheet(store):
     upload(at, "two-sheets.xlsx", two_sheet_workbook(), XLSX)
     assert_clean(at)
     sheet = at.selectbox(key="upload_sheet")
-    assert sheet.label == "Sheet"
+    assert sheet.label == "Which table of the workbook?"
     assert sheet.options == ["Glasgow", "Ayrshire"]
     assert sheet.value == "Glasgow"
     assert texts(at.success) == ["Indicator values: 1 row read."]
@@ -335,8 +339,8 @@ def test_xlsx_sheet_picker_validates_the_chosen_sheet(store):
     assert tiles(at) == {"New figures": "2", "Revised figures": "0", "Unchanged": "0"}
     new = preview_table(at, "New")
     assert new[["Area", "Period", "Value"]].values.tolist() == [
-        ["Community Justice Ayrshire Partnership", NEW_PERIOD, 150],
-        ["Community Justice Ayrshire Partnership", "2026/27", 155]]
+        ["Community Justice Ayrshire Partnership", NEW_PERIOD, "150"],
+        ["Community Justice Ayrshire Partnership", "2026/27", "155"]]
     assert [b.label for b in buttons(at, "Import")] == ["Import 2 figures"]
 
 
@@ -390,7 +394,7 @@ def test_targets_upload_changes_the_overview_tile(store):
     assert tiles(at) == {"New targets": "0", "Revised targets": "1", "Unchanged": "0"}
     revision = preview_table(at, "Revised (old → new)")
     assert revision[["Area", "Target period", "Old", "New"]].values.tolist() == [
-        ["Glasgow City", "2026/27", float(demo_target["target_value"]), 350]]
+        ["Glasgow City", "2026/27", f'{float(demo_target["target_value"]):,.0f}', "350"]]
     [button] = buttons(at, "Import")
     assert button.label == "Import 1 target"
     button.click().run()

@@ -40,11 +40,11 @@ def test_a_mailchimp_fixture_is_recognised_and_imported(demo_db):
                                  "to Mar 2017.")
     question = [s for s in at.selectbox if s.label == "Which area are these figures for?"]
     assert len(question) == 1 and question[0].value == GLASGOW
-    assert tiles(at) == {"New figures": "6", "Revised figures": "0", "Unchanged": "0"}
-    [button] = buttons(at, "Import 6 figures")
+    assert tiles(at) == {"New figures": "8", "Revised figures": "0", "Unchanged": "0"}
+    [button] = buttons(at, "Import 8 figures")
     button.click().run()
     assert_clean(at)
-    assert any(t.startswith("Import #") and "6 new" in t for t in texts(at.success))
+    assert any(t.startswith("Import #") and "8 new" in t for t in texts(at.success))
     assert store.imports()["kind"].iloc[0] == "mailchimp"
     opens = store.series(["eng_newsletter_opens"], [GLASGOW])
     assert dict(zip(opens["period_label"], opens["value"]))["Mar 2017"] == 98
@@ -61,7 +61,7 @@ def test_an_eventbrite_fixture_asks_for_the_event_then_previews(demo_db):
     assert_clean(at)
     assert tiles(at)["New figures"] == "1"
     new = at.tabs[0].dataframe[0].value
-    assert new["Breakdown"].tolist() == ["event:Partnership talk"]
+    assert new["Breakdown"].tolist() == ["Event: Partnership talk"]
     page_text = " ".join(texts(at.markdown) + texts(at.info) + texts(at.success)) + \
         new.to_csv()
     assert "jane.doe@example.org" not in page_text and "Doe" not in page_text
@@ -74,7 +74,7 @@ def test_a_statistics_workbook_offers_its_rows_and_its_other_tables(demo_db):
     assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 3:")
     [mapping] = [d.value for d in at.dataframe if "Row of the table" in d.value.columns]
     assert mapping["Row of the table"].tolist() == ["Orders imposed", "Completion rate"]
-    sheet = next(s for s in at.selectbox if s.label == "Table (sheet)")
+    sheet = next(s for s in at.selectbox if s.label == "Which table of the workbook?")
     assert "Index" not in sheet.options
     sheet.set_value("Table 4").run()
     assert not at.exception
@@ -108,12 +108,12 @@ def test_a_mailchimp_export_is_recognised_and_imported(demo_db):
     question = [s for s in at.selectbox if s.label == "Which area are these figures for?"]
     assert len(question) == 1 and question[0].value == GLASGOW
     assert texts(at.success) == ["Mailchimp campaign report: 9 campaigns, Feb 2017 to Mar 2017; "
-                                 "6 figures built from it."]
-    assert tiles(at) == {"New figures": "6", "Revised figures": "0", "Unchanged": "0"}
-    [button] = buttons(at, "Import 6 figures")
+                                 "8 figures built from it."]
+    assert tiles(at) == {"New figures": "8", "Revised figures": "0", "Unchanged": "0"}
+    [button] = buttons(at, "Import 8 figures")
     button.click().run()
     assert_clean(at)
-    assert any(t.startswith("Import #") and "6 new" in t for t in texts(at.success))
+    assert any(t.startswith("Import #") and "8 new" in t for t in texts(at.success))
     log = store.imports()
     assert log["kind"].iloc[0] == "mailchimp"
     opens = store.series(["eng_newsletter_opens"], [GLASGOW])
@@ -142,7 +142,7 @@ def test_an_eventbrite_report_asks_for_the_event_then_previews(demo_db):
     assert_clean(at)
     assert tiles(at)["New figures"] == "1"
     new = at.tabs[0].dataframe[0].value
-    assert new["Breakdown"].tolist() == ["event:Partnership talk"]
+    assert new["Breakdown"].tolist() == ["Event: Partnership talk"]
     # Names and e-mail addresses in the report appear nowhere on the page.
     page_text = " ".join(texts(at.markdown) + texts(at.info) + texts(at.success)) + \
         new.to_csv()
@@ -177,13 +177,13 @@ def test_another_table_of_the_workbook_is_chosen_by_its_sheet(demo_db):
     at = run_app(UPLOAD)
     upload(at, "reconviction.xlsx",
            (SAMPLES / "scotgov_reconviction_tables_2017_18.xlsx").read_bytes(), XLSX)
-    sheet = next(s for s in at.selectbox if s.label == "Table (sheet)")
+    sheet = next(s for s in at.selectbox if s.label == "Which table of the workbook?")
     assert "Index" not in sheet.options and "Notes" not in sheet.options
     sheet.set_value("Table 2").run()
     assert_clean(at)
     assert texts(at.info)[0].startswith("Recognised: Scottish Government table 'Table 2:")
     new = at.tabs[0].dataframe[0].value
-    assert set(new["Breakdown"]) == {"gender:Males", "gender:Females"}
+    assert set(new["Breakdown"]) == {"Gender: Males", "Gender: Females"}
 
 
 @needs_samples

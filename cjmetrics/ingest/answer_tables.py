@@ -32,6 +32,11 @@ def template_columns(template) -> pd.DataFrame:
          for c in template.columns], columns=["Column", "", "What to write", "Example"])
 
 
+def example_table(template) -> pd.DataFrame:
+    """The template's one example row, as the downloaded file holds it."""
+    return pd.DataFrame([{c.name: c.example for c in template.columns}])
+
+
 def row_mapping(question, suggested: dict, indicators: pd.DataFrame) -> EditableTable:
     """A statistics table's rows, each with the catalogue indicator it is imported as."""
     label = {i: f"{n} ({i})" for i, n in zip(indicators["indicator_id"], indicators["name"])}

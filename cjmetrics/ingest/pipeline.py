@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import ImportRejected, PeriodError
 from ..periods import ACCEPTED_FORMS, parse_period
 from ..store import ImportResult, StagedRows, Store, file_sha256
-from .read import ROW_COLUMN, StagedFile, stage_file, stage_rows
+from .read import ROW_COLUMN, ReadProblem, StagedFile, stage_file, stage_rows
 from .resolve import LOOKUPS, normalise
 from .templates import TEMPLATES, Rule, Template
 
@@ -557,10 +557,30 @@ def prepare_rows(store: Store, rows: pd.DataFrame, file_name: str, data: bytes, 
     return prepared
 
 
+def _leave_out_example(staged: StagedFile, template: Template, found: dict) -> None:
+    """The downloaded template holds one example row: left in the file unchanged, it is left
+    out with a warning, so a filled-in template never imports the example's figures."""
+    cells = [f"coalesce(trim({_ident(found[c.name])}), '') = {_sql_text(c.example)}"
+             for c in template.columns if c.name in found]
+    if not cells or any(c.example and c.name not in found for c in template.columns):
+        return
+    where = " AND ".join(cells)
+    rows = [r[0] for r in staged.con.execute(
+        f"SELECT {ROW_COLUMN} FROM raw WHERE {where}").fetchall()]
+    if rows:
+        staged.con.execute(f"DELETE FROM raw WHERE {where}")
+        staged.problems.extend(ReadProblem(
+            row, None, None, "This is the template's example row: it is left out.",
+            "Nothing to do (delete it from your file if you like).", severity="warning")
+            for row in rows)
+
+
 def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | None,
                     preview: bool) -> Prepared:
     con = staged.con
     template, found, wide = recognise(staged, kind)
+    if not wide:
+        _leave_out_example(staged, template, found)
     columns = []
     for column in template.columns:
         header = found.get(column.name)

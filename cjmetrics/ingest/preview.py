@@ -1,13 +1,43 @@
-"""The preview a lead checks before pressing Import: names, not ids; old beside new."""
+"""The preview a lead checks before pressing Import: names, not ids; old beside new; every
+figure in its indicator's unit; revisions that move a figure a long way picked out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from ..analysis import format_value
 from ..store import Store
 from .pipeline import Prepared
 
 LIMIT = 500
+# A revision that multiplies or divides a figure by more than this is flagged and must be
+# confirmed (setting `revision_factor`): 17,750 -> 64,313 is more likely a wrong file or area
+# than a correction.
+REVISION_FACTOR_KEY = "revision_factor"
+DEFAULT_REVISION_FACTOR = 2.0
+VALUE_COLUMNS = ("value", "target_value", "baseline_value")
+
+
+def readable_breakdown(key: object) -> str:
+    """"channel:X/Twitter" as "Channel: X/Twitter"; a total (blank) stays blank."""
+    if not isinstance(key, str) or not key:
+        return ""
+    kind, sep, value = key.partition(":")
+    if not sep:
+        return key
+    return f"{kind.replace('_', ' ').capitalize()}: {value}"
+
+
+def _units(store: Store) -> dict[str, tuple[str, object]]:
+    indicators = store.indicators()
+    return {i: (u, d) for i, u, d in zip(indicators["indicator_id"], indicators["unit"],
+                                         indicators["decimals"])}
+
+
+def _formatted(values: pd.Series, indicator_ids: pd.Series, units: dict) -> list[str]:
+    return [format_value(v, *units.get(i, ("count", None))) for v, i in zip(values, indicator_ids)]
 
 
 def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
@@ -20,19 +50,100 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
         if "survey_id" in rows and "answer" in rows:
             rows = _answer_labels(store, rows)
         return _other_kind(rows, areas)
+    table = _labels(rows, indicators, areas)
+    value = next(c for c in ("value", "target_value", "text") if c in rows)
+    shown = rows[value] if value == "text" else \
+        pd.Series(_formatted(rows[value], rows["indicator_id"], _units(store)), index=rows.index)
+    if change == "revised":
+        old = rows[f"old_{value}"] if value == "text" else pd.Series(
+            _formatted(rows[f"old_{value}"], rows["indicator_id"], _units(store)),
+            index=rows.index)
+        table["Old"] = old
+        table["New"] = shown
+    else:
+        table["Value" if value != "text" else "Note"] = shown
+    return table.reset_index(drop=True)
+
+
+def _labels(rows: pd.DataFrame, indicators: dict, areas: dict) -> pd.DataFrame:
+    """Indicator, area, periods and breakdown of indicator rows, in words."""
     table = pd.DataFrame({"Indicator": rows["indicator_id"].map(indicators),
-                          "Area": rows["area_code"].map(areas)})
+                          "Area": rows["area_code"].map(areas).fillna(rows["area_code"])})
     for column, title in (("period_label", "Period"), ("baseline_label", "Baseline period"),
-                          ("target_label", "Target period"), ("breakdown", "Breakdown")):
+                          ("target_label", "Target period")):
         if column in rows:
             table[title] = rows[column]
-    value = next(c for c in ("value", "target_value", "text") if c in rows)
-    if change == "revised":
-        table["Old"] = rows[f"old_{value}"]
-        table["New"] = rows[value]
-    else:
-        table["Value" if value != "text" else "Note"] = rows[value]
-    return table.reset_index(drop=True)
+    if "breakdown" in rows:
+        table["Breakdown"] = rows["breakdown"].map(readable_breakdown)
+    return table
+
+
+@dataclass
+class LargeRevisions:
+    """Revised figures that move by more than the factor, for the lead to confirm."""
+
+    factor: float
+    table: pd.DataFrame  # Indicator, Area, Period, Breakdown, Old, New (formatted), Factor
+    checked: int  # revised rows compared (the preview's sample)
+    revised: int  # revised rows in the upload
+
+    def __bool__(self) -> bool:
+        return not self.table.empty
+
+    @property
+    def sentence(self) -> str:
+        """One sentence naming the rows (the first five)."""
+        count = len(self.table)
+        named = "; ".join(
+            f"{r['Indicator']}, {r['Area']}, {r.get('Period', '')}"
+            + (f" ({r['Breakdown']})" if r.get("Breakdown") else "")
+            + f": {r['Old']} to {r['New']}" for _, r in self.table.head(5).iterrows())
+        more = f" and {count - 5:,} more" if count > 5 else ""
+        return (f"{count:,} revised figure{'s move' if count != 1 else ' moves'} by more than "
+                f"{self.factor:g} times: {named}{more}. Check the file is for the right area "
+                "and period before importing.")
+
+
+def revision_factor(store: Store) -> float:
+    """The setting `revision_factor` (a number above 1), else 2."""
+    try:
+        factor = float(store.settings().get(REVISION_FACTOR_KEY, DEFAULT_REVISION_FACTOR))
+    except (TypeError, ValueError):
+        return DEFAULT_REVISION_FACTOR
+    return factor if factor > 1 else DEFAULT_REVISION_FACTOR
+
+
+def large_revisions(store: Store, prepared: Prepared,
+                    factor: float | None = None) -> LargeRevisions:
+    """Revised figures whose new value is more than `factor` times the old one, or less than
+    1/`factor` of it (a figure revised from or to zero counts as such a move)."""
+    factor = revision_factor(store) if factor is None else factor
+    preview = prepared.preview
+    empty = LargeRevisions(factor, pd.DataFrame(), 0, 0)
+    if preview is None or preview.changes.empty or "indicator_id" not in preview.changes:
+        return empty
+    changes = preview.changes
+    rows = changes[changes["change"] == "revised"]
+    value = next((c for c in VALUE_COLUMNS if c in rows and f"old_{c}" in rows), None)
+    if value is None:
+        return empty
+    new = pd.to_numeric(rows[value], errors="coerce").abs()
+    old = pd.to_numeric(rows[f"old_{value}"], errors="coerce").abs()
+    both = new.notna() & old.notna() & ((new > 0) | (old > 0))
+    low, high = pd.concat([new, old], axis=1).min(axis=1), pd.concat([new, old], axis=1).max(axis=1)
+    moved = both & ((low == 0) | (high > factor * low))
+    flagged = rows[moved]
+    store_indicators = store.indicators()
+    table = _labels(flagged, dict(zip(store_indicators["indicator_id"], store_indicators["name"])),
+                    dict(zip(store.areas()["area_code"], store.areas()["name"])))
+    units = _units(store)
+    table["Old"] = _formatted(flagged[f"old_{value}"], flagged["indicator_id"], units)
+    table["New"] = _formatted(flagged[value], flagged["indicator_id"], units)
+    ratio = (high / low.where(low > 0))[moved]
+    up = (new > old)[moved]
+    table["Change"] = [("from or to zero" if pd.isna(r) else
+                        f"{r:.1f} times {'higher' if u else 'lower'}") for r, u in zip(ratio, up)]
+    return LargeRevisions(factor, table.reset_index(drop=True), len(rows), preview.rows_revised)
 
 
 def _other_kind(rows: pd.DataFrame, areas: dict) -> pd.DataFrame:

@@ -429,8 +429,13 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
                                  f"{', '.join(names)}.")
         candidates = [sheet] if sheet else names
         for name in candidates:
+            ws = book[name]
+            if hasattr(ws, "reset_dimensions"):
+                # Tools that write inline strings often declare the used range as A1, which
+                # read-only mode would believe (one cell). The cells were counted already.
+                ws.reset_dimensions()
             rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
-                    for row in book[name].iter_rows()]
+                    for row in ws.iter_rows()]
             rows = [r for r in rows if any(v not in (None, "") for v in r)]
             if len(rows) >= 1:
                 break

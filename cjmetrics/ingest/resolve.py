@@ -72,8 +72,13 @@ def area_resolver(areas: pd.DataFrame) -> Resolver:
         spellings += [short, f"{name} Council", f"{short} Council"]
         entries.append((row.area_code, name, spellings))
     return Resolver("area", entries,
-                    "Use the area's GSS code (e.g. S12000049) or its name as on the Frameworks "
-                    "page.")
+                    AREA_LIST_FIX)
+
+
+# Where a lead finds the areas: the Areas tab of Frameworks (name, GSS code, partnership).
+AREAS_PAGE = "frameworks"
+AREA_LIST_FIX = ("Use the area's GSS code (e.g. S12000049) or its name, as listed in the Areas "
+                 "tab of the Frameworks page (or run: python -m cjmetrics areas).")
 
 
 def indicator_resolver(indicators: pd.DataFrame) -> Resolver:

@@ -20,11 +20,14 @@ from .. import survey_mapping as sm
 from ..errors import ImportRejected
 from ..store import ImportResult, Store, file_sha256
 from ..surveys import survey_choices
-from . import formats
+from . import answer_tables, formats
 from .pipeline import Prepared
+from .preview import LargeRevisions, change_table, large_revisions
 from .read import check_size
 
 fingerprint = file_sha256  # the same file (bytes) gives the same fingerprint
+
+TABLE = "sheet"  # the key of the question "which table of the workbook?"
 
 NEW_SURVEY = sm.NEW  # the answer "create a new survey definition from this export"
 
@@ -82,6 +85,35 @@ class Upload:
         """The questions of a tool's export (area, event, period, row mapping)."""
         return list(self.recognised.questions) if self.recognised else []
 
+    def table_question(self, prepared: Prepared | None = None) -> formats.Question | None:
+        """Which table of a workbook holding several: each table's sheet -> its title (or the
+        sheet's name), the one read now suggested. None for a file with one table. Answered by
+        opening the upload again with that sheet (the page's chooser, the CLI's --sheet)."""
+        if self.recognised is not None:
+            tables = dict(self.recognised.tables) or {s: s for s in self.recognised.sheets}
+            read = self.recognised.sheet
+        else:
+            tables = {s: s for s in (prepared.sheets if prepared is not None else [])}
+            read = prepared.sheet if prepared is not None else None
+        if len(tables) < 2:
+            return None
+        return formats.Question(TABLE, "Which table of the workbook?",
+                                default=read if read in tables else next(iter(tables)),
+                                series=tables)
+
+    def area_choices(self) -> dict[str, str]:
+        """area code -> name, in catalogue order: what "which area?" is answered from."""
+        areas = self.store.areas()
+        return dict(zip(areas["area_code"], areas["name"]))
+
+    def row_mapping(self, question: formats.Question, suggested: dict):
+        """A statistics table's rows and the indicator each is imported as, to edit."""
+        return answer_tables.row_mapping(question, suggested, self.store.indicators())
+
+    def change_table(self, prepared: Prepared, change: str):
+        """The preview's new, revised or unchanged rows in a lead's words and units."""
+        return change_table(self.store, prepared, change)
+
     @property
     def may_create_survey(self) -> bool:
         """A new survey definition changes the catalogue: only an admin may create one, so an
@@ -126,12 +158,22 @@ class Upload:
         return formats.prepare_export(self.store, self.data, self.file_name, self.recognised,
                                       given, preview=preview)
 
+    def large_revisions(self, prepared: Prepared) -> LargeRevisions:
+        """Revised figures that move by more than the `revision_factor` setting (default 2x):
+        shown in the preview, and the import needs them confirmed."""
+        return large_revisions(self.store, prepared)
+
     def commit(self, prepared: Prepared, answers: dict | None = None, *,
-               lock_timeout: float | None = None) -> ImportResult:
+               lock_timeout: float | None = None,
+               confirm_large_revisions: bool = False) -> ImportResult:
         """Write the prepared upload as the acting user; an export's row mapping is remembered
-        for its next release."""
+        for its next release. Refused while a large revision is not confirmed."""
         access.require(access.role_for_kind(prepared.template.kind), "import figures",
                        self.actor)
+        large = self.large_revisions(prepared)
+        if large and not confirm_large_revisions:
+            raise ImportRejected(f"Nothing was imported: {large.sentence} If they are right, "
+                                 "confirm the large revisions and import again.")
         if getattr(prepared, "survey_plan", None) and prepared.survey_plan.get("new") is not None:
             access.require("admin", "create a new survey definition", self.actor)
         with access.acting(self.actor):

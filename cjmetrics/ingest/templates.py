@@ -7,6 +7,8 @@ quality-indicator grades) is added by registering a Template, without touching t
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -279,7 +281,8 @@ INDICATOR_EDITS_TEMPLATE = Template(
 SETTINGS_TEMPLATE = Template(
     "settings", "Settings",
     "Partnership-wide settings, e.g. rag_green and rag_amber: the default status bands as a "
-    "share of target.",
+    "share of target; revision_factor: a revision moving a figure by more than this many times "
+    "(default 2) must be confirmed before import.",
     (
         Column("key", "text", True, "The setting", "rag_green", ("setting",)),
         Column("value", "text", True, "Its value", "1.0"),
@@ -293,7 +296,14 @@ SETTINGS_TEMPLATE = Template(
              "_raw_value",
              "'''' || coalesce(_raw_value, '') || ''' is not a whole number of people.'",
              "'Give the small-number threshold as a whole number such as 5 or 10.'"),
+        Rule("error", "value",
+             "key = 'revision_factor' AND coalesce(TRY_CAST(value AS DOUBLE) <= 1, true)",
+             "_raw_value",
+             "'''' || coalesce(_raw_value, '') || ''' is not a factor above 1.'",
+             "'Give the revision factor as a number above 1, such as 2 (a figure doubled or "
+             "halved).'"),
     ),
+
 )
 
 # -- surveys --
@@ -387,6 +397,14 @@ for _template in (INDICATOR_VALUES, TARGETS_TEMPLATE, ANNOTATIONS_TEMPLATE,
     register(_template)
 
 
+def example_row(kind: str) -> dict[str, str]:
+    """The template's example row: column -> what a filled-in cell looks like."""
+    return {c.name: c.example for c in TEMPLATES[kind].columns}
+
+
 def template_bytes(kind: str) -> bytes:
-    """The downloadable template: the header row, as in data/templates/."""
-    return TEMPLATES[kind].path.read_bytes()
+    """The downloadable template: the header row (as in data/templates/) and one example row,
+    which an upload leaves out if it is still there unchanged."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(example_row(kind).values())
+    return TEMPLATES[kind].path.read_bytes().rstrip(b"\r\n") + b"\n" + buffer.getvalue().encode()

@@ -1,6 +1,7 @@
 """Mailchimp campaign reports (the Reports page export, re-saved through Excel or not), the
 account export's campaigns.csv and API-style campaign statistics, aggregated per month onto the
-newsletter indicators. What an export cannot give (an open rate without recipients) is said."""
+newsletter indicators (recipients, opens, open rate, clicks). What an export cannot give (an
+open rate without recipients, or without opens) is said."""
 
 from __future__ import annotations
 
@@ -98,22 +99,20 @@ def _recognised(source: Source, sheet: str, grid, i: int) -> Recognised:
     dates = [c[1] for c in campaigns]
     has_recipients = col["delivered"] is not None or col["recipients"] is not None
     has_opens = col["opens"] is not None or (col["rate"] is not None and has_recipients)
-    if not has_opens and col["clicks"] is None:
-        recipients = sum(c[2] or 0 for c in campaigns)
-        raise FormatBroken(
-            f"'{source.name}' is a Mailchimp account export: {plural(len(campaigns), 'campaign')} "
-            f"sent {span(dates)}, to {recipients:,.0f} recipients in all. It has no opens or "
-            "clicks, so it gives none of the newsletter figures cjmetrics tracks (opens, open "
-            "rate, clicks). In Mailchimp, export the campaign reports (Analytics, Reports, "
-            "Export as CSV), which hold opens and clicks, and upload that file.")
     description = f"{SOURCE}: {plural(len(campaigns), 'campaign')}, {span(dates)}"
     notes = []
     if not has_recipients:
         notes.append("The export has no recipients or deliveries column, so no open rate is "
                      "imported: opens and clicks are.")
-    if not has_opens:
-        notes.append("The export has no opens or open rate column, so only clicks are "
-                     "imported.")
+    if not has_opens and col["clicks"] is None:
+        # The account export's bare campaigns.csv: who it reached, and nothing on opens.
+        notes.append("The export has recipients but no opens or clicks, so it cannot give an "
+                     "open rate (nor opens or clicks): only the recipients are imported. For "
+                     "those figures, export the campaign reports from Mailchimp (Analytics, "
+                     "Reports, Export as CSV) and upload that file.")
+    elif not has_opens:
+        notes.append("The export has no opens or open rate column, so only clicks and "
+                     "recipients are imported.")
 
     def build(answers: dict):
         months = defaultdict(lambda: [0.0, 0.0, 0.0, 0, 0, None])
@@ -140,6 +139,10 @@ def _recognised(source: Source, sheet: str, grid, i: int) -> Recognised:
                                  "denominator": delivered})
             if has_clicks:
                 rows.append({**base, "indicator": "eng_newsletter_clicks", "value": clicks})
+            # Last: the figures a lead looks for first (opens) lead the preview and the link.
+            if has_recipients and delivered:
+                rows.append({**base, "indicator": "eng_newsletter_recipients",
+                             "value": delivered})
         return rows_frame(rows)
 
     return Recognised(MAILCHIMP, description, [area_question()], build, sheet=sheet or None,

@@ -288,6 +288,16 @@ def x_ads() -> None:
     ])
 
 
+def template_inline() -> None:
+    # A filled-in template saved by a tool that writes inline strings and declares A1 as the
+    # used range (as X Ads does): read-only openpyxl must not stop at the first cell.
+    inline_xlsx("template_inline_strings.xlsx", "Figures", [
+        ["indicator", "area", "period", "value"],
+        ["ndo1_diversion_completed", "Glasgow City", "2031/32", 41],
+        ["ndo1_diversion_completed", "Glasgow City", "2032/33", 43],
+    ])
+
+
 if __name__ == "__main__":
     mailchimp()
     twitter()
@@ -297,3 +307,4 @@ if __name__ == "__main__":
     statistics_gov_scot()
     surveys()
     x_ads()
+    template_inline()
