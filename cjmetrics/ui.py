@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import html
-import importlib
 import logging
 import re
 import runpy
@@ -21,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import access, config, export
+from . import access, config, export, memo
 from .areas import SCOTLAND, AreaTree
 from .bootstrap import initialise
 from .errors import CjmetricsError, StoreReadOnly
@@ -69,38 +68,23 @@ def store() -> Store:
     return _store(str(config.db_path()))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(module: str, name: str, path: str, version: int, args: tuple, kwargs: tuple):
-    fn = getattr(importlib.import_module(module), name)
-    return fn(_store(path), *args, **dict(kwargs))
-
-
 def cached(fn: Callable, *args, **kwargs):
-    """Call fn(store, *args, **kwargs) once per store data version: after any import or undo the
-    version moves on, so every session sees new figures on its next rerun."""
-    current = store()
-    return _cached_call(fn.__module__, fn.__name__, str(current.path), current.data_version(),
-                        tuple(args), tuple(sorted(kwargs.items())))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _shared_call(module: str, name: str, path: str, version: int, args: tuple, kwargs: tuple):
-    fn = getattr(importlib.import_module(module), name)
-    return fn(_store(path), *args, **dict(kwargs))
+    """Call fn(store, *args, **kwargs) once per store data version (cjmetrics.memo, the one
+    cache): after any import or undo the version moves on, so every session sees new figures on
+    its next rerun. The caller gets its own copy, which it may change."""
+    return memo.private(store(), fn, *args, **kwargs)
 
 
 def cached_shared(fn: Callable, *args, **kwargs):
     """Like `cached`, but every session gets the SAME object, not a copy: for figures, whose
     copy (plotly re-validates every trace) costs as much as building them. Never mutate what
     it returns."""
-    current = store()
-    return _shared_call(fn.__module__, fn.__name__, str(current.path), current.data_version(),
-                        tuple(args), tuple(sorted(kwargs.items())))
+    return memo.remembered(store(), fn, *args, **kwargs)
 
 
 def forget_shared() -> None:
-    """Drop every result `cached_shared` holds (the page benchmark times first visits)."""
-    _shared_call.clear()
+    """Drop every result the one cache holds (the page benchmark times first visits)."""
+    memo.clear()
 
 
 def area_tree() -> AreaTree:
@@ -244,12 +228,10 @@ def prepare_first_visit() -> None:
     make. scripts/serve.py runs this while a browser loads Streamlit's front end."""
     from .overview import build_overview
 
-    path = str(config.db_path())
-    current = _store(path)
-    version = current.data_version()
+    current = _store(str(config.db_path()))
 
     def fill(fn: Callable, *args) -> object:
-        return _cached_call(fn.__module__, fn.__name__, path, version, args, ())
+        return memo.remembered(current, fn, *args)
 
     fill(_demo_loaded)
     options = fill(_areas_tree).selectable()

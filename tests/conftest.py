@@ -16,15 +16,20 @@ SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
-    """st.cache_data / st.cache_resource are process-global: clear them around every test so no
-    test is served a model (or a closed Store) cached for another CJMETRICS_DB."""
+    """st.cache_data / st.cache_resource and cjmetrics.memo are process-global: clear them
+    around every test so no test is served a model (or a closed Store) cached for another
+    CJMETRICS_DB."""
     import streamlit as st
+
+    from cjmetrics import memo
 
     st.cache_data.clear()
     st.cache_resource.clear()
+    memo.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    memo.clear()
 
 
 @pytest.fixture(autouse=True)
