@@ -6,7 +6,7 @@ from cjmetrics import scratch, ui
 
 scratch.claim()  # this server's temporary files in a folder of its own; dead runs' removed
 
-st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=":material/insights:",
+st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=ui.FAVICON,
                    layout="wide")
 
 PAGES = {
