@@ -6,7 +6,7 @@ from cjmetrics import ui
 
 ui.ensure_entrypoint()
 from cjmetrics.charts import trend_figure
-from cjmetrics.trends import (areas_with_figures, build_trend, figures_label,
+from cjmetrics.trends import (areas_to_offer, areas_with_figures, build_trend, figures_label,
                               indicator_unit, period_options)
 
 
@@ -25,6 +25,10 @@ def period_slider_key(indicator_id: str, periods: list[str]) -> str:
             memo["generation"] += 1
         memo["options"] = periods
     return f"periods-{indicator_id}-{memo['generation']}"
+
+
+def add_areas(codes: list[str]) -> None:
+    st.session_state["areas"] = [*st.session_state.get("areas", []), *codes]
 
 
 def follow_sidebar_area() -> None:
@@ -72,9 +76,20 @@ with ui.guard():
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
     missing = [tree.name(a) for a in areas if a not in shown]
     if data.series.empty:
-        st.info(f"No figures are held for {ui.plain(data.title)} in "
-                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose another area, or load "
-                "figures for it.", icon=":material/info:")
+        offer = areas_to_offer(tree, areas, holding)
+        chosen_names = ", ".join(ui.plain(tree.name(a)) for a in areas)
+        if not offer:
+            st.info(f"No figures are held for {ui.plain(data.title)} in {chosen_names}, nor in "
+                    "any other area. Load figures for it on the Upload page.",
+                    icon=":material/info:")
+            st.stop()
+        offered = ", ".join(ui.plain(tree.name(a)) for a in offer)
+        more = len(holding - set(areas)) - len(offer)
+        others = f" (and {more} more in the Areas box)" if more > 0 else ""
+        st.info(f"No figures are held for {ui.plain(data.title)} in {chosen_names}. Figures "
+                f"are held for {offered}{others}.", icon=":material/info:")
+        st.button(f"Show {offered}", icon=":material/add:", on_click=add_areas, args=(offer,),
+                  key="offer-areas")
         st.stop()
     if missing:
         shown_instead = " Scotland's figures are shown for reference." \
