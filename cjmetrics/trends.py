@@ -165,8 +165,8 @@ OFFERED_AREAS = 3  # areas a Trends page with nothing to draw offers to add, nea
 
 def areas_to_offer(tree: AreaTree, chosen: list[str], holding: set[str]) -> list[str]:
     """When none of the chosen areas holds figures for an indicator, the ones that do, in the
-    area picker's order with the chosen areas' own partnership or councils first (a council's
-    partnership, a partnership's councils, then Scotland), at most OFFERED_AREAS of them."""
-    near = [code for area in chosen for code in (*tree.lineage(area)[1:], *tree.children(area))]
+    area picker's order with the chosen areas' own first (a partnership's councils, a council's
+    partnership, then Scotland), at most OFFERED_AREAS of them."""
+    near = [code for area in chosen for code in (*tree.children(area), *tree.lineage(area)[1:])]
     order = list(dict.fromkeys([*near, *tree.selectable()]))
     return [code for code in order if code in holding and code not in chosen][:OFFERED_AREAS]

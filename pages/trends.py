@@ -31,6 +31,19 @@ def add_areas(codes: list[str]) -> None:
     st.session_state["areas"] = [*st.session_state.get("areas", []), *codes]
 
 
+def offer_areas(title: str, areas: list[str], offer: list[str], holding: set[str],
+                note: str) -> None:
+    """None of the chosen areas holds figures: say which do, and add them with one click."""
+    offered = ", ".join(ui.plain(tree.name(a)) for a in offer)
+    more = len(holding - set(areas)) - len(offer)
+    others = f" (and {more} more in the Areas box)" if more > 0 else ""
+    st.info(f"No figures are held for {ui.plain(title)} in "
+            f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Figures are held for "
+            f"{offered}{others}.{note}", icon=":material/info:")
+    st.button(f"Show {offered}", icon=":material/add:", on_click=add_areas, args=(offer,),
+              key="offer-areas")
+
+
 def follow_sidebar_area() -> None:
     """When the sidebar's area changes on this page, the chart follows: the old area is
     swapped for the new one, and areas added for comparison stay."""
@@ -75,23 +88,19 @@ with ui.guard():
     data = ui.cached(build_trend, indicator_id, areas, start, end, compare)
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
     missing = [tree.name(a) for a in areas if a not in shown]
-    if data.series.empty:
-        offer = areas_to_offer(tree, areas, holding)
-        chosen_names = ", ".join(ui.plain(tree.name(a)) for a in areas)
-        if not offer:
-            st.info(f"No figures are held for {ui.plain(data.title)} in {chosen_names}, nor in "
-                    "any other area. Load figures for it on the Upload page.",
-                    icon=":material/info:")
-            st.stop()
-        offered = ", ".join(ui.plain(tree.name(a)) for a in offer)
-        more = len(holding - set(areas)) - len(offer)
-        others = f" (and {more} more in the Areas box)" if more > 0 else ""
-        st.info(f"No figures are held for {ui.plain(data.title)} in {chosen_names}. Figures "
-                f"are held for {offered}{others}.", icon=":material/info:")
-        st.button(f"Show {offered}", icon=":material/add:", on_click=add_areas, args=(offer,),
-                  key="offer-areas")
+    nothing_chosen_holds = not holding & set(areas)
+    offer = areas_to_offer(tree, areas, holding) if nothing_chosen_holds else []
+    if data.series.empty and not offer:
+        st.info(f"No figures are held for {ui.plain(data.title)} in "
+                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}, nor in any other area. "
+                "Load figures for it on the Upload page.", icon=":material/info:")
         st.stop()
-    if missing:
+    if offer:
+        offer_areas(data.title, areas, offer, holding,
+                    " Scotland's figures are shown for reference." if data.comparator_code else "")
+        if data.series.empty:
+            st.stop()
+    elif missing:
         shown_instead = " Scotland's figures are shown for reference." \
             if data.comparator_code else ""
         st.info(f"No figures held for {', '.join(ui.plain(m) for m in missing)} on this indicator.{shown_instead}",
