@@ -89,14 +89,17 @@ with ui.guard():
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
     missing = [tree.name(a) for a in areas if a not in shown]
     nothing_chosen_holds = not holding & set(areas)
-    offer = areas_to_offer(tree, areas, holding) if nothing_chosen_holds else []
+    # Scotland drawn for reference is not offered again as an area.
+    offer = areas_to_offer(tree, areas, holding - {data.comparator_code}) \
+        if nothing_chosen_holds else []
     if data.series.empty and not offer:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
-                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}, nor in any other area. "
-                "Load figures for it on the Upload page.", icon=":material/info:")
+                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}"
+                + (", nor in any other area. Load figures for it on the Upload page." if not holding
+                   else ". Choose another area, or load figures for it."), icon=":material/info:")
         st.stop()
     if offer:
-        offer_areas(data.title, areas, offer, holding,
+        offer_areas(data.title, areas, offer, holding - {data.comparator_code},
                     " Scotland's figures are shown for reference." if data.comparator_code else "")
         if data.series.empty:
             st.stop()

@@ -18,7 +18,6 @@ from cjmetrics.history import history_of_figure, undo_preview
 from cjmetrics.trends import areas_to_offer
 from demo_csv import AYRSHIRE, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND, SOUTH_AYRSHIRE
 
-AGREE = "ndo9_agree_community_sentence"  # a national survey: Scotland's figures only
 COMPLETED = "ndo1_diversion_completed"  # a count; the demo holds none for Aberdeen City
 ABERDEEN = "S12000033"
 OPEN_RATE = "eng_newsletter_open_rate"  # percent, monthly
@@ -140,19 +139,6 @@ def test_after_an_undo_nothing_is_chosen_to_undo(demo_db):
     box = at.selectbox(key="undo_import")
     assert box.value is None
     assert undone not in box.options
-
-
-def test_trends_offers_scotland_when_the_area_holds_no_survey_figures(demo_db):
-    at = run("pages/trends.py", area=GLASGOW, query={"indicator": AGREE})
-    assert at.multiselect(key="areas").value == [GLASGOW]
-    info = " ".join(texts(at.info))
-    assert "No figures are held" in info and "Figures are held for Scotland" in info
-    [offer] = [b for b in at.button if b.label == "Show Scotland"]
-    offer.click().run()
-    assert_clean(at)
-    assert at.multiselect(key="areas").value == [GLASGOW, SCOTLAND]
-    assert at.get("plotly_chart"), "the chart is drawn once Scotland is added"
-    assert not any("No figures are held" in i for i in texts(at.info))
 
 
 def test_engagement_tables_show_formatted_totals(demo_db):
