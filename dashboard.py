@@ -6,8 +6,8 @@ from cjmetrics import scratch, ui
 
 scratch.claim()  # this server's temporary files in a folder of its own; dead runs' removed
 
-st.set_page_config(page_title="cjmetrics · community justice metrics",
-                   page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=ui.FAVICON,
+                   layout="wide")
 
 PAGES = {
     "Progress": [

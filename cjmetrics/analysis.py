@@ -253,6 +253,23 @@ def format_value(value: Any, unit: str, decimals: int | float | None = None) -> 
     return f"{text}%" if unit == "percent" else text
 
 
+def format_values(values: Iterable[Any], units: Iterable[str],
+                  decimals: Iterable[int | float | None] | None = None) -> list[str]:
+    """format_value down a table's column, each value in its own row's unit."""
+    values, units = list(values), list(units)
+    decimals = [None] * len(values) if decimals is None else list(decimals)
+    return [format_value(v, u, d) for v, u, d in zip(values, units, decimals, strict=True)]
+
+
+def breakdown_label(key: Any) -> str:
+    """A breakdown key as people read it: "" is the total, "channel:X/Twitter" is
+    "Channel: X/Twitter", "event:Glasgow Collaborative Workshop" "Event: Glasgow ..."."""
+    if _missing(key) or not str(key):
+        return "Total"
+    kind, sep, value = str(key).partition(":")
+    return f"{kind.replace('_', ' ').capitalize()}: {value}" if sep else str(key)
+
+
 def _relative_text(relative: float) -> str:
     percent = abs(relative) * 100
     if percent >= 0.95:

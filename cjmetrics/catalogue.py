@@ -22,6 +22,36 @@ class Catalogue:
     indicators: pd.DataFrame
     improvement_items: pd.DataFrame
     opif: pd.DataFrame
+    areas: pd.DataFrame  # what an upload's area column may hold: name, GSS code, partnership
+
+
+PERIOD_TYPES = {"financial_year": "Financial year", "month": "Month", "quarter": "Quarter",
+                "calendar_year": "Calendar year", "survey_year": "Survey year"}
+POLARITY = {"higher": "Higher", "lower": "Lower"}
+
+
+def area_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """Every area an upload may name: its name, its GSS code (partnerships have none, only a
+    local CJP- code, which uploads accept too), the partnership it belongs to, and other names."""
+    names = dict(zip(areas["area_code"], areas["name"]))
+    levels = dict(zip(areas["area_code"], areas["level"]))
+
+    def partnership(row) -> str:
+        if row.level == "partnership":
+            return row.name
+        if row.level == "council":  # a council parented to Scotland is a partnership of its own
+            parent = row.parent_code
+            return names[parent] if levels.get(parent) == "partnership" else f"{row.name} (its own)"
+        return ""
+
+    areas = areas.sort_values(["sort_order", "name"])
+    return pd.DataFrame({
+        "Area": areas["name"],
+        "GSS code": [code if not code.startswith("CJP-") else f"{code} (local, no GSS code)"
+                     for code in areas["area_code"]],
+        "Partnership": [partnership(r) for r in areas.itertuples()],
+        "Also accepted": areas["aliases"].fillna("").str.replace(";", "; "),
+    })
 
 
 def build_catalogue(store: Store) -> Catalogue:
@@ -55,11 +85,14 @@ def build_catalogue(store: Store) -> Catalogue:
         indicators=indicators.rename(columns={
             "name": "Indicator", "framework_name": "Framework", "unit": "Unit",
             "polarity": "Better when", "period_type": "Period", "source": "Source",
-            "confirmed": "Wording confirmed"})[
+            "confirmed": "Wording confirmed"}).assign(
+            Period=lambda f: f["Period"].map(PERIOD_TYPES).fillna(f["Period"]),
+            **{"Better when": lambda f: f["Better when"].map(POLARITY).fillna(f["Better when"])})[
             ["Indicator", "Framework", "Unit", "Better when", "Period", "Source",
              "Wording confirmed"]],
         improvement_items=store.catalogue_table("improvement_tool_items")[["text"]].rename(
             columns={"text": "Local evidence item"}),
         opif=outcomes[outcomes["framework_id"] == "opif"].rename(
             columns={"title": "Outcome", "kind": "Kind"})[["Kind", "Outcome"]],
+        areas=area_table(store.areas()),
     )

@@ -16,6 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from .analysis import format_value
 from .areas import AreaTree
 from .periods import period_containing, shift
 from .store import Store
@@ -37,12 +38,6 @@ SHOWN_PERIODS = {"month": 13, "quarter": 12, "year": 8}  # back to the same peri
 
 def period_label(start: date, grain: str) -> str:
     return period_containing(start, PERIOD_TYPE[grain]).label
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:.1f}%" if unit == "percent" else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -184,6 +179,30 @@ class EngagementModel:
                 "Unit": "per cent" if tile.unit == "percent" else "number"})
         return pd.DataFrame(rows)
 
+    def totals_shown(self, start: date) -> pd.DataFrame:
+        """totals_table as people read it: each figure in its measure's unit and format
+        ("4,031", "32.9%"), changes signed ("+120", "+1.2 points", "-3.0%"); the CSV download
+        keeps totals_table's plain numbers."""
+        def signed(value: float | None, unit: str, suffix: str = "") -> str:
+            text = format_value(value, unit)
+            return ("+" if value is not None and value > 0 else "") + text + \
+                (suffix if value is not None else "")
+
+        rows = []
+        for tile in self.tiles(start):
+            change = tile.change
+            percent = tile.unit == "percent"
+            rows.append({
+                "Measure": tile.name, "Period": self.label(start),
+                "Value": format_value(tile.value, tile.unit),
+                "Same period a year earlier": change.previous_label,
+                "Value a year earlier": format_value(change.previous, tile.unit),
+                "Change": signed(change.difference, "score" if percent else tile.unit,
+                                 " points" if percent else ""),
+                "Change (%)": signed(change.percent, "percent"),
+                "Months with figures": tile.months})
+        return pd.DataFrame(rows)
+
     def recent(self, frame: pd.DataFrame, start: date | None = None) -> pd.DataFrame:
         """Rows of the last SHOWN_PERIODS periods up to `start` (default: the latest)."""
         end = start or self.latest
@@ -260,8 +279,8 @@ def top_posts(store: Store, area_code: str, start: date, end: date,
     """The period's most engaged-with posts, in a lead's words."""
     rows = store.top_posts(area_code, start, end, limit)
     return pd.DataFrame({
-        "Channel": rows["channel"], "Posted": rows["posted_label"], "Post": rows["text"],
+        "Channel": rows["channel"], "Posted": rows["posted_label"],
         "Impressions": rows["impressions"], "Engagements": rows["engagements"],
-        "Clicks": rows["clicks"], "Link": rows["link"].where(
-            rows["link"].fillna("").str.match(r"(?i)https?://"), None),  # only web links live
-        "Post id": rows["post_id"]})
+        "Clicks": rows["clicks"], "Post": rows["text"], "Post id": rows["post_id"],
+        "Link": rows["link"].where(
+            rows["link"].fillna("").str.match(r"(?i)https?://"), None)})  # only web links live

@@ -1,9 +1,13 @@
-"""The Imports & history page's model: the import log, undo previews and figure revisions."""
+"""The Imports & history page's model: the import log, undo previews and figure revisions.
+
+Figures are shown as text in their indicator's unit and format ("4,031", "32.9%"), the way every
+other page shows them."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from .analysis import breakdown_label, format_value, format_values
 from .store import Store
 
 
@@ -14,21 +18,28 @@ def import_log(store: Store) -> pd.DataFrame:
         "Kind": log["kind"].str.replace("_", " "), "File": log["file_name"],
         "New": log["rows_new"], "Revised": log["rows_revised"], "Unchanged": log["rows_unchanged"],
         "Status": log["status"].map({"committed": "current", "undone": "undone"}),
-        "Undone by": log["undone_by"], "Summary": log["summary"],
+        "Undone by": log["undone_by"].fillna(""), "Summary": log["summary"],
     })
 
 
 def undo_preview(store: Store, import_id: int) -> pd.DataFrame:
+    """What undoing an import does to each figure it wrote: where the figure is and its two
+    values first, the indicator's (long) name last."""
     effect = store.undo_preview(import_id)
-    indicators = store.indicators()
-    effect["indicator_id"] = effect["indicator_id"].map(
-        dict(zip(indicators["indicator_id"], indicators["name"]))).fillna(effect["indicator_id"])
-    effect["area_code"] = effect["area_code"].map(
-        dict(zip(store.areas()["area_code"], store.areas()["name"]))).fillna(effect["area_code"])
-    return effect.rename(columns={
-        "indicator_id": "Indicator", "area_code": "Area", "period_label": "Period",
-        "breakdown": "Breakdown", "value_in_import": "Value in this import",
-        "value_after_undo": "Value after undo", "effect": "Effect"})
+    indicators = store.indicators().set_index("indicator_id")
+    ids = effect["indicator_id"]
+    units = ids.map(indicators["unit"]).fillna("count")
+    decimals = ids.map(indicators["decimals"])
+    areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
+    return pd.DataFrame({
+        "Area": effect["area_code"].map(areas).fillna(effect["area_code"]),
+        "Period": effect["period_label"],
+        "Value in this import": format_values(effect["value_in_import"], units, decimals),
+        "Value after undo": format_values(effect["value_after_undo"], units, decimals),
+        "Effect": effect["effect"],
+        "Indicator": ids.map(indicators["name"]).fillna(ids),
+        "Breakdown": effect["breakdown"].map(breakdown_label),
+    })
 
 
 def figure_choices(store: Store) -> dict:
@@ -43,8 +54,11 @@ def figure_choices(store: Store) -> dict:
 def history_of_figure(store: Store, indicator_id: str, area_code: str) -> pd.DataFrame:
     """Every revision of every period of one indicator in one area, newest import first."""
     rows = store.revisions(indicator_id, area_code)
+    indicator = store.indicators().set_index("indicator_id").reindex([indicator_id]).iloc[0]
+    unit = indicator["unit"] if isinstance(indicator["unit"], str) else "count"
     return pd.DataFrame({
-        "Period": rows["period_label"], "Breakdown": rows["breakdown"], "Value": rows["value"],
+        "Period": rows["period_label"], "Breakdown": rows["breakdown"].map(breakdown_label),
+        "Value": [format_value(v, unit, indicator["decimals"]) for v in rows["value"]],
         "Import": rows["import_id"], "File": rows["file_name"], "Who": rows["who"],
         "When": rows["committed_at"],
         "Counts?": rows["status"].eq("committed") & rows["is_current"],

@@ -158,3 +158,15 @@ def figures_label(tree: AreaTree, code: str, holding: set[str]) -> str:
     when it holds none, so a lead does not pick two empty areas and get an empty chart."""
     name = tree.name(code)
     return name if code in holding else f"{name} · no figures"
+
+
+OFFERED_AREAS = 3  # areas a Trends page with nothing to draw offers to add, nearest first
+
+
+def areas_to_offer(tree: AreaTree, chosen: list[str], holding: set[str]) -> list[str]:
+    """When none of the chosen areas holds figures for an indicator, the ones that do, in the
+    area picker's order with the chosen areas' own first (a partnership's councils, a council's
+    partnership, then Scotland), at most OFFERED_AREAS of them."""
+    near = [code for area in chosen for code in (*tree.children(area), *tree.lineage(area)[1:])]
+    order = list(dict.fromkeys([*near, *tree.selectable()]))
+    return [code for code in order if code in holding and code not in chosen][:OFFERED_AREAS]

@@ -660,6 +660,9 @@ def _add_to_deck(fig, table, summary, file_stem, chart, params, label) -> None:
 
 # -- accessibility ---------------------------------------------------------------------------
 _ASSETS = Path(__file__).with_name("assets")
+# The browser tab's icon, served by this app: a material-icon favicon is fetched from a font CDN,
+# which fails offline and tells a third party about every page visited.
+FAVICON = str(_ASSETS / "favicon.png")
 _TAG = re.compile(r"<[^>]*>")
 _LINE_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 

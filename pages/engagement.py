@@ -87,7 +87,10 @@ with ui.guard():
     tiles(model, start)
     totals = model.totals_table(start)
     with st.expander("Totals as a table", icon=":material/table:"):
-        st.dataframe(totals, hide_index=True, width="stretch")
+        st.dataframe(model.totals_shown(start), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.TextColumn(alignment="right")
+                                    for c in ("Value", "Value a year earlier", "Change",
+                                              "Change (%)")})
         table_download(totals, label="Download CSV", key="eng-totals-csv",
                        file_stem=f"{area}-engagement-totals-{chosen}")
 
@@ -109,7 +112,8 @@ with ui.guard():
     if events.empty:
         st.caption(f"No events with attendance recorded in {ui.plain(chosen)}.")
     else:
-        st.dataframe(events, hide_index=True)
+        st.dataframe(events, hide_index=True, column_config={
+            "Attendance": st.column_config.NumberColumn(format="localized")})
 
     st.subheader(f"Top posts, {chosen}")
     period = period_containing(start, PERIOD_TYPE[grain])
@@ -123,7 +127,10 @@ with ui.guard():
         if model.council_names:
             st.caption(ui.plain(f"Posts of {model.area_name} and of its councils "
                                 f"({', '.join(model.council_names)}), most engagements first."))
-        st.dataframe(posts, hide_index=True, width="stretch", column_config={
+        # Figures first, then the post's text wrapped over three lines and its id in full.
+        st.dataframe(posts, hide_index=True, width="stretch", row_height=72, column_config={
+            **{c: st.column_config.NumberColumn(format="localized")
+               for c in ("Impressions", "Engagements", "Clicks")},
             "Link": st.column_config.LinkColumn("Link", display_text="open"),
             "Post": st.column_config.TextColumn("Post", width="large")})
         table_download(posts, label="Download top posts (CSV)", key="eng-posts-csv",

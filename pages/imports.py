@@ -13,7 +13,8 @@ def undo(import_id: int) -> None:
         ui.store().undo_import(import_id, who=ui.current_user())
         st.session_state["_undo_done"] = import_id
         # Nothing stays chosen after an undo, so a second click cannot undo another import.
-        st.session_state.pop("undo_import", None)
+        # Set to None, not removed: a removed key leaves the undone import's name in the box.
+        st.session_state["undo_import"] = None
     except Exception as exc:  # noqa: BLE001 - shown as a sentence on the rerun
         st.session_state["_undo_error"] = exc
 
@@ -25,7 +26,11 @@ def show_undo(chosen: int) -> None:
                    "it restores the previous ones.")
     else:
         st.caption("What undoing it would do to each figure it wrote:")
-        st.dataframe(effect, hide_index=True, width="stretch")
+        # The figure's place and its two values first, so "after undo" is always on screen.
+        st.dataframe(effect, hide_index=True, width="stretch", row_height=52, column_config={
+            "Value in this import": st.column_config.TextColumn(alignment="right"),
+            "Value after undo": st.column_config.TextColumn(alignment="right"),
+            "Indicator": st.column_config.TextColumn(width="large")})
     st.button(f"Undo import #{chosen}", on_click=undo, args=(chosen,), type="primary",
               icon=":material/undo:")
 
@@ -69,6 +74,13 @@ with ui.guard():
     indicator = left.selectbox("Indicator of the figure", list(choices["indicators"]),
                                format_func=choices["indicators"].get, key="history_indicator")
     areas = choices["areas"].get(indicator, [])
+    # The sidebar's area when it holds this figure: on arrival, and whenever the sidebar's
+    # area changes; another may still be chosen here.
+    sidebar_area = ui.chosen_area()
+    if sidebar_area in areas and (st.session_state.get("_history_follows") != sidebar_area
+                                  or st.session_state.get("history_area") not in areas):
+        st.session_state["history_area"] = sidebar_area
+    st.session_state["_history_follows"] = sidebar_area
     area = middle.selectbox("Area of the figure", areas, format_func=tree.name, key="history_area")
     history = ui.cached(history_of_figure, indicator, area) if area else None
     if history is None or history.empty:
@@ -78,4 +90,5 @@ with ui.guard():
         period = right.selectbox("Period of the figure", periods, index=len(periods) - 1,
                                  key="history_period")
         st.dataframe(history[history["Period"] == period].drop(columns=["Period"]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={"Value": st.column_config.TextColumn(alignment="right")})

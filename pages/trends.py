@@ -5,6 +5,7 @@ import streamlit as st
 from cjmetrics import ui
 from cjmetrics.charts import trend_figure
 from cjmetrics.trends import (
+    areas_to_offer,
     areas_with_figures,
     build_trend,
     figures_label,
@@ -30,6 +31,23 @@ def period_slider_key(indicator_id: str, periods: list[str]) -> str:
             memo["generation"] += 1
         memo["options"] = periods
     return f"periods-{indicator_id}-{memo['generation']}"
+
+
+def add_areas(codes: list[str]) -> None:
+    st.session_state["areas"] = [*st.session_state.get("areas", []), *codes]
+
+
+def offer_areas(title: str, areas: list[str], offer: list[str], holding: set[str],
+                note: str) -> None:
+    """None of the chosen areas holds figures: say which do, and add them with one click."""
+    offered = ", ".join(ui.plain(tree.name(a)) for a in offer)
+    more = len(holding - set(areas)) - len(offer)
+    others = f" (and {more} more in the Areas box)" if more > 0 else ""
+    st.info(f"No figures are held for {ui.plain(title)} in "
+            f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Figures are held for "
+            f"{offered}{others}.{note}", icon=":material/info:")
+    st.button(f"Show {offered}", icon=":material/add:", on_click=add_areas, args=(offer,),
+              key="offer-areas")
 
 
 def follow_sidebar_area() -> None:
@@ -76,12 +94,22 @@ with ui.guard():
     data = ui.cached(build_trend, indicator_id, areas, start, end, compare)
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
     missing = [tree.name(a) for a in areas if a not in shown]
-    if data.series.empty:
+    nothing_chosen_holds = not holding & set(areas)
+    # Scotland drawn for reference is not offered again as an area.
+    offer = areas_to_offer(tree, areas, holding - {data.comparator_code}) \
+        if nothing_chosen_holds else []
+    if data.series.empty and not offer:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
-                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose another area, or load "
-                "figures for it.", icon=":material/info:")
+                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}"
+                + (", nor in any other area. Load figures for it on the Upload page." if not holding
+                   else ". Choose another area, or load figures for it."), icon=":material/info:")
         st.stop()
-    if missing:
+    if offer:
+        offer_areas(data.title, areas, offer, holding - {data.comparator_code},
+                    " Scotland's figures are shown for reference." if data.comparator_code else "")
+        if data.series.empty:
+            st.stop()
+    elif missing:
         shown_instead = " Scotland's figures are shown for reference." \
             if data.comparator_code else ""
         names = ", ".join(ui.plain(m) for m in missing)

@@ -20,7 +20,7 @@ ui.ensure_entrypoint()
 
 AUTO = "Recognise automatically"
 AREAS_LINK = ("Areas and their GSS codes are listed in the [Areas tab of the Frameworks "
-              "page](frameworks).")
+              "page](frameworks?tab=Areas).")
 
 
 def templates_section() -> None:

@@ -92,6 +92,13 @@ def dataframe_with(at: AppTest, column: str) -> pd.DataFrame:
     return found[0]
 
 
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one static table (st.table) with `column`, its index as the first column."""
+    found = [t.value.reset_index() for t in at.table if column in t.value.reset_index().columns]
+    assert len(found) == 1, f"expected one table with a {column!r} column, found {len(found)}"
+    return found[0]
+
+
 def plotly_charts(at: AppTest) -> list:
     return list(at.get("plotly_chart"))
 
@@ -275,13 +282,14 @@ def test_frameworks(store, request):
     assert texts(at.title) == ["Frameworks"]
     assert [t.label for t in at.tabs][:4] == ["Performance Framework", "National Strategy",
                                                "Care Inspectorate", "Community engagement"]
-    outcomes = dataframe_with(at, "National outcome")
+    # Wording is read in full: static tables (wrapped text), not scrolling grids.
+    outcomes = table_with(at, "National outcome")
     assert len(outcomes) == 9
     assert list(outcomes["Outcome"]) == list(range(1, 10))
-    actions = dataframe_with(at, "Priority action")
+    actions = table_with(at, "Priority action")
     assert len(actions) == 13
     assert any(m.startswith("**13 priority actions**") for m in texts(at.markdown))
-    standards = dataframe_with(at, "Standard")
+    standards = table_with(at, "Standard")
     assert len(standards) == 7
     assert list(standards["Standard"]) == list(range(1, 8))
 
@@ -333,7 +341,7 @@ def test_imports_demo_log_and_history_of_a_figure(demo_db, observations):
     latest = series(observations, DIVERSION_COMPLETED, GLASGOW).iloc[-1]
     assert at.selectbox(key="history_period").value == latest.period
     history = dataframe_with(at, "Counts?")
-    assert list(history["Value"]) == [pytest.approx(float(latest.value))]
+    assert list(history["Value"]) == [f"{float(latest.value):,.0f}"]  # a count, as people read it
     assert list(history["Counts?"]) == [True]
 
 

@@ -1,0 +1,107 @@
+"""Real browser tests of a lead's way through the pages at a laptop's 1280x720: the Area picker
+in the first screen and readable in full, the headline in the first screen, every page served
+without a request leaving the app, the Areas list by link, figures in tables in their format,
+and the undo chooser emptied after an undo (this module's last test: it changes the store)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import TIMEOUT_MS, choose_area, settled, title, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 720}
+APP_HOSTS = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+@pytest.fixture
+def laptop(browser):
+    context = browser.new_context(viewport=LAPTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def area_box(page):
+    return page.get_by_test_id("stSidebar").get_by_role("combobox", name="Area")
+
+
+def test_the_area_picker_is_first_in_the_sidebar_and_in_the_first_screen(laptop, server):
+    laptop.goto(f"{server}/")
+    wait_for_app(laptop)
+    box = area_box(laptop)
+    expect(box).to_have_value("Community Justice Ayrshire Partnership")
+    where = box.bounding_box()
+    assert where["y"] + where["height"] <= LAPTOP["height"], where
+    first_link = laptop.get_by_test_id("stSidebarNav").get_by_role("link").first.bounding_box()
+    assert where["y"] < first_link["y"], "the Area box is above the page links"
+    # readable in full: the name fits the box, nothing scrolled out of sight
+    assert box.evaluate("input => input.scrollWidth <= input.clientWidth")
+    # and the page's headline figure is in the first screen too
+    tile = laptop.get_by_test_id("stMetricValue").first
+    expect(tile).to_be_visible()
+    assert tile.bounding_box()["y"] + tile.bounding_box()["height"] <= LAPTOP["height"]
+
+
+def test_no_request_leaves_the_app_on_any_page(laptop, server):
+    outside: list[str] = []
+    laptop.on("request", lambda request: outside.append(request.url)
+              if not request.url.startswith(APP_HOSTS) else None)
+    laptop.goto(f"{server}/")
+    wait_for_app(laptop)
+    links = laptop.get_by_test_id("stSidebarNav").get_by_role("link")
+    expect(links).to_have_count(16)
+    paths = [link.get_attribute("href") for link in links.all()]
+    for path in paths:
+        laptop.goto(path if path.startswith("http") else f"{server}/{path.lstrip('/')}")
+        wait_for_app(laptop)
+        expect(title(laptop)).to_be_visible()
+        laptop.wait_for_load_state("networkidle")
+    icon = laptop.locator("link[rel~='icon']").first.get_attribute("href")
+    assert icon and not re.match(r"https?://(?!127\.0\.0\.1)", icon), icon
+    assert outside == [], f"requests left 127.0.0.1: {sorted(set(outside))}"
+
+
+def test_the_areas_list_opens_by_link(laptop, server):
+    laptop.goto(f"{server}/frameworks?tab=Areas")
+    wait_for_app(laptop)
+    expect(laptop.get_by_role("tab", name="Areas")).to_have_attribute("aria-selected", "true")
+    glasgow = laptop.get_by_role("row").filter(has_text="Glasgow City").first
+    expect(glasgow).to_contain_text("S12000049")
+    expect(laptop.get_by_role("row").filter(has_text="East Ayrshire").first).to_contain_text(
+        "Community Justice Ayrshire Partnership")
+
+
+def test_history_of_a_figure_shows_the_sidebar_area_in_its_format(page, server):
+    page.goto(f"{server}/imports")
+    wait_for_app(page)
+    choose_area(page, "Glasgow City")
+    settled(page)
+    history = page.get_by_role("combobox", name="Area of the figure")
+    expect(history).to_have_value("Glasgow City")
+    expect(page.get_by_role("combobox", name="Indicator of the figure")).to_have_value(
+        "Reconviction rate")  # a percent
+    grid = page.get_by_test_id("stDataFrame").last
+    values = grid.locator("td[role='gridcell'][aria-colindex='2']")
+    expect(values.first).to_have_text(re.compile(r"^\d+\.\d%$"))
+
+
+def test_after_an_undo_the_chooser_is_empty(page, server):
+    page.goto(f"{server}/imports")
+    wait_for_app(page)
+    chooser = page.get_by_role("combobox", name="Import")
+    chooser.click()
+    option = page.get_by_role("option").first
+    undone = option.inner_text()
+    option.click()
+    page.get_by_role("button", name=re.compile(r"^Undo import #")).click()
+    expect(page.get_by_text("undone: its figures no longer count")).to_be_visible()
+    settled(page)
+    expect(chooser).to_have_value("")
+    chooser.click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    assert undone not in [o.inner_text() for o in page.get_by_role("option").all()]
