@@ -79,7 +79,7 @@ def cached(fn: Callable, *args, **kwargs):
     """Call fn(store, *args, **kwargs) once per store data version: after any import or undo the
     version moves on, so every session sees new figures on its next rerun."""
     current = store()
-    return _cached_call(fn.__module__, fn.__name__, str(current.path), current.data_version(),
+    return _cached_call(fn.__module__, fn.__name__, current.label, current.data_version(),
                         tuple(args), tuple(sorted(kwargs.items())))
 
 
@@ -96,7 +96,7 @@ def cached_shared(fn: Callable, *args, **kwargs):
     copy (plotly re-validates every trace) costs as much as building them. Never mutate what
     it returns."""
     current = store()
-    return _shared_call(fn.__module__, fn.__name__, str(current.path), current.data_version(),
+    return _shared_call(fn.__module__, fn.__name__, current.label, current.data_version(),
                         tuple(args), tuple(sorted(kwargs.items())))
 
 
@@ -246,7 +246,7 @@ def prepare_first_visit() -> None:
     version = current.data_version()
 
     def fill(fn: Callable, *args) -> object:
-        return _cached_call(fn.__module__, fn.__name__, path, version, args, ())
+        return _cached_call(fn.__module__, fn.__name__, current.label, version, args, ())
 
     fill(_demo_loaded)
     options = fill(_areas_tree).selectable()

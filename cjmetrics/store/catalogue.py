@@ -51,8 +51,8 @@ class CatalogueMixin(StoreBase):
                     raise CatalogueError(f"The catalogue file {path} is missing. Restore it from "
                                          "the cjmetrics repository and run init again.")
                 expected = [r[0] for r in cur.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                    "ORDER BY column_index", [table]).fetchall()]
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND "
+                    f"{self._tables_where()} ORDER BY column_index", [table]).fetchall()]
                 rel = cur.read_csv(str(path), header=True, all_varchar=True)
                 missing = sorted(set(expected) - set(rel.columns))
                 if missing:

@@ -79,7 +79,7 @@ class DecksMixin(StoreBase):
 
     def latest_working_deck(self, owner: str) -> tuple[str, str] | None:
         """(deck_id, body) of the deck `owner` changed last, if any."""
-        cur = self._conn.cursor()
+        cur = self._cursor()
         try:
             row = cur.execute("SELECT deck_id, body FROM working_decks WHERE owner = ? "
                               "ORDER BY updated_at DESC LIMIT 1", [owner]).fetchone()

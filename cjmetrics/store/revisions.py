@@ -19,16 +19,21 @@ from .. import access
 from ..errors import ImportRejected
 from .audit import audit_row, who_for
 from .connection import StoreBase, now
+from .staging import Stage
 from .tables import ANNOTATIONS, COMPARED, OBSERVATIONS, TARGETS, RevisedTable
 
 
 @dataclass
 class StagedRows:
-    """Canonical rows held in a TEMP table on one of this store's cursors."""
+    """Canonical rows held in a TEMP table of a Stage (see staging)."""
 
-    cursor: duckdb.DuckDBPyConnection
+    stage: Stage
     table: str
     count: int
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.stage.cursor
 
     def __len__(self) -> int:
         return self.count
@@ -68,12 +73,8 @@ def file_sha256(data: bytes) -> str:
 class RevisionsMixin(StoreBase):
     # -- classifying and committing rows ------------------------------------------------------
     # Rows arrive either as a DataFrame (demo data, edits, tests) or as a table already staged
-    # on a cursor of this store (uploads: see ingest/), so a million-row file is compared and
-    # written inside DuckDB without a trip through pandas.
-    def staging_cursor(self) -> duckdb.DuckDBPyConnection:
-        """A private cursor whose TEMP tables hold an upload while it is checked."""
-        return self._conn.cursor()
-
+    # on a Stage of this store (uploads: see staging and ingest/), so a million-row file is
+    # compared and written inside DuckDB without a trip through pandas.
     def _source(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows,
                 cur: duckdb.DuckDBPyConnection) -> str:
         if isinstance(rows, StagedRows):
@@ -135,7 +136,7 @@ class RevisionsMixin(StoreBase):
         """Classify canonical rows against the store: `change` is new, revised or unchanged,
         with the old values alongside (`old_<column>`). Every row, for small inputs."""
         own = cur is None
-        cur = cur or self._conn.cursor()
+        cur = cur or self._cursor()
         try:
             self._classify(spec, self._source(spec, rows, cur), cur)
             return cur.execute("SELECT * FROM _changes").df()
@@ -148,7 +149,7 @@ class RevisionsMixin(StoreBase):
         """What committing these rows would do, without writing anything. `changes` holds up
         to 1,000 rows of each kind of change, for display."""
         earlier = self._committed_with_hash(sha256, kind)
-        cur = rows.cursor if isinstance(rows, StagedRows) else self._conn.cursor()
+        cur = rows.cursor if isinstance(rows, StagedRows) else self._cursor()
         try:
             version = self.data_version()
             source = self._source(spec, rows, cur)
@@ -197,7 +198,7 @@ class RevisionsMixin(StoreBase):
                                  "a moment and press Import again.",
                                  title="The store is busy")
         staged = isinstance(rows, StagedRows)
-        cur = rows.cursor if staged else self._conn.cursor()
+        cur = rows.cursor if staged else self._cursor()
         try:
             earlier = self._committed_with_hash(sha256, kind)
             if earlier is not None:
@@ -218,7 +219,7 @@ class RevisionsMixin(StoreBase):
             with self.transaction(cur=cur) as tx:
                 if first is not None:
                     first(tx)
-                import_id = tx.execute("SELECT nextval('import_seq')").fetchone()[0]
+                import_id = self._next_id(tx, "import_seq")
                 tx.execute(
                     "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', "
                     "NULL, NULL, ?)",
