@@ -36,7 +36,9 @@ class PostgresServer:
             raise RuntimeError("PostgreSQL is not installed: run `make test` (it installs the "
                                "postgresql package) or `apt-get install -y postgresql`.")
         self.bin = bin_dir
-        self.dir = Path(tempfile.mkdtemp(prefix="cjmetrics-pg-"))
+        # In /tmp itself: a test may point TMPDIR at a private folder the server user cannot
+        # enter.
+        self.dir = Path(tempfile.mkdtemp(prefix="cjmetrics-pg-", dir="/tmp"))
         self.data = self.dir / "data"
         self.port = random.randint(20000, 60000)
         self.user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
