@@ -5,7 +5,7 @@ PORT ?= 8501
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint venv chromium axe demo-data clean-store
+.PHONY: run test lint venv chromium axe postgresql demo-data clean-store
 
 # The venv is rebuilt whenever requirements.txt changes.
 $(BIN)/.installed: requirements.txt
@@ -49,7 +49,15 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: venv chromium axe lint
+
+# Debian's PostgreSQL server: the tests start their own (tests/pg_support.py) to run the store
+# on it.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
+test: venv chromium axe postgresql lint
 	$(BIN)/python -m pytest
 
 # Regenerate data/demo/*.csv (deterministic: the files only change if the generator does).

@@ -276,25 +276,18 @@ DAY_LABEL = "'%-d %b %Y'"  # strftime of a day period's label, "5 Mar 2024" (per
 
 def _commit_sql(store: Store, spec: RevisedTable, sql: str, *, kind: str, name: str,
                 tables: dict[str, pd.DataFrame] | None = None) -> int:
-    """Build the rows with one SELECT into a TEMP table on a staging cursor and commit them
+    """Build the rows with one SELECT into a TEMP table on a Stage and commit them
     through the store's own path (Store.commit_rows: one transaction, its import record and
     audit entry), as an upload is. `tables` are small frames the SELECT joins."""
-    cur = store.staging_cursor()
-    try:
+    with store.staging() as stage:
         for table, frame in (tables or {}).items():
-            cur.register(f"{table}_frame", frame)
-            cur.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_frame")
-            cur.unregister(f"{table}_frame")
-        cur.execute(f"CREATE OR REPLACE TEMP TABLE bench_rows AS "
-                    f"SELECT {', '.join(spec.columns)} FROM ({sql})")
-        rows = int(cur.execute("SELECT count(*) FROM bench_rows").fetchone()[0])
-        store.commit_rows(spec, StagedRows(cur, "bench_rows", rows), kind=kind,
+            stage.load_frame(table, frame)
+        stage.define("bench_rows", f"SELECT {', '.join(spec.columns)} FROM ({sql})")
+        rows = stage.count("bench_rows")
+        store.commit_rows(spec, StagedRows(stage, "bench_rows", rows), kind=kind,
                           file_name=f"national-{name}.csv", sha256=None, who=WHO,
                           summary="Benchmark load")
-        cur.execute("DROP TABLE bench_rows")
         return rows
-    finally:
-        cur.close()
 
 
 # -- social media posts -------------------------------------------------------------------------

@@ -21,12 +21,18 @@ def initialise(path: Path | str | None = None, *, demo: bool | None = None) -> S
     demo=True loads the demo data, demo=False never does, and None (the app's default) loads it
     only when the file is being created, so a lead's first run shows something to explore."""
     with _initialising:
-        return _initialise(Path(path or config.db_path()), demo)
+        given = path or config.db_path()
+        return _initialise(given if config.is_postgres(given) else Path(given), demo)
 
 
-def _initialise(path: Path, demo: bool | None) -> Store:
-    is_new = not path.exists()
-    store = open_store(path)
+def _initialise(path: Path | str, demo: bool | None) -> Store:
+    if isinstance(path, Path):
+        is_new = not path.exists()
+        store = open_store(path)
+    else:  # a PostgreSQL database is new while it has no schema yet
+        store = open_store(path, migrate=False)
+        is_new = store.schema_version() == 0
+        store.migrate()
     if store.read_only:  # CJMETRICS_READ_ONLY=1: serve the store exactly as it is
         return store
     # The catalogue and demo data are cjmetrics's own doing, whoever's visit opened the store.

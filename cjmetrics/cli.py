@@ -21,7 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="cjmetrics: community justice metrics in one DuckDB file. The store is "
                     "CJMETRICS_DB if set, else "
                     f"{config.DEFAULT_DB.relative_to(config.PROJECT_ROOT)}.")
-    parser.add_argument("--db", type=Path, help="the store file to use (overrides CJMETRICS_DB)")
+    parser.add_argument("--db", type=_store_location,
+                        help="the store file, or a postgresql:// URL, to use (overrides "
+                             "CJMETRICS_DB)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     init = commands.add_parser(
         "init", help="create the store, or upgrade it, and load the reference catalogue",
@@ -176,24 +178,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store_location(text: str) -> Path | str:
+    """--db: a PostgreSQL URL or connection string as given, else a file's Path."""
+    return text if config.is_postgres(text) else Path(text)
+
+
+def _location(args) -> Path | str:
+    return args.db or config.db_path()
+
+
 def _backup(args) -> int:
     from .operations import backup
 
-    print(backup(Path(args.db or config.db_path()), args.file, wait=args.wait))
+    print(backup(_location(args), args.file, wait=args.wait))
     return 0
 
 
 def _restore(args) -> int:
     from .operations import restore
 
-    print(restore(args.file, Path(args.db or config.db_path())))
+    print(restore(args.file, _location(args)))
     return 0
 
 
 def _check(args) -> int:
     from .operations import check
 
-    sound, sentence = check(args.file or Path(args.db or config.db_path()),
+    sound, sentence = check(args.file or _location(args),
                             backup=args.file is not None)
     print(sentence, file=sys.stdout if sound else sys.stderr)
     return 0 if sound else 1
@@ -206,11 +217,11 @@ def _init(args) -> int:
 
     store = initialise(args.db, demo=args.demo)
     if store.read_only and args.demo:  # a read-only store is served as it is, and loads nothing
-        raise StoreReadOnly(f"The store {store.path} is read-only (CJMETRICS_READ_ONLY=1), so "
+        raise StoreReadOnly(f"The store {store.label} is read-only (CJMETRICS_READ_ONLY=1), so "
                             "the demo data cannot be written to it. Unset CJMETRICS_READ_ONLY "
                             "and run `init --demo` again.")
     counts = store.table_counts()
-    print(f"Store ready: {store.path} (schema {SCHEMA_VERSION}).")
+    print(f"Store ready: {store.label} (schema {SCHEMA_VERSION}).")
     print(f"Catalogue: {counts['outcomes']} outcomes, {counts['indicators']} indicators, "
           f"{counts['areas']} areas. Figures held: {counts['observations']:,}.")
     if store.demo_import_ids():
@@ -221,12 +232,12 @@ def _init(args) -> int:
 def _status(args) -> int:
     from .store import open_store
 
-    path = Path(args.db or config.db_path())
-    if not path.exists():
+    path = _location(args)
+    if isinstance(path, Path) and not path.exists():
         print(f"No store at {path}: run `python -m cjmetrics init` to create it.")
         return 1
     store = open_store(path)
-    print(f"Store: {store.path}\nSchema version: {store.schema_version()}\n"
+    print(f"Store: {store.label}\nSchema version: {store.schema_version()}\n"
           f"Data version: {store.data_version()}")
     for table, count in store.table_counts().items():
         print(f"  {table:<24} {count:>10,}")

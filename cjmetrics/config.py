@@ -2,6 +2,8 @@
 can point at their own store without touching code."""
 
 import os
+import re
+import tomllib
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -14,9 +16,39 @@ DEFAULT_DB = DATA_DIR / "cjmetrics.duckdb"
 DEMO_SOURCE = "Illustrative demo data - not official statistics"
 
 
-def db_path() -> Path:
-    """The store file: CJMETRICS_DB when set, else data/cjmetrics.duckdb."""
-    return Path(os.environ.get("CJMETRICS_DB") or DEFAULT_DB)
+def db_path() -> Path | str:
+    """The store: CJMETRICS_DB when set, else `db` of [cjmetrics] in .streamlit/secrets.toml,
+    else data/cjmetrics.duckdb. A PostgreSQL database (a postgresql:// URL or a libpq
+    connection string) is returned as the text given; a file as its Path."""
+    given = os.environ.get("CJMETRICS_DB") or _secrets_db()
+    if given and is_postgres(given):
+        return given.strip()
+    return Path(given or DEFAULT_DB)
+
+
+def _secrets_db() -> str | None:
+    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("cjmetrics", {}).get("db")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+
+
+_LIBPQ_KEY = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|port|service)\s*=")
+
+
+def is_postgres(location) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a DuckDB file."""
+    text = str(location).strip()
+    return text.startswith(("postgresql://", "postgres://")) or bool(_LIBPQ_KEY.search(text))
+
+
+def masked(location) -> str:
+    """A store location fit to show or log: any password replaced by ***."""
+    text = str(location)
+    text = re.sub(r"(postgres(?:ql)?://[^:/@?]*):[^@/?]*@", r"\1:***@", text)
+    text = re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", text)
+    return re.sub(r"(?i)(?<![?&])(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", text)
 
 
 def seed_demo_on_create() -> bool:

@@ -32,7 +32,7 @@ from .chart_registry import (  # noqa: F401
     register,
     view_from_figure,
 )
-from .errors import DeckError
+from .errors import DeckUnusable
 from .store import Store
 
 
@@ -134,7 +134,7 @@ class Deck:
             items = [DeckItem(**item) for item in raw.pop("items", [])]
             return cls(**raw, items=items)
         except (ValueError, TypeError) as exc:
-            raise DeckError("This saved deck could not be read: it may come from a newer "
+            raise DeckUnusable("This saved deck could not be read: it may come from a newer "
                             "cjmetrics. Start a new deck, or update cjmetrics.") from exc
 
     # Editing: small operations the Present page calls, each returning nothing.
@@ -153,7 +153,7 @@ class Deck:
         for i, item in enumerate(self.items):
             if item.id == item_id:
                 return i
-        raise DeckError("That slide is no longer in the deck (it may have been removed in "
+        raise DeckUnusable("That slide is no longer in the deck (it may have been removed in "
                         "another tab). Reload the page.")
 
     @property
@@ -163,7 +163,7 @@ class Deck:
 
 def spec_item(chart: str, params: dict, *, label: str = "", note: str = "") -> DeckItem:
     if chart not in CHARTS:
-        raise DeckError(f"'{chart}' is not a chart the deck knows.")
+        raise DeckUnusable(f"'{chart}' is not a chart the deck knows.")
     json.dumps(params)  # a spec must be plain data, so it can be saved
     return DeckItem(chart=chart, params=dict(params), label=label or CHARTS[chart][0], note=note)
 
@@ -190,13 +190,13 @@ def build_view(store: Store, item: DeckItem, *, large: bool = False) -> ChartVie
         return view_from_figure(fig, table, summary=snap.get("summary", ""),
                                 file_stem=snap.get("file_stem", "chart"))
     if item.chart not in CHARTS:
-        raise DeckError(f"This deck has a slide of a kind this cjmetrics does not know "
+        raise DeckUnusable(f"This deck has a slide of a kind this cjmetrics does not know "
                         f"('{item.chart}'). Remove the slide, or update cjmetrics.")
     _, fn = CHARTS[item.chart]
     try:
         return fn(store, large=large, **item.params)
     except KeyError as exc:
-        raise DeckError(f"A slide ({item.label}) asks for {exc} which the store no longer "
+        raise DeckUnusable(f"A slide ({item.label}) asks for {exc} which the store no longer "
                         "holds. Remove the slide and add the chart again.") from exc
 
 
@@ -213,12 +213,12 @@ def standard_pack(store: Store, area: str, period: str,
 
     tree = AreaTree(store.areas())
     if area not in set(store.areas()["area_code"]):
-        raise DeckError(f"Unknown area '{area}': give an area code such as S12000049 "
+        raise DeckUnusable(f"Unknown area '{area}': give an area code such as S12000049 "
                         "(Glasgow City) or CJP-AYR.")
     try:
         end = parse_period(period)
     except Exception as exc:  # noqa: BLE001 - periods raise their own kinds
-        raise DeckError(f"'{period}' is not a period cjmetrics can read: write it like "
+        raise DeckUnusable(f"'{period}' is not a period cjmetrics can read: write it like "
                         "2024/25 or Mar 2025.") from exc
     indicators = store.indicators()
     headline = indicators[indicators["headline"].fillna(False).astype(bool)]
@@ -275,9 +275,9 @@ def save(store: Store, deck: Deck, name: str) -> None:
     refused: save a copy under a new name)."""
     name = " ".join(name.split())
     if not name:
-        raise DeckError("Give the deck a name to save it under, e.g. 'Partnership meeting'.")
+        raise DeckUnusable("Give the deck a name to save it under, e.g. 'Partnership meeting'.")
     if len(name) > 120:
-        raise DeckError("That name is too long: keep a deck's name under 120 characters.")
+        raise DeckUnusable("That name is too long: keep a deck's name under 120 characters.")
     deck.name = name
     store.save_own_deck(name, deck.to_json())
 
@@ -285,7 +285,7 @@ def save(store: Store, deck: Deck, name: str) -> None:
 def load(store: Store, name: str) -> Deck:
     body = store.deck_body(name)
     if body is None:
-        raise DeckError(f"No deck called '{name}' is saved (it may have been deleted).")
+        raise DeckUnusable(f"No deck called '{name}' is saved (it may have been deleted).")
     deck = Deck.from_json(body)
     deck.name = name
     return deck
@@ -294,7 +294,7 @@ def load(store: Store, name: str) -> Deck:
 def delete(store: Store, name: str) -> None:
     """Delete a saved deck: its author's or an admin's to delete (the store checks)."""
     if not store.delete_own_deck(name):
-        raise DeckError(f"No deck called '{name}' is saved (it may have been deleted "
+        raise DeckUnusable(f"No deck called '{name}' is saved (it may have been deleted "
                         "already).")
 
 

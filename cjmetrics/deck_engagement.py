@@ -15,7 +15,7 @@ from datetime import date
 
 from .chart_registry import ChartView, register, view_from_figure
 from .charts import styled, wrap
-from .errors import DeckError
+from .errors import DeckUnusable
 from .store import Store
 
 LATEST = "latest"
@@ -63,13 +63,13 @@ def _reach(store: Store, area: str, grain: str, period: str) -> tuple:
     if period == LATEST or period is None:
         start = model.latest
         if start is None:
-            raise DeckError(f"No engagement figures are held for {model.area_name} now. "
+            raise DeckUnusable(f"No engagement figures are held for {model.area_name} now. "
                             "Remove the slide, or upload the figures on the Upload page.")
         return model, start
     for start, label in model.periods:
         if label == period:
             return model, start
-    raise DeckError(f"No engagement figures for {period} are held for {model.area_name} now. "
+    raise DeckUnusable(f"No engagement figures for {period} are held for {model.area_name} now. "
                     "Remove the slide and add the chart again from the Engagement reach page.")
 
 
@@ -119,15 +119,15 @@ def _survey(store: Store, survey: str, area: str, period: str | None):
 
     try:
         model = build_survey(store, survey, area, None if period in (None, LATEST) else period)
-    except DeckError:
+    except DeckUnusable:
         raise
     except CjmetricsError as exc:  # e.g. the survey's definition was removed
-        raise DeckError(exc.user_message) from exc
+        raise DeckUnusable(exc.user_message) from exc
     if not model.has_answers:  # e.g. the answers were undone since the deck was saved
-        raise DeckError(f"No answers to the {model.survey.name} are held for "
+        raise DeckUnusable(f"No answers to the {model.survey.name} are held for "
                         f"{model.area_name} now. Remove the slide, or upload the answers.")
     if period not in (None, LATEST) and model.period_label != period:
-        raise DeckError(f"No answers to the {model.survey.name} for {period} are held for "
+        raise DeckUnusable(f"No answers to the {model.survey.name} for {period} are held for "
                         f"{model.area_name} now. Remove the slide and add the chart again from "
                         "the Surveys page.")
     return model

@@ -85,18 +85,3 @@ class StatementNotWritten(CjmetricsError):
 
 class AnnualReportNotWritten(CjmetricsError):
     title = "The annual report could not be written"
-
-
-# -- former names, kept while the branches that still use them merge; the same classes ----------
-StoreError = StoreUnavailable
-StoreLockedError = StoreInUse
-NewerStoreError = StoreTooNew
-ReadOnlyError = StoreReadOnly
-DiskFullError = DiskFull
-CatalogueError = CatalogueUnreadable
-AccessDenied = NotAllowed
-ImportRejected = ImportRefused
-FormatBroken = ExportIncomplete
-DeckError = DeckUnusable
-RenderUnavailable = ImagesUnavailable
-PeriodError = PeriodUnrecognised

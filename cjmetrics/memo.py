@@ -27,7 +27,7 @@ _versions: dict[str, int] = {}  # the newest data version seen per store file
 
 def remembered(store, fn: Callable, *args, **kwargs):
     """`fn(store, *args, **kwargs)`, built once per store file, data version and arguments."""
-    path, version = str(store.path), store.data_version()
+    path, version = store.label, store.data_version()
     key = (path, version, fn.__module__, fn.__qualname__, _frozen(args), _frozen(kwargs))
     with _lock:
         if key in _entries:

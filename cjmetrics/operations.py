@@ -27,7 +27,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import access
+from . import access, config
 from .errors import BackupCorrupt, StoreInUse, StoreTooNew, StoreUnavailable
 from .store import SCHEMA_VERSION, Store, check_file, open_store
 from .store.verify import drop_manifest
@@ -43,6 +43,8 @@ def requests_dir(db_path: Path) -> Path:
 def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
     """Write a consistent copy of the store at db_path to target; a sentence saying what was
     done. Works whether or not the dashboard is running."""
+    if config.is_postgres(db_path):
+        return _backup_postgres(str(db_path), Path(target).resolve())
     db_path, target = Path(db_path).resolve(), Path(target).resolve()
     if not db_path.exists():
         raise StoreUnavailable(f"There is no store at {db_path}: nothing to back up.",
@@ -63,6 +65,19 @@ def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
         if store._has_table("audit"):
             store.record("backup", f"command line: {target}", actor=_command_line_admin())
         return f"Backed up {db_path} to {target} (schema {store.schema_version()})."
+    finally:
+        store.close()
+
+
+def _backup_postgres(url: str, target: Path) -> str:
+    """PostgreSQL serves every program at once: the command line copies it itself."""
+    store = Store(url, read_only=access.read_only())
+    try:
+        with access.acting(_command_line_admin()):
+            store.backup_to(target)
+        if not store.read_only:
+            store.record("backup", f"command line: {target}", actor=_command_line_admin())
+        return f"Backed up {store.label} to {target} (schema {store.schema_version()})."
     finally:
         store.close()
 
@@ -125,7 +140,7 @@ _serving_lock = threading.Lock()
 def serve_requests(store: Store) -> None:
     """Answer backup requests from the command line for this (open, read-write) store, from a
     daemon thread; started once per store by the dashboard."""
-    if store.read_only:  # others can open a read-only store themselves
+    if store.read_only or store.on_postgres:  # others can open these stores themselves
         return
     with _serving_lock:
         if store.path in _serving and _serving[store.path].is_alive():
@@ -195,10 +210,12 @@ def restore(source: Path, db_path: Path) -> str:
     it; refused while any program (the dashboard) has the store open. The backup, and then its
     copy beside the store, are read in full before anything is replaced: a backup that does not
     read leaves the store exactly as it was."""
-    source, db_path = Path(source).resolve(), Path(db_path).resolve()
     if access.read_only():
         raise access.StoreReadOnly("CJMETRICS_READ_ONLY=1 is set, so the store cannot be "
                                    "replaced. Unset it to restore a backup.")
+    if config.is_postgres(db_path):
+        return _restore_postgres(Path(source).resolve(), str(db_path))
+    source, db_path = Path(source).resolve(), Path(db_path).resolve()
     if source == db_path:
         raise StoreUnavailable("The backup and the store are the same file.",
                                title="Nothing was restored")
@@ -252,10 +269,24 @@ def restore(source: Path, db_path: Path) -> str:
             + (f" The store it replaced is kept as {kept}." if kept else ""))
 
 
+def _restore_postgres(source: Path, url: str) -> str:
+    """Into PostgreSQL in one transaction, while the dashboards keep running: they reread the
+    restored figures on their next rerun (the data version moves past theirs)."""
+    check_backup(source)
+    store = open_store(url)
+    with access.acting(_command_line_admin()):
+        store.restore_from(source)
+    store.migrate()  # an older backup is upgraded to this schema
+    store.record("restore", f"from {source}", actor=_command_line_admin())
+    return f"Restored {store.label} from {source}."
+
+
 # -- check -----------------------------------------------------------------------------------
 def check(path: Path, *, backup: bool = False) -> tuple[bool, str]:
     """Read the store (or, with `backup`, a backup file) in full and say in a sentence whether
     it is sound: (True, sentence) or (False, sentence). Nothing is changed."""
+    if config.is_postgres(path) and not backup:
+        return _check_postgres(str(path))
     path = Path(path).resolve()
     what = "The backup" if backup else "The store"
     if not path.is_file():
@@ -287,3 +318,25 @@ def check(path: Path, *, backup: bool = False) -> tuple[bool, str]:
     return True, (f"{what} {path} is sound: every block matches its checksum, all "
                   f"{found.rows:,} rows of its {found.tables} tables read in full, and the "
                   f"integrity checks pass.{newer}")
+
+
+def _check_postgres(url: str) -> tuple[bool, str]:
+    """Every row of every table read through PostgreSQL, then the store's integrity rules.
+    (PostgreSQL checks its own pages; a file's block checksums have no counterpart here.)"""
+    store = Store(url, read_only=True)
+    try:
+        digests = store.postgres_digests()
+        if "imports" not in digests or "schema_version" not in digests:
+            return False, (f"The store {store.label} is not sound: the database holds no "
+                           "cjmetrics store. Run `python -m cjmetrics init` to create one.")
+        problems = store.integrity_problems()
+    finally:
+        store.close()
+    rows = sum(d.rows for d in digests.values())
+    if problems:
+        rules = "; ".join(problem.rstrip(".") for problem in problems)
+        return False, (f"The store {store.label} is not sound: it breaks the store's own rules "
+                       f"({rules}). Restore the latest backup that `check` finds sound "
+                       "(`python -m cjmetrics restore FILE`).")
+    return True, (f"The store {store.label} is sound: all {rows:,} rows of its {len(digests)} "
+                  "tables read in full, and the integrity checks pass.")

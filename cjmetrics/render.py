@@ -25,7 +25,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from .errors import RenderUnavailable
+from .errors import ImagesUnavailable
 
 log = logging.getLogger("cjmetrics")
 
@@ -72,7 +72,7 @@ class _Renderer:
 
         browser = chromium_path()
         if browser is None:
-            raise RenderUnavailable(UNAVAILABLE_TEXT)
+            raise ImagesUnavailable(UNAVAILABLE_TEXT)
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="cjmetrics-kaleido",
                                   daemon=True)
@@ -90,7 +90,7 @@ class _Renderer:
         except Exception as exc:  # noqa: BLE001 - any failure means no images; say so
             loop.call_soon_threadsafe(loop.stop)
             log.exception("kaleido could not start chromium at %s", browser)
-            raise RenderUnavailable(
+            raise ImagesUnavailable(
                 f"Chromium at {browser} could not be started to draw the chart images "
                 f"({type(exc).__name__}). The HTML report, CSV and XLSX downloads still work; "
                 "ask your administrator to check the chromium installation.") from exc
@@ -115,7 +115,7 @@ class _Renderer:
                     future.cancel()
                     self._stop_locked()
                     if attempt == 2:
-                        raise RenderUnavailable(
+                        raise ImagesUnavailable(
                             "The chart image could not be drawn (the chromium renderer "
                             "failed twice). Try again; the HTML report, CSV and XLSX "
                             "downloads still work.") from exc
@@ -149,5 +149,5 @@ def image(fig: go.Figure | dict, fmt: str = "png", *, width: int = 1100, height:
     if fmt not in {"png", "svg", "pdf", "jpeg", "webp"}:
         raise ValueError(fmt)
     if not available():
-        raise RenderUnavailable(UNAVAILABLE_TEXT)
+        raise ImagesUnavailable(UNAVAILABLE_TEXT)
     return RENDERER.image(fig, fmt, width, height, scale)

@@ -18,7 +18,7 @@ import plotly.io as pio
 
 from . import render
 from .charts import FONT, styled
-from .deck import ChartView, Deck, DeckError, build_view
+from .deck import ChartView, Deck, DeckUnusable, build_view
 from .store import Store
 
 # Slides are laid out at a modest size in CSS pixels so large type stays large on the page, then
@@ -54,7 +54,7 @@ def slides_for(store: Store, deck: Deck, progress: Progress | None = None) -> li
             progress(number, len(deck.items))
         try:
             view = build_view(store, item, large=True)
-        except DeckError as exc:
+        except DeckUnusable as exc:
             view = message_view(item.label or "Slide", exc.user_message)
         built.append(Slide(view, item.note))
     return built

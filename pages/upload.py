@@ -327,7 +327,7 @@ with ui.guard():
         upload = cached("_recognised", (fingerprint(data), sheet, chosen, ui.current_user()),
                         lambda: open_upload(ui.store(), data, file.name, sheet=sheet,
                                             kind=chosen, actor=ui.actor()))
-    except formats.FormatBroken as exc:
+    except formats.ExportIncomplete as exc:
         ui.show_error(exc)  # a sheet that holds no table, or an export lacking what it needs
         if sheet in st.session_state.get("_tables", {}):  # keep the choice, to choose again
             st.selectbox("Which table of the workbook?", st.session_state["_tables"],

@@ -151,3 +151,61 @@ def page(browser, request):
         except Exception as exc:  # noqa: BLE001 - a screenshot must not hide the failure
             print(f"could not take a screenshot: {exc}")
     context.close()
+
+
+# -- PostgreSQL (tests/pg_support.py): one server per session, a fresh database per test -------
+@pytest.fixture(scope="session")
+def pg_server():
+    from pg_support import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    store_module.close_all()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _pg_templates(pg_server, _demo_template, _empty_template) -> dict[str, str]:
+    """Template databases: the catalogue alone, and the demo store restored from the file
+    template (so the demo on PostgreSQL holds exactly what the file holds)."""
+    from cjmetrics.access import SYSTEM, acting
+
+    names = {"empty": pg_server.new_database(), "demo": pg_server.new_database()}
+    initialise(pg_server.url(names["empty"]), demo=False)
+    demo = store_module.open_store(pg_server.url(names["demo"]))
+    with acting(SYSTEM):
+        demo.restore_from(_demo_template)
+    store_module.close_all()
+    return names
+
+
+def _pg_copy(server, template: str, monkeypatch) -> str:
+    url = server.url(server.new_database(template))
+    monkeypatch.setenv("CJMETRICS_DB", url)
+    return url
+
+
+@pytest.fixture
+def pg_demo_url(pg_server, _pg_templates, monkeypatch) -> str:
+    """A fresh database holding the demo store; CJMETRICS_DB points at it."""
+    return _pg_copy(pg_server, _pg_templates["demo"], monkeypatch)
+
+
+@pytest.fixture
+def pg_empty_url(pg_server, _pg_templates, monkeypatch) -> str:
+    """A fresh database holding the catalogue only; CJMETRICS_DB points at it."""
+    return _pg_copy(pg_server, _pg_templates["empty"], monkeypatch)
+
+
+@pytest.fixture(params=["file", "postgres"])
+def engine_demo_store(request):
+    """The demo store on each engine: the embedded file, then PostgreSQL."""
+    location = request.getfixturevalue("demo_db" if request.param == "file" else "pg_demo_url")
+    return store_module.open_store(location)
+
+
+@pytest.fixture(params=["file", "postgres"])
+def engine_empty_store(request):
+    """The catalogue-only store on each engine."""
+    location = request.getfixturevalue("empty_db" if request.param == "file" else "pg_empty_url")
+    return store_module.open_store(location)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmetrics.errors import ImportRejected
+from cjmetrics.errors import ImportRefused
 from cjmetrics.ingest.service import open_upload
 from cjmetrics.store import Store
 
@@ -106,7 +106,7 @@ def _through_service(store: Store, name: str) -> tuple[list[str], object]:
     try:
         upload = open_upload(store, (SWEEP_DIR / name).read_bytes(), name)
         prepared = upload.prepare({})
-    except ImportRejected as exc:
+    except ImportRefused as exc:
         return [exc.user_message], None
     return [prepared.summary, *prepared.problems["problem"]], (upload, prepared)
 
@@ -117,7 +117,7 @@ def test_service_refuses_with_a_sentence_and_changes_nothing(shared_store, basel
     messages, outcome = _through_service(shared_store, name)
     if outcome is not None:
         upload, prepared = outcome
-        with pytest.raises(ImportRejected, match="Nothing was imported|no figures to import") \
+        with pytest.raises(ImportRefused, match="Nothing was imported|no figures to import") \
                 as refused:
             upload.commit(prepared)
         messages.append(refused.value.user_message)
@@ -334,16 +334,16 @@ SURVEY_EXPORT = PROJECT_ROOT / "tests" / "data" / "formats" / "surveys" / "sm_co
 
 def test_a_viewer_is_refused_before_the_file_is_read(empty_store):
     from cjmetrics.access import Actor
-    from cjmetrics.errors import AccessDenied
+    from cjmetrics.errors import NotAllowed
 
-    with pytest.raises(AccessDenied, match="to upload figures you need the editor role"):
+    with pytest.raises(NotAllowed, match="to upload figures you need the editor role"):
         open_upload(empty_store, b"\x00not even read", "x.csv",
                     actor=Actor("viewer@council.gov.uk", "viewer"))
 
 
 def test_an_editor_is_never_offered_a_new_survey_definition(empty_store):
     from cjmetrics.access import Actor
-    from cjmetrics.errors import AccessDenied
+    from cjmetrics.errors import NotAllowed
 
     data = SURVEY_EXPORT.read_bytes()
     editor = open_upload(empty_store, data, SURVEY_EXPORT.name,
@@ -354,7 +354,7 @@ def test_an_editor_is_never_offered_a_new_survey_definition(empty_store):
     assert "new" not in editor.survey_choices() and editor.suggested.get("survey") != "new"
     assert "new" in admin.survey_choices()
     before = empty_store.checksum()
-    with pytest.raises(AccessDenied, match="create a new survey definition"):
+    with pytest.raises(NotAllowed, match="create a new survey definition"):
         editor.prepare({"area": "S12000049", "survey": "new", "period": "2023/24",
                         "survey_name": "x"})
     assert empty_store.checksum() == before

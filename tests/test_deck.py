@@ -90,14 +90,14 @@ def _import_values(store, rows: pd.DataFrame) -> None:
 
 
 def test_a_deck_with_no_name_or_an_unknown_chart_says_what_to_do(demo_store):
-    with pytest.raises(decks.DeckError, match="Give the deck a name"):
+    with pytest.raises(decks.DeckUnusable, match="Give the deck a name"):
         decks.save(demo_store, decks.Deck(), "   ")
-    with pytest.raises(decks.DeckError, match="not a chart the deck knows"):
+    with pytest.raises(decks.DeckUnusable, match="not a chart the deck knows"):
         decks.spec_item("pie", {})
     odd = decks.DeckItem(chart="from-the-future", label="Future chart")
-    with pytest.raises(decks.DeckError, match="Remove the slide"):
+    with pytest.raises(decks.DeckUnusable, match="Remove the slide"):
         decks.build_view(demo_store, odd)
-    with pytest.raises(decks.DeckError, match="Unknown area"):
+    with pytest.raises(decks.DeckUnusable, match="Unknown area"):
         decks.standard_pack(demo_store, "S12999999", "2024/25")
 
 
@@ -237,7 +237,7 @@ def test_one_kaleido_browser_serves_every_image():
 def test_without_chromium_images_are_refused_with_a_sentence(monkeypatch):
     monkeypatch.setattr(render, "chromium_path", lambda: None)
     assert not render.available()
-    with pytest.raises(render.RenderUnavailable, match="HTML report, CSV and XLSX"):
+    with pytest.raises(render.ImagesUnavailable, match="HTML report, CSV and XLSX"):
         render.image(go.Figure(), "png")
 
 

@@ -83,7 +83,7 @@ def test_a_named_period_stays_and_latest_follows_the_newest(demo_store):
     assert fixed.table["Period"].iloc[-1] == earlier
     gone = decks.spec_item("engagement_channels",
                            {**SPECS["engagement_channels"], "period": "Q1 1999/00"})
-    with pytest.raises(decks.DeckError, match="Remove the slide"):
+    with pytest.raises(decks.DeckUnusable, match="Remove the slide"):
         decks.build_view(demo_store, gone)
     # An export says so on that slide rather than failing the whole file.
     built = slides.slides_for(demo_store, decks.Deck(items=[gone]))

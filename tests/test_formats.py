@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmetrics.errors import ImportRejected
+from cjmetrics.errors import ImportRefused
 from cjmetrics.ingest import commit, formats
 from cjmetrics.ingest.formats.base import number, read_source, share
 from cjmetrics.ingest.formats.surveys import parse_survey
@@ -120,14 +120,14 @@ def test_detection_matrix_every_file_against_every_detector(path, expected):
     template file, no other tool's export."""
     try:
         source = read_source(path.read_bytes(), path.name)
-    except ImportRejected:
+    except ImportRefused:
         assert expected == "", f"{path.name} could not be read"
         return  # not a table at all: refused before any detector runs
     claimed = []
     for fmt in formats.FORMATS:
         try:
             found = fmt.detect(source, None)
-        except formats.FormatBroken:
+        except formats.ExportIncomplete:
             claimed.append(fmt.key)
             continue
         if found is not None:
@@ -189,7 +189,7 @@ def test_mailchimp_sample_counts_ab_tests_once_and_recomputes_the_rate(empty_sto
 @needs_samples
 def test_ga4_pages_sample_names_what_is_missing(empty_store):
     before = empty_store.checksum()
-    with pytest.raises(formats.FormatBroken, match="Google Analytics 4 report for 16 Dec 2023 "
+    with pytest.raises(formats.ExportIncomplete, match="Google Analytics 4 report for 16 Dec 2023 "
                                                    "to 13 Jan 2026, but it has no table by day"):
         formats.prepare_any(empty_store,
                             (SAMPLES / "google_analytics_ga4_export_1.csv").read_bytes(), "g.csv",
@@ -211,7 +211,7 @@ def test_survey_samples_parse_to_a_tidy_frame_and_ask_what_they_cannot_say(empty
     assert tidy["respondent_id"].nunique() == respondents
     before = empty_store.checksum()
     # -- survey exports: imported through their mapping (tests/test_survey_exports.py) --
-    with pytest.raises(ImportRejected, match="Before it can be imported, say which area"):
+    with pytest.raises(ImportRefused, match="Before it can be imported, say which area"):
         formats.prepare_any(empty_store, data, name)
     assert empty_store.checksum() == before
 
@@ -462,7 +462,7 @@ def test_the_real_layout_quirks_are_read():
 
 def test_ga4_pages_fixture_names_what_is_missing(empty_store):
     before = empty_store.checksum()
-    with pytest.raises(formats.FormatBroken, match="Google Analytics 4 report for 1 Jan 2024 "
+    with pytest.raises(formats.ExportIncomplete, match="Google Analytics 4 report for 1 Jan 2024 "
                                                    "to 30 Jun 2024, but it has no table by day"):
         formats.prepare_any(empty_store, (BAD / "ga4_pages_no_dates.csv").read_bytes(), "g.csv",
                             answers={"area": GLASGOW})
@@ -481,7 +481,7 @@ def test_survey_fixtures_parse_to_a_tidy_frame_and_ask_what_they_cannot_say(empt
                                   "source_row"]
     assert tidy["respondent_id"].nunique() == respondents
     before = empty_store.checksum()
-    with pytest.raises(ImportRejected, match="Before it can be imported, say which area"):
+    with pytest.raises(ImportRefused, match="Before it can be imported, say which area"):
         formats.prepare_any(empty_store, data, name)
     assert empty_store.checksum() == before
 
@@ -740,7 +740,7 @@ def test_a_table_mapping_is_remembered_for_the_next_release(empty_store):
 
 def test_questions_left_open_are_named(empty_store):
     data = (FIXTURES / "eventbrite_uk_checkin.csv").read_bytes()
-    with pytest.raises(ImportRejected, match="In which month did the event take place"):
+    with pytest.raises(ImportRefused, match="In which month did the event take place"):
         formats.prepare_any(empty_store, data, "e.csv", answers={"area": GLASGOW, "period": ""})
 
 
@@ -765,7 +765,7 @@ def test_personal_data_never_reaches_the_rows_the_preview_or_the_store(empty_sto
 
 
 def test_a_file_nobody_claims_is_not_recognised_with_the_list_and_the_templates(empty_store):
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(ImportRefused) as caught:
         formats.prepare_any(empty_store, b"colour,size\nred,3\n", "mystery.csv")
     message = caught.value.user_message
     assert "'mystery.csv' is not recognised" in message
@@ -828,7 +828,7 @@ def shared_store(_demo_template, tmp_path_factory):
 def test_bad_export_is_refused_with_its_message_and_changes_nothing(shared_store, name, phrase,
                                                                    options):
     before = shared_store.checksum()
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(ImportRefused) as caught:
         formats.prepare_any(shared_store, (BAD / name).read_bytes(), name,
                             answers={"area": GLASGOW}, **options)
     assert phrase in caught.value.user_message, caught.value.user_message

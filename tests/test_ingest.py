@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cjmetrics.errors import ImportRejected
+from cjmetrics.errors import ImportRefused
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import Store
 
@@ -159,7 +159,7 @@ def _messages(store: Store, data: bytes, name: str, options: dict) -> tuple[list
     something to commit."""
     try:
         prepared = prepare(store, data, name, **options)
-    except ImportRejected as exc:
+    except ImportRefused as exc:
         assert exc.title and exc.user_message
         return [exc.user_message], None
     assert not prepared.ok, f"{name} was accepted"
@@ -167,7 +167,7 @@ def _messages(store: Store, data: bytes, name: str, options: dict) -> tuple[list
     assert len(prepared.problems) >= 1
     assert prepared.problems["problem"].notna().all(), prepared.problems
     assert prepared.problems["fix"].notna().all(), prepared.problems
-    with pytest.raises(ImportRejected, match="Nothing was imported"):
+    with pytest.raises(ImportRefused, match="Nothing was imported"):
         commit(store, prepared)
     errors = prepared.problems[prepared.problems["severity"] == "error"]
     return list(errors["problem"]), prepared
@@ -242,7 +242,7 @@ def test_ten_thousand_errors_show_the_first_hundred_and_the_count(shared_store, 
     assert len(prepared.problems) == 100
     assert list(prepared.problems["row"]) == list(range(2, 102))
     assert "10,500 errors" in prepared.summary
-    with pytest.raises(ImportRejected, match="10,500 errors"):
+    with pytest.raises(ImportRefused, match="10,500 errors"):
         commit(shared_store, prepared)
     assert shared_store.checksum() == baseline
 
@@ -252,7 +252,7 @@ def test_an_upload_over_the_size_limit_is_refused(shared_store, baseline, monkey
 
     monkeypatch.setattr(read, "MAX_UPLOAD_MB", 1)
     data = (GOOD / "lf.csv").read_bytes() + b"\n" * (1024 * 1024 + 1)
-    with pytest.raises(ImportRejected, match="the limit is 1 MB"):
+    with pytest.raises(ImportRefused, match="the limit is 1 MB"):
         prepare(shared_store, data, "huge.csv")
     assert shared_store.checksum() == baseline
 
@@ -512,7 +512,7 @@ def test_undo_brings_back_the_previous_value(demo_store):
     assert list(history["value"]) == [old["value"], old["value"] + 50]
     assert demo_store.checksum() != before
 
-    with pytest.raises(ImportRejected, match="already undone"):
+    with pytest.raises(ImportRefused, match="already undone"):
         demo_store.undo_import(result.import_id)
     # After an undo the same file may be imported again: it is a revision once more.
     again = commit(demo_store, prepare(demo_store, data, "fix.csv"))
@@ -522,7 +522,7 @@ def test_undo_brings_back_the_previous_value(demo_store):
 def test_commit_of_a_file_with_errors_is_refused(demo_store):
     prepared = prepare(demo_store, (BAD / "unknown_area.csv").read_bytes(), "unknown_area.csv")
     before = demo_store.checksum()
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(ImportRefused) as caught:
         commit(demo_store, prepared)
     assert caught.value.user_message == ("The file has 1 error; fix it and upload the file "
                                          "again. Nothing was imported.")
@@ -534,7 +534,7 @@ def test_a_file_whose_rows_are_all_skipped_has_nothing_to_import(demo_store):
     prepared = prepare(demo_store, data, "nothing.csv")
     assert prepared.ok and prepared.rows.empty and prepared.warning_count == 1
     before = demo_store.checksum()
-    with pytest.raises(ImportRejected, match="no figures to import"):
+    with pytest.raises(ImportRefused, match="no figures to import"):
         commit(demo_store, prepared)
     assert demo_store.checksum() == before
 
@@ -554,7 +554,7 @@ def test_the_worst_inputs_are_refused_in_a_sentence_naming_the_file(demo_store):
     before = demo_store.checksum()
     said = {}
     for name, data in WORST_INPUTS.items():
-        with pytest.raises(ImportRejected) as caught:
+        with pytest.raises(ImportRefused) as caught:
             prepare(demo_store, data, "odd.csv")
         said[name] = caught.value.user_message
     unclear = [n for n, m in said.items() if not (m.startswith("'odd.csv' ") and m.endswith("."))]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmetrics.errors import ImportRejected
+from cjmetrics.errors import ImportRefused
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import Store
 
@@ -248,7 +248,7 @@ def test_an_import_while_another_is_being_written_says_so(empty_store, tmp_path)
     thread.start()
     try:
         holding.wait(10)
-        with pytest.raises(ImportRejected) as caught:
+        with pytest.raises(ImportRefused) as caught:
             commit(empty_store, prepared, lock_timeout=0.2)
         assert "Another import is being written to the store right now" in \
             caught.value.user_message

@@ -13,7 +13,7 @@ from cjmetrics import deck as decks
 from cjmetrics import slides
 from cjmetrics.access import Actor, acting
 from cjmetrics.charts import styled
-from cjmetrics.errors import AccessDenied
+from cjmetrics.errors import NotAllowed
 
 GLASGOW = "S12000049"
 ANN = Actor("ann@council.gov.uk", "viewer")
@@ -34,9 +34,9 @@ def test_only_the_author_or_an_admin_replaces_or_deletes_a_saved_deck(demo_store
     with acting(BOB):
         # Bob may open (and so copy) Ann's deck, not replace or delete it.
         copy = decks.load(demo_store, "June meeting")
-        with pytest.raises(AccessDenied, match="belongs to ann@council.gov.uk"):
+        with pytest.raises(NotAllowed, match="belongs to ann@council.gov.uk"):
             decks.save(demo_store, copy, "June meeting")
-        with pytest.raises(AccessDenied, match="only they or an administrator"):
+        with pytest.raises(NotAllowed, match="only they or an administrator"):
             decks.delete(demo_store, "June meeting")
         assert not decks.may_delete(demo_store, "June meeting", BOB)
         decks.save(demo_store, copy, "June meeting (Bob's copy)")
@@ -48,7 +48,7 @@ def test_only_the_author_or_an_admin_replaces_or_deletes_a_saved_deck(demo_store
     with acting(BOB):
         decks.delete(demo_store, "June meeting (Bob's copy)")
     assert decks.saved_names(demo_store) == []
-    with pytest.raises(decks.DeckError, match="No deck called 'gone'"):
+    with pytest.raises(decks.DeckUnusable, match="No deck called 'gone'"):
         decks.delete(demo_store, "gone")
 
 
@@ -64,7 +64,7 @@ def test_the_working_deck_is_kept_per_user_and_found_again(demo_store):
     assert [item.note for item in again.items] == ["Reach is up"]
     assert decks.working(demo_store, deck.id).meeting == "June meeting"
     assert decks.latest_working(demo_store, BOB.name) is None
-    with acting(BOB), pytest.raises(AccessDenied, match="being built by ann"):
+    with acting(BOB), pytest.raises(NotAllowed, match="being built by ann"):
         decks.keep(demo_store, again)  # another user's deck is read (the slideshow), not written
 
 

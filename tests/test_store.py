@@ -22,11 +22,11 @@ from cjmetrics.bootstrap import initialise
 from cjmetrics.catalogue import build_catalogue
 from cjmetrics.demo import annotation_rows, observation_rows, target_rows
 from cjmetrics.errors import (
-    CatalogueError,
-    ImportRejected,
-    NewerStoreError,
-    StoreError,
-    StoreLockedError,
+    CatalogueUnreadable,
+    ImportRefused,
+    StoreInUse,
+    StoreTooNew,
+    StoreUnavailable,
 )
 from cjmetrics.store import (
     ANNOTATIONS,
@@ -135,13 +135,13 @@ def test_a_store_from_a_newer_cjmetrics_is_refused_with_a_sentence(empty_db):
     store.query("INSERT INTO schema_version VALUES (999, 'from the future', NULL)")
     store_module.close_all()
 
-    with pytest.raises(NewerStoreError) as raised:
+    with pytest.raises(StoreTooNew) as raised:
         open_store(empty_db)
     message = raised.value.user_message
     assert is_sentence(message)
     assert "newer" in message and "999" in message
     assert "Update cjmetrics" in message  # says what to do
-    with pytest.raises(NewerStoreError):
+    with pytest.raises(StoreTooNew):
         initialise(empty_db)
 
 
@@ -149,7 +149,7 @@ def test_a_file_that_is_not_a_store_gives_a_sentence_not_a_duckdb_error(tmp_path
     path = tmp_path / "cjmetrics.duckdb"
     path.write_bytes(os.urandom(16384))
 
-    with pytest.raises(StoreError) as raised:
+    with pytest.raises(StoreUnavailable) as raised:
         open_store(path)
     error = raised.value
     assert not isinstance(error, duckdb.Error)
@@ -168,9 +168,9 @@ def test_a_store_open_in_another_program_is_reported_as_in_use(empty_db):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreLockedError) as raised:
+        with pytest.raises(StoreInUse) as raised:
             open_store(empty_db)
-        assert isinstance(raised.value, StoreError)
+        assert isinstance(raised.value, StoreUnavailable)
         assert is_sentence(raised.value.user_message)
         assert "another program" in raised.value.user_message
     finally:
@@ -313,7 +313,7 @@ def test_a_missing_catalogue_file_is_a_catalogue_error_and_loads_nothing(tmp_pat
     store = Store(tmp_path / "new.duckdb")
     store.migrate()
 
-    with pytest.raises(CatalogueError) as raised:
+    with pytest.raises(CatalogueUnreadable) as raised:
         store.load_catalogue(directory)
     assert "indicators.csv" in raised.value.user_message
     assert is_sentence(raised.value.user_message)
@@ -410,10 +410,10 @@ def test_undoing_twice_or_an_unknown_import_is_refused(empty_store):
     empty_store.undo_import(result.import_id)
     before = empty_store.checksum()
 
-    with pytest.raises(ImportRejected) as twice:
+    with pytest.raises(ImportRefused) as twice:
         empty_store.undo_import(result.import_id)
     assert "already undone" in twice.value.user_message
-    with pytest.raises(ImportRejected) as unknown:
+    with pytest.raises(ImportRefused) as unknown:
         empty_store.undo_import(4242)
     assert "#4242" in unknown.value.user_message
     assert empty_store.checksum() == before
@@ -432,7 +432,7 @@ def test_an_undone_file_can_be_imported_again(empty_store):
 
 
 def test_an_empty_file_is_rejected(empty_store):
-    with pytest.raises(ImportRejected):
+    with pytest.raises(ImportRefused):
         empty_store.commit_rows(OBSERVATIONS, observation_rows(observations_file()),
                                 kind="upload", file_name="empty.csv", sha256=None)
 
@@ -548,11 +548,11 @@ def test_a_write_that_fails_part_way_leaves_the_store_as_it_was(empty_store, mon
 # -- backups -----------------------------------------------------------------------------------
 def test_only_an_administrator_may_back_up_the_store(demo_store, tmp_path):
     from cjmetrics import access
-    from cjmetrics.errors import AccessDenied
+    from cjmetrics.errors import NotAllowed
 
     for role in ("viewer", "editor"):
         with access.acting(access.Actor(f"{role}@council.gov.uk", role)):
-            with pytest.raises(AccessDenied, match="you need the admin role"):
+            with pytest.raises(NotAllowed, match="you need the admin role"):
                 demo_store.backup_to(tmp_path / f"{role}.duckdb")
         assert not (tmp_path / f"{role}.duckdb").exists()
     with access.acting(access.Actor("admin@council.gov.uk", "admin")):
@@ -569,7 +569,7 @@ def test_a_backup_that_does_not_read_back_as_written_is_deleted(demo_store, tmp_
         verify.write_manifest(cur, catalog, digests)
 
     monkeypatch.setattr(maintenance, "write_manifest", miscounted)
-    with pytest.raises(StoreError, match="did not read back in full") as refused:
+    with pytest.raises(StoreUnavailable, match="did not read back in full") as refused:
         demo_store.backup_to(tmp_path / "backup.duckdb")
     assert "observations" in refused.value.user_message
     assert not (tmp_path / "backup.duckdb").exists()

@@ -248,7 +248,7 @@ def test_personal_data_never_reaches_the_store(empty_store, name):
 ])
 def test_a_broken_export_is_named_and_changes_nothing(demo_store, name, sheet, message):
     before = demo_store.checksum()
-    with pytest.raises(formats.FormatBroken) as caught:
+    with pytest.raises(formats.ExportIncomplete) as caught:
         formats.prepare_any(demo_store, (HERE / name).read_bytes(), name, sheet=sheet,
                             answers={"area": GLASGOW})
     assert message in caught.value.user_message
@@ -476,6 +476,6 @@ def test_no_other_format_claims_a_survey_export(name):
             continue
         try:
             claimed = fmt.detect(source, None)
-        except formats.FormatBroken as exc:
+        except formats.ExportIncomplete as exc:
             raise AssertionError(f"{fmt.key} claims {name}: {exc.user_message}") from exc
         assert claimed is None, (fmt.key, name)

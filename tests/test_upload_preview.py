@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from cjmetrics.errors import ImportRejected
+from cjmetrics.errors import ImportRefused
 from cjmetrics.ingest import commit, template_bytes
 from cjmetrics.ingest.pipeline import prepare
 from cjmetrics.ingest.preview import readable_breakdown
@@ -44,7 +44,7 @@ def test_a_revision_of_more_than_twice_the_figure_is_flagged_with_its_row(demo_s
 def test_a_large_revision_is_not_imported_until_confirmed(demo_store):
     upload, prepared = x_april(demo_store)
     before = demo_store.checksum()
-    with pytest.raises(ImportRejected) as refused:
+    with pytest.raises(ImportRefused) as refused:
         upload.commit(prepared, {"area": AYRSHIRE})
     assert "17,750 to 64,313" in refused.value.user_message
     assert demo_store.checksum() == before

@@ -1,8 +1,9 @@
 """Upload pipeline: read -> recognise -> map to canonical rows -> validate -> preview -> commit.
 
-The file's cells sit in a private in-memory DuckDB (see read.py) and every rule runs there as SQL
-over whole columns, with Python only resolving each column's DISTINCT values (areas, indicators,
-periods). Nothing touches the store until `commit`, which writes in one transaction.
+The file's cells sit in TEMP tables of a store's Stage (see read.py and store/staging.py) and
+every rule runs there as SQL over whole columns, with Python only resolving each column's DISTINCT
+values (areas, indicators, periods). Nothing touches the store until `commit`, which writes in
+one transaction.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import ImportRejected, PeriodError
+from ..errors import ImportRefused, PeriodUnrecognised
 from ..periods import ACCEPTED_FORMS, parse_period
-from ..store import ImportResult, StagedRows, Store, file_sha256
+from ..store import ImportResult, Stage, StagedRows, Store, file_sha256, ident
 from .read import ROW_COLUMN, ReadProblem, StagedFile, stage_file, stage_rows
 from .resolve import LOOKUPS, normalise
 from .templates import TEMPLATES, Rule, Template
@@ -31,7 +32,7 @@ LARGEST_FIGURE = 1e15  # no count, rate or spend in community justice comes near
 class Prepared:
     """A validated upload, ready to preview and commit.
 
-    Its canonical rows stay in a TEMP table on a staging cursor of the store until the Prepared
+    Its canonical rows stay in a TEMP table of a Stage of the store until the Prepared
     is garbage-collected, so committing a large file never copies it through pandas."""
 
     template: Template
@@ -57,9 +58,9 @@ class Prepared:
     def rows(self) -> pd.DataFrame:
         """The canonical rows as a DataFrame (fetched once, on first use)."""
         if self._rows is None:
-            self._rows = self.staged.cursor.execute(
+            self._rows = self.staged.stage.frame(
                 f"SELECT * EXCLUDE ({ROW_COLUMN}) FROM {self.staged.table} "
-                f"ORDER BY {ROW_COLUMN}").df()
+                f"ORDER BY {ROW_COLUMN}")
             if "breakdown" in self._rows:
                 self._rows["breakdown"] = self._rows["breakdown"].fillna("")
         return self._rows
@@ -97,10 +98,6 @@ def _shown(raw: str) -> str:
             f"ELSE trim({raw}) END")
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def plain_rows(rows: pd.Series) -> pd.Series:
     """Row numbers as Python ints, None where a problem is about the whole file (never pd.NA,
     whose truth value raises)."""
@@ -135,7 +132,7 @@ def _period_headers(headers: list[str]) -> list[str]:
     for header in headers:
         try:
             parse_period(header)
-        except PeriodError:
+        except PeriodUnrecognised:
             continue
         if not header.strip().isdigit() or 1990 <= int(header.strip()) <= 2100:
             result.append(header)
@@ -147,7 +144,7 @@ def recognise(staged: StagedFile,
     """Choose the template the file's headers fit, and map its columns.
 
     Returns the template, column -> header, and the period headers of a wide layout (empty for
-    a long one). Raises ImportRejected naming the missing columns when nothing fits."""
+    a long one). Raises ImportRefused naming the missing columns when nothing fits."""
     candidates = [TEMPLATES[kind]] if kind else list(TEMPLATES.values())
     fits, near = [], []
     for order, template in enumerate(candidates):
@@ -180,7 +177,7 @@ def recognise(staged: StagedFile,
         *_, template, found, missing, wide = max(near, key=lambda f: f[:3])
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
-        raise ImportRejected(
+        raise ImportRefused(
             f"'{staged.file_name}' does not have the column{'s' if len(missing) > 1 else ''} "
             f"{names} that {_a(template.title.lower())} file needs (its columns are: "
             f"{', '.join(staged.columns[:12])}{' …' if len(staged.columns) > 12 else ''}). "
@@ -195,7 +192,7 @@ def _period_map(values: list[str]) -> pd.DataFrame:
         try:
             p = parse_period(raw)
             rows.append((raw, p.start, p.end, p.label, p.type, None))
-        except PeriodError as exc:
+        except PeriodUnrecognised as exc:
             message = exc.user_message
             cut = message.find(ACCEPTED_FORMS)
             problem = message[:cut].removesuffix(" ").removesuffix("Please").rstrip(": ") \
@@ -217,29 +214,29 @@ def _distinct_values(staged: StagedFile, names: list[str]) -> dict[str, list[str
     # and the big join needs no trim() per cell.
     values: dict[str, list[str]] = {}
     for name in names:
-        staged.con.execute(f"CREATE OR REPLACE TEMP TABLE written_{name} AS SELECT DISTINCT "
-                           f"{_ident(name)} AS v FROM src WHERE {_ident(name)} IS NOT NULL")
-        values[name] = [r[0] for r in staged.con.execute(
-            f"SELECT DISTINCT trim(v) FROM written_{name} WHERE trim(v) <> ''").fetchall()]
+        staged.stage.define(f"written_{name}", f"SELECT DISTINCT {ident(name)} AS v FROM src "
+                            f"WHERE {ident(name)} IS NOT NULL")
+        values[name] = [r[0] for r in staged.stage.rows(
+            f"SELECT DISTINCT trim(v) FROM written_{name} WHERE trim(v) <> ''")]
     return values
 
 
 def _register_maps(store: Store, staged: StagedFile, template: Template) -> None:
-    con = staged.con
+    stage = staged.stage
     mapped = [c for c in template.columns if c.kind in LOOKUPS or c.kind == "period"]
     distinct = _distinct_values(staged, [c.name for c in mapped])
     for column in mapped:
         if column.kind in LOOKUPS:
             resolver = LOOKUPS[column.kind][0](store)
-            _temp_table(con, f"map_{column.name}", resolver.map_distinct(distinct[column.name]),
-                        f"written_{column.name}")
+            _temp_table(stage, f"map_{column.name}",
+                        resolver.map_distinct(distinct[column.name]), f"written_{column.name}")
         else:
-            _temp_table(con, f"map_{column.name}", _period_map(distinct[column.name]),
+            _temp_table(stage, f"map_{column.name}", _period_map(distinct[column.name]),
                         f"written_{column.name}")
-    _temp_table(con, "indicator_units", store.indicators()[["indicator_id", "unit", "name"]])
+    _temp_table(stage, "indicator_units", store.indicators()[["indicator_id", "unit", "name"]])
 
 
-def _temp_table(con, name: str, frame: pd.DataFrame, written: str | None = None) -> None:
+def _temp_table(stage: Stage, name: str, frame: pd.DataFrame, written: str | None = None) -> None:
     """Small lookup tables become DuckDB tables, so the joins against them run in parallel.
     With `written` (a table of cells as typed), the map is keyed on those cells, untrimmed."""
     # A column holding only None (every area in the file unknown, say) would be typed INTEGER
@@ -247,15 +244,13 @@ def _temp_table(con, name: str, frame: pd.DataFrame, written: str | None = None)
     empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
     if empty:
         frame = frame.astype({c: "string" for c in empty})
-    con.register("lookup_frame", frame)
     if written is None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")
+        stage.load_frame(name, frame)
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT w.v AS raw, "
-                    f"m.* EXCLUDE (raw) FROM {written} w JOIN lookup_frame m "
-                    f"ON m.raw = trim(w.v)")
-        con.execute(f"DROP TABLE {written}")
-    con.unregister("lookup_frame")
+        stage.load_frame("lookup_frame", frame)
+        stage.define(name, f"SELECT w.v AS raw, m.* EXCLUDE (raw) FROM {written} w "
+                     "JOIN lookup_frame m ON m.raw = trim(w.v)")
+        stage.drop(written, "lookup_frame")
 
 
 # -- the rules, as SQL over the staged columns -----------------------------------------------
@@ -301,7 +296,7 @@ def _canonical_sql(template: Template) -> str:
     joins = []
     indicator = next((c for c in template.columns if c.kind == "indicator"), None)
     for column in template.columns:
-        q = f"s.{_ident(column.name)}"
+        q = f"s.{ident(column.name)}"
         select.append(f"{q} AS _raw_{column.name}")
         if column.kind in LOOKUPS or column.kind == "period":
             m = f"m_{column.name}"
@@ -435,18 +430,17 @@ def _any_broken(rules: list[Rule]) -> str:
     return " OR ".join(f"({r.condition})" for r in rules) or "false"
 
 
-def _check_rows(con, rules: list[Rule]) -> None:
+def _check_rows(stage: Stage, rules: list[Rule]) -> None:
     """The rows that break any rule were flagged (`kept._suspect`) in the one pass that
     materialised the rows; each rule then reads only those rows."""
-    if not con.execute("SELECT count(*) FROM (SELECT 1 FROM kept WHERE _suspect "
-                       "LIMIT 1)").fetchone()[0]:
+    if not stage.exists("kept", "_suspect"):
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE suspects AS SELECT * FROM canon "
-                f"WHERE {ROW_COLUMN} IN (SELECT {ROW_COLUMN} FROM kept WHERE _suspect)")
+    stage.define("suspects", f"SELECT * FROM canon "
+                 f"WHERE {ROW_COLUMN} IN (SELECT {ROW_COLUMN} FROM kept WHERE _suspect)")
     for r in rules:
-        con.execute(f"INSERT INTO problems SELECT {_sql_text(r.severity)}, {ROW_COLUMN}, "
-                    f"{_sql_text(r.column)}, CAST({r.value} AS VARCHAR), {r.problem}, {r.fix} "
-                    f"FROM suspects WHERE {r.condition}")
+        stage.append("problems", f"SELECT {_sql_text(r.severity)}, {ROW_COLUMN}, "
+                     f"{_sql_text(r.column)}, CAST({r.value} AS VARCHAR), {r.problem}, {r.fix} "
+                     f"FROM suspects WHERE {r.condition}")
 
 
 def _scale_fractions(staged: StagedFile, template: Template,
@@ -461,30 +455,29 @@ def _scale_fractions(staged: StagedFile, template: Template,
     indicator = next(c for c in template.columns if c.kind == "indicator")
     raw_value = f"c._raw_{scaled[0]}"
     # Most files hold no percentage indicator: ask the small maps before scanning the rows.
-    if not staged.con.execute(f"SELECT count(*) FROM indicator_units u JOIN "
-                              f"map_{indicator.name} m ON m.id = u.indicator_id "
-                              "WHERE u.unit = 'percent'").fetchone()[0]:
+    stage = staged.stage
+    if not stage.rows(f"SELECT count(*) FROM indicator_units u JOIN "
+                      f"map_{indicator.name} m ON m.id = u.indicator_id "
+                      "WHERE u.unit = 'percent'")[0][0]:
         return []
-    fractions = [r[0] for r in staged.con.execute(f"""
+    fractions = [r[0] for r in stage.rows(f"""
         SELECT c.indicator_id FROM canon c
         WHERE c._unit = 'percent' AND c.{scaled[0]} IS NOT NULL
         GROUP BY c.indicator_id
         HAVING bool_and(c.{scaled[0]} <= 1 AND NOT contains({raw_value}, '%'))
-    """).fetchall()]
+    """)]
     if not fractions:
         return []
-    # The ids are data: they travel as a bound parameter into a TEMP table, never into SQL text.
-    staged.con.execute("CREATE OR REPLACE TEMP TABLE fraction_ids AS "
-                       "SELECT unnest(?::VARCHAR[]) AS indicator_id", [fractions])
+    # The ids are data: they travel as a TEMP table, never into SQL text.
+    stage.load_frame("fraction_ids", pd.DataFrame({"indicator_id": pd.Series(fractions,
+                                                                            dtype=object)}))
     if view_sql is None:
         sets = ", ".join(f"{c} = {c} * 100" for c in scaled)
-        staged.con.execute(f"UPDATE canon SET {sets} "
-                           "WHERE indicator_id IN (SELECT indicator_id FROM fraction_ids)")
+        stage.update("canon", sets, "indicator_id IN (SELECT indicator_id FROM fraction_ids)")
     else:  # canon is a view: the same rescaling, as an expression
         sets = ", ".join(f"CASE WHEN indicator_id IN (SELECT indicator_id FROM fraction_ids) "
                          f"THEN {c} * 100 ELSE {c} END AS {c}" for c in scaled)
-        staged.con.execute(f"CREATE OR REPLACE TEMP VIEW canon AS "
-                           f"SELECT * REPLACE ({sets}) FROM ({view_sql})")
+        stage.define("canon", f"SELECT * REPLACE ({sets}) FROM ({view_sql})", view=True)
     return [
         f"SELECT 'warning', min({ROW_COLUMN}), {_sql_text(indicator.name)}, "
         f"indicator_id, 'Every {scaled[0]} for this percentage indicator is between 0 and 1, "
@@ -530,16 +523,16 @@ def prepare(store: Store, data: bytes, file_name: str, *, sheet: str | None = No
             kind: str | None = None, preview: bool = True) -> Prepared:
     """Read, recognise, map and validate an upload; with preview, compare it to the store.
 
-    Raises ImportRejected for a file that cannot be read or recognised at all; anything wrong
+    Raises ImportRefused for a file that cannot be read or recognised at all; anything wrong
     inside a readable file is listed in `problems` (errors block the import)."""
-    staged = stage_file(data, file_name, sheet, store.staging_cursor())
+    staged = stage_file(data, file_name, sheet, store.staging())
     try:
         prepared = _prepare_staged(store, staged, data, kind, preview)
     except BaseException:
         staged.close()
         raise
-    # The staging cursor (and its TEMP tables) lives as long as the Prepared does.
-    weakref.finalize(prepared, staged.con.close)
+    # The stage (and its TEMP tables) lives as long as the Prepared does.
+    weakref.finalize(prepared, staged.close)
     return prepared
 
 
@@ -547,28 +540,27 @@ def prepare_rows(store: Store, rows: pd.DataFrame, file_name: str, data: bytes, 
                  preview: bool = True) -> Prepared:
     """`prepare` for rows a tool-format parser built from `data` (see read.stage_rows): with a
     `source_row` column, every problem names the row of the file the user holds."""
-    staged = stage_rows(rows, file_name, store.staging_cursor())
+    staged = stage_rows(rows, file_name, store.staging())
     try:
         prepared = _prepare_staged(store, staged, data, kind, preview)
     except BaseException:
         staged.close()
         raise
-    weakref.finalize(prepared, staged.con.close)
+    weakref.finalize(prepared, staged.close)
     return prepared
 
 
 def _leave_out_example(staged: StagedFile, template: Template, found: dict) -> None:
     """The downloaded template holds one example row: left in the file unchanged, it is left
     out with a warning, so a filled-in template never imports the example's figures."""
-    cells = [f"coalesce(trim({_ident(found[c.name])}), '') = {_sql_text(c.example)}"
+    cells = [f"coalesce(trim({ident(found[c.name])}), '') = {_sql_text(c.example)}"
              for c in template.columns if c.name in found]
     if not cells or any(c.example and c.name not in found for c in template.columns):
         return
     where = " AND ".join(cells)
-    rows = [r[0] for r in staged.con.execute(
-        f"SELECT {ROW_COLUMN} FROM raw WHERE {where}").fetchall()]
+    rows = [r[0] for r in staged.stage.rows(f"SELECT {ROW_COLUMN} FROM raw WHERE {where}")]
     if rows:
-        staged.con.execute(f"DELETE FROM raw WHERE {where}")
+        staged.stage.delete("raw", where)
         staged.problems.extend(ReadProblem(
             row, None, None, "This is the template's example row: it is left out.",
             "Nothing to do (delete it from your file if you like).", severity="warning")
@@ -577,35 +569,34 @@ def _leave_out_example(staged: StagedFile, template: Template, found: dict) -> N
 
 def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | None,
                     preview: bool) -> Prepared:
-    con = staged.con
+    stage = staged.stage
     template, found, wide = recognise(staged, kind)
     if not wide:
         _leave_out_example(staged, template, found)
     columns = []
     for column in template.columns:
         header = found.get(column.name)
-        columns.append(f"{_ident(header)} AS {_ident(column.name)}" if header
-                       else f"NULL::VARCHAR AS {_ident(column.name)}")
+        columns.append(f"{ident(header)} AS {ident(column.name)}" if header
+                       else f"NULL::VARCHAR AS {ident(column.name)}")
     if wide:
         kept = [c for c in columns if not c.endswith(('AS "period"', 'AS "value"'))]
-        on = ", ".join(_ident(h) for h in wide)
-        con.execute(f"""CREATE OR REPLACE TEMP VIEW src AS SELECT {ROW_COLUMN}, {', '.join(kept)},
-                        period, value FROM (UNPIVOT raw ON {on} INTO NAME period VALUE value)""")
+        on = ", ".join(ident(h) for h in wide)
+        stage.define("src", f"""SELECT {ROW_COLUMN}, {', '.join(kept)}, period, value
+                     FROM (UNPIVOT raw ON {on} INTO NAME period VALUE value)""", view=True)
     else:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {ROW_COLUMN}, "
-                    f"{', '.join(columns)} FROM raw")
+        stage.define("src", f"SELECT {ROW_COLUMN}, {', '.join(columns)} FROM raw", view=True)
     _register_maps(store, staged, template)
     canonical = _canonical_sql(template)
     # Without a refine step (which updates canon in place) canon is a view over raw and the
     # maps: materialising its ~30 columns cost more than the joins themselves. The rules read
     # it where they fire; only the columns written are materialised, once (table `kept`).
     as_view = template.refine is None
-    con.execute(f"CREATE OR REPLACE TEMP {'VIEW' if as_view else 'TABLE'} canon AS {canonical}")
+    stage.define("canon", canonical, view=as_view)
     rules = _scale_fractions(staged, template, canonical if as_view else None)
     if template.refine is not None:  # checks against the store's definitions (surveys)
-        rules += template.refine(store, con)
+        rules += template.refine(store, stage)
     outputs = list(template.table.columns)
-    available = {r[0] for r in con.execute("DESCRIBE canon").fetchall()}
+    available = set(stage.columns("canon"))
     select = ", ".join(
         "coalesce(breakdown, '') AS breakdown" if o == "breakdown" and o in available
         else o if o in available else ("''" if o == "breakdown" else "NULL") + f" AS {o}"
@@ -613,42 +604,38 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
     # Every row's written columns, materialised once: the duplicate check, the preview's
     # counts and sample and the commit's insert all read this narrow table.
     row_rules = _row_rules(template, lambda scale: _scale_bounds(store, scale))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT {select}, {ROW_COLUMN}, "
-                f"coalesce({_any_broken(row_rules)}, false) AS _suspect FROM canon")
+    stage.define("kept", f"SELECT {select}, {ROW_COLUMN}, "
+                 f"coalesce({_any_broken(row_rules)}, false) AS _suspect FROM canon")
     kept_has_keys = _duplicate_columns(template) <= {*outputs, ROW_COLUMN}
     rules.append(_duplicate_sql(template, "kept" if kept_has_keys else "canon"))
     used = set(found.values()) | set(wide)
     said = {p.column for p in staged.problems}  # a repeated header has its own warning
     unused = [h for h in staged.columns if h not in used and h not in said]
-    con.execute("CREATE OR REPLACE TEMP TABLE problems (severity VARCHAR, row BIGINT, "
-                "col VARCHAR, "
-                "value VARCHAR, problem VARCHAR, fix VARCHAR)")
-    _check_rows(con, row_rules)
+    stage.create("problems", {"severity": "VARCHAR", "row": "BIGINT", "col": "VARCHAR",
+                              "value": "VARCHAR", "problem": "VARCHAR", "fix": "VARCHAR"})
+    _check_rows(stage, row_rules)
     for rule in rules:
-        con.execute(f"INSERT INTO problems {rule}")
+        stage.append("problems", rule)
     for p in staged.problems:
-        con.execute("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?)",
-                    [p.severity, p.row, p.column, p.value, p.problem, p.fix])
+        stage.append_row("problems", [p.severity, p.row, p.column, p.value, p.problem, p.fix])
     if len(unused) > 10:
         # One warning for a file with hundreds of extra columns, not one each.
         shown = ", ".join(f"'{h}'" for h in unused[:10])
-        con.execute("INSERT INTO problems VALUES ('warning', NULL, NULL, ?, ?, ?)",
-                    [", ".join(unused[:10]) + " …",
-                     f"{len(unused):,} columns are not used ({shown} …).",
-                     f"{_a(template.title.lower()).capitalize()} file uses: "
-                     f"{template.header_line()}."])
+        stage.append_row("problems", ["warning", None, None, ", ".join(unused[:10]) + " …",
+                                      f"{len(unused):,} columns are not used ({shown} …).",
+                                      f"{_a(template.title.lower()).capitalize()} file uses: "
+                                      f"{template.header_line()}."])
         unused = []
     for header in unused:
-        con.execute("INSERT INTO problems VALUES ('warning', NULL, ?, NULL, ?, ?)",
-                    [header, f"The column '{header}' is not used.",
-                     f"{_a(template.title.lower()).capitalize()} file uses: "
-                     f"{template.header_line()}."])
-    counts = dict(con.execute("SELECT severity, count(*) FROM problems GROUP BY ALL").fetchall())
-    error_rows = bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM problems WHERE "
-                                  "severity = 'error' AND row IS NOT NULL LIMIT 1)").fetchone()[0])
-    problems = con.execute(f"""
+        stage.append_row("problems", ["warning", None, header, None,
+                                      f"The column '{header}' is not used.",
+                                      f"{_a(template.title.lower()).capitalize()} file uses: "
+                                      f"{template.header_line()}."])
+    counts = dict(stage.rows("SELECT severity, count(*) FROM problems GROUP BY ALL"))
+    error_rows = stage.exists("problems", "severity = 'error' AND row IS NOT NULL")
+    problems = stage.frame(f"""
         SELECT severity, row, col AS "column", value, problem, fix FROM problems
-        ORDER BY severity = 'warning', row NULLS FIRST LIMIT {SHOWN_PROBLEMS}""").df()
+        ORDER BY severity = 'warning', row NULLS FIRST LIMIT {SHOWN_PROBLEMS}""")
     problems["row"] = plain_rows(problems["row"])
     skip = template.skip_when_missing
     # A file with errors is never committed, so it needs no filter that reads the problems.
@@ -656,21 +643,15 @@ def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | N
                           "'error' AND row IS NOT NULL)"] if error_rows else [])
                         + ([f"{skip} IS NOT NULL"] if skip else [])) or "TRUE"
     # A view over kept, not a copy: the rows to write are kept minus the rows with errors.
-    con.execute(f"CREATE OR REPLACE TEMP VIEW canonical_rows AS SELECT * EXCLUDE (_suspect) "
-                f"FROM kept "
-                f"WHERE {keep}")
-    con.execute("DROP VIEW IF EXISTS canon" if as_view else "DROP TABLE IF EXISTS canon")
-    con.execute("DROP VIEW IF EXISTS src")
-    for scratch in ("raw", "suspects", "fraction_ids"):
-        con.execute(f"DROP TABLE IF EXISTS {scratch}")
-    for column in template.columns:
-        if column.kind in LOOKUPS or column.kind == "period":
-            con.execute(f"DROP TABLE IF EXISTS map_{column.name}")
-    con.execute("DROP TABLE IF EXISTS indicator_units")
-    count = con.execute("SELECT count(*) FROM canonical_rows").fetchone()[0]
+    stage.define("canonical_rows", f"SELECT * EXCLUDE (_suspect) FROM kept WHERE {keep}",
+                 view=True)
+    stage.drop("canon", "src", "raw", "suspects", "fraction_ids", "indicator_units",
+               *(f"map_{c.name}" for c in template.columns
+                 if c.kind in LOOKUPS or c.kind == "period"))
+    count = stage.count("canonical_rows")
     prepared = Prepared(
         template, staged.file_name, file_sha256(data), staged.rows,
-        StagedRows(con, "canonical_rows", int(count)), problems,
+        StagedRows(stage, "canonical_rows", int(count)), problems,
         int(counts.get("error", 0)), int(counts.get("warning", 0)), staged.sheet, staged.sheets,
         "wide" if wide else "template")
     if preview and prepared.ok and count:
@@ -686,11 +667,11 @@ def commit(store: Store, prepared: Prepared, who: str | None = None,
     `action` is "import", or "edit" for a table edited in the app)."""
     if not prepared.ok:
         many = prepared.error_count != 1
-        raise ImportRejected(f"The file has {prepared.error_count:,} error{'s' if many else ''}; "
+        raise ImportRefused(f"The file has {prepared.error_count:,} error{'s' if many else ''}; "
                              f"fix {'them' if many else 'it'} and upload the file again. Nothing "
                              "was imported.")
     if len(prepared.staged) == 0:
-        raise ImportRejected("The file has no figures to import (every row was skipped).")
+        raise ImportRefused("The file has no figures to import (every row was skipped).")
     return store.commit_rows(prepared.template.table, prepared.staged,
                              kind=import_kind or prepared.import_kind or prepared.template.kind,
                              file_name=prepared.file_name,

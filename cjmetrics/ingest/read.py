@@ -17,10 +17,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from ..errors import ImportRejected
+from ..errors import ImportRefused
+from ..store import Stage, StagingError
 
 MAX_UPLOAD_MB = int(os.environ.get("CJMETRICS_MAX_UPLOAD_MB", "50"))
 ROW_COLUMN = "_row"  # the spreadsheet row number each staged row came from
@@ -51,9 +51,9 @@ class ReadProblem:
 
 @dataclass
 class StagedFile:
-    """The file's cells in table `raw` of a private in-memory DuckDB connection."""
+    """The file's cells in TEMP table `raw` of a store's Stage."""
 
-    con: duckdb.DuckDBPyConnection
+    stage: Stage
     columns: list[str]  # header names as written (stripped), without the row column
     rows: int
     file_name: str
@@ -63,13 +63,13 @@ class StagedFile:
     problems: list[ReadProblem] = field(default_factory=list)
 
     def close(self) -> None:
-        self.con.close()
+        self.stage.close()
 
 
 def check_size(size: int, file_name: str) -> None:
     """Refuse a file over the upload limit, from its size alone (before reading it)."""
     if size > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ImportRejected(
+        raise ImportRefused(
             f"'{file_name}' is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
             "Split the file into smaller files (for example one per year) and upload each.")
 
@@ -77,18 +77,18 @@ def check_size(size: int, file_name: str) -> None:
 def reject_binary(data: bytes, file_name: str) -> None:
     """Refuse what is not a table, naming what it looks like."""
     if not data:
-        raise ImportRejected(f"'{file_name}' is empty. Choose the file again, or fill in a "
+        raise ImportRefused(f"'{file_name}' is empty. Choose the file again, or fill in a "
                              "template and save it before uploading.")
     check_size(len(data), file_name)
     if data[:512].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        raise ImportRejected(f"'{file_name}' is a web page, not a table of figures. Download "
+        raise ImportRefused(f"'{file_name}' is a web page, not a table of figures. Download "
                              "the export as CSV or Excel from the tool instead of saving the "
                              "page.")
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             fix = ("Open it in Excel and save it as .xlsx or CSV." if "xls" in what
                    else "Upload the spreadsheet or CSV file with the figures instead.")
-            raise ImportRejected(f"'{file_name}' is {what}, not a table of figures. {fix}")
+            raise ImportRefused(f"'{file_name}' is {what}, not a table of figures. {fix}")
     if is_xlsx(data):
         check_workbook_size(data, file_name)
 
@@ -107,7 +107,7 @@ _ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
 def check_workbook_size(data: bytes, file_name: str) -> None:
     """Refuse a workbook whose sheets hold more cells or rows than an upload may, or whose parts
     unpack to more than MAX_PART_MB, in bounded time and memory."""
-    too_big = ImportRejected(
+    too_big = ImportRefused(
         f"'{file_name}' unpacks to more than {MAX_PART_MB} MB of spreadsheet data, far more than "
         "a table of figures needs. Save only the sheet with the figures (as CSV or .xlsx) and "
         "upload that.")
@@ -121,7 +121,7 @@ def check_workbook_size(data: bytes, file_name: str) -> None:
                     _count_sheet(archive, info, file_name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
             EOFError) as exc:
-        raise ImportRejected(f"'{file_name}' looks like an Excel workbook but could not be "
+        raise ImportRefused(f"'{file_name}' looks like an Excel workbook but could not be "
                              "opened. Open it in Excel, save it again as .xlsx, and upload "
                              "that.") from exc
 
@@ -142,7 +142,7 @@ def _count_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str
             rows += len(_ROW.findall(body))
             if cells > MAX_SHEET_CELLS or rows > MAX_SHEET_ROWS:
                 sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
-                raise ImportRejected(
+                raise ImportRefused(
                     f"'{file_name}' has a sheet ({sheet}) with more than "
                     f"{MAX_SHEET_ROWS:,} rows or {MAX_SHEET_CELLS:,} cells, more than one "
                     "upload may hold. Delete the unused rows and columns (or split the figures "
@@ -190,7 +190,7 @@ def decode_noting(data: bytes, file_name: str) -> tuple[str, list[str]]:
         elif even > len(head) // 3:
             text = data.decode("utf-16-be", errors="replace")
         else:
-            raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures "
+            raise ImportRefused(f"'{file_name}' is not a text or Excel file. Save the figures "
                                  "from Excel as CSV or .xlsx and upload that.")
     else:
         try:
@@ -207,12 +207,12 @@ def decode_noting(data: bytes, file_name: str) -> tuple[str, list[str]]:
     # used as a column name.
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if control > 8:
-        raise ImportRejected(f"'{file_name}' is not a text or Excel file. Save the figures from "
+        raise ImportRefused(f"'{file_name}' is not a text or Excel file. Save the figures from "
                              "Excel as CSV or .xlsx and upload that.")
     if "\x00" in text:
         # A NUL inside a cell ("1<NUL>2") must not quietly become another figure (12).
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportRejected(
+        raise ImportRefused(
             f"'{file_name}' has a zero byte (NUL, a character spreadsheets never write) on line "
             f"{line}, so its figures cannot be trusted. Open the file in Excel, save it again "
             "as CSV or .xlsx, and upload that.")
@@ -243,20 +243,17 @@ def _unique_headers(names: list[str]) -> list[str]:
     return result
 
 
-def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    con.register("frame_in", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM frame_in")
-    con.unregister("frame_in")
+MAX_LINE = 1048576  # bytes: a longer CSV line is an unclosed quote or a whole document
 
 
-def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> StagedFile:
+def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
     text, notes = decode_noting(data, file_name)
     if not text.strip():
-        raise ImportRejected(f"'{file_name}' holds no text. Fill in the template and upload it "
+        raise ImportRefused(f"'{file_name}' holds no text. Fill in the template and upload it "
                              "again.")
     first_line = text[:text.find("\n")] if "\n" in text[:1 << 20] else text[:1 << 20]
     if max(first_line.count(sep) for sep in ",;\t") >= MAX_COLUMNS:
-        raise ImportRejected(
+        raise ImportRefused(
             f"'{file_name}' has more than {MAX_COLUMNS:,} columns, more than a spreadsheet can "
             "hold. Keep only the columns with the figures (see the template) and upload it "
             "again.")
@@ -271,48 +268,28 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
                       else text.encode("utf-8"))
         try:
             # Row numbers as Excel shows them (the header is row 1); DuckDB keeps file order.
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE raw AS
-                    SELECT (row_number() OVER () + 1)::BIGINT AS {ROW_COLUMN}, *
-                    FROM read_csv(?, all_varchar = true, header = true, store_rejects = true,
-                                  auto_detect = true, max_line_size = 1048576)""", [tmp])
-        except duckdb.Error as exc:
+            rejected = stage.load_csv("raw", tmp, ROW_COLUMN, MAX_LINE)
+        except StagingError as exc:
             if "maximum line size" in str(exc).lower():
-                raise ImportRejected(
+                raise ImportRefused(
                     f"'{file_name}' has a line longer than 1 MB (a cell holding a whole "
                     "document, or an unclosed quote that runs to the end of the file). Shorten "
                     "that cell or close the quote, save the file again and upload it.") from exc
-            raise ImportRejected(
+            raise ImportRefused(
                 f"'{file_name}' could not be read as a table ({_first_line(exc)}). Open it in "
                 "Excel and save it as 'CSV UTF-8 (comma delimited)' or .xlsx, then upload it "
                 "again.") from exc
-        unclosed = _unclosed_quotes(con, tmp, text)
+        unclosed = _unclosed_quotes(stage, tmp, text)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    headers = [r[0] for r in con.execute("DESCRIBE raw").fetchall()][1:]
+    headers = stage.columns("raw")[1:]
     clean = _unique_headers(headers)
     notes_as_problems = [ReadProblem(None, None, None, note, "Check the accented letters in the "
                                      "preview.", "warning") for note in notes]
     notes_as_problems += _repeated_headers(clean)
     for header, name in zip(headers, clean):
         if header != name:
-            con.execute(f'ALTER TABLE raw RENAME COLUMN "{header.replace(chr(34), chr(34) * 2)}" '
-                        f'TO "{name.replace(chr(34), chr(34) * 2)}"')
-    # DuckDB logs a rejected line once per surplus field: one problem per line is enough.
-    rejected = con.execute(
-        "SELECT line, any_value(error_type ORDER BY column_idx), "
-        "any_value(error_message ORDER BY column_idx), any_value(csv_line) "
-        "FROM reject_errors GROUP BY line ORDER BY line").fetchall()
-    if rejected:
-        # Rejected lines leave no row in `raw`: number the rows that follow them by the line
-        # they came from, not by their position among the accepted rows.
-        count = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-        con.execute(f"""
-            UPDATE raw SET {ROW_COLUMN} = lines.line FROM (
-                SELECT l AS line, (row_number() OVER (ORDER BY l) + 1)::BIGINT AS seq
-                FROM range(2, ?) t(l)
-                WHERE l NOT IN (SELECT DISTINCT line FROM reject_errors)) lines
-            WHERE raw.{ROW_COLUMN} = lines.seq""", [count + len(rejected) + 2])
+            stage.rename_column("raw", header, name)
     if unclosed:
         # A stray quote makes the sniffer read quotes literally; then every correctly quoted
         # cell with a comma looks like an extra field. Report the cause, not those lines.
@@ -340,18 +317,18 @@ def stage_csv(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection) -> St
         # Thousands of columns: one list test instead of an expression per column, which
         # DuckDB takes seconds to plan.
         blank = f"len(list_filter([{', '.join(quoted)}], x -> trim(x) <> '')) = 0"
-    con.execute(f"DELETE FROM raw WHERE {blank}")
-    rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    stage.delete("raw", blank)
+    rows = stage.count("raw")
     if rows == 0 and rejected:
         first = problems[0] if problems else None
-        raise ImportRejected(
+        raise ImportRefused(
             f"None of the {len(rejected):,} data line{'s' if len(rejected) != 1 else ''} of "
             f"'{file_name}' could be read: "
             + (f"line {first.row}: {first.problem[:1].lower()}{first.problem[1:]} "
                if first else "")
             + "Check that every line has as many separators (commas) as the header row, then "
               "upload the file again.")
-    return StagedFile(con, clean, rows, file_name, "csv", problems=problems)
+    return StagedFile(stage, clean, rows, file_name, "csv", problems=problems)
 
 
 def _repeated_headers(headers: list[str]) -> list[ReadProblem]:
@@ -371,20 +348,15 @@ def _repeated_headers(headers: list[str]) -> list[ReadProblem]:
     return problems
 
 
-def _unclosed_quotes(con: duckdb.DuckDBPyConnection, path: str,
-                     text: str) -> list[tuple[int, str]]:
+def _unclosed_quotes(stage: Stage, path: str, text: str) -> list[tuple[int, str]]:
     """Lines with an odd number of double quotes, when they made DuckDB read quotes literally.
 
     Only looked for when the file has a quote and the sniffer chose none, so a normal file
     costs nothing."""
     if '"' not in text:
         return []
-    try:
-        quote = con.execute("SELECT Quote FROM sniff_csv(?, ignore_errors = true, "
-                            "max_line_size = 1048576)", [path]).fetchone()[0]
-    except duckdb.Error:
-        return []
-    if quote not in ("", "(empty)", None):
+    quote = stage.sniff_quote(path, MAX_LINE)
+    if quote is None or quote not in ("", "(empty)"):
         return []
     return [(number, line) for number, line in enumerate(re.split(r"\r\n|\r|\n", text), 1)
             if line.count('"') % 2]
@@ -412,20 +384,19 @@ def _cell_text(value, number_format: str | None) -> str | None:
     return str(value)
 
 
-def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
-               con: duckdb.DuckDBPyConnection) -> StagedFile:
+def stage_xlsx(data: bytes, file_name: str, sheet: str | None, stage: Stage) -> StagedFile:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ImportRejected(f"'{file_name}' looks like an Excel workbook but could not be opened "
+        raise ImportRefused(f"'{file_name}' looks like an Excel workbook but could not be opened "
                              f"({_first_line(exc)}). Open it in Excel, save it again as .xlsx, "
                              "and upload that.") from exc
     try:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
-            raise ImportRejected(f"'{file_name}' has no sheet called '{sheet}'. Its sheets are: "
+            raise ImportRefused(f"'{file_name}' has no sheet called '{sheet}'. Its sheets are: "
                                  f"{', '.join(names)}.")
         candidates = [sheet] if sheet else names
         for name in candidates:
@@ -440,7 +411,7 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
             if len(rows) >= 1:
                 break
         else:
-            raise ImportRejected(f"'{file_name}' has no sheet with any data. Put the figures on "
+            raise ImportRefused(f"'{file_name}' has no sheet with any data. Put the figures on "
                                  "the first sheet, with the column names in the first row.")
     finally:
         book.close()
@@ -450,15 +421,14 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None,
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=header,
                          dtype=object)
     frame.insert(0, ROW_COLUMN, range(2, len(frame) + 2))
-    _stage_frame(con, frame.astype({c: "string" for c in header}))
-    return StagedFile(con, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
+    stage.load_frame("raw", frame.astype({c: "string" for c in header}))
+    return StagedFile(stage, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
 
 
 SOURCE_ROW = "source_row"  # in rows built from a tool's export: the row of the file they came from
 
 
-def stage_rows(frame: pd.DataFrame, file_name: str,
-               con: duckdb.DuckDBPyConnection) -> StagedFile:
+def stage_rows(frame: pd.DataFrame, file_name: str, stage: Stage) -> StagedFile:
     """Rows a tool-format parser built, staged as text cells without a round trip through CSV.
     A `source_row` column (the row the user sees in Excel, header counted) numbers them, so
     problems name the file's own rows; without it they are numbered 2, 3, ... as a template."""
@@ -470,28 +440,26 @@ def stage_rows(frame: pd.DataFrame, file_name: str,
     rows = (pd.to_numeric(frame[SOURCE_ROW]).fillna(0).astype("int64") if SOURCE_ROW in frame
             else pd.Series(range(2, len(frame) + 2)))
     cells.insert(0, ROW_COLUMN, rows.to_numpy())
-    _stage_frame(con, cells.astype({c: "string" for c in columns}))
-    return StagedFile(con, columns, len(frame), file_name, "rows")
+    stage.load_frame("raw", cells.astype({c: "string" for c in columns}))
+    return StagedFile(stage, columns, len(frame), file_name, "rows")
 
 
-def stage_file(data: bytes, file_name: str, sheet: str | None = None,
-               con: duckdb.DuckDBPyConnection | None = None) -> StagedFile:
-    """Read an upload (CSV or XLSX) into TEMP table `raw` on `con` (a store's staging cursor,
-    or a private in-memory database), or say why it cannot be read."""
+def stage_file(data: bytes, file_name: str, sheet: str | None, stage: Stage) -> StagedFile:
+    """Read an upload (CSV or XLSX) into TEMP table `raw` of `stage` (a store's Stage), or say
+    why it cannot be read."""
     reject_binary(data, file_name)
     if data.startswith(b"PK\x03\x04") and not is_xlsx(data):
-        raise ImportRejected(f"'{file_name}' is a ZIP archive (or a damaged or non-Excel Office "
+        raise ImportRefused(f"'{file_name}' is a ZIP archive (or a damaged or non-Excel Office "
                              "file), not a table of figures. If it holds a spreadsheet, open it in "
                              "Excel, save it as .xlsx or CSV, and upload that.")
-    con = con if con is not None else duckdb.connect()
     try:
-        staged = stage_xlsx(data, file_name, sheet, con) if is_xlsx(data) \
-            else stage_csv(data, file_name, con)
+        staged = stage_xlsx(data, file_name, sheet, stage) if is_xlsx(data) \
+            else stage_csv(data, file_name, stage)
     except BaseException:
-        con.close()
+        stage.close()
         raise
     if staged.rows == 0:
         staged.close()
-        raise ImportRejected(f"'{file_name}' has a header row but no data rows. Add a row per "
+        raise ImportRefused(f"'{file_name}' has a header row but no data rows. Add a row per "
                              "figure under the column names and upload it again.")
     return staged

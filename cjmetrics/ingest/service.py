@@ -6,7 +6,7 @@
     result = upload.commit(prepared)                                # one import, as the actor
 
 A file is either a filled-in template or a tool's export (ingest/formats). Everything that can
-go wrong before the store is touched is an ImportRejected with one sentence; the store is only
+go wrong before the store is touched is an ImportRefused with one sentence; the store is only
 written by `commit`.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import access
 from .. import survey_mapping as sm
-from ..errors import ImportRejected
+from ..errors import ImportRefused
 from ..store import ImportResult, Store, file_sha256
 from ..surveys import survey_choices
 from . import answer_tables, formats
@@ -43,12 +43,12 @@ def read_upload(path: Path) -> bytes:
     """A file from disk for the CLI: the size limit is checked before a byte is read."""
     name = clean_file_name(path.name)
     if not path.is_file():
-        raise ImportRejected(f"There is no file {clean_file_name(str(path))}.")
+        raise ImportRefused(f"There is no file {clean_file_name(str(path))}.")
     check_size(path.stat().st_size, name)
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ImportRejected(f"'{name}' could not be read ({exc.strerror}).") from exc
+        raise ImportRefused(f"'{name}' could not be read ({exc.strerror}).") from exc
 
 
 @dataclass
@@ -172,7 +172,7 @@ class Upload:
                        self.actor)
         large = self.large_revisions(prepared)
         if large and not confirm_large_revisions:
-            raise ImportRejected(f"Nothing was imported: {large.sentence} If they are right, "
+            raise ImportRefused(f"Nothing was imported: {large.sentence} If they are right, "
                                  "confirm the large revisions and import again.")
         if getattr(prepared, "survey_plan", None) and prepared.survey_plan.get("new") is not None:
             access.require("admin", "create a new survey definition", self.actor)
@@ -187,8 +187,8 @@ class Upload:
 
 def open_upload(store: Store, data: bytes, file_name: str, *, sheet: str | None = None,
                 kind: str | None = None, actor: access.Actor | None = None) -> Upload:
-    """Check the acting user may upload, then recognise the file. Raises AccessDenied (before
-    any question is asked), ImportRejected for a file that is not a table, FormatBroken for an
+    """Check the acting user may upload, then recognise the file. Raises NotAllowed (before
+    any question is asked), ImportRefused for a file that is not a table, ExportIncomplete for an
     export that lacks what an import needs."""
     actor = actor or access.current()
     access.require("editor", "upload figures", actor)

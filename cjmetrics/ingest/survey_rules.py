@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..store import Stage
 from .read import ROW_COLUMN
 from .resolve import Resolver
 
@@ -48,13 +49,10 @@ def _item_resolver(items: pd.DataFrame, label: str) -> Resolver:
     return Resolver(f"row of {label}", entries, f"Use one of its rows: {listed}.")
 
 
-def _table(con, name: str, frame: pd.DataFrame, columns: list[str]) -> None:
+def _table(stage: Stage, name: str, frame: pd.DataFrame, columns: list[str]) -> None:
     # Every column text: a column of None alone would otherwise be typed INTEGER.
     frame = pd.DataFrame(frame.values if len(frame) else None, columns=columns).astype(object)
-    con.register("survey_lookup", frame)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
-                f"SELECT COLUMNS(*)::VARCHAR FROM survey_lookup")
-    con.unregister("survey_lookup")
+    stage.load_frame(name, frame, as_text=True)
 
 
 def _problems(column: str, prefix: str) -> str:
@@ -62,39 +60,39 @@ def _problems(column: str, prefix: str) -> str:
             f"_{prefix}_fix FROM canon WHERE _{prefix}_problem IS NOT NULL")
 
 
-def refine_survey_answers(store, con) -> list[str]:
+def refine_survey_answers(store, stage: Stage) -> list[str]:
     """Resolve question, matrix row and answer against the survey's definition; return the
     SELECTs that list what could not be resolved (each a sentence with what to do)."""
     defs = store.survey_definitions()
     surveys = defs["surveys"].set_index("survey_id")
     questions, options, items = defs["questions"], defs["options"], defs["items"]
-    for column in ("respondent_id", "question_id", "item_id", "_type", "_q_problem", "_q_fix",
-                   "_i_problem", "_i_fix", "_a_problem", "_a_fix", "_r_problem", "_r_fix"):
-        con.execute(f"ALTER TABLE canon ADD COLUMN {column} VARCHAR")
-    con.execute("UPDATE canon SET respondent_id = respondent")
+    stage.add_columns("canon", ("respondent_id", "question_id", "item_id", "_type", "_q_problem",
+                                "_q_fix", "_i_problem", "_i_fix", "_a_problem", "_a_fix",
+                                "_r_problem", "_r_fix"))
+    stage.update("canon", "respondent_id = respondent")
 
     # Questions, per survey.
     rows = []
-    for survey_id, raw in con.execute(
+    for survey_id, raw in stage.rows(
             "SELECT DISTINCT survey_id, question FROM canon "
-            "WHERE survey_id IS NOT NULL AND question IS NOT NULL").fetchall():
+            "WHERE survey_id IS NOT NULL AND question IS NOT NULL"):
         mine = questions[questions["survey_id"] == survey_id]
         resolver = _question_resolver(mine, str(surveys.loc[survey_id, "name"]))
         key = resolver.resolve(raw)
         kind = mine.set_index("question_id")["type"].get(key) if key else None
         rows.append((survey_id, raw, key, kind, None if key else resolver.problem(raw),
                      None if key else resolver.fix))
-    _table(con, "survey_qmap", pd.DataFrame(rows), ["survey_id", "raw", "id", "type", "problem",
-                                                    "fix"])
-    con.execute("""UPDATE canon SET question_id = m.id, _type = m.type, _q_problem = m.problem,
-                   _q_fix = m.fix FROM survey_qmap m
-                   WHERE canon.survey_id = m.survey_id AND canon.question = m.raw""")
+    _table(stage, "survey_qmap", pd.DataFrame(rows), ["survey_id", "raw", "id", "type", "problem",
+                                                      "fix"])
+    stage.update("canon", "question_id = m.id, _type = m.type, _q_problem = m.problem, "
+                 "_q_fix = m.fix", "canon.survey_id = m.survey_id AND canon.question = m.raw",
+                 using="survey_qmap m")
 
     # Matrix rows: required for a matrix question, blank for any other.
     rows = []
-    for survey_id, question_id, kind, raw in con.execute(
+    for survey_id, question_id, kind, raw in stage.rows(
             "SELECT DISTINCT survey_id, question_id, _type, item FROM canon "
-            "WHERE question_id IS NOT NULL").fetchall():
+            "WHERE question_id IS NOT NULL"):
         number = questions.query("survey_id == @survey_id and question_id == @question_id")[
             "number"].iloc[0]
         if kind != "matrix":
@@ -110,20 +108,19 @@ def refine_survey_answers(store, con) -> list[str]:
                                     "(the organisation the answer is about)." if raw is None
                                     else resolver.problem(raw))
         rows.append((survey_id, question_id, raw, key, problem, None if key else resolver.fix))
-    _table(con, "survey_imap", pd.DataFrame(rows), ["survey_id", "question_id", "raw", "id",
-                                                    "problem", "fix"])
-    con.execute("""UPDATE canon SET item_id = m.id, _i_problem = m.problem, _i_fix = m.fix
-                   FROM survey_imap m
-                   WHERE canon.survey_id = m.survey_id AND canon.question_id = m.question_id
-                     AND canon.item IS NOT DISTINCT FROM m.raw""")
-    con.execute("UPDATE canon SET item_id = '' WHERE item_id IS NULL AND _i_problem IS NULL")
+    _table(stage, "survey_imap", pd.DataFrame(rows), ["survey_id", "question_id", "raw", "id",
+                                                      "problem", "fix"])
+    stage.update("canon", "item_id = m.id, _i_problem = m.problem, _i_fix = m.fix",
+                 "canon.survey_id = m.survey_id AND canon.question_id = m.question_id "
+                 "AND canon.item IS NOT DISTINCT FROM m.raw", using="survey_imap m")
+    stage.update("canon", "item_id = ''", "item_id IS NULL AND _i_problem IS NULL")
 
     # Answers to choice questions become option ids.
     rows = []
-    for survey_id, question_id, kind, raw in con.execute(
+    for survey_id, question_id, kind, raw in stage.rows(
             "SELECT DISTINCT survey_id, question_id, _type, answer FROM canon "
             f"WHERE question_id IS NOT NULL AND answer IS NOT NULL "
-            f"AND _type IN {CHOICE_TYPES}").fetchall():
+            f"AND _type IN {CHOICE_TYPES}"):
         mine = options.query("survey_id == @survey_id and question_id == @question_id")
         number = questions.query("survey_id == @survey_id and question_id == @question_id")[
             "number"].iloc[0]
@@ -142,15 +139,14 @@ def refine_survey_answers(store, con) -> list[str]:
             order = dict(zip(mine["option_id"], mine["position"]))
             canonical = ";".join(sorted(set(keys), key=order.get))
         rows.append((survey_id, question_id, raw, canonical, problem, fix))
-    _table(con, "survey_amap", pd.DataFrame(rows), ["survey_id", "question_id", "raw", "id",
-                                                    "problem", "fix"])
-    con.execute("""UPDATE canon SET answer = m.id, _a_problem = m.problem, _a_fix = m.fix
-                   FROM survey_amap m
-                   WHERE canon.survey_id = m.survey_id AND canon.question_id = m.question_id
-                     AND canon.answer = m.raw""")
+    _table(stage, "survey_amap", pd.DataFrame(rows), ["survey_id", "question_id", "raw", "id",
+                                                      "problem", "fix"])
+    stage.update("canon", "answer = m.id, _a_problem = m.problem, _a_fix = m.fix",
+                 "canon.survey_id = m.survey_id AND canon.question_id = m.question_id "
+                 "AND canon.answer = m.raw", using="survey_amap m")
 
     # Respondents are ids, never people: no e-mail addresses anywhere, and ids of sane length.
-    con.execute(f"""UPDATE canon SET
+    stage.update("canon", f"""
         _r_problem = CASE
             WHEN regexp_matches(respondent, '{_EMAIL}')
               THEN 'The respondent id looks like an e-mail address; cjmetrics stores no '
@@ -162,11 +158,10 @@ def refine_survey_answers(store, con) -> list[str]:
             WHEN _type = 'free_text' AND regexp_matches(coalesce(answer, ''), '{_EMAIL}')
                  AND NOT regexp_matches(respondent, '{_EMAIL}')
               THEN 'Remove the address from the answer (e.g. write [e-mail removed]).'
-            ELSE 'Use an anonymous id such as the survey tool''s response number (R017).' END
-        WHERE respondent IS NOT NULL""")
-    con.execute("UPDATE canon SET _r_fix = NULL WHERE _r_problem IS NULL")
-    for name in ("survey_qmap", "survey_imap", "survey_amap"):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+            ELSE 'Use an anonymous id such as the survey tool''s response number (R017).' END""",
+                 "respondent IS NOT NULL")
+    stage.update("canon", "_r_fix = NULL", "_r_problem IS NULL")
+    stage.drop("survey_qmap", "survey_imap", "survey_amap")
     return [_problems("question", "q"), _problems("item", "i"), _problems("answer", "a"),
             # An address in a free-text answer is the answer's problem, not the respondent's.
             f"SELECT 'error', {ROW_COLUMN}, CASE WHEN starts_with(_r_problem, 'This answer') "

@@ -1,11 +1,15 @@
 """The store: the only package that talks to DuckDB.
 
-One DuckDB file holds the catalogue, every imported figure and the audit record of every change.
+One DuckDB file (or one PostgreSQL database, attached through DuckDB: see postgres) holds the
+catalogue, every imported figure and the audit record of every change.
 `Store` is the one front callers use; it is composed of one part per concern, each in its own
 module:
 
 - connection: opening the file, cursors, write transactions, the data version, migrations
+  (postgres: the same on a PostgreSQL database)
   (the schema itself is in schema, what its tables mean in tables);
+- staging: the TEMP tables an upload is read, mapped and checked in (all of ingest's SQL runs
+  through a Stage);
 - revisions: classifying, previewing, committing and undoing imports;
 - catalogue: areas, indicators, settings, remembered statistics-table mappings;
 - figures: series, targets, annotations and revision history;
@@ -32,6 +36,7 @@ from .figures import FiguresMixin
 from .maintenance import FileCheck, MaintenanceMixin, check_file
 from .revisions import ImportResult, RevisionsMixin, StagedRows, file_sha256
 from .schema import MIGRATIONS, SCHEMA_VERSION
+from .staging import Stage, StagingError, StagingMixin, ident
 from .surveys import SurveysMixin
 from .tables import (
     ANNOTATIONS,
@@ -64,24 +69,27 @@ __all__ = [
     "QI_EVALUATIONS", "REVISED_TABLES", "SCHEMA_VERSION", "SELF_ASSESSMENTS", "SERVICE_STAGES",
     "SETTINGS", "SOCIAL_POSTS", "STAGE_NAMES", "SURVEY_ANSWERS", "SURVEY_FILES",
     "SURVEY_INVITATIONS", "SURVEY_TABLES", "TARGETS", "ImportResult", "RevisedTable",
-    "StagedRows", "Store", "close_all", "file_sha256", "open_store", "FileCheck", "check_file",
+    "Stage", "StagedRows", "StagingError", "Store", "close_all", "file_sha256", "open_store",
+    "FileCheck", "check_file", "ident",
 ]
 
 
 class Store(RevisionsMixin, CatalogueMixin, FiguresMixin, EngagementMixin, SurveysMixin,
-            DecksMixin, AuditMixin, MaintenanceMixin, StoreBase):
+            DecksMixin, AuditMixin, MaintenanceMixin, StagingMixin, StoreBase):
     """A DuckDB file with the cjmetrics schema. Use `open_store()` to share one per process."""
 
 
 # One store per process and path.
-_open: dict[Path, Store] = {}
+_open: dict[Path | str, Store] = {}
 _open_lock = threading.Lock()
 
 
 def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store:
-    """The process-wide Store for `path` (default: config.db_path()), migrated to this schema
-    (read-only under CJMETRICS_READ_ONLY=1, which only checks the schema)."""
-    resolved = Path(path or config.db_path()).resolve()
+    """The process-wide Store for `path` (default: config.db_path(); a PostgreSQL URL or libpq
+    connection string opens that database), migrated to this schema (read-only under
+    CJMETRICS_READ_ONLY=1, which only checks the schema)."""
+    given = path or config.db_path()
+    resolved = str(given).strip() if config.is_postgres(given) else Path(given).resolve()
     with _open_lock:
         store = _open.get(resolved)
         if store is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..errors import CatalogueError
+from ..errors import CatalogueUnreadable
 from .connection import StoreBase, bump_data_version, now
 from .schema import SCHEMA_VERSION
 from .tables import CATALOGUE_FILES, DEFAULT_RAG, INDICATOR_EDITS, SETTINGS, SURVEY_FILES
@@ -48,15 +48,16 @@ class CatalogueMixin(StoreBase):
         with self.transaction(bump=False, role="admin", doing="change the catalogue") as cur:
             for table, path in files:
                 if not path.exists():
-                    raise CatalogueError(f"The catalogue file {path} is missing. Restore it from "
-                                         "the cjmetrics repository and run init again.")
+                    raise CatalogueUnreadable(
+                        f"The catalogue file {path} is missing. Restore it from "
+                        "the cjmetrics repository and run init again.")
                 expected = [r[0] for r in cur.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                    "ORDER BY column_index", [table]).fetchall()]
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND "
+                    f"{self._tables_where()} ORDER BY column_index", [table]).fetchall()]
                 rel = cur.read_csv(str(path), header=True, all_varchar=True)
                 missing = sorted(set(expected) - set(rel.columns))
                 if missing:
-                    raise CatalogueError(f"The catalogue file {path.name} lacks the column(s) "
+                    raise CatalogueUnreadable(f"The catalogue file {path.name} lacks the column(s) "
                                          f"{', '.join(missing)}.")
                 before = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 cols = ", ".join(expected)

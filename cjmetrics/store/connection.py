@@ -1,8 +1,10 @@
-"""The connection: opening the DuckDB file, cursors, write transactions under one lock, the data
-version pages cache on, and applying the schema's migrations.
+"""The connection: opening the DuckDB file (or a PostgreSQL database, see postgres), cursors,
+write transactions under one lock, the data version pages cache on, and applying the schema's
+migrations.
 
 One read-write connection per process; each query gets its own cursor (DuckDB cursors are cheap
-and safe to use from Streamlit's script threads); a lock serialises writes.
+and safe to use from Streamlit's script threads); a lock serialises writes (on PostgreSQL an
+advisory lock too, across every server).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from typing import Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from .. import access
-from ..errors import DiskFullError, NewerStoreError, ReadOnlyError, StoreError, StoreLockedError
-from . import schema
+from .. import access, config
+from ..errors import DiskFull, StoreInUse, StoreReadOnly, StoreTooNew, StoreUnavailable
+from . import postgres, schema
 from .schema import SCHEMA_VERSION
 from .tables import current_sql
 
@@ -37,14 +39,22 @@ def bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 class StoreBase:
-    """A DuckDB file with the cjmetrics schema: the plumbing every part of the store uses."""
+    """A DuckDB file (or PostgreSQL database) with the cjmetrics schema: the plumbing every part
+    of the store uses."""
 
     def __init__(self, path: Path | str, *, read_only: bool | None = None):
-        self.path = Path(path)
-        # CJMETRICS_READ_ONLY=1 opens the file read-only: DuckDB itself then refuses writes.
+        # CJMETRICS_READ_ONLY=1 opens the store read-only: DuckDB itself then refuses writes.
         self.read_only = access.read_only() if read_only is None else read_only
+        self._write_lock = threading.RLock()
+        if config.is_postgres(path):
+            self.engine, self.url, self.path = "postgres", str(path).strip(), None
+            self.label = config.masked(self.url)  # what messages may show: no password
+            self._conn = postgres.connect(self.url, read_only=self.read_only)
+            return
+        self.engine, self.url, self.path = "duckdb", None, Path(path)
+        self.label = str(self.path)
         if self.read_only and not self.path.exists():
-            raise StoreError(
+            raise StoreUnavailable(
                 f"There is no data store at {self.path}, and this dashboard is read-only "
                 "(CJMETRICS_READ_ONLY=1), so it cannot create one. Point CJMETRICS_DB at an "
                 "existing store, or run `python -m cjmetrics init` first.")
@@ -55,32 +65,31 @@ class StoreBase:
         except duckdb.IOException as exc:
             text = str(exc).lower()
             if "permission denied" in text or "read-only file system" in text:
-                raise StoreError(
+                raise StoreUnavailable(
                     f"The data store {self.path} cannot be written: the file or its folder is "
                     "read-only for this program. Give it write permission, or set "
                     "CJMETRICS_READ_ONLY=1 to browse it without changes.",
                     title="The data store is read-only") from exc
             if "no space left" in text:
-                raise DiskFullError(DISK_FULL.format(path=self.path)) from exc
+                raise DiskFull(DISK_FULL.format(path=self.path)) from exc
             if "lock" in text:
-                raise StoreLockedError(
+                raise StoreInUse(
                     f"The data store {self.path} is open in another program (perhaps the "
                     "dashboard or another cjmetrics command). Close it, or point CJMETRICS_DB "
                     "at another file, and try again.") from exc
             if "not a valid duckdb database" in text:
                 # DuckDB reports a damaged or foreign file as an I/O error; say what to do.
-                raise StoreError(
+                raise StoreUnavailable(
                     f"{self.path} is not a cjmetrics data store: it is not a DuckDB file, or it "
                     "is damaged. Point CJMETRICS_DB at another file, or move this one aside and "
                     "run `python -m cjmetrics init` to create a new store.") from exc
-            raise StoreError(
+            raise StoreUnavailable(
                 f"The data store {self.path} could not be opened ({exc}). Check that the folder "
                 "exists and you may write to it, or point CJMETRICS_DB at another file.") from exc
         except duckdb.Error as exc:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"{self.path} is not a cjmetrics data store DuckDB can read ({exc}). "
                 "Point CJMETRICS_DB at another file, or move this one aside.") from exc
-        self._write_lock = threading.RLock()
 
     # The SQL of a revised table's current rows, for every read of one.
     current_sql = staticmethod(current_sql)
@@ -89,16 +98,38 @@ class StoreBase:
     def close(self) -> None:
         self._conn.close()
 
+    @property
+    def on_postgres(self) -> bool:
+        return self.engine == "postgres"
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor whose default catalog is the store (each cursor has its own)."""
+        cur = self._conn.cursor()
+        if self.on_postgres:
+            cur.execute(f"USE {postgres.CATALOG}")
+        return cur
+
+    def _next_id(self, cur: duckdb.DuckDBPyConnection, sequence: str) -> int:
+        if self.on_postgres:
+            return postgres.next_value(cur, sequence)
+        return int(cur.execute(f"SELECT nextval('{sequence}')").fetchone()[0])
+
+    def _tables_where(self) -> str:
+        """duckdb_tables()/duckdb_columns() condition for the store's own tables."""
+        return (f"database_name = '{postgres.CATALOG}' AND schema_name = 'public'"
+                if self.on_postgres else
+                "database_name = current_database() AND schema_name = 'main'")
+
     def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
         """Run a read query on its own cursor and return a DataFrame."""
-        cur = self._conn.cursor()
+        cur = self._cursor()
         try:
             return cur.execute(sql, params or []).df()
         finally:
             cur.close()
 
     def scalar(self, sql: str, params: Sequence | dict | None = None):
-        cur = self._conn.cursor()
+        cur = self._cursor()
         try:
             row = cur.execute(sql, params or []).fetchone()
             return None if row is None else row[0]
@@ -117,9 +148,11 @@ class StoreBase:
         self._check_write(role, doing)
         with self._write_lock:
             own = cur is None
-            cur = cur or self._conn.cursor()
+            cur = cur or self._cursor()
             cur.begin()
             try:
+                if self.on_postgres:
+                    postgres.begin_write(cur)
                 yield cur
                 if bump:
                     bump_data_version(cur)
@@ -130,7 +163,10 @@ class StoreBase:
                 except duckdb.Error:
                     pass  # a failed COMMIT has already ended the transaction
                 if isinstance(exc, duckdb.Error) and "no space left" in str(exc).lower():
-                    raise DiskFullError(DISK_FULL.format(path=self.path)) from exc
+                    raise DiskFull(DISK_FULL.format(path=self.label)) from exc
+                if self.on_postgres and isinstance(exc, duckdb.Error) and \
+                        postgres.refused_write(exc):
+                    raise postgres.read_only_error(self.label, doing) from exc
                 raise
             finally:
                 if own:
@@ -138,7 +174,7 @@ class StoreBase:
 
     def _check_write(self, role: str | None, doing: str) -> None:
         if self.read_only or access.read_only():
-            raise ReadOnlyError(
+            raise StoreReadOnly(
                 f"This dashboard is running read-only (CJMETRICS_READ_ONLY=1 or a read-only "
                 f"store), so nobody can {doing} here. Use the partnership's editing copy of "
                 "cjmetrics to make changes.")
@@ -156,7 +192,7 @@ class StoreBase:
 
     def _has_table(self, name: str) -> bool:
         return bool(self.scalar(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+            f"SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND {self._tables_where()}",
             [name]))
 
     # -- schema and migrations ----------------------------------------------------------------
@@ -165,9 +201,9 @@ class StoreBase:
             return 0
         return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_version"))
 
-    def _newer_store(self, current: int) -> NewerStoreError:
-        return NewerStoreError(
-            f"{self.path} was written by a newer cjmetrics (schema {current}, this one knows "
+    def _newer_store(self, current: int) -> StoreTooNew:
+        return StoreTooNew(
+            f"{self.label} was written by a newer cjmetrics (schema {current}, this one knows "
             f"{SCHEMA_VERSION}). Update cjmetrics, or restore a backup made with this version.")
 
     def migrate(self) -> list[int]:
@@ -177,16 +213,22 @@ class StoreBase:
             if current > SCHEMA_VERSION:
                 raise self._newer_store(current)
             if current < SCHEMA_VERSION:
-                raise ReadOnlyError(
-                    f"{self.path} needs upgrading to this version of cjmetrics (schema {current} "
+                raise StoreReadOnly(
+                    f"{self.label} needs upgrading to this version of cjmetrics (schema {current} "
                     f"to {SCHEMA_VERSION}), which a read-only dashboard cannot do. Run `python -m "
                     "cjmetrics init` once without CJMETRICS_READ_ONLY, then start it again.")
             return []
         with self._write_lock:
-            cur = self._conn.cursor()
+            cur = self._cursor()
             try:
+                if self.on_postgres:  # another server may have migrated since the attach
+                    cur.execute("CALL pg_clear_cache()")
+                    cur.begin()
+                    postgres.begin_write(cur, postgres.MIGRATION_LOCK)
                 cur.execute("""CREATE TABLE IF NOT EXISTS schema_version (
                     version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)""")
+                if self.on_postgres:
+                    cur.commit()
             finally:
                 cur.close()
             current = self.schema_version()
@@ -201,11 +243,23 @@ class StoreBase:
             for version, description, statements in schema.MIGRATIONS:
                 if version in done:
                     continue
-                cur = self._conn.cursor()
+                cur = self._cursor()
                 cur.begin()
                 try:
+                    if self.on_postgres:
+                        # Once, whichever server starts first: the others wait here, then
+                        # find the version applied.
+                        postgres.begin_write(cur, postgres.MIGRATION_LOCK)
+                        if cur.execute("SELECT count(*) FROM schema_version WHERE version = ?",
+                                       [version]).fetchone()[0]:
+                            cur.commit()
+                            continue
                     for statement in statements:
-                        cur.execute(statement)
+                        if self.on_postgres and postgres.runs_natively(statement):
+                            postgres.native(cur, statement)
+                            cur.execute("CALL pg_clear_cache()")
+                        else:
+                            cur.execute(statement)
                     cur.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
                                 [version, description, now()])
                     cur.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import access
-from ..errors import AccessDenied
+from ..errors import NotAllowed
 from .connection import StoreBase, now
 
 
@@ -38,7 +38,7 @@ class DecksMixin(StoreBase):
         owner = cur.execute("SELECT saved_by FROM decks WHERE name = ?", [name]).fetchone()
         actor = access.current()
         if owner is not None and owner[0] != actor.name and not actor.can("admin"):
-            raise AccessDenied(
+            raise NotAllowed(
                 f"The deck '{name}' belongs to {owner[0]}, so only they or an administrator "
                 f"can {doing} it. Open it and save your copy under another name.")
 
@@ -69,7 +69,7 @@ class DecksMixin(StoreBase):
             owner = cur.execute("SELECT owner FROM working_decks WHERE deck_id = ?",
                                 [deck_id]).fetchone()
             if owner is not None and owner[0] != who:
-                raise AccessDenied(f"This deck is being built by {owner[0]}: start your own "
+                raise NotAllowed(f"This deck is being built by {owner[0]}: start your own "
                                    "deck, or ask them to save theirs so you can open a copy.")
             cur.execute("INSERT OR REPLACE INTO working_decks VALUES (?, ?, ?, ?)",
                         [deck_id, who, body, now()])
@@ -79,7 +79,7 @@ class DecksMixin(StoreBase):
 
     def latest_working_deck(self, owner: str) -> tuple[str, str] | None:
         """(deck_id, body) of the deck `owner` changed last, if any."""
-        cur = self._conn.cursor()
+        cur = self._cursor()
         try:
             row = cur.execute("SELECT deck_id, body FROM working_decks WHERE owner = ? "
                               "ORDER BY updated_at DESC LIMIT 1", [owner]).fetchone()

@@ -11,8 +11,9 @@ from typing import Sequence
 import duckdb
 
 from .. import access
-from ..errors import DiskFullError, StoreError, StoreLockedError
+from ..errors import DiskFull, StoreInUse, StoreUnavailable
 from .connection import StoreBase
+from .pg_maintenance import PostgresMaintenanceMixin
 from .schema import SCHEMA_VERSION
 from .tables import REVISED_TABLES
 from .verify import file_damage, manifest_mismatch, table_digests, write_manifest
@@ -30,9 +31,9 @@ class FileCheck:
     newer: bool = False  # written by a newer cjmetrics: sound, but not for this version
 
 
-class MaintenanceMixin(StoreBase):
+class MaintenanceMixin(PostgresMaintenanceMixin, StoreBase):
     def table_counts(self) -> dict[str, int]:
-        tables = self.query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+        tables = self.query(f"SELECT table_name FROM duckdb_tables() WHERE {self._tables_where()} "
                             "ORDER BY table_name")["table_name"]
         return {t: int(self.scalar(f'SELECT count(*) FROM "{t}"')) for t in tables}
 
@@ -86,40 +87,28 @@ class MaintenanceMixin(StoreBase):
             access.require("admin", "back up the store")  # raises the sentence for the role
         target = Path(target).resolve()
         if target.exists():
-            raise StoreError(f"{target} already exists. Choose a new file name for the backup, "
-                             "so an earlier backup is never overwritten.",
-                             title="The backup was not written")
-        if target == self.path.resolve():
-            raise StoreError("A backup must go to another file than the store itself.",
+            raise StoreUnavailable(
+                f"{target} already exists. Choose a new file name for the backup, "
+                "so an earlier backup is never overwritten.",
+                title="The backup was not written")
+        if self.path is not None and target == self.path.resolve():
+            raise StoreUnavailable("A backup must go to another file than the store itself.",
                              title="The backup was not written")
         target.parent.mkdir(parents=True, exist_ok=True)
         alias = "cjmetrics_backup"
-        cur = self._conn.cursor()
+        cur = self._cursor()
         try:
-            catalog = cur.execute("SELECT current_database()").fetchone()[0]
-            # ATTACH takes a path as a string literal (it cannot be a bound parameter): quote it.
-            cur.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {alias} "
-                        "(READ_ONLY false)")  # writable even from a read-only store
-            try:
-                # One transaction: the manifest describes exactly the snapshot copied.
-                cur.begin()
-                try:
-                    digests = table_digests(cur, catalog)
-                    cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
-                    write_manifest(cur, alias, digests)
-                    cur.commit()
-                except BaseException:
-                    cur.rollback()
-                    raise
-            finally:
-                cur.execute(f"DETACH {alias}")
+            if self.on_postgres:  # a file like any other, from one PostgreSQL snapshot
+                self._backup_postgres(target)
+            else:
+                _copy_file_store(cur, target, alias)
         except duckdb.Error as exc:
             _discard(target)
             if "no space left" in str(exc).lower():
-                raise DiskFullError(
+                raise DiskFull(
                     f"The disk holding {target} is full, so the backup could not be written; the "
                     "store itself is unchanged. Free some space or choose another disk.") from exc
-            raise StoreError(f"The backup to {target} failed ({str(exc).splitlines()[0]}). "
+            raise StoreUnavailable(f"The backup to {target} failed ({str(exc).splitlines()[0]}). "
                              "The store itself is unchanged.",
                              title="The backup was not written") from exc
         finally:
@@ -127,11 +116,31 @@ class MaintenanceMixin(StoreBase):
         found = check_file(target)
         if found.problem:
             _discard(target)
-            raise StoreError(f"The backup written to {target} did not read back in full "
+            raise StoreUnavailable(f"The backup written to {target} did not read back in full "
                              f"({found.problem}), so it was deleted; the store itself is "
                              "unchanged. Try again, or write the backup to another disk.",
                              title="The backup was not written")
         return target
+
+
+def _copy_file_store(cur: duckdb.DuckDBPyConnection, target: Path, alias: str) -> None:
+    catalog = cur.execute("SELECT current_database()").fetchone()[0]
+    # ATTACH takes a path as a string literal (it cannot be a bound parameter): quote it.
+    cur.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {alias} "
+                "(READ_ONLY false)")  # writable even from a read-only store
+    try:
+        # One transaction: the manifest describes exactly the snapshot copied.
+        cur.begin()
+        try:
+            digests = table_digests(cur, catalog)
+            cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
+            write_manifest(cur, alias, digests)
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+    finally:
+        cur.execute(f"DETACH {alias}")
 
 
 def _discard(target: Path) -> None:
@@ -156,12 +165,12 @@ def check_file(path: Path | str) -> FileCheck:
         return FileCheck(f"it is damaged: {damage}")
     try:
         probe = MaintenanceMixin(path, read_only=True)
-    except StoreLockedError:
+    except StoreInUse:
         raise  # in use: the caller says so, rather than calling the file damaged
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         return FileCheck(f"DuckDB cannot open it ({exc.user_message})")
     try:
-        cur = probe._conn.cursor()
+        cur = probe._cursor()
         try:
             catalog = cur.execute("SELECT current_database()").fetchone()[0]
             if not (probe._has_table("imports") and probe._has_table("schema_version")):

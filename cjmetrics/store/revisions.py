@@ -16,19 +16,24 @@ import duckdb
 import pandas as pd
 
 from .. import access
-from ..errors import ImportRejected
+from ..errors import ImportRefused
 from .audit import audit_row, who_for
 from .connection import StoreBase, now
+from .staging import Stage
 from .tables import ANNOTATIONS, COMPARED, OBSERVATIONS, TARGETS, RevisedTable
 
 
 @dataclass
 class StagedRows:
-    """Canonical rows held in a TEMP table on one of this store's cursors."""
+    """Canonical rows held in a TEMP table of a Stage (see staging)."""
 
-    cursor: duckdb.DuckDBPyConnection
+    stage: Stage
     table: str
     count: int
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.stage.cursor
 
     def __len__(self) -> int:
         return self.count
@@ -68,12 +73,8 @@ def file_sha256(data: bytes) -> str:
 class RevisionsMixin(StoreBase):
     # -- classifying and committing rows ------------------------------------------------------
     # Rows arrive either as a DataFrame (demo data, edits, tests) or as a table already staged
-    # on a cursor of this store (uploads: see ingest/), so a million-row file is compared and
-    # written inside DuckDB without a trip through pandas.
-    def staging_cursor(self) -> duckdb.DuckDBPyConnection:
-        """A private cursor whose TEMP tables hold an upload while it is checked."""
-        return self._conn.cursor()
-
+    # on a Stage of this store (uploads: see staging and ingest/), so a million-row file is
+    # compared and written inside DuckDB without a trip through pandas.
     def _source(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows,
                 cur: duckdb.DuckDBPyConnection) -> str:
         if isinstance(rows, StagedRows):
@@ -135,7 +136,7 @@ class RevisionsMixin(StoreBase):
         """Classify canonical rows against the store: `change` is new, revised or unchanged,
         with the old values alongside (`old_<column>`). Every row, for small inputs."""
         own = cur is None
-        cur = cur or self._conn.cursor()
+        cur = cur or self._cursor()
         try:
             self._classify(spec, self._source(spec, rows, cur), cur)
             return cur.execute("SELECT * FROM _changes").df()
@@ -148,7 +149,7 @@ class RevisionsMixin(StoreBase):
         """What committing these rows would do, without writing anything. `changes` holds up
         to 1,000 rows of each kind of change, for display."""
         earlier = self._committed_with_hash(sha256, kind)
-        cur = rows.cursor if isinstance(rows, StagedRows) else self._conn.cursor()
+        cur = rows.cursor if isinstance(rows, StagedRows) else self._cursor()
         try:
             version = self.data_version()
             source = self._source(spec, rows, cur)
@@ -184,7 +185,7 @@ class RevisionsMixin(StoreBase):
         changes nothing and says so. A preview made at the current data version is reused, so a
         checked upload is not compared twice."""
         if len(rows) == 0:
-            raise ImportRejected("The file has no rows to import.")
+            raise ImportRefused("The file has no rows to import.")
         # Refused before any work: catalogue and settings changes need an admin.
         role = "admin" if spec.table in ("settings", "indicator_edits") else \
             access.role_for_kind(kind)
@@ -193,11 +194,11 @@ class RevisionsMixin(StoreBase):
         who = who_for(who)
         started = now()
         if not self._write_lock.acquire(timeout=-1 if lock_timeout is None else lock_timeout):
-            raise ImportRejected("Another import is being written to the store right now. Wait "
+            raise ImportRefused("Another import is being written to the store right now. Wait "
                                  "a moment and press Import again.",
                                  title="The store is busy")
         staged = isinstance(rows, StagedRows)
-        cur = rows.cursor if staged else self._conn.cursor()
+        cur = rows.cursor if staged else self._cursor()
         try:
             earlier = self._committed_with_hash(sha256, kind)
             if earlier is not None:
@@ -218,7 +219,7 @@ class RevisionsMixin(StoreBase):
             with self.transaction(cur=cur) as tx:
                 if first is not None:
                     first(tx)
-                import_id = tx.execute("SELECT nextval('import_seq')").fetchone()[0]
+                import_id = self._next_id(tx, "import_seq")
                 tx.execute(
                     "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', "
                     "NULL, NULL, ?)",
@@ -248,10 +249,10 @@ class RevisionsMixin(StoreBase):
             status = cur.execute("SELECT status FROM imports WHERE import_id = ?",
                                  [import_id]).fetchone()
             if status is None:
-                raise ImportRejected(f"There is no import #{import_id}. List imports with "
+                raise ImportRefused(f"There is no import #{import_id}. List imports with "
                                      "`python -m cjmetrics imports`.", title="Nothing was undone")
             if status[0] != "committed":
-                raise ImportRejected(f"Import #{import_id} is already undone.",
+                raise ImportRefused(f"Import #{import_id} is already undone.",
                                      title="Nothing was undone")
             cur.execute("UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? "
                         "WHERE import_id = ?", [now(), who, import_id])

@@ -85,14 +85,15 @@ def _tables(cur: duckdb.DuckDBPyConnection, catalog: str,
     return tables
 
 
-def table_digests(cur: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, TableDigest]:
+def table_digests(cur: duckdb.DuckDBPyConnection, catalog: str,
+                  schema: str = "main") -> dict[str, TableDigest]:
     """Every table of the store, every row and every value read: its rows and their digest."""
     digests = {}
-    for table, columns in _tables(cur, catalog).items():
+    for table, columns in _tables(cur, catalog, schema).items():
         values = ", ".join(f'"{c}"' for c in columns)
         rows, digest = cur.execute(
             f'SELECT count(*), coalesce(sum(hash({values})::HUGEINT), 0) '
-            f'FROM "{catalog}".main."{table}"').fetchone()
+            f'FROM "{catalog}".{schema}."{table}"').fetchone()
         digests[table] = TableDigest(int(rows), int(digest))
     return digests
 

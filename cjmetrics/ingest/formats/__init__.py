@@ -16,7 +16,7 @@ import re
 
 import pandas as pd
 
-from ...errors import ImportRejected
+from ...errors import ImportRefused
 from ...store import Store
 from ..pipeline import Prepared, prepare, prepare_rows
 from ..resolve import area_resolver
@@ -24,7 +24,7 @@ from . import events, newsletters, social, statistics, surveys, web
 from .base import (
     SOURCE_ROW,
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Question,
     Recognised,
     Source,
@@ -37,7 +37,7 @@ FORMATS: list[ExportFormat] = [
     *surveys.FORMATS,
 ]
 
-__all__ = ["FORMATS", "ExportFormat", "FormatBroken", "Question", "Recognised", "Source",
+__all__ = ["FORMATS", "ExportFormat", "ExportIncomplete", "Question", "Recognised", "Source",
            "recognise", "prepare_export", "supported_formats", "not_recognised_message",
            "missing_answers", "prepare_any", "prepare_template", "remember_mapping",
            "suggested_answers", "commit_export"]
@@ -55,8 +55,8 @@ def not_recognised_message(name: str) -> str:
 
 
 def recognise(data: bytes, name: str, sheet: str | None = None) -> Recognised | None:
-    """The export format that claims this file, or None. Raises FormatBroken when a format
-    recognises the file but it lacks what the import needs, ImportRejected for non-tables."""
+    """The export format that claims this file, or None. Raises ExportIncomplete when a format
+    recognises the file but it lacks what the import needs, ImportRefused for non-tables."""
     # The first rows decide which format claims the file; only then is the whole file read,
     # so a large template is not parsed twice.
     head = read_source(data, name, head=True)
@@ -65,7 +65,7 @@ def recognise(data: bytes, name: str, sheet: str | None = None) -> Recognised | 
     for fmt in FORMATS:
         try:
             found = fmt.detect(head, sheet)
-        except FormatBroken:
+        except ExportIncomplete:
             found = True
         if found is not None:
             return fmt.detect(read_source(data, name), sheet)
@@ -100,13 +100,13 @@ def prepare_export(store: Store, data: bytes, name: str, recognised: Recognised,
     # -- end survey exports --
     missing = missing_answers(recognised, answers)
     if missing:
-        raise ImportRejected(f"{recognised.description}. Before it can be imported: "
+        raise ImportRefused(f"{recognised.description}. Before it can be imported: "
                              + " ".join(q.prompt for q in missing))
     resolver = area_resolver(store.areas())
     rows = recognised.build({**answers, "_resolve_area": resolver.resolve})
     rows, left_out = _known_areas_only(store, rows)
     if rows.empty:
-        raise FormatBroken(f"{recognised.description}, but it holds no figures cjmetrics can "
+        raise ExportIncomplete(f"{recognised.description}, but it holds no figures cjmetrics can "
                            "import (no row maps onto an indicator).")
     # Rows that carry their source row go to the pipeline as they are, and their problems
     # name the export's own rows; older parsers' rows are numbered as a template and each
@@ -209,12 +209,12 @@ def _known_areas_only(store: Store, rows: pd.DataFrame) -> tuple[pd.DataFrame, l
     return rows[~rows["area"].isin(unknown)].reset_index(drop=True), sorted(unknown)
 
 
-def _not_recognised(exc: ImportRejected, name: str) -> ImportRejected:
+def _not_recognised(exc: ImportRefused, name: str) -> ImportRefused:
     """A template refusal for a file that fits no template at all reads 'not recognised'."""
     message = exc.user_message
     head = message.split(" that ", 1)[0]
     if "does not have the column" in message and len(re.findall(r"'[a-z_ ]+'", head)) >= 3:
-        return ImportRejected(not_recognised_message(name))
+        return ImportRefused(not_recognised_message(name))
     return exc
 
 
@@ -224,7 +224,7 @@ def prepare_template(store: Store, data: bytes, name: str, *, sheet: str | None 
     list of supported exports) for a file that fits no template either."""
     try:
         return prepare(store, data, name, sheet=sheet, kind=kind)
-    except ImportRejected as exc:
+    except ImportRefused as exc:
         if kind is None:
             raise _not_recognised(exc, name) from exc
         raise
@@ -234,7 +234,7 @@ def prepare_any(store: Store, data: bytes, name: str, *, sheet: str | None = Non
                 answers: dict | None = None) -> Prepared:
     """What the Upload page and the CLI do with a dropped file, in one call: an export is
     recognised and built with the answers given (plus remembered mappings), anything else goes
-    to the templates. Raises ImportRejected with the open questions when answers are missing."""
+    to the templates. Raises ImportRefused with the open questions when answers are missing."""
     recognised = recognise(data, name, sheet)
     if recognised is None:
         return prepare_template(store, data, name, sheet=sheet)

@@ -17,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from ...errors import FormatBroken, ImportRejected, PeriodError
+from ...errors import ExportIncomplete, ImportRefused, PeriodUnrecognised
 from ...periods import parse_period
 from ..read import decode, is_xlsx, reject_binary
 
@@ -43,7 +43,7 @@ class Source:
     def sheet(self, wanted: str | None) -> tuple[str, Grid]:
         if wanted is not None:
             if wanted not in self.sheets:
-                raise FormatBroken(f"'{self.name}' has no sheet called '{wanted}'. Its sheets "
+                raise ExportIncomplete(f"'{self.name}' has no sheet called '{wanted}'. Its sheets "
                                    f"are: {', '.join(self.sheets)}.")
             return wanted, self.sheets[wanted]
         name = next(iter(self.sheets), "")
@@ -82,7 +82,7 @@ def _csv_grid(text: str) -> Grid:
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
-        raise ImportRejected("The file has a cell longer than 10 MB, which no export holds: it "
+        raise ImportRefused("The file has a cell longer than 10 MB, which no export holds: it "
                              "is probably not a table of figures. Check the file, or save it "
                              "again from the tool that made it.") from exc
     grid = [[(c or "").strip() for c in row] for row in rows]
@@ -94,7 +94,7 @@ HEAD_ROWS = 300  # enough of any export to recognise it (see formats.recognise)
 
 
 def read_source(data: bytes, name: str, head: bool = False) -> Source:
-    """The file's cells as text, or ImportRejected for what is not a table. With `head`, only
+    """The file's cells as text, or ImportRefused for what is not a table. With `head`, only
     the first HEAD_ROWS rows of each sheet: a million-row template is not read twice."""
     limit = HEAD_ROWS if head else None
     if data.startswith(b"\xd0\xcf\x11\xe0") and name.lower().endswith(".xls"):
@@ -103,7 +103,7 @@ def read_source(data: bytes, name: str, head: bool = False) -> Source:
     if is_xlsx(data):
         return Source(name, data, _xlsx_sheets(data, name, limit), "xlsx")
     if data.startswith(b"PK\x03\x04"):
-        raise ImportRejected(f"'{name}' is a ZIP archive, not a table of figures. If it holds "
+        raise ImportRefused(f"'{name}' is a ZIP archive, not a table of figures. If it holds "
                              "an export, unzip it and upload the CSV or Excel file inside.")
     if limit:
         cut = data[:200_000]
@@ -119,7 +119,7 @@ def _xlsx_sheets(data: bytes, name: str, limit: int | None = None) -> dict[str, 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ImportRejected(f"'{name}' looks like an Excel workbook but could not be opened. "
+        raise ImportRefused(f"'{name}' looks like an Excel workbook but could not be opened. "
                              "Open it in Excel, save it again as .xlsx, and upload that.") from exc
     try:
         sheets = {}
@@ -142,7 +142,7 @@ def _xls_sheets(data: bytes, name: str, limit: int | None = None) -> dict[str, G
     try:
         book = xlrd.open_workbook(file_contents=data)
     except Exception as exc:  # xlrd raises its own and struct errors for damaged files
-        raise ImportRejected(f"'{name}' looks like an old Excel (.xls) workbook but could not "
+        raise ImportRefused(f"'{name}' looks like an old Excel (.xls) workbook but could not "
                              "be opened. Open it in Excel, save it as .xlsx, and upload that."
                              ) from exc
     sheets = {}
@@ -196,7 +196,7 @@ class Recognised:
 @dataclass(frozen=True)
 class ExportFormat:
     """One tool's export. `detect` returns None for a file that is not this format (it never
-    raises for a foreign file); FormatBroken for this format missing what it needs."""
+    raises for a foreign file); ExportIncomplete for this format missing what it needs."""
 
     key: str  # recorded as the import's kind, e.g. "mailchimp"
     title: str  # "Mailchimp campaign report"
@@ -328,7 +328,7 @@ def span(dates: list[date]) -> str:
 def is_period(text: str) -> bool:
     try:
         parse_period(text)
-    except (PeriodError, ValueError, TypeError):
+    except (PeriodUnrecognised, ValueError, TypeError):
         return False
     return True
 

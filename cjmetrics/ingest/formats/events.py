@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from .base import (
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Question,
     Recognised,
     Source,
@@ -57,7 +57,7 @@ def _recognised(source: Source, sheet: str, header, body, first_row: int) -> Rec
         "status": STATUS, "checked": CHECKED, "event": EVENT, "event_date": EVENT_DATE,
         "order_date": ORDER_DATE, "attendee": ATTENDEE}.items()}
     if col["status"] is None and col["checked"] is None:
-        raise FormatBroken(f"'{source.name}' looks like an Eventbrite attendee report, but it "
+        raise ExportIncomplete(f"'{source.name}' looks like an Eventbrite attendee report, but it "
                            "has no 'Attendee Status' or check-in column, so attendance cannot "
                            "be counted. Export the attendee report again with all columns.")
     width = len(header)
@@ -66,7 +66,7 @@ def _recognised(source: Source, sheet: str, header, body, first_row: int) -> Rec
             if any(r)]
     rows = [r for r in rows if r[col["attendee"]]]  # a totals line has no attendee number
     if not rows:
-        raise FormatBroken(f"'{source.name}' is an Eventbrite attendee report with no "
+        raise ExportIncomplete(f"'{source.name}' is an Eventbrite attendee report with no "
                            "attendees in it. Check that you exported the right event.")
     date_col = col["event_date"] if col["event_date"] is not None else col["order_date"]
     order = guess_order([r[date_col] for r in rows] if date_col is not None else [])

@@ -11,7 +11,7 @@ from datetime import date
 
 from .base import (
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Recognised,
     Source,
     area_question,
@@ -90,7 +90,7 @@ def _recognised(source: Source, sheet: str, grid, i: int) -> Recognised:
         title = cells[col["title"]] if col["title"] is not None else ""
         campaigns.append((title, sent, delivered, opens, clicks, row))
     if not campaigns:
-        raise FormatBroken(f"'{source.name}' looks like a {SOURCE}, but no row has a send date "
+        raise ExportIncomplete(f"'{source.name}' looks like a {SOURCE}, but no row has a send date "
                            "it can read (such as 3/9/17 18:54). Check that the file is complete.")
     # An A/B test adds rows "Name | Combo 1", "Name | Winner" whose figures are already in the
     # row "Name": count those only when the combined row is missing.

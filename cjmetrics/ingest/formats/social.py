@@ -12,7 +12,7 @@ from datetime import date
 
 from .base import (
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Grid,
     Recognised,
     Source,
@@ -95,7 +95,7 @@ def _x_layout(grid: Grid) -> tuple[str, dict] | None:
         if find_column(header, *TWEET_ID) is not None and find_column(header, *PERMALINK) \
                 is not None or find_column(header, *DATE) == 0 and \
                 find_column(header, *PUBLISHED) == 1:
-            raise FormatBroken("This X/Twitter Analytics export has its header row but no rows "
+            raise ExportIncomplete("This X/Twitter Analytics export has its header row but no rows "
                                "of figures: the file looks cut short. Download it again.")
         return None
     promoted = sum(1 for h in header if norm(h).startswith(("promoted", "promocionad",
@@ -138,9 +138,10 @@ def detect_x(source: Source, sheet: str | None) -> Recognised | None:
             continue
         items.append((day, number(cells[col["reach"]]), number(cells[col["engaged"]]), row))
     if not items:
-        raise FormatBroken(f"'{source.name}' looks like an {title} export, but none of its rows "
-                           "has a date cjmetrics can read. Download the export from X Analytics "
-                           "again.")
+        raise ExportIncomplete(
+            f"'{source.name}' looks like an {title} export, but none of its rows "
+            "has a date cjmetrics can read. Download the export from X Analytics "
+            "again.")
     unit = "tweet" if kind == "tweets" else "day"
     description = f"{title} export: {plural(len(items), unit)}, {span([i[0] for i in items])}"
     if unread:
@@ -182,7 +183,7 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
         title = (f"{channel} post insights" if find_column(header, "Publish time") is not None
                  else "Facebook Page Insights post-level")
         if col["date"] is None:
-            raise FormatBroken(f"'{source.name}' looks like a {title} export, but it has no "
+            raise ExportIncomplete(f"'{source.name}' looks like a {title} export, but it has no "
                                "'Posted' or 'Publish time' column, so the posts cannot be "
                                "placed in months. Export it again with the post dates.")
         body = list(enumerate(grid[1:], start=2))
@@ -208,7 +209,7 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
                 engaged = None
             items.append((day, reach, engaged, row))
         if not items:
-            raise FormatBroken(f"'{source.name}' looks like a {title} export, but no post has "
+            raise ExportIncomplete(f"'{source.name}' looks like a {title} export, but no post has "
                                "a date cjmetrics can read. Export it again.")
         description = f"{title} export: {plural(len(items), 'post')}, " \
                       f"{span([i[0] for i in items])}"
@@ -250,8 +251,9 @@ def detect_page_level(source: Source, sheet: str | None) -> Recognised | None:
                 items.append((day, number(cells[reach]),
                               number(cells[engaged]) if engaged is not None else None, row))
         if not items:
-            raise FormatBroken(f"'{source.name}' looks like a Facebook Page Insights page-level "
-                               "export, but no row has a date cjmetrics can read.")
+            raise ExportIncomplete(
+            f"'{source.name}' looks like a Facebook Page Insights page-level "
+            "export, but no row has a date cjmetrics can read.")
         description = (f"Facebook Page Insights page-level export: {plural(len(items), 'day')}, "
                        f"{span([i[0] for i in items])}")
 
@@ -279,7 +281,7 @@ def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
         engaged = find_column(header, "Post engagement", "Post engagements", "Engagements",
                               "Page engagement")
         if reach is None and engaged is None:
-            raise FormatBroken(f"'{source.name}' looks like a Facebook Ads Manager export, but "
+            raise ExportIncomplete(f"'{source.name}' looks like a Facebook Ads Manager export, but "
                                "it has neither a 'Reach' nor a 'Post engagement' column, so it "
                                "holds no figure cjmetrics tracks. Add Reach and Post engagement "
                                "to the report's columns and export again.")
@@ -304,7 +306,7 @@ def detect_ads(source: Source, sheet: str | None) -> Recognised | None:
             items.append((first, number(cells[reach]) if reach is not None else None,
                           number(cells[engaged]) if engaged is not None else None, row))
         if not items:
-            raise FormatBroken(
+            raise ExportIncomplete(
                 f"'{source.name}' is a Facebook Ads Manager export whose rows each span more "
                 "than one month, so its figures cannot be given per month. In Ads Manager "
                 "choose Breakdown > By time > Month, then export again.")
@@ -358,7 +360,8 @@ def detect_x_ads(source: Source, sheet: str | None) -> Recognised | None:
         impressions = find_column(header, "Impressions")
         engaged = find_column(header, "Engagements")
         if impressions is None and engaged is None:
-            raise FormatBroken(f"'{source.name}' looks like an X Ads campaign export, but it has "
+            raise ExportIncomplete(
+                f"'{source.name}' looks like an X Ads campaign export, but it has "
                                "no 'Impressions' or 'Engagements' column. Export the campaigns "
                                "again with the Engagement metrics.")
         width = len(header)
@@ -377,12 +380,12 @@ def detect_x_ads(source: Source, sheet: str | None) -> Recognised | None:
                 continue
             items.append((when[0], reach, engagements, row))
         if not items and long_rows:
-            raise FormatBroken(
+            raise ExportIncomplete(
                 f"'{source.name}' is an X Ads campaign export whose time period spans more than "
                 "one month, so its figures cannot be given per month. In X Ads Manager choose a "
                 "one-month date range (or a monthly breakdown) and export again.")
         if not items:
-            raise FormatBroken(f"'{source.name}' is an X Ads campaign export, but no campaign "
+            raise ExportIncomplete(f"'{source.name}' is an X Ads campaign export, but no campaign "
                                "in it has figures (every cell is '-'). Check the date range "
                                "and export again.")
         description = (f"X Ads campaign export: {plural(len(items), 'campaign row')}, "
@@ -442,7 +445,7 @@ def detect_linkedin(source: Source, sheet: str | None) -> Recognised | None:
                               sum(number(cells[i]) or 0 for i in engaged) if engaged else None,
                               row))
             if not items:
-                raise FormatBroken(f"'{source.name}' looks like a LinkedIn page analytics "
+                raise ExportIncomplete(f"'{source.name}' looks like a LinkedIn page analytics "
                                    f"export, but sheet '{name}' has no row with a date. Export "
                                    "the content analytics again.")
             description = (f"LinkedIn page analytics (sheet '{name}'): "
@@ -458,13 +461,13 @@ def detect_linkedin(source: Source, sheet: str | None) -> Recognised | None:
     if sheet is not None:
         other = detect_linkedin(source, None)
         if other is not None:
-            raise FormatBroken(f"Sheet '{sheet}' of the LinkedIn page analytics export "
+            raise ExportIncomplete(f"Sheet '{sheet}' of the LinkedIn page analytics export "
                                f"'{source.name}' has no daily metrics: choose the sheet "
                                f"'{other.sheet}'.")
     if any(norm(c).startswith("impressions") for g in source.sheets.values() for r in g[:4]
            for c in r) and any("linkedin" in norm(c) for g in source.sheets.values()
                                for r in g[:3] for c in r):
-        raise FormatBroken(f"'{source.name}' looks like a LinkedIn page analytics export, but "
+        raise ExportIncomplete(f"'{source.name}' looks like a LinkedIn page analytics export, but "
                            "no sheet has a 'Date' column with daily impressions. Upload the "
                            "content (updates) export, or choose its metrics sheet.")
     return None

@@ -17,7 +17,7 @@ from collections import defaultdict
 from ...periods import parse_period
 from .base import (
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Grid,
     Question,
     Recognised,
@@ -148,7 +148,7 @@ def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
     what = "upload-layout file" if upload else "cube download"
     missing = [k for k, v in col.items() if v is None]
     if missing:
-        raise FormatBroken(f"'{source.name}' looks like a statistics.gov.scot {what}, "
+        raise ExportIncomplete(f"'{source.name}' looks like a statistics.gov.scot {what}, "
                            f"but it has no {', '.join(missing)} column. Download it "
                            "again from statistics.gov.scot without removing columns.")
     known = {col[k] for k in col} | {find_column(header, n) for n in ("FeatureName",
@@ -168,7 +168,7 @@ def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
         rows_of.setdefault(key, {})[measure] = row
         units.add(r[col["Units"]])
     if not groups:
-        raise FormatBroken(f"'{source.name}' is a statistics.gov.scot {what} with no "
+        raise ExportIncomplete(f"'{source.name}' is a statistics.gov.scot {what} with no "
                            "data rows: the file looks cut short.")
     points, series = [], {}
     for key, measures in groups.items():
@@ -211,7 +211,7 @@ def detect_table(source: Source, sheet: str | None) -> Recognised | None:
     if first_data is None:
         return None
     if first_data == 0:
-        raise FormatBroken(f"'{source.name}' looks like a statistics.gov.scot table download, "
+        raise ExportIncomplete(f"'{source.name}' looks like a statistics.gov.scot table download, "
                            "but it has no header row of periods above the areas. Download the "
                            "table again.")
     header = grid[first_data - 1]
@@ -231,7 +231,7 @@ def detect_table(source: Source, sheet: str | None) -> Recognised | None:
         columns = {i: (f"{label} | {clean_label(c)}", fixed) for i, c in enumerate(header)
                    if i > 1 and clean_label(c)}
     else:
-        raise FormatBroken(f"'{source.name}' is a statistics.gov.scot table download whose "
+        raise ExportIncomplete(f"'{source.name}' is a statistics.gov.scot table download whose "
                            "columns are not periods (years, financial years, quarters or "
                            "months) and whose heading names no reference period. Put the "
                            "reference period in the table's columns (or fix it to one period) "
@@ -439,7 +439,7 @@ def detect_sg(source: Source, sheet: str | None) -> Recognised | None:
     first = None
     for name in candidates:
         if name not in source.sheets:
-            raise FormatBroken(f"'{source.name}' has no sheet called '{name}'. Its sheets are: "
+            raise ExportIncomplete(f"'{source.name}' has no sheet called '{name}'. Its sheets are: "
                                f"{', '.join(source.sheets)}.")
         parsed = parse_sg_sheet(source.sheets[name])
         found = _sg_recognised(source, name, parsed) if parsed else None
@@ -449,7 +449,7 @@ def detect_sg(source: Source, sheet: str | None) -> Recognised | None:
                 break
     if first is None:
         if sheet and any(parse_sg_sheet(g) for g in source.sheets.values()):
-            raise FormatBroken(f"Sheet '{sheet}' of '{source.name}' holds no table of figures "
+            raise ExportIncomplete(f"Sheet '{sheet}' of '{source.name}' holds no table of figures "
                                "(it may be the index or the notes). Choose one of the table "
                                "sheets.")
         return None

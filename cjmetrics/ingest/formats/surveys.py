@@ -19,7 +19,7 @@ import pandas as pd
 
 from .base import (
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Grid,
     Question,
     Recognised,
@@ -295,7 +295,7 @@ def _find_sheet(source: Source, sheet: str | None):
         if claimed is None:
             problem = _broken(grid)
             if problem:
-                raise FormatBroken(f"'{source.name}'{_on(source, name)}: {problem}")
+                raise ExportIncomplete(f"'{source.name}'{_on(source, name)}: {problem}")
             continue
         title, parse = claimed
         expanded = title.startswith("SurveyMonkey") and _expanded(grid)
@@ -306,13 +306,13 @@ def _find_sheet(source: Source, sheet: str | None):
                        "question (only ids, dates or personal details). Download it again with "
                        "the question columns.")
         if problem:
-            raise FormatBroken(f"'{source.name}'{_on(source, name)}: {problem}")
+            raise ExportIncomplete(f"'{source.name}'{_on(source, name)}: {problem}")
         return name, title, tidy
     if sheet is not None and sheet in source.sheets:
         others = [n for n in source.sheets if n != sheet and _claims(source.sheets[n])]
         if others:
             title = _claims(source.sheets[others[0]])[0]
-            raise FormatBroken(
+            raise ExportIncomplete(
                 f"'{source.name}' is a {title} workbook, but the sheet '{sheet}' holds no "
                 f"responses: they are on the sheet '{others[0]}'. Choose that sheet.")
     return None
@@ -465,7 +465,7 @@ def detect(source: Source, sheet: str | None):
         return None
 
     def build(answers):  # survey answers are built by cjmetrics.survey_mapping, not here
-        raise FormatBroken("A survey export is imported through its question mapping.")
+        raise ExportIncomplete("A survey export is imported through its question mapping.")
 
     recognised = Recognised(
         SURVEYS, export.description,

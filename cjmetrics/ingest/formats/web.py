@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from .base import (
     ExportFormat,
-    FormatBroken,
+    ExportIncomplete,
     Recognised,
     Source,
     area_question,
@@ -91,14 +91,15 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
         if not any(norm(line).startswith(("account", "property", "all web site data",
                                            "master view", "all users")) for line in head):
             return None
-        raise FormatBroken(f"'{source.name}' looks like a Google Analytics export, but its "
+        raise ExportIncomplete(f"'{source.name}' looks like a Google Analytics export, but its "
                            "'#' heading has no date range. Export the report again without "
                            "editing the lines that start with #.")
     title = "Google Analytics 4 report" if ga4 else "Universal Analytics report"
     tables = _tables(grid)
     if not tables:
-        raise FormatBroken(f"'{source.name}' is a {title} ({start:%-d %b %Y} to {end:%-d %b %Y}) "
-                           "with no table under its heading: the file looks cut short.")
+        raise ExportIncomplete(
+            f"'{source.name}' is a {title} ({start:%-d %b %Y} to {end:%-d %b %Y}) "
+            "with no table under its heading: the file looks cut short.")
     comma = _decimal_comma(tables)
     for table in tables:
         header = [norm(h) for h in table[0][:-1]]
@@ -113,7 +114,7 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
         if items is None:
             continue
         if not items:
-            raise FormatBroken(f"'{source.name}' is a {title} whose '{table[0][0]}' column "
+            raise ExportIncomplete(f"'{source.name}' is a {title} whose '{table[0][0]}' column "
                                "holds no dates cjmetrics can read.")
         return _recognised(source, title, items, metric_name, start, end)
     # No table by date: a report of exactly one calendar month can still give its total.
@@ -127,7 +128,7 @@ def detect(source: Source, sheet: str | None) -> Recognised | None:
             value = number(totals[0][metric], decimal_comma=comma)
             items = [(start, value, totals[0][-1])]
             return _recognised(source, title, items, table[0][metric], start, end)
-    raise FormatBroken(
+    raise ExportIncomplete(
         f"'{source.name}' is a {title} for {start:%-d %b %Y} to {end:%-d %b %Y}, but it has no "
         "table by day or month with sessions or users, so the visits cannot be given per "
         "month. In Google Analytics, export a report with Date (or Month) as the dimension "
