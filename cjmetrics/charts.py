@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # for annotations only
 
 # The Analysis Function's categorical palette (dark blue, turquoise, dark pink, orange, dark
 # grey, light purple): each colour 3:1 or more against the white chart and against the colour
-# next to it, so neighbouring series stay apart (tests/test_accessibility.py checks both).
+# next to it, so neighbouring series stay apart (tests/app/test_accessibility.py checks both).
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
 # "dot" is kept for the Scotland comparator, so no area's line can be mistaken for it.

@@ -1,5 +1,5 @@
 """Writes the files of tests/data/bad/sweep/: uploads that once crashed, changed figures quietly or
-misled, and others a first week of real use would bring. tests/test_bad_input.py says what each
+misled, and others a first week of real use would bring. tests/app/test_bad_input.py says what each
 must end in. Files too big to keep (a 1 GB sparse file, workbooks of millions of cells, a
 5,000-column CSV, a 1 MB cell) are written by that test into its tmp folder instead.
 

@@ -1,4 +1,4 @@
-"""Writes the survey-export fixtures (CSV and XLSX) of tests/test_survey_exports.py.
+"""Writes the survey-export fixtures (CSV and XLSX) of tests/app/test_survey_exports.py.
 
 Small, made-up exports in each tool's documented layouts; every name, e-mail address, IP address
 and phone number in them is invented and must never reach the store. Run from this folder."""

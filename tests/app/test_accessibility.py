@@ -1,6 +1,6 @@
 """Accessibility that can be checked without a browser: the theme's text colours and the chart
 palette against WCAG 2.2 AA contrast, each chart's accessible name, and the Accessibility
-statement page. The pages as drawn are checked in tests/test_browser_accessibility.py."""
+statement page. The pages as drawn are checked in tests/browser/test_browser_accessibility.py."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from cjmetrics.ingest.pipeline import prepare
 from cjmetrics.ingest.preview import readable_breakdown
 from cjmetrics.ingest.service import TABLE, open_upload
 
-FIXTURES = Path(__file__).resolve().parent / "data" / "formats"
+FIXTURES = Path(__file__).resolve().parent.parent / "data" / "formats"
 X_APRIL = FIXTURES / "twitter_daily_apr2021.csv"  # Apr 2021 impressions 30,000 + 34,313
 AYRSHIRE = "CJP-AYR"  # demo: X/Twitter reach 17,750 in Apr 2021
 

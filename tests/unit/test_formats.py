@@ -22,7 +22,7 @@ from cjmetrics.store import Store
 
 from conftest import PROJECT_ROOT, SAMPLES
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURES = DATA / "formats"
 BAD = DATA / "bad" / "formats"
 GLASGOW = "S12000049"
@@ -210,7 +210,7 @@ def test_survey_samples_parse_to_a_tidy_frame_and_ask_what_they_cannot_say(empty
                                   "source_row"]
     assert tidy["respondent_id"].nunique() == respondents
     before = empty_store.checksum()
-    # -- survey exports: imported through their mapping (tests/test_survey_exports.py) --
+    # -- survey exports: imported through their mapping (tests/app/test_survey_exports.py) --
     with pytest.raises(ImportRefused, match="Before it can be imported, say which area"):
         formats.prepare_any(empty_store, data, name)
     assert empty_store.checksum() == before

@@ -180,7 +180,7 @@ def test_template_upload_import_trends_and_undo(page, server, tmp_path):
 
 
 # -- the first screen, the revision warning and formatted values -------------------------------
-X_APRIL = Path(__file__).resolve().parent / "data" / "formats" / "twitter_daily_apr2021.csv"
+X_APRIL = Path(__file__).resolve().parent.parent / "data" / "formats" / "twitter_daily_apr2021.csv"
 
 
 def test_the_drop_zone_is_in_the_first_screen_at_1280x720(browser, server):

@@ -23,7 +23,7 @@ from cjmetrics.store import Store
 from conftest import PROJECT_ROOT
 from demo_csv import GLASGOW, figures
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 BAD, GOOD = DATA / "bad", DATA / "good"
 DEMO_SOURCE = "Illustrative demo data - not official statistics"
 PERIOD_HINT = "Write a financial year as 2023/24"

@@ -14,7 +14,8 @@ from browser_support import TYPING_DELAY_MS, choose_area, settled, title, wait_f
 
 pytestmark = pytest.mark.browser
 
-FIXTURE = Path(__file__).resolve().parent / "data" / "formats" / "surveys" / "gf_understanding.csv"
+FIXTURE = (Path(__file__).resolve().parent.parent / "data" / "formats" / "surveys"
+           / "gf_understanding.csv")
 
 
 def test_correct_a_flagged_answer_then_import_and_see_it_on_surveys(page, server):

@@ -9,7 +9,7 @@ from test_cli import run
 
 from cjmetrics.store import close_all, open_store
 
-FIXTURES = Path(__file__).resolve().parent / "data" / "formats"
+FIXTURES = Path(__file__).resolve().parent.parent / "data" / "formats"
 
 
 def test_an_export_without_its_area_exits_1_naming_the_option(empty_db):

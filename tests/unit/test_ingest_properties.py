@@ -24,7 +24,7 @@ SETTINGS = settings(max_examples=60, deadline=None, database=None,
 HEADERS = sorted({c.name for t in TEMPLATES.values() for c in t.columns}
                  | {a for t in TEMPLATES.values() for c in t.columns for a in c.aliases}
                  | {"indicator_id", "area_code", "2021/22", "2022/23", "Mar 2024", "2023"})
-GOOD_FILES = sorted((Path(__file__).resolve().parent / "data" / "good").iterdir())
+GOOD_FILES = sorted((Path(__file__).resolve().parent.parent / "data" / "good").iterdir())
 MAGIC = [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04", b"\x89PNG", b"%PDF",
          b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"SQLite format 3\x00"]
 

@@ -24,7 +24,7 @@ from apptest_support import assert_clean, texts
 from conftest import PROJECT_ROOT, SAMPLES
 
 PAGES_TESTED_HERE = ["pages/upload.py", "pages/surveys.py"]
-HERE = Path(__file__).resolve().parent / "data" / "formats" / "surveys"
+HERE = Path(__file__).resolve().parent.parent / "data" / "formats" / "surveys"
 GLASGOW = "S12000049"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Every piece of personal data in the fixtures (see make_fixtures.py).

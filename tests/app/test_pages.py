@@ -122,10 +122,10 @@ def table_rows(table: pd.DataFrame, area_name: str) -> list[tuple]:
 
 
 def pages_with_apptests() -> set[str]:
-    """Every page some tests/test_pages*.py file declares it tests, in PAGES (this file) or in a
+    """Every page some tests/app/test_pages*.py file declares it tests, in PAGES (this file) or in a
     module-level PAGES_TESTED_HERE = [...] list (any other test file)."""
     tested = set(PAGES)
-    for path in PROJECT_ROOT.joinpath("tests").glob("test_*.py"):
+    for path in PROJECT_ROOT.joinpath("tests").glob("*/test_*.py"):
         for listing in re.findall(r"^PAGES_TESTED_HERE\s*=\s*\[([^\]]*)\]", path.read_text(),
                                   flags=re.M):
             tested |= set(re.findall(r"[\"'](pages/[^\"']+\.py)[\"']", listing))
@@ -134,7 +134,7 @@ def pages_with_apptests() -> set[str]:
 
 def test_every_registered_page_is_tested():
     """A page added to dashboard.py must get AppTests: here (joining PAGES) or in its own
-    tests/test_pages_<name>.py that lists it in PAGES_TESTED_HERE."""
+    tests/app/test_pages_<name>.py that lists it in PAGES_TESTED_HERE."""
     registered = set(re.findall(r"st\.Page\(\s*[\"'](pages/[^\"']+\.py)[\"']",
                                 (PROJECT_ROOT / "dashboard.py").read_text()))
     assert registered == pages_with_apptests()

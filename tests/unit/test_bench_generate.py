@@ -19,7 +19,7 @@ from cjmetrics.ingest import prepare
 from cjmetrics.store import close_all, open_store
 from cjmetrics.surveys import answers_csv, build_survey
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.02
 SOURCE = "Illustrative benchmark data - not official statistics"
 

@@ -20,10 +20,10 @@ from conftest import SAMPLES
 from demo_csv import GLASGOW
 
 PAGES_TESTED_HERE = ["pages/upload.py"]
-FIXTURES = Path(__file__).resolve().parent / "data" / "formats"
+FIXTURES = Path(__file__).resolve().parent.parent / "data" / "formats"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-BAD = Path(__file__).resolve().parent / "data" / "bad" / "formats"
+BAD = Path(__file__).resolve().parent.parent / "data" / "bad" / "formats"
 
 needs_samples = pytest.mark.skipif(
     not SAMPLES.is_dir(), reason=f"extra tier: the real exports folder {SAMPLES} is absent "
