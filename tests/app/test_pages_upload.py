@@ -186,10 +186,11 @@ def test_upload_import_trends_and_undo(store):
     at.selectbox(key="undo_import").set_value(import_id).run()
     assert_clean(at)
     effect = dataframe_with(at, "Value after undo").set_index("Period")
-    assert effect.loc[NEW_PERIOD, "Value in this import"] == 333
-    assert pd.isna(effect.loc[NEW_PERIOD, "Value after undo"])
-    assert effect.loc[last, "Value in this import"] == revised
-    assert effect.loc[last, "Value after undo"] == demo_value(last)
+    # Values as the indicator shows them: thousands separated, "–" where none is left.
+    assert effect.loc[NEW_PERIOD, "Value in this import"] == "333"
+    assert effect.loc[NEW_PERIOD, "Value after undo"] == "–"
+    assert effect.loc[last, "Value in this import"] == f"{revised:,.0f}"
+    assert effect.loc[last, "Value after undo"] == f"{demo_value(last):,.0f}"
     [undo] = [b for b in at.button if b.label == f"Undo import #{import_id}"]
     undo.click().run()
     assert_clean(at)
@@ -274,7 +275,7 @@ def test_unknown_area_lists_the_problem_and_blocks_the_import(store):
     assert "did you mean Glasgow City (S12000049)?" in " ".join(problems.iloc[0].astype(str))
     # Where the list of areas is: the Areas tab of Frameworks, linked.
     assert "Areas tab of the Frameworks page" in row["What to do"]
-    assert any("[Areas tab of the Frameworks page](frameworks)" in m for m in texts(at.markdown))
+    assert any("[Areas tab of the Frameworks page](frameworks?tab=Areas)" in m for m in texts(at.markdown))
     assert not at.button
     assert not at.metric
     assert "2. Check, then import" not in texts(at.subheader)
