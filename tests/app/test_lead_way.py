@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from cjmetrics.analysis import breakdown_label, format_values
 from cjmetrics.areas import AreaTree
 from cjmetrics.catalogue import build_catalogue
-from cjmetrics.history import history_of_figure, undo_preview
+from cjmetrics.imports import history_of_figure, undo_preview
 from cjmetrics.trends import areas_to_offer
 
 from apptest_support import PROJECT_ROOT, assert_clean, texts
@@ -111,7 +111,7 @@ def run(page: str, *, area: str | None = None, query: dict | None = None) -> App
 
 
 def test_frameworks_areas_tab_lists_every_area(demo_db):
-    at = run("pages/frameworks.py")
+    at = run("pages/catalogue.py")
     tables = [t.value for t in at.table if "GSS code" in t.value.columns]
     assert len(tables) == 1
     areas = tables[0]
