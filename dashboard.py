@@ -34,7 +34,8 @@ PAGES = {
         st.Page("pages/audit.py", title="Audit", icon=":material/policy:"),
     ],
     "Reference": [
-        st.Page("pages/frameworks.py", title="Frameworks", icon=":material/account_tree:"),
+        st.Page("pages/catalogue.py", title="Frameworks", url_path="frameworks",
+                icon=":material/account_tree:"),
         st.Page("pages/accessibility.py", title="Accessibility statement",
                 icon=":material/accessibility_new:"),
     ],

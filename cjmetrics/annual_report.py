@@ -18,13 +18,13 @@ import pandas as pd
 
 from . import analysis
 from .areas import AreaTree
+from .care_inspectorate import build_quality
 from .engagement import build_engagement
 from .errors import AnnualReportNotWritten
+from .framework import FRAMEWORK, Scale, build_scorecard
 from .overview import ILLUSTRATIVE_MARK, build_tile
+from .participation import Statement, build_statement
 from .periods import PeriodUnrecognised, financial_year_of, parse_period, shift
-from .quality import build_quality
-from .scorecard import FRAMEWORK, Scale, build_scorecard
-from .statement import Statement, build_statement
 from .store import Store
 from .surveys import build_survey, small_number_threshold, surveys_with_answers
 

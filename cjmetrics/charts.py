@@ -20,9 +20,9 @@ from plotly.subplots import make_subplots
 from .trends import TrendData
 
 if TYPE_CHECKING:  # for annotations only
+    from .care_inspectorate import QualityModel
     from .comparison import Comparison
-    from .quality import QualityModel
-    from .scorecard import Scorecard
+    from .framework import Scorecard
 
 # The Analysis Function's categorical palette (dark blue, turquoise, dark pink, orange, dark
 # grey, light purple): each colour 3:1 or more against the white chart and against the colour
@@ -248,7 +248,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-# -- Care Inspectorate: quality-indicator grades (cjmetrics.quality) --------------------------
+# -- Care Inspectorate: quality-indicator grades (cjmetrics.care_inspectorate) ---------------
 
 # ColorBrewer YlGnBu steps, CVD-safe and evenly spaced in lightness (L* 99, 82, 68, 56, 40, 22),
 # so the six grades still read in greyscale: the darker the cell, the better the grade.
@@ -361,7 +361,7 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
 
 
 
-# -- Performance Framework and Compare areas (cjmetrics.scorecard, cjmetrics.comparison) ------
+# -- Performance Framework and Compare areas (cjmetrics.framework, cjmetrics.comparison) -----
 
 FOCUS_COLOUR = PALETTE[0]  # the area the page is about: dark blue, darkest bar in greyscale
 OTHER_COLOUR = "#a6a6a6"  # other areas: mid grey

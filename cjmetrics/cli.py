@@ -481,7 +481,7 @@ def _export(args) -> int:
 
 def _statement(args) -> int:
     from .ingest.resolve import area_resolver
-    from .statement import FORMATS, StatementNotWritten, build_statement, render
+    from .participation import FORMATS, StatementNotWritten, build_statement, render
 
     suffix = args.out.suffix.lower()
     if suffix not in FORMATS:

@@ -71,7 +71,7 @@ def _areas_over_time(store: Store, *, indicator: str, areas: list[str], scotland
 
 def _self_assessment(store: Store, *, area: str, large: bool = False) -> ChartView:
     from .charts import self_assessment_figure
-    from .scorecard import build_scorecard
+    from .framework import build_scorecard
 
     card = build_scorecard(store, area)
     return view_from_figure(self_assessment_figure(card, large=large),
@@ -80,8 +80,8 @@ def _self_assessment(store: Store, *, area: str, large: bool = False) -> ChartVi
 
 
 def _qi_grades(store: Store, *, area: str, large: bool = False) -> ChartView:
+    from .care_inspectorate import build_quality
     from .charts import grade_heatmap_figure
-    from .quality import build_quality
 
     model = build_quality(store, area)
     return view_from_figure(grade_heatmap_figure(model, large=large), model.table(),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .care_inspectorate import number_key
 from .ingest import TEMPLATES, Prepared, commit, prepare
-from .quality import number_key
 from .store import (
     ANNOTATIONS,
     EVIDENCE_NOTES,

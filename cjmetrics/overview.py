@@ -261,7 +261,7 @@ def build_overview(store: Store, area_code: str) -> Overview:
     outcome_tiles, engagement_tiles = [], []
     for tile in indicator_tiles(store, headline, area_code, tree):
         (engagement_tiles if tile.group == "Engagement" else outcome_tiles).append(tile)
-    from .scorecard import own_band_notes, rag_legend  # scorecard builds on this module
+    from .framework import own_band_notes, rag_legend  # scorecard builds on this module
 
     return Overview(area_code, tree.name(area_code), outcome_tiles, engagement_tiles,
                     rag_legend(store.rag_defaults()), own_band_notes(headline))

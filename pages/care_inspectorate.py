@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.quality import build_quality, grade_chart
+from cjmetrics.care_inspectorate import build_quality, grade_chart
 
 ui.ensure_entrypoint()
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.scorecard import build_scorecard, self_assessment_chart
+from cjmetrics.framework import build_scorecard, self_assessment_chart
 
 ui.ensure_entrypoint()
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.history import figure_choices, history_of_figure, import_log, undo_preview  # noqa: E402,E501
+from cjmetrics.imports import figure_choices, history_of_figure, import_log, undo_preview  # noqa: E402,E501
 
 ui.ensure_entrypoint()
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from cjmetrics import export, ui
-from cjmetrics.statement import build_statement, statement_file, statement_periods
+from cjmetrics.participation import build_statement, statement_file, statement_periods
 
 ui.ensure_entrypoint()
 

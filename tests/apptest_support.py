@@ -23,10 +23,14 @@ def texts(elements) -> list[str]:
 
 
 
-def open_page(page: str, *, area: str | None = None, timeout: float = 60) -> AppTest:
-    """dashboard.py as a first visit (navigation and sidebar run, as on the real server),
-    optionally an area chosen in the sidebar's Area box, then `page`; each run error-free."""
+def open_page(page: str, *, area: str | None = None, query: dict[str, str] | None = None,
+              timeout: float = 60) -> AppTest:
+    """dashboard.py as a first visit (navigation and sidebar run, as on the real server) of an
+    address with `query`, optionally an area chosen in the sidebar's Area box, then `page`;
+    each run error-free."""
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     at.run()
     assert_clean(at)
     if area is not None:

@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 from cjmetrics.analysis import breakdown_label, format_values
 from cjmetrics.areas import AreaTree
 from cjmetrics.catalogue import build_catalogue
-from cjmetrics.history import history_of_figure, undo_preview
+from cjmetrics.imports import history_of_figure, undo_preview
 from cjmetrics.trends import areas_to_offer
 
-from apptest_support import PROJECT_ROOT, assert_clean, texts
+from apptest_support import assert_clean, open_page, texts
 from demo_csv import AYRSHIRE, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND, SOUTH_AYRSHIRE
 
 COMPLETED = "ndo1_diversion_completed"  # a count; the demo holds none for Aberdeen City
@@ -99,19 +99,11 @@ def test_engagement_totals_in_their_units(demo_store):
 
 # -- pages -----------------------------------------------------------------------------------
 def run(page: str, *, area: str | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if area is not None:
-        at.selectbox(key="area").set_value(area).run()
-    at.switch_page(page).run()
-    assert_clean(at)
-    return at
+    return open_page(page, area=area, query=query)
 
 
 def test_frameworks_areas_tab_lists_every_area(demo_db):
-    at = run("pages/frameworks.py")
+    at = run("pages/catalogue.py")
     tables = [t.value for t in at.table if "GSS code" in t.value.columns]
     assert len(tables) == 1
     areas = tables[0]

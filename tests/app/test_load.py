@@ -21,13 +21,13 @@ import pytest
 
 from cjmetrics.access import Actor, acting
 from cjmetrics.audit import audit_table
+from cjmetrics.care_inspectorate import build_quality
 from cjmetrics.charts import grade_heatmap_figure, ranked_bar_figure, trend_figure
 from cjmetrics.comparison import build_comparison
-from cjmetrics.history import figure_choices, history_of_figure, import_log
+from cjmetrics.framework import build_scorecard
+from cjmetrics.imports import figure_choices, history_of_figure, import_log
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.overview import build_overview
-from cjmetrics.quality import build_quality
-from cjmetrics.scorecard import build_scorecard
 from cjmetrics.trends import build_trend, indicator_choices
 
 from demo_csv import AYRSHIRE, EAST_AYRSHIRE, GLASGOW, NORTH_AYRSHIRE, SCOTLAND

@@ -25,7 +25,7 @@ GLASGOW, WEST_DUNBARTONSHIRE = "S12000049", "S12000039"
 AREA_NAMES = {SCOTLAND: "Scotland", AYRSHIRE: "Community Justice Ayrshire Partnership",
               GLASGOW: "Glasgow City", WEST_DUNBARTONSHIRE: "West Dunbartonshire"}
 
-OVERVIEW, TRENDS, FRAMEWORKS = "pages/overview.py", "pages/trends.py", "pages/frameworks.py"
+OVERVIEW, TRENDS, FRAMEWORKS = "pages/overview.py", "pages/trends.py", "pages/catalogue.py"
 UPLOAD, IMPORTS = "pages/upload.py", "pages/imports.py"
 CARE_INSPECTORATE = "pages/care_inspectorate.py"
 # The Performance Framework and Compare areas pages' AppTests are in test_pages_framework.py.

@@ -17,7 +17,7 @@ from cjmetrics.charts import (
 )
 from cjmetrics.comparison import NO_SCOTLAND, NOT_COMPARABLE, build_comparison, default_areas
 from cjmetrics.demo import observation_rows
-from cjmetrics.scorecard import build_scorecard
+from cjmetrics.framework import build_scorecard
 from cjmetrics.store import OBSERVATIONS, file_sha256
 
 from demo_csv import (

@@ -12,7 +12,7 @@ import pytest
 
 from cjmetrics.demo import observation_rows
 from cjmetrics.editing import save
-from cjmetrics.scorecard import build_scorecard
+from cjmetrics.framework import build_scorecard
 from cjmetrics.store import OBSERVATIONS, file_sha256
 
 from demo_csv import (

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cjmetrics.care_inspectorate import build_quality
 from cjmetrics.charts import GRADE_COLOURS, grade_heatmap_figure
 from cjmetrics.editing import editable, save
-from cjmetrics.quality import build_quality
 
 from demo_csv import AYRSHIRE, GLASGOW, catalogue, demo
 

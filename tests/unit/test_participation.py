@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from cjmetrics.ingest import commit, prepare
-from cjmetrics.statement import (
+from cjmetrics.participation import (
     StatementNotWritten,
     build_statement,
     statement_periods,
