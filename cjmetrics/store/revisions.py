@@ -168,8 +168,7 @@ class RevisionsMixin(StoreBase):
     def _committed_with_hash(self, sha256: str | None, kind: str | None) -> int | None:
         if not sha256:
             return None
-        earlier = self.scalar("SELECT min(import_id) FROM imports WHERE sha256 = ? AND kind = ? "
-                              "AND status = 'committed'", [sha256, kind])
+        earlier = self.scalar(_SAME_FILE_COMMITTED, [sha256, kind])
         return None if earlier is None else int(earlier)
 
     def commit_rows(self, spec: RevisedTable, rows: pd.DataFrame | StagedRows, *, kind: str,
@@ -200,39 +199,56 @@ class RevisionsMixin(StoreBase):
         staged = isinstance(rows, StagedRows)
         cur = rows.cursor if staged else self._cursor()
         try:
+            seen = self.data_version()
             earlier = self._committed_with_hash(sha256, kind)
             if earlier is not None:
                 return ImportResult(None, len(rows), 0, 0, len(rows), duplicate_of=earlier)
-            # Classified under the write lock, so no other writer can slip in before the commit.
-            if staged and previewed is not None and \
-                    previewed.data_version == self.data_version():
+            # Classified under the write lock, so no other writer in this process can slip in
+            # before the commit; other servers on PostgreSQL are checked for again below.
+            if staged and previewed is not None and previewed.data_version == seen:
                 counts = {"new": previewed.rows_new, "revised": previewed.rows_revised,
                           "unchanged": previewed.rows_unchanged}
             else:
                 counts = self._classify(spec, self._source(spec, rows, cur), cur)
-            n_new, n_rev, n_same = counts["new"], counts["revised"], counts["unchanged"]
             sample = previewed.changes if previewed is not None and staged \
                 else self._change_sample(cur, counts=counts)
-            if n_new + n_rev == 0:
-                return ImportResult(None, len(rows), 0, 0, n_same, changes=sample)
+            if counts["new"] + counts["revised"] == 0:
+                return ImportResult(None, len(rows), 0, 0, counts["unchanged"], changes=sample)
             cols = ", ".join(spec.columns)
-            with self.transaction(cur=cur) as tx:
-                if first is not None:
-                    first(tx)
-                import_id = self._next_id(tx, "import_seq")
-                tx.execute(
-                    "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', "
-                    "NULL, NULL, ?)",
-                    [import_id, kind, file_name, sha256, len(rows), n_new, n_rev, n_same, who,
-                     started, now(), summary])
-                # Every row new (a fresh month, a first load): write straight from the source
-                # rather than joining it to the store's current rows once more.
-                source = self._source(spec, rows, cur) if n_rev + n_same == 0 else \
-                    "_changes WHERE change <> 'unchanged'"
-                tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
-                           f"SELECT {cols}, ? FROM {source}", [import_id])
-                audit_row(tx, action, f"{kind}: {file_name or ''} ({n_new} new, {n_rev} revised)",
-                       import_id=int(import_id), who=who)
+            try:
+                with self.transaction(cur=cur) as tx:
+                    if self.on_postgres and _version_in(tx) != seen:
+                        # Another server wrote between the check above and the advisory lock
+                        # this transaction holds: check and classify again, now that nobody can.
+                        earlier = _committed_in(tx, sha256, kind)
+                        if earlier is not None:
+                            raise _NothingToWrite(ImportResult(
+                                None, len(rows), 0, 0, len(rows), duplicate_of=earlier))
+                        counts = self._classify(spec, self._source(spec, rows, tx), tx)
+                        sample = self._change_sample(tx, counts=counts)
+                        if counts["new"] + counts["revised"] == 0:
+                            raise _NothingToWrite(ImportResult(
+                                None, len(rows), 0, 0, counts["unchanged"], changes=sample))
+                    n_new, n_rev, n_same = counts["new"], counts["revised"], counts["unchanged"]
+                    if first is not None:
+                        first(tx)
+                    import_id = self._next_id(tx, "import_seq")
+                    tx.execute(
+                        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "'committed', NULL, NULL, ?)",
+                        [import_id, kind, file_name, sha256, len(rows), n_new, n_rev, n_same,
+                         who, started, now(), summary])
+                    # Every row new (a fresh month, a first load): write straight from the
+                    # source rather than joining it to the store's current rows once more.
+                    source = self._source(spec, rows, cur) if n_rev + n_same == 0 else \
+                        "_changes WHERE change <> 'unchanged'"
+                    tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
+                               f"SELECT {cols}, ? FROM {source}", [import_id])
+                    audit_row(tx, action,
+                              f"{kind}: {file_name or ''} ({n_new} new, {n_rev} revised)",
+                              import_id=int(import_id), who=who)
+            except _NothingToWrite as nothing:
+                return nothing.result
             return ImportResult(int(import_id), len(rows), n_new, n_rev, n_same, changes=sample)
         finally:
             if not staged:
@@ -307,3 +323,26 @@ class RevisionsMixin(StoreBase):
             LEFT JOIN later l USING (indicator_id, area_code, period_start, period_end, breakdown)
             ORDER BY m.indicator_id, m.area_code, m.period_start
             LIMIT {int(limit)}""", {"id": import_id})
+
+
+_SAME_FILE_COMMITTED = ("SELECT min(import_id) FROM imports WHERE sha256 = ? AND kind = ? "
+                        "AND status = 'committed'")
+
+
+class _NothingToWrite(Exception):
+    """Raised inside a write transaction to end it unwritten (rolled back, version unmoved)."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__("nothing to write")
+        self.result = result
+
+
+def _version_in(cur) -> int:
+    return int(cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+
+
+def _committed_in(cur, sha256: str | None, kind: str | None) -> int | None:
+    if not sha256:
+        return None
+    earlier = cur.execute(_SAME_FILE_COMMITTED, [sha256, kind]).fetchone()[0]
+    return None if earlier is None else int(earlier)

@@ -103,6 +103,34 @@ def test_a_second_server_sees_an_import_on_its_next_rerun(pg_demo_url):
         two.close()
 
 
+def test_two_servers_importing_the_same_figure_at_once_write_it_once(pg_demo_url,
+                                                                      monkeypatch):
+    """Server two has checked its file when server one commits the same figure, just before
+    server two's write begins: two finds it already there and writes nothing."""
+    one, two = Store(pg_demo_url), Store(pg_demo_url)
+    try:
+        with acting(ADMIN):
+            checked = prepare(two, _csv(7), "from-server-two.csv")
+            assert checked.preview.rows_new == 1
+            begin = two.transaction
+
+            def one_commits_first(**kwargs):
+                commit(one, prepare(one, _csv(7) + b"\n", "from-server-one.csv"))
+                return begin(**kwargs)
+
+            monkeypatch.setattr(two, "transaction", one_commits_first)
+            result = commit(two, checked)
+        assert result.import_id is None and result.rows_new == 0  # nothing written twice
+        revisions = two.scalar("SELECT count(*) FROM observations WHERE indicator_id = ? "
+                               "AND area_code = ? AND period_label = '2031/32'",
+                               [COMPLETED, GLASGOW])
+        assert revisions == 1
+        assert _value(two) == 7
+    finally:
+        one.close()
+        two.close()
+
+
 def test_migrations_run_once_when_servers_start_together(pg_server):
     url = pg_server.url(pg_server.new_database())
     code = ("import sys; from cjmetrics.store import Store; s = Store(sys.argv[1]); "
