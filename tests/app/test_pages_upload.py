@@ -275,7 +275,8 @@ def test_unknown_area_lists_the_problem_and_blocks_the_import(store):
     assert "did you mean Glasgow City (S12000049)?" in " ".join(problems.iloc[0].astype(str))
     # Where the list of areas is: the Areas tab of Frameworks, linked.
     assert "Areas tab of the Frameworks page" in row["What to do"]
-    assert any("[Areas tab of the Frameworks page](frameworks?tab=Areas)" in m for m in texts(at.markdown))
+    link = "[Areas tab of the Frameworks page](frameworks?tab=Areas)"
+    assert any(link in m for m in texts(at.markdown))
     assert not at.button
     assert not at.metric
     assert "2. Check, then import" not in texts(at.subheader)
