@@ -22,6 +22,12 @@ def import_log(store: Store) -> pd.DataFrame:
     })
 
 
+def undo_import(store: Store, import_id: int, who: str | None) -> None:
+    """Undo an import as `who`: its figures stop counting and the earlier values come back on
+    every page (the store checks the role and says in a sentence what it refuses)."""
+    store.undo_import(import_id, who=who)
+
+
 def undo_preview(store: Store, import_id: int) -> pd.DataFrame:
     """What undoing an import does to each figure it wrote: where the figure is and its two
     values first, the indicator's (long) name last."""

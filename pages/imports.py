@@ -3,14 +3,20 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.imports import figure_choices, history_of_figure, import_log, undo_preview  # noqa: E402,E501
+from cjmetrics.imports import (
+    figure_choices,
+    history_of_figure,
+    import_log,
+    undo_import,
+    undo_preview,
+)
 
 ui.ensure_entrypoint()
 
 
 def undo(import_id: int) -> None:
     try:
-        ui.store().undo_import(import_id, who=ui.current_user())
+        undo_import(ui.store(), import_id, who=ui.current_user())
         st.session_state["_undo_done"] = import_id
         # Nothing stays chosen after an undo, so a second click cannot undo another import.
         # Set to None, not removed: a removed key leaves the undone import's name in the box.
