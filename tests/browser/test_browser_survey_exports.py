@@ -33,8 +33,9 @@ def test_correct_a_flagged_answer_then_import_and_see_it_on_surveys(page, server
     settled(page)
 
     # The answers table: the flagged answer is its first row; its last column is the option.
-    grid = page.get_by_test_id("stDataFrame").nth(1)
-    expect(grid).to_contain_text("Agree strongly")
+    # (Found by its text: the folded templates above hold tables of their own.)
+    grid = page.get_by_test_id("stDataFrame").filter(has_text="Agree strongly")
+    expect(grid).to_have_count(1)
     box = grid.bounding_box()
     grid.dblclick(position={"x": box["width"] - 120, "y": 52})
     # Type only once the cell's editor is open, at a person's pace: keys sent before it opens

@@ -6,8 +6,11 @@ from cjmetrics import memo
 
 
 class FakeStore:
-    def __init__(self, path: str) -> None:
-        self.path, self.version = path, 1
+    """What the cache reads of a store: its label (file path, or PostgreSQL address without
+    the password) and its data version."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.version = label, 1
 
     def data_version(self) -> int:
         return self.version
