@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from cjmetrics.ingest import TEMPLATES
@@ -190,9 +191,13 @@ def test_add_to_deck_is_at_most_10_tab_presses_from_the_top_of_trends(page, serv
 def test_a_visible_focus_ring_on_the_sidebar_links(page, server):
     open_page(page, server, "trends")
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview")
-    link.focus()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Shift+Tab")  # focus arrives by keyboard, so :focus-visible applies
+    for _ in range(3):  # a late redraw of the sidebar can take the focus away: try again
+        link.focus()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")  # focus arrives by keyboard, so :focus-visible applies
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    expect(link).to_be_focused()
     ring = link.evaluate("el => { const s = getComputedStyle(el); "
                          "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }")
     assert ring == ["solid", "3px", "rgb(0, 48, 120)"]
@@ -202,6 +207,23 @@ def test_a_visible_focus_ring_on_the_sidebar_links(page, server):
 def keyboard_press(page, target, *, limit: int = 80, key: str = "Enter") -> None:
     press_tab_until(page, target, limit=limit)
     page.keyboard.press(key)
+
+
+def open_the_file_chooser_by_keyboard(page, browse):
+    """Tab to the uploader's button and press Enter; the system's file chooser. Pressed while
+    the page is still being redrawn (a slow machine), Enter can land on the button being
+    replaced: then a person presses it again, and so does this, twice at most."""
+    for attempt in range(3):
+        start_at_the_top_of_the_page(page)
+        press_tab_until(page, browse, limit=80)
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Enter")
+            return chooser.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            settled(page)
 
 
 def nav_by_keyboard(page, name: str) -> None:
@@ -230,13 +252,9 @@ def test_upload_import_undo_add_to_deck_and_present_with_the_keyboard_alone(page
     nav_by_keyboard(page, "Upload")
 
     # The file: the uploader's button opens the system's file chooser, answered here.
-    start_at_the_top_of_the_page(page)
     browse = page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
         "stBaseButton-secondary")
-    press_tab_until(page, browse, limit=80)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(upload)
+    open_the_file_chooser_by_keyboard(page, browse).set_files(upload)
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
         "Indicator values: 1 row read.")
     settled(page)
