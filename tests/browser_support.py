@@ -117,9 +117,12 @@ def choose_area(page, typed: str) -> None:
 
 
 def settled(page) -> None:
-    """The script run has finished: Streamlit keeps the previous run's elements on screen, marked
-    stale, until the run that replaces them ends. Call it after waiting for something the new run
-    renders, so the run is known to have started."""
+    """The script run has finished and the page is connected: Streamlit marks its root with the
+    run's state (`data-test-script-state`: running, rerunRequested, notRunning...) and keeps the
+    previous run's elements on screen, marked stale, until the run that replaces them ends. Call
+    it after waiting for something the new run renders, so the run is known to have started."""
+    expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']"
+                        "[data-test-connection-state='CONNECTED']")).to_have_count(1)
     expect(page.locator("[data-stale='true']")).to_have_count(0)
 
 

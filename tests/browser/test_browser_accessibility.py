@@ -198,9 +198,9 @@ def test_a_visible_focus_ring_on_the_sidebar_links(page, server):
         if link.evaluate("el => el === document.activeElement"):
             break
     expect(link).to_be_focused()
-    ring = link.evaluate("el => { const s = getComputedStyle(el); "
-                         "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }")
-    assert ring == ["solid", "3px", "rgb(0, 48, 120)"]
+    expect(link).to_have_css("outline-style", "solid")
+    expect(link).to_have_css("outline-width", "3px")
+    expect(link).to_have_css("outline-color", "rgb(0, 48, 120)")
 
 
 # -- the tasks, with the keyboard alone -----------------------------------------------------
