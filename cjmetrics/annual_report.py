@@ -513,70 +513,11 @@ def suppression_note(report: AnnualReport) -> str:
             "is hidden, as on the Surveys page.")
 
 
-# -- charts --------------------------------------------------------------------------------------
-@dataclass
-class Chart:
-    """An indicator's chart for the report: a PNG with its alt text, or a sentence saying why
-    there is none."""
-
-    png: bytes | None
-    alt: str
-    note: str | None = None  # shown in place of the image
-    annotations: list[str] = field(default_factory=list)  # the numbered notes on the chart
-
-
-CHART_WIDTH, CHART_HEIGHT = 900, 460
-
-
-def report_charts(store: Store, report: AnnualReport) -> dict[str, Chart]:
-    """Each indicator's trend up to the report's year, drawn by the Trends page's chart builder
-    and the process's kaleido browser. Without chromium each gets a sentence instead."""
-    from . import render
-    from .charts import trend_figure
-    from .trends import build_trend
-
-    tree = AreaTree(store.areas())
-    year = financial_year(report.year_label)
-    can_draw = render.available()
-    charts = {}
-    for entry in report.indicators:
-        if not entry.has_series:
-            charts[entry.indicator_id] = Chart(None, "", f"No chart: {report.area_name} holds "
-                                                         f"no figures for {entry.name.lower()} "
-                                                         f"up to {report.year_label}.")
-            continue
-        data = build_trend(store, entry.indicator_id, [report.area_code], None,
-                           year.label, compare_scotland=False)
-        span = f"{data.period_range[0]} to {data.period_range[1]}" if data.period_range else ""
-        alt = (f"Line chart: {data.title}, {report.area_name}, {span}. "
-               f"{data.summary(tree)}").strip()
-        if not data.targets.empty:
-            alt += f" {entry.target_text}."
-        notes = [f"Note {i}, {row.period_label}: {row.text}"
-                 for i, row in enumerate(data.annotations.itertuples(), start=1)]
-        if not can_draw:
-            charts[entry.indicator_id] = Chart(None, alt, "The chart could not be drawn on this "
-                                                          "computer (chromium is not installed); "
-                                                          "the figures are in the table above.",
-                                               notes)
-            continue
-        try:
-            png = render.image(trend_figure(data), "png", width=CHART_WIDTH,
-                               height=CHART_HEIGHT, scale=1.5)
-        except render.ImagesUnavailable as exc:
-            charts[entry.indicator_id] = Chart(None, alt, f"The chart could not be drawn: "
-                                                          f"{exc.user_message}", notes)
-            can_draw = False
-            continue
-        charts[entry.indicator_id] = Chart(png, alt, annotations=notes)
-    return charts
-
-
 # -- files ----------------------------------------------------------------------------------------
 def render_report(store: Store, report: AnnualReport, suffix: str) -> bytes:
     suffix = suffix.lower()
     if suffix == ".docx":
-        from .annual_report_docx import to_docx
+        from .annual_report_docx import report_charts, to_docx
 
         return to_docx(report, report_charts(store, report))
     if suffix == ".md":

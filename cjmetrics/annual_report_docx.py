@@ -10,6 +10,7 @@ printed page carries them.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from datetime import date
 
 from docx import Document
@@ -19,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
+from . import memo, render
 from .annual_report import (
     DEMO_NOTE,
     DRAFT_NOTE,
@@ -26,13 +28,75 @@ from .annual_report import (
     QUALITY_COLUMNS,
     SUMMARY_COLUMNS,
     AnnualReport,
-    Chart,
     IndicatorEntry,
+    financial_year,
     indicator_rows,
     suppression_note,
 )
+from .areas import AreaTree
+from .chart_registry import build
+from .store import Store
+from .trends import build_trend
 
 GREY = RGBColor(0x59, 0x59, 0x59)
+
+
+# -- the charts, as pictures ---------------------------------------------------------------
+@dataclass
+class Picture:
+    """An indicator's chart for the report: a PNG with its alt text, or a sentence saying why
+    there is none."""
+
+    png: bytes | None
+    alt: str
+    note: str | None = None  # shown in place of the image
+    annotations: list[str] = field(default_factory=list)  # the numbered notes on the chart
+
+
+CHART_WIDTH, CHART_HEIGHT = 900, 460
+
+
+def report_charts(store: Store, report: AnnualReport) -> dict[str, Picture]:
+    """Each indicator's trend up to the report's year: the registry's trend chart (the Trends
+    page's), drawn by the process's kaleido browser. Without chromium each gets a sentence."""
+
+    tree = AreaTree(store.areas())
+    year = financial_year(report.year_label)
+    can_draw = render.available()
+    charts = {}
+    for entry in report.indicators:
+        if not entry.has_series:
+            charts[entry.indicator_id] = Picture(None, "", f"No chart: {report.area_name} holds "
+                                                         f"no figures for {entry.name.lower()} "
+                                                         f"up to {report.year_label}.")
+            continue
+        spec = {"indicator": entry.indicator_id, "areas": [report.area_code], "start": None,
+                "end": year.label, "compare": False}
+        data = memo.remembered(store, build_trend, *spec.values())  # the chart's own model
+        span = f"{data.period_range[0]} to {data.period_range[1]}" if data.period_range else ""
+        alt = (f"Line chart: {data.title}, {report.area_name}, {span}. "
+               f"{data.summary(tree)}").strip()
+        if not data.targets.empty:
+            alt += f" {entry.target_text}."
+        notes = [f"Note {i}, {row.period_label}: {row.text}"
+                 for i, row in enumerate(data.annotations.itertuples(), start=1)]
+        if not can_draw:
+            charts[entry.indicator_id] = Picture(None, alt, "The chart could not be drawn on this "
+                                                          "computer (chromium is not installed); "
+                                                          "the figures are in the table above.",
+                                               notes)
+            continue
+        try:
+            png = render.image(build(store, "trend", spec).figure, "png", width=CHART_WIDTH,
+                               height=CHART_HEIGHT, scale=1.5)
+        except render.ImagesUnavailable as exc:
+            charts[entry.indicator_id] = Picture(None, alt, f"The chart could not be drawn: "
+                                                          f"{exc.user_message}", notes)
+            can_draw = False
+            continue
+        charts[entry.indicator_id] = Picture(png, alt, annotations=notes)
+    return charts
+
 
 
 def _mark_header_row(table) -> None:
@@ -85,7 +149,7 @@ def _header_and_footer(doc, report: AnnualReport) -> None:
         footer.add_run(" " + DEMO_NOTE)
 
 
-def _picture(doc, chart: Chart) -> None:
+def _picture(doc, chart: Picture) -> None:
     doc.add_picture(io.BytesIO(chart.png), width=Inches(6.0))
     picture = doc.inline_shapes[-1]._inline
     picture.docPr.set("descr", chart.alt)
@@ -105,7 +169,7 @@ def _judgement_box(doc) -> None:
     doc.add_paragraph()
 
 
-def _indicator(doc, entry: IndicatorEntry, chart: Chart | None) -> None:
+def _indicator(doc, entry: IndicatorEntry, chart: Picture | None) -> None:
     doc.add_heading(entry.name, level=3)
     _table(doc, ["", entry.year_label], indicator_rows(entry), widths=[2.0, 4.3])
     if chart is None:
@@ -118,7 +182,7 @@ def _indicator(doc, entry: IndicatorEntry, chart: Chart | None) -> None:
         _note(doc, annotation)
 
 
-def to_docx(report: AnnualReport, charts: dict[str, Chart] | None = None) -> bytes:
+def to_docx(report: AnnualReport, charts: dict[str, Picture] | None = None) -> bytes:
     charts = charts or {}
     doc = Document()
     doc.core_properties.title = f"{report.title}: {report.area_name} (draft)"

@@ -267,11 +267,3 @@ def build_quality(store: Store, area_code: str) -> QualityModel:
                                       for e in qi.evaluations if e.source))
     return QualityModel(area_code, tree.name(area_code), scale, list(indicators.values()),
                         dates, heatmap, sources)
-
-
-def grade_chart(store: Store, area_code: str):
-    """The Care Inspectorate page's grade heatmap, for `ui.cached_shared`: its labelled cells
-    take plotly about 200 ms to build, which every click on the page paid."""
-    from .charts import grade_heatmap_figure
-
-    return grade_heatmap_figure(build_quality(store, area_code))

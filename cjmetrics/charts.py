@@ -1,4 +1,4 @@
-"""Plotly figure builders and the one cjmetrics template.
+"""Plotly figure builders, the one cjmetrics template and the one record of a chart (ChartView).
 
 The palette is Okabe-Ito (safe for the common colour-vision deficiencies) and every series also
 differs by marker and dash, so charts still read in greyscale or on a washed-out projector.
@@ -7,8 +7,10 @@ Pages render with theme=None so the screen and an exported image look the same.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,6 +51,63 @@ pio.templates["cjmetrics"] = go.layout.Template(layout=go.Layout(
 ))
 LARGE_TYPE = go.layout.Template(layout=go.Layout(
     font=dict(size=22), title=dict(font=dict(size=30)), margin=dict(l=90, r=40, t=120, b=90)))
+
+
+# -- the one record of a chart (what the registry returns) ---------------------------------
+@dataclass
+class ChartView:
+    """A chart as its page, slide and every file show it: the figure, the tidy table behind
+    it, a title, a subtitle (area, period, source) and the one-sentence text alternative."""
+
+    figure: go.Figure
+    table: pd.DataFrame
+    title: str
+    subtitle: str
+    summary: str
+    file_stem: str = "chart"
+    notes: list[str] = field(default_factory=list)  # the numbered notes on a trend chart
+
+    # The subtitle reads "area · period ... · Source: publisher, title".
+    @property
+    def context(self) -> str:
+        """What the chart covers: the area(s) and period(s), without the source."""
+        return self.subtitle.partition(SOURCE_MARK)[0].strip(" ·") if SOURCE_MARK in \
+            self.subtitle else self.subtitle
+
+    @property
+    def source(self) -> str:
+        """The source line ("Source: ..."), or "" when the chart names none."""
+        head, mark, tail = self.subtitle.partition(SOURCE_MARK)
+        return f"Source: {tail.strip()}" if mark else ""
+
+    @property
+    def demo(self) -> bool:
+        """Whether the figures are illustrative demo data, not the area's own."""
+        return "illustrative" in self.source.lower()
+
+
+SOURCE_MARK = "Source:"
+
+
+def _flat(text: object) -> str:
+    """A figure's title text as plain text: line breaks joined, Plotly's entities decoded
+    (charts write a user's "<" as "&lt;"), so each format escapes it once, its own way."""
+    return " ".join(html.unescape(str(text or "").replace("<br>", " ")).split())
+
+
+def view_from_figure(fig: go.Figure, table: pd.DataFrame, *, summary: str = "",
+                     file_stem: str = "chart", title: str | None = None,
+                     subtitle: str | None = None) -> ChartView:
+    """A ChartView for a figure, its title and subtitle read from the
+    figure itself unless given."""
+    layout_title = fig.layout.title
+    if title is None:
+        title = _flat(layout_title.text) if layout_title and layout_title.text else "Chart"
+    if subtitle is None:
+        sub = getattr(layout_title, "subtitle", None)
+        subtitle = _flat(sub.text) if sub is not None and sub.text else ""
+    return ChartView(fig, table, title, subtitle, summary or "", file_stem)
+
 
 
 def styled(fig: go.Figure, *, large: bool = False) -> go.Figure:

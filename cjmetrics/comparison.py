@@ -336,31 +336,3 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
     return Comparison(indicator, focus, areas, ranking, period_label, reference, note, missing,
                       trend, names, as_rates,
                       _population_note(pops, ranking) if as_rates else None, no_population)
-
-
-@dataclass
-class ComparisonView:
-    """What the Compare page shows, built once per data version (see `comparison_view`)."""
-
-    data: Comparison
-    ranked: object | None  # plotly figures (None when nothing is held)
-    over_time: object | None
-    ranked_summary: str = ""
-    trend_summary: str = ""
-    ranked_table: pd.DataFrame | None = None
-    trend_table: pd.DataFrame | None = None
-
-
-def comparison_view(store: Store, indicator_id: str, area_codes: list[str],
-                    include_scotland: bool = True, per_10000: bool = True) -> ComparisonView:
-    """The model, its two figures (ranked bars, lines over time), their sentences and tables,
-    built together so the page caches them per data version: with thirty areas of monthly
-    figures, the figures and sentences cost more than the query."""
-    from .charts import ranked_bar_figure, trend_figure
-
-    data = build_comparison(store, indicator_id, area_codes, include_scotland, per_10000)
-    if data.ranking.empty:
-        return ComparisonView(data, None, None)
-    return ComparisonView(data, ranked_bar_figure(data), trend_figure(data.trend),
-                          data.summary(), data.trend.summary(), data.table(),
-                          data.trend.table())

@@ -1,13 +1,10 @@
 """Decks for partnership meetings: the charts a lead collects, in order, with a note on each.
 
-A deck item is a chart *spec*: the name of a chart in the registry below plus its plain
-parameters (indicator, areas, period range...). Opening a saved deck rebuilds every chart from
-the store, so next month's meeting reuses this month's deck with next month's figures. A chart
-whose page has no registry entry yet can still be added as a *snapshot*: its figure and table
-frozen as JSON, shown exactly as captured.
-
-The registry maps a name to a function `fn(store, *, large=False, **params) -> ChartView`.
-Register another page's chart with `register("name", fn)`.
+A deck item is a chart *spec*: the name of a chart in cjmetrics.chart_registry plus its plain
+parameters (indicator, areas, period range...), the very call its page draws the chart with.
+Opening a saved deck rebuilds every chart from the store, so next month's meeting reuses this
+month's deck with next month's figures. A *snapshot* (a figure and table frozen as JSON, shown
+exactly as captured) is still read, for decks saved before every page chart had a name.
 """
 
 from __future__ import annotations
@@ -23,78 +20,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-# The registry and the slide record live in chart_registry (deck_engagement registers into it
-# too, without importing this module); the names are kept here for callers of cjmetrics.deck.
+# A deck item names a chart of the registry; the names are kept here for callers of
+# cjmetrics.deck.
 from .chart_registry import (  # noqa: F401
     CHARTS,
     SOURCE_MARK,
     ChartView,
+    build,
     register,
     view_from_figure,
 )
 from .errors import DeckUnusable
 from .store import Store
-
-
-def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None = None,
-           end: str | None = None, compare: bool = True, large: bool = False) -> ChartView:
-    from .charts import trend_figure
-    from .trends import build_trend
-
-    data = build_trend(store, indicator, list(areas), start, end, compare)
-    view = view_from_figure(trend_figure(data, large=large), data.table(),
-                            summary=data.summary(), file_stem=f"{indicator}-trend")
-    view.notes = [f"{n}. {note.period_label}, {note.area_name}: {note.text}"
-                  for n, note in enumerate(data.annotations.itertuples(), start=1)]
-    return view
-
-
-def _ranked(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
-            per_10000: bool = True, large: bool = False) -> ChartView:
-    from .charts import ranked_bar_figure
-    from .comparison import build_comparison
-
-    data = build_comparison(store, indicator, list(areas), scotland, per_10000)
-    return view_from_figure(ranked_bar_figure(data, large=large), data.table(),
-                            summary=data.summary(), file_stem=f"{indicator}-ranked")
-
-
-def _areas_over_time(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
-                     per_10000: bool = True, large: bool = False) -> ChartView:
-    from .charts import trend_figure
-    from .comparison import build_comparison
-
-    data = build_comparison(store, indicator, list(areas), scotland, per_10000).trend
-    return view_from_figure(trend_figure(data, large=large), data.table(),
-                            summary=data.summary(), file_stem=f"{indicator}-areas-over-time")
-
-
-def _self_assessment(store: Store, *, area: str, large: bool = False) -> ChartView:
-    from .charts import self_assessment_figure
-    from .framework import build_scorecard
-
-    card = build_scorecard(store, area)
-    return view_from_figure(self_assessment_figure(card, large=large),
-                            card.self_assessment_table(), summary=card.self_assessment_summary(),
-                            file_stem=f"self-assessment-{area}")
-
-
-def _qi_grades(store: Store, *, area: str, large: bool = False) -> ChartView:
-    from .care_inspectorate import build_quality
-    from .charts import grade_heatmap_figure
-
-    model = build_quality(store, area)
-    return view_from_figure(grade_heatmap_figure(model, large=large), model.table(),
-                            summary=model.summary(), file_stem=f"{area}-quality-indicator-grades")
-
-
-register("trend", _trend, "Trend")
-register("ranked", _ranked, "Areas ranked")
-register("areas_over_time", _areas_over_time, "Areas over time")
-register("self_assessment", _self_assessment, "Self-assessment scores")
-register("qi_grades", _qi_grades, "Care Inspectorate grades")
-# The Engagement reach, Engagement plan and Surveys charts register themselves.
-from . import deck_engagement  # noqa: E402,F401
 
 
 # -- a deck ---------------------------------------------------------------------------------
@@ -192,9 +129,8 @@ def build_view(store: Store, item: DeckItem, *, large: bool = False) -> ChartVie
     if item.chart not in CHARTS:
         raise DeckUnusable(f"This deck has a slide of a kind this cjmetrics does not know "
                         f"('{item.chart}'). Remove the slide, or update cjmetrics.")
-    _, fn = CHARTS[item.chart]
     try:
-        return fn(store, large=large, **item.params)
+        return build(store, item.chart, item.params, large=large)
     except KeyError as exc:
         raise DeckUnusable(f"A slide ({item.label}) asks for {exc} which the store no longer "
                         "holds. Remove the slide and add the chart again.") from exc
@@ -234,25 +170,39 @@ def standard_pack(store: Store, area: str, period: str,
             continue
         params = {"indicator": row.indicator_id, "areas": [area], "start": None,
                   "end": end.label, "compare": True}
-        view = _trend(store, **params)
+        view = build(store, "trend", params)
         if view.table.empty:
             continue
         deck.add(spec_item("trend", params, label=f"Trend: {row.name}"))
         if row.indicator_id == "eng_social_reach":
             # Where the reach comes from: its channels, up to the same period.
-            mix = deck_engagement.channel_mix_spec(store, area, end.end)
+            mix = channel_mix_spec(store, area, end.end)
             if mix:
                 deck.add(spec_item("engagement_channels", mix,
                                    label="Social media reach by channel"))
     if progress:
         progress(total, total, "Self-assessment scores")
-    card = _self_assessment(store, area=area)
+    card = build(store, "self_assessment", {"area": area})
     if not card.table.empty:
         # After the outcome indicators, before engagement.
         position = sum(1 for item in deck.items
                        if not item.params.get("indicator", "").startswith("eng_"))
         deck.items.insert(position, spec_item("self_assessment", {"area": area}))
     return deck
+
+
+def channel_mix_spec(store: Store, area: str, end: date) -> dict | None:
+    """Params of the social media reach by channel for the quarters up to `end` (the pack's
+    "figures to" date), or None when the area holds no channel figures by then."""
+    from .engagement import build_engagement
+
+    model = build_engagement(store, area, "quarter")
+    held = model.channels[model.channels["indicator_id"] == "eng_social_reach"]
+    starts = sorted(s for s in set(held["period_start"]) if s <= end)
+    if not starts:
+        return None
+    return {"area": area, "indicator": "eng_social_reach", "grain": "quarter",
+            "period": model.label(starts[-1])}
 
 
 def item_from_json(text: str) -> DeckItem:

@@ -36,6 +36,15 @@ SPORADIC = {EVENTS}
 SHOWN_PERIODS = {"month": 13, "quarter": 12, "year": 8}  # back to the same period a year ago
 
 
+# The Engagement reach page's two measures-over-time charts: the indicators each draws, its title.
+REACH_MEASURES = {
+    "web-newsletter": (["eng_website_visits", "eng_newsletter_opens"],
+                       "Website visits and newsletter opens"),
+    "clicks-media": (["eng_newsletter_clicks", "eng_media_coverage"],
+                     "Newsletter clicks and media coverage"),
+}
+
+
 def period_label(start: date, grain: str) -> str:
     return period_containing(start, PERIOD_TYPE[grain]).label
 

@@ -1,34 +1,39 @@
 """Figures for the Engagement pages, in the cjmetrics template (charts.styled).
 
-Each builder returns a Chart: the figure, the tidy table behind it and a one-sentence summary,
-so the page hands all three to ui.chart_card. Series differ by pattern, marker or dash as well as
+Each builder returns a ChartView (charts.py's one record): the figure, the tidy table behind it,
+its title, subtitle and one-sentence summary; the chart registry names them for the pages and
+decks. Series differ by pattern, marker or dash as well as
 colour (Okabe-Ito), so the charts read in greyscale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import DASHES, MARKERS, PALETTE, literal, styled, wrap
-from .engagement import CHANNELS, EVENTS, EngagementModel, build_engagement, format_value
+from .charts import (
+    DASHES,
+    MARKERS,
+    PALETTE,
+    ChartView,
+    literal,
+    styled,
+    view_from_figure,
+    wrap,
+)
+from .engagement import CHANNELS, EVENTS, EngagementModel, format_value
 from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
-from .memo import per_data_version
 
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-"]
 STATUS_COLOURS = {"Not started": "#bdbdbd", "In progress": PALETTE[4], "Complete": PALETTE[2]}
 THIN_COLOUR = PALETTE[1]
 
 
-@dataclass
-class Chart:
-    figure: go.Figure
-    table: pd.DataFrame
-    summary: str
-    file_stem: str
+def _chart(fig: go.Figure, table: pd.DataFrame, summary: str, stem: str) -> ChartView:
+    """A chart of these pages as the registry's one record."""
+    return view_from_figure(fig, table, summary=summary, file_stem=stem)
 
 
 def _title(fig: go.Figure, title: str, subtitle: str) -> None:
@@ -63,7 +68,7 @@ def _subtitle(model, span: str, sources: str | None = None) -> str:
 
 
 # -- reach ------------------------------------------------------------------------------------
-def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart:
+def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> ChartView:
     """Stacked bars of a social measure by channel over the recent periods up to `start`."""
     name = model.indicators[indicator_id]["name"]
     rows = model.channels[model.channels["indicator_id"] == indicator_id]
@@ -75,7 +80,7 @@ def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart
     table = pd.DataFrame({"Period": rows["label"], "Channel": rows["channel"],
                           name: rows["value"]})
     if rows.empty:
-        return Chart(_empty(fig, f"No {name.lower()} by channel held for {model.area_name}."),
+        return _chart(_empty(fig, f"No {name.lower()} by channel held for {model.area_name}."),
                      table, "", stem)
     totals = rows.groupby("period_start")["value"].transform("sum")
     table["Share of period (%)"] = (100 * rows["value"] / totals).round(1).values
@@ -101,11 +106,11 @@ def channel_mix(model: EngagementModel, indicator_id: str, start: date) -> Chart
     top = latest.sort_values("value", ascending=False).iloc[0]
     summary = (f"{name} in {top['label']}: {total:,.0f}, of which {top['channel']} carried "
                f"{100 * top['value'] / total:.0f}%." if total else "")
-    return Chart(styled(fig), table.reset_index(drop=True), summary, stem)
+    return _chart(styled(fig), table.reset_index(drop=True), summary, stem)
 
 
 def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: date,
-                       title: str) -> Chart:
+                       title: str) -> ChartView:
     """Lines for several count measures (website visits, newsletter opens ...)."""
     rows = model.recent(model.totals[model.totals["indicator_id"].isin(indicator_ids)], start)
     fig = go.Figure()
@@ -116,7 +121,7 @@ def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: 
                           "Value": rows["value"], "Months with figures": rows["months"]})
     stem = f"{model.area_code}-{'-'.join(i.removeprefix('eng_') for i in indicator_ids)}"
     if rows.empty:
-        return Chart(_empty(fig, f"No figures held for {model.area_name}."), table, "", stem)
+        return _chart(_empty(fig, f"No figures held for {model.area_name}."), table, "", stem)
     labels = [_tick(x) for x in dict.fromkeys(rows.sort_values("period_start")["label"])]
     sentences = []
     for i, indicator_id in enumerate(indicator_ids):
@@ -139,10 +144,10 @@ def measures_over_time(model: EngagementModel, indicator_ids: list[str], start: 
                       legend=dict(y=-0.25))
     # Level labels: plotly leaves some out rather than tilt them when the chart is narrow.
     fig.update_xaxes(categoryorder="array", categoryarray=labels, type="category", tickangle=0)
-    return Chart(styled(fig), table.reset_index(drop=True), "; ".join(sentences) + ".", stem)
+    return _chart(styled(fig), table.reset_index(drop=True), "; ".join(sentences) + ".", stem)
 
 
-def attendance_over_time(model: EngagementModel, start: date) -> Chart:
+def attendance_over_time(model: EngagementModel, start: date) -> ChartView:
     rows = model.recent(model.totals[model.totals["indicator_id"] == EVENTS], start)
     fig = go.Figure()
     span = f"{rows['label'].iloc[0]} to {rows['label'].iloc[-1]}" if len(rows) else ""
@@ -150,7 +155,7 @@ def attendance_over_time(model: EngagementModel, start: date) -> Chart:
     table = pd.DataFrame({"Period": rows["label"], "Attendance": rows["value"]})
     stem = f"{model.area_code}-event-attendance"
     if rows.empty:
-        return Chart(_empty(fig, f"No event attendance held for {model.area_name}."), table,
+        return _chart(_empty(fig, f"No event attendance held for {model.area_name}."), table,
                      "", stem)
     fig.add_trace(go.Bar(x=rows["label"].map(_tick), y=rows["value"], name="Attendance",
                          marker_color=PALETTE[0], text=rows["value"].map("{:,.0f}".format),
@@ -162,7 +167,7 @@ def attendance_over_time(model: EngagementModel, start: date) -> Chart:
     last = rows.sort_values("period_start").iloc[-1]
     change = model.change(EVENTS, last["period_start"])
     summary = f"{last['value']:,.0f} people attended events in {last['label']} ({change.text})."
-    return Chart(styled(fig), table.reset_index(drop=True), summary, stem)
+    return _chart(styled(fig), table.reset_index(drop=True), summary, stem)
 
 
 # -- the engagement plan -------------------------------------------------------------------------
@@ -175,14 +180,14 @@ def count_step(top: int, most: int = 6) -> int:
     return step
 
 
-def level_community_heatmap(model: PlanModel) -> Chart:
+def level_community_heatmap(model: PlanModel) -> ChartView:
     table = model.by_level_and_community()
     fig = go.Figure()
     _title(fig, "Activities by level and focus community",
            _subtitle(model, "the whole plan"))
     stem = f"{model.area_code}-activities-by-level-and-community"
     if not model.has_activities:
-        return Chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
+        return _chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
                      table, "", stem)
     levels = list(dict.fromkeys(table["Level"]))
     communities = list(dict.fromkeys(table["Community"]))
@@ -205,10 +210,10 @@ def level_community_heatmap(model: PlanModel) -> Chart:
     missing = [c for c, n in counts.items() if not n]
     summary = model.summary() + (f" No activity focuses on: {', '.join(missing)}."
                                  if missing else " Every focus community is reached.")
-    return Chart(styled(fig), table, summary, stem)
+    return _chart(styled(fig), table, summary, stem)
 
 
-def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
+def status_over_time(model: PlanModel, today: date | None = None) -> ChartView:
     table = model.status_over_time(today)
     fig = go.Figure()
     quarters = list(dict.fromkeys(table["Quarter"]))
@@ -216,7 +221,7 @@ def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
     _title(fig, "The plan's status at each quarter end", _subtitle(model, span))
     stem = f"{model.area_code}-plan-status-over-time"
     if table.empty:
-        return Chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
+        return _chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
                      table, "", stem)
     for i, status in enumerate(dict.fromkeys(table["Status"])):
         part = table[table["Status"] == status]
@@ -234,10 +239,10 @@ def status_over_time(model: PlanModel, today: date | None = None) -> Chart:
     last = table[table["Quarter"] == quarters[-1]].set_index("Status")["Activities"]
     summary = (f"At the end of {quarters[-1]}: " + ", ".join(
         f"{int(n)} {s.lower()}" for s, n in last.items()) + ".")
-    return Chart(styled(fig), table.drop(columns="quarter_end"), summary, stem)
+    return _chart(styled(fig), table.drop(columns="quarter_end"), summary, stem)
 
 
-def standards_coverage(model: PlanModel) -> Chart:
+def standards_coverage(model: PlanModel) -> ChartView:
     from .engagement_plan import THIN_MIN, THIN_SHARE
 
     table = model.standards_coverage()
@@ -247,7 +252,7 @@ def standards_coverage(model: PlanModel) -> Chart:
                             f"{THIN_SHARE:.0%} of them"))
     stem = f"{model.area_code}-national-standards-coverage"
     if not model.has_activities:
-        return Chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
+        return _chart(_empty(fig, f"No engagement activities held for {model.area_name}."),
                      table, "", stem)
     labels = [f"{n}. {s}" for n, s in zip(table["Number"], table["Standard"])]
     thin = table["Thin"].tolist()
@@ -266,10 +271,10 @@ def standards_coverage(model: PlanModel) -> Chart:
     names = model.thin_standards()
     summary = (f"Thin: {', '.join(names)}." if names
                else "Every National Standard is addressed by several activities.")
-    return Chart(styled(fig), table, summary, stem)
+    return _chart(styled(fig), table, summary, stem)
 
 
-def stages_figure(model: StagesModel) -> Chart:
+def stages_figure(model: StagesModel) -> ChartView:
     """Each service's stage over time (lines), its stretch target (a star at the target's
     period) and co-production at stage 8 as a reference line."""
     history = model.history.sort_values(["area_name", "service", "period_start"])
@@ -288,7 +293,7 @@ def stages_figure(model: StagesModel) -> Chart:
         "Stretch target": history["target_stage"], "Target by": history["target_label"]})
     stem = f"{model.area_code}-distance-travelled"
     if history.empty:
-        return Chart(_empty(fig, f"No service stage assessments held for {model.area_name}."),
+        return _chart(_empty(fig, f"No service stage assessments held for {model.area_name}."),
                      table, "", stem)
     several_areas = history["area_name"].nunique() > 1
     for i, ((area, service), part) in enumerate(history.groupby(["area_name", "service"],
@@ -323,56 +328,4 @@ def stages_figure(model: StagesModel) -> Chart:
                       if s is not None and isinstance(lb, str)})
     fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks])
     fig.update_layout(height=520, hovermode="closest")
-    return Chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)
-
-
-# -- every chart of a page, built once per store data version (ui.cached_shared) --------------
-# Building a plotly figure costs tens of milliseconds at national scale; the pages would pay it
-# on every click. These return the page's charts together so the page shares one built set.
-@dataclass
-class PlanView:
-    plan: PlanModel
-    stages: StagesModel
-    charts: dict[str, Chart]  # "levels", "status", "standards", "stages" (those with data)
-
-
-def plan_view(store, area_code: str, today: date) -> PlanView:
-    """The Engagement plan page's models and charts, built together once; keyed by `today`
-    too, as the status chart runs to the current quarter. Read only."""
-    from .engagement_plan import build_plan, build_stages
-
-    plan, stages = build_plan(store, area_code), build_stages(store, area_code)
-    charts = {"stages": stages_figure(stages)} if stages.has_assessments else {}
-    if plan.has_activities:
-        charts.update(levels=level_community_heatmap(plan),
-                      status=status_over_time(plan, today), standards=standards_coverage(plan))
-    return PlanView(plan, stages, charts)
-
-
-REACH_MEASURES = {
-    "web-newsletter": (["eng_website_visits", "eng_newsletter_opens"],
-                       "Website visits and newsletter opens"),
-    "clicks-media": (["eng_newsletter_clicks", "eng_media_coverage"],
-                     "Newsletter clicks and media coverage"),
-}
-
-
-_engagement_model = per_data_version(build_engagement)
-
-
-def engagement_model(store, area_code: str, grain: str = "quarter") -> EngagementModel:
-    """The Engagement reach page's model: the same object its charts (`reach_charts`) are
-    built from, so a first visit builds it once. Read only."""
-    return _engagement_model(store, area_code, grain)
-
-
-def reach_charts(store, area_code: str, grain: str, start: date) -> dict[str, Chart]:
-    """The Engagement reach page's charts for one period: the two channel mixes, the two
-    measures-over-time pairs (REACH_MEASURES) and event attendance."""
-    model = _engagement_model(store, area_code, grain)
-    charts = {indicator: channel_mix(model, indicator, start)
-              for indicator in ("eng_social_reach", "eng_social_engagements")}
-    for key, (indicators, title) in REACH_MEASURES.items():
-        charts[key] = measures_over_time(model, indicators, start, title)
-    charts["attendance"] = attendance_over_time(model, start)
-    return charts
+    return _chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)

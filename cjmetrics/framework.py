@@ -350,11 +350,3 @@ def build_scorecard(store: Store, area_code: str) -> Scorecard:
 
     return Scorecard(area_code, area_name, cards, higher_level, self_assessment_scale(store),
                      aims, evidence, rag_legend(store.rag_defaults()), own_band_notes(framework))
-
-
-def self_assessment_chart(store: Store, area_code: str):
-    """The Performance Framework page's self-assessment figure, for `ui.cached_shared`: its
-    nine panels take plotly about 100 ms to build, which every click on the page paid."""
-    from .charts import self_assessment_figure
-
-    return self_assessment_figure(build_scorecard(store, area_code))

@@ -10,14 +10,11 @@ suppressed cell on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import FONT, PALETTE, message_figure, styled, text_colour_on, wrap
-from .memo import per_data_version
-from .surveys import SurveyModel, build_survey
+from .surveys import SurveyModel
 
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
 SUPPRESSED_COLOUR = "#d9d9d9"
@@ -345,47 +342,3 @@ def responses_figure(model: SurveyModel, table: pd.DataFrame, *,
     fig.update_layout(height=(280 if large else 200) + 50 * len(table), hovermode="closest",
                       margin=dict(t=120 if large else 100))
     return styled(fig, large=large)
-
-
-# -- the Surveys page's charts, built once per store data version (ui.cached_shared) ----------
-@dataclass
-class SurveyChart:
-    figure: go.Figure
-    table: pd.DataFrame  # as shown and downloaded (surveys.for_display)
-    summary: str
-
-
-_survey_model = per_data_version(build_survey)
-
-
-def survey_model(store, survey_id: str, area_code: str, period: str | None = None) -> SurveyModel:
-    """The Surveys page's model: the same object its charts (`page_chart`) are built from, so
-    a first visit builds it once. Read only."""
-    return _survey_model(store, survey_id, area_code, period)
-
-
-def page_chart(store, chart: str, survey_id: str, area_code: str, period: str | None = None,
-               question_id: str | None = None, matrix_area: str | None = None) -> SurveyChart:
-    """One chart of the Surveys page: "responses", "answers" (bars, or diverging bars for an
-    agree/disagree question), "matrix" (for `matrix_area`) or "statements". A plotly figure
-    costs tens of milliseconds to build, which the page would otherwise pay on every click."""
-    from .surveys import for_display
-
-    model = _survey_model(store, survey_id, area_code, period)
-    if chart == "responses":
-        table = model.responses_table()
-        return SurveyChart(responses_figure(model, table), for_display(table),
-                           model.responses_summary())
-    if chart == "matrix":
-        table = model.matrix(question_id, matrix_area)
-        return SurveyChart(matrix_figure(model, question_id, table), for_display(table),
-                           model.distribution_summary(question_id, table))
-    if chart == "statements":
-        table = model.statements(area_code)
-        return SurveyChart(statements_figure(model, area_code, table), for_display(table),
-                           model.statements_summary(area_code, table))
-    table = model.distribution(question_id)
-    figure = diverging_figure if model.question(question_id)["type"] == "likert" \
-        else distribution_figure
-    return SurveyChart(figure(model, question_id, table), for_display(table),
-                       model.distribution_summary(question_id, table))

@@ -516,17 +516,18 @@ def rag_badge(rag: str, label: str) -> str:
 DECK_KEY = "deck"  # the working deck of this browser session (cjmetrics.deck.Deck)
 
 
-def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
-               file_stem: str, deck_chart: str | None = None,
-               deck_params: dict | None = None, deck_label: str | None = None) -> None:
-    """A chart with its one-sentence text alternative, the data behind it, downloads (PNG,
-    SVG, CSV, XLSX) and "Add to deck". With `deck_chart` (a name in cjmetrics.deck's registry)
-    and its `deck_params`, the deck rebuilds the chart with fresh figures whenever it is shown;
-    without, the chart is added as a snapshot of what is on screen now."""
+def chart_card(chart: str, params: dict, *, key: str, label: str | None = None):
+    """The registry's chart CHART with PARAMS (cjmetrics.chart_registry), as every page draws
+    its charts: the figure with its one-sentence text alternative, the data behind it,
+    downloads (PNG, SVG, CSV, XLSX) and "Add to deck", which stores the same name and
+    parameters, so the slideshow and every export rebuild this very chart. `label` names the
+    slide in the deck list. Returns the ChartView (read only: shared by every session)."""
     from . import render
 
+    view = cached_shared(_chart_of_the_day, chart, params, date.today())
+    fig, table, summary = view.figure, view.table, view.summary
     accessible_chart(fig, summary, key=key)
-    stem = export.safe_stem(file_stem)
+    stem = export.safe_stem(view.file_stem)
     images = render.available()
     with st.container(horizontal=True, gap="small"):
         # Files are made only when their button is pressed (a callable), never on a rerun.
@@ -534,15 +535,14 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
         # request for it, which then fails silently (about one click in twenty).
         # "Add to deck" first: the task a keyboard user comes for is the next Tab stop.
         st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
-                  on_click=_add_to_deck,
-                  args=(fig, table, summary, file_stem, deck_chart, deck_params, deck_label),
+                  on_click=_add_spec, args=(chart, params, label or view.title),
                   help="Collect this chart for a meeting: order, annotate, present and "
                        "download the deck on the Present page.")
         if images:
-            for fmt, label in (("png", "PNG"), ("svg", "SVG")):
-                recorded_download(label, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
+            for fmt, kind in (("png", "PNG"), ("svg", "SVG")):
+                recorded_download(kind, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
                                   mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
-                                  icon=":material/image:", help=f"The chart as a {label} image")
+                                  icon=":material/image:", help=f"The chart as a {kind} image")
     if not images:
         st.caption(":material/info: PNG and SVG images need Chromium, which is not installed "
                    "on this server; the data downloads (CSV, XLSX) still work.")
@@ -555,6 +555,15 @@ def chart_card(fig: go.Figure, table: pd.DataFrame, *, key: str, summary: str,
             recorded_download("Download XLSX", lambda: export.xlsx_bytes(table),
                               file_name=f"{stem}.xlsx", mime=_MIME["xlsx"],
                               key=f"{key}-xlsx", what="chart data")
+    return view
+
+
+def _chart_of_the_day(current: Store, chart: str, params: dict, day: date):
+    """The chart, cached per data version and per DAY too: the plan's status chart runs to
+    the current quarter."""
+    from .chart_registry import build
+
+    return build(current, chart, params)
 
 
 _MIME = {"png": "image/png", "svg": "image/svg+xml",
@@ -642,20 +651,6 @@ def change_deck(change: Callable, replace=None):
     except StoreReadOnly:
         st.session_state[DECK_KEPT_KEY] = False
     return deck
-
-
-def _add_to_deck(fig, table, summary, file_stem, chart, params, label) -> None:
-    from .deck import snapshot_item, spec_item, view_from_figure
-
-    title = view_from_figure(fig, table).title
-    if chart:
-        item = spec_item(chart, params or {}, label=label or title)
-    else:
-        item = snapshot_item(fig, table, summary=summary, file_stem=file_stem,
-                             label=label or title)
-    deck = change_deck(lambda deck: deck.add(item))
-    st.toast(f"Added to the deck as slide {len(deck.items)}: {plain(title)}. See Present.",
-             icon=":material/add_to_queue:")
 
 
 # -- accessibility ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.care_inspectorate import build_quality, grade_chart
+from cjmetrics.care_inspectorate import build_quality
 
 ui.ensure_entrypoint()
 
@@ -68,10 +68,8 @@ with ui.guard():
         st.subheader("Latest grade per quality indicator")
         grid(model.indicators)
         st.subheader("Grades over time")
-        ui.chart_card(ui.cached_shared(grade_chart, area), model.table(), key="qi-grades",
-                      summary=model.summary(), file_stem=f"{area}-quality-indicator-grades",
-                      deck_chart="qi_grades", deck_params={"area": area},
-                      deck_label=f"Care Inspectorate grades: {model.area_name}")
+        ui.chart_card("qi_grades", {"area": area}, key="qi-grades",
+                      label=f"Care Inspectorate grades: {model.area_name}")
         st.subheader("How are we doing? How do we know? What are we going to do next?")
         st.caption("Each evaluation's answers, newest first.")
         for qi in model.evaluated:

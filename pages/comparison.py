@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.comparison import comparison_view, default_areas
+from cjmetrics.comparison import build_comparison, default_areas
 from cjmetrics.trends import areas_with_figures, figures_label, indicator_unit
 
 ui.ensure_entrypoint()
@@ -48,8 +48,8 @@ with ui.guard():
     if not areas:
         st.info("Choose at least one area to compare.")
         st.stop()
-    view = ui.cached_shared(comparison_view, indicator_id, areas, include_scotland, per_10000)
-    data = view.data
+    # Read only, and the very model the two charts are drawn from (the one cache).
+    data = ui.cached_shared(build_comparison, indicator_id, areas, include_scotland, per_10000)
     if data.ranking.empty:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
                 f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose other areas or "
@@ -73,13 +73,9 @@ with ui.guard():
         st.caption(ui.plain(data.scotland_note))
     deck_params = {"indicator": indicator_id, "areas": list(areas),
                    "scotland": include_scotland, "per_10000": per_10000}
-    ui.chart_card(view.ranked, view.ranked_table, key="compare-ranked",
-                  summary=view.ranked_summary, file_stem=f"{indicator_id}-ranked",
-                  deck_chart="ranked", deck_params=deck_params,
-                  deck_label=f"Areas ranked: {data.title}")
+    ui.chart_card("ranked", deck_params, key="compare-ranked",
+                  label=f"Areas ranked: {data.title}")
     st.subheader("Over time")
-    ui.chart_card(view.over_time, view.trend_table, key="compare-trend",
-                  summary=view.trend_summary, file_stem=f"{indicator_id}-areas-over-time",
-                  deck_chart="areas_over_time", deck_params=deck_params,
-                  deck_label=f"Areas over time: {data.title}")
+    ui.chart_card("areas_over_time", deck_params, key="compare-trend",
+                  label=f"Areas over time: {data.title}")
     ui.illustrative_notice(data.sources)

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from cjmetrics import export, ui
-from cjmetrics.deck_engagement import period_param
-from cjmetrics.engagement import GRAINS, top_posts
-from cjmetrics.engagement_charts import REACH_MEASURES, engagement_model, reach_charts
+from cjmetrics.chart_registry import period_param
+from cjmetrics.engagement import GRAINS, REACH_MEASURES, build_engagement, top_posts
 from cjmetrics.periods import period_containing
 
 ui.ensure_entrypoint()
@@ -42,16 +41,15 @@ def table_download(table, *, label: str, file_stem: str, key: str) -> None:
                          key=key, what="engagement table")
 
 
-def card(chart, key: str, deck_chart: str | None = None, **deck_params) -> None:
-    ui.chart_card(chart.figure, chart.table, key=key, summary=chart.summary,
-                  file_stem=chart.file_stem, deck_chart=deck_chart,
-                  deck_params=deck_params or None)
+def card(chart: str, key: str, **params) -> None:
+    ui.chart_card(chart, params, key=key)
 
 
 with ui.guard():
     area = ui.chosen_area()
     grain = st.session_state.get("eng-grain") or "quarter"
-    model = ui.cached_shared(engagement_model, area, grain)  # read only: never copied
+    # Read only: the very model the charts are drawn from (the one cache).
+    model = ui.cached_shared(build_engagement, area, grain)
     st.title(f"Engagement reach: {model.area_name}")
     st.caption("How far the partnership's communication reaches: social media, website, "
                "newsletter, media coverage and events (the measures of the communication and "
@@ -95,18 +93,16 @@ with ui.guard():
                        file_stem=f"{area}-engagement-totals-{chosen}")
 
     st.subheader("Social media by channel")
-    charts = ui.cached_shared(reach_charts, area, grain, start)
     for indicator in ("eng_social_reach", "eng_social_engagements"):
-        card(charts[indicator], f"eng-{indicator.removeprefix('eng_social_')}-channels",
-             "engagement_channels", indicator=indicator, **spec)
+        card("engagement_channels", f"eng-{indicator.removeprefix('eng_social_')}-channels",
+             indicator=indicator, **spec)
 
     st.subheader("Website, newsletter and media")
     for key, (indicators, title) in REACH_MEASURES.items():
-        card(charts[key], f"eng-{key}", "engagement_measures", indicators=indicators,
-             title=title, **spec)
+        card("engagement_measures", f"eng-{key}", indicators=indicators, title=title, **spec)
 
     st.subheader("Events")
-    card(charts["attendance"], "eng-attendance", "engagement_attendance", **spec)
+    card("engagement_attendance", "eng-attendance", **spec)
     st.markdown(f"**Top events, {ui.plain(chosen)}**")
     events = model.top_events(start)
     if events.empty:

@@ -1,26 +1,21 @@
 """Engagement plan: the action plan, the National Standards and distance travelled."""
 
-from datetime import date
-
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.engagement_charts import plan_view
+from cjmetrics.engagement_plan import build_plan, build_stages
 
 ui.ensure_entrypoint()
 
 
-def card(chart, key: str, deck_chart: str | None = None) -> None:
-    # The deck rebuilds the chart for the area (cjmetrics.deck_engagement).
-    ui.chart_card(chart.figure, chart.table, key=key, summary=chart.summary,
-                  file_stem=chart.file_stem, deck_chart=deck_chart,
-                  deck_params={"area": ui.chosen_area()} if deck_chart else None)
+def card(chart: str, key: str) -> None:
+    ui.chart_card(chart, {"area": ui.chosen_area()}, key=key)
 
 
 with ui.guard():
     area = ui.chosen_area()
-    view = ui.cached_shared(plan_view, area, date.today())  # read only: never copied
-    plan, stages, charts = view.plan, view.stages, view.charts
+    # Read only: the very models the charts are drawn from (the one cache).
+    plan, stages = ui.cached_shared(build_plan, area), ui.cached_shared(build_stages, area)
     st.title(f"Engagement plan: {plan.area_name}")
     st.caption("The engagement action plan (Inform, Consult or Engage; which communities; "
                "status; the National Standards for Community Engagement each activity "
@@ -43,15 +38,15 @@ with ui.guard():
         columns[0].metric("Activities", len(plan.activities))
         for column, status in zip(columns[1:], plan.statuses):
             column.metric(status, int(counts.get(status, 0)))
-        card(charts["levels"], "plan-levels", "plan_levels")
-        card(charts["status"], "plan-status", "plan_status")
+        card("plan_levels", "plan-levels")
+        card("plan_status", "plan-status")
         st.subheader("National Standards for Community Engagement")
         thin = plan.thin_standards()
         if thin:
             st.warning(ui.plain(f"Thin: {', '.join(thin)}. Few activities in the plan address "
                                 f"{'this standard' if len(thin) == 1 else 'these standards'}."),
                        icon=":material/warning:")
-        card(charts["standards"], "plan-standards", "plan_standards")
+        card("plan_standards", "plan-standards")
         with st.expander("The plan as a table", icon=":material/table:"):
             st.dataframe(plan.table(), hide_index=True, width="stretch")
 
@@ -67,7 +62,7 @@ with ui.guard():
     else:
         st.dataframe(stages.current().drop(columns=["Stage", "Target stage"]),
                      hide_index=True, width="stretch")
-        card(charts["stages"], "plan-stages", "plan_stages")
+        card("plan_stages", "plan-stages")
 
     st.subheader("Edit")
     with st.expander("Edit the engagement plan", icon=":material/edit_note:"):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.framework import build_scorecard, self_assessment_chart
+from cjmetrics.framework import build_scorecard
 
 ui.ensure_entrypoint()
 
@@ -112,12 +112,8 @@ with ui.guard():
 
     st.subheader("Self-assessment over time")
     if scorecard.has_scores:
-        ui.chart_card(ui.cached_shared(self_assessment_chart, area),
-                      scorecard.self_assessment_table(),
-                      key="self-assessment", summary=scorecard.self_assessment_summary(),
-                      file_stem=f"self-assessment-{scorecard.area_name}",
-                      deck_chart="self_assessment", deck_params={"area": area},
-                      deck_label=f"Self-assessment scores: {scorecard.area_name}")
+        ui.chart_card("self_assessment", {"area": area}, key="self-assessment",
+                      label=f"Self-assessment scores: {scorecard.area_name}")
     else:
         st.info(f"No self-assessment scores are held for {ui.plain(scorecard.area_name)} yet. "
                 "Add them under Edit below, or upload the self-assessments template.",

@@ -3,9 +3,14 @@
 import streamlit as st
 
 from cjmetrics import export, ui
-from cjmetrics.deck_engagement import period_param
-from cjmetrics.survey_charts import page_chart, survey_model
-from cjmetrics.surveys import TYPE_WORDS, for_display, survey_choices, surveys_with_answers
+from cjmetrics.chart_registry import period_param
+from cjmetrics.surveys import (
+    TYPE_WORDS,
+    build_survey,
+    for_display,
+    survey_choices,
+    surveys_with_answers,
+)
 
 ui.ensure_entrypoint()
 
@@ -42,16 +47,17 @@ with ui.guard():
         "Survey", ids, key="survey",
         format_func=lambda s: choices[s] + ("" if s in answered else " (no answers here)"))
     ui.sync_to_url("survey", survey_id)
-    model = ui.cached_shared(survey_model, survey_id, area)  # read only
+    # Read only: the very model the charts are drawn from (the one cache).
+    model = ui.cached_shared(build_survey, survey_id, area, None)
     period = None  # the latest
     if len(model.periods) > 1:
         keep_valid("survey-period", model.periods)
         period = right.selectbox("When", model.periods, index=len(model.periods) - 1,
                                  key="survey-period")
-        model = ui.cached_shared(survey_model, survey_id, area, period)
+        model = ui.cached_shared(build_survey, survey_id, area, period)
     elif model.period_label:
         right.markdown(f"**When**  \n{ui.plain(model.period_label)}")
-    # What the deck rebuilds (cjmetrics.deck_engagement): "latest" when the latest wave is
+    # The charts' parameters, which Add to deck stores: "latest" when the latest wave is
     # shown, so a saved deck shows the next wave's answers.
     spec = {"survey": survey_id, "area": area,
             "period": period_param(model.period_label, (model.periods or [None])[-1])}
@@ -85,14 +91,7 @@ with ui.guard():
         st.stop()
 
     st.subheader("Responses")
-    def card(chart: str, *, key: str, file_stem: str, deck_chart: str, deck_params: dict,
-             **choice) -> None:
-        shown = ui.cached_shared(page_chart, chart, survey_id, area, period, **choice)
-        ui.chart_card(shown.figure, shown.table, key=key, summary=shown.summary,
-                      file_stem=file_stem, deck_chart=deck_chart, deck_params=deck_params)
-
-    card("responses", key="survey-responses", file_stem=f"{area}-{survey_id}-responses",
-         deck_chart="survey_responses", deck_params=spec)
+    ui.chart_card("survey_responses", spec, key="survey-responses")
 
     questions = model.choice_questions()
     if questions:
@@ -106,7 +105,6 @@ with ui.guard():
         q = model.question(question_id)
         st.markdown(f"**{ui.plain(q['number'])}** {ui.plain(q['text'])} "
                     f"*({ui.plain(TYPE_WORDS.get(q['type'], q['type']))})*")
-        stem = f"{area}-{survey_id}-{question_id}"
         if q["type"] == "matrix":
             names = dict(model.areas)
             # Keyed by the sidebar area: another area's box would keep showing its own choice.
@@ -114,16 +112,13 @@ with ui.guard():
             keep_valid(matrix_key, list(names))
             shown_area = st.selectbox("Area for the matrix", list(names), format_func=names.get,
                                       key=matrix_key)
-            card("matrix", question_id=question_id, matrix_area=shown_area, key="survey-matrix",
-                 file_stem=f"{stem}-{shown_area}", deck_chart="survey_matrix",
-                 deck_params={**spec, "question": question_id, "matrix_area": shown_area})
+            ui.chart_card("survey_matrix", {**spec, "question": question_id,
+                                            "matrix_area": shown_area}, key="survey-matrix")
         else:
-            card("answers", question_id=question_id, key="survey-distribution", file_stem=stem,
-                 deck_chart="survey_answers", deck_params={**spec, "question": question_id})
+            ui.chart_card("survey_answers", {**spec, "question": question_id},
+                          key="survey-distribution")
         if q["type"] == "likert" and len(model.likert_questions()) > 1:
-            card("statements", key="survey-statements",
-                 file_stem=f"{area}-{survey_id}-statements",
-                 deck_chart="survey_statements", deck_params=spec)
+            ui.chart_card("survey_statements", spec, key="survey-statements")
         if q["type"] == "multiple":
             st.caption("Respondents could tick more than one answer, so the shares add up to "
                        "more than 100%; each bar shows the share who ticked each answer.")

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.charts import trend_figure
 from cjmetrics.trends import (
     areas_to_offer,
     areas_with_figures,
@@ -126,9 +125,7 @@ with ui.guard():
                    "start": None if not periods or start == periods[0] else start,
                    "end": None if not periods or end == periods[-1] else end,
                    "compare": compare}
-    ui.chart_card(trend_figure(data), data.table(), key="trend", summary=data.summary(),
-                  file_stem=f"{indicator_id}-trend", deck_chart="trend",
-                  deck_params=deck_params, deck_label=f"Trend: {data.title}")
+    ui.chart_card("trend", deck_params, key="trend", label=f"Trend: {data.title}")
     if not data.annotations.empty:
         st.markdown("**Notes on the chart**")
         for number, note in enumerate(data.annotations.itertuples(), start=1):

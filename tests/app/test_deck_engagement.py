@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from test_surveys import carries, crafted_store, secret_texts
 
+from cjmetrics import chart_registry, render, slides
 from cjmetrics import deck as decks
-from cjmetrics import deck_engagement, render, slides
 from cjmetrics.engagement import build_engagement
 from cjmetrics.surveys import build_survey
 
@@ -76,8 +76,8 @@ def test_each_chart_rebuilds_from_its_saved_spec(demo_store, name):
 def test_a_named_period_stays_and_latest_follows_the_newest(demo_store):
     model = build_engagement(demo_store, GLASGOW, "quarter")
     (latest_start, latest), (_, earlier) = model.periods[:2]
-    assert deck_engagement.period_param(latest, latest) == "latest"
-    assert deck_engagement.period_param(earlier, latest) == earlier
+    assert chart_registry.period_param(latest, latest) == "latest"
+    assert chart_registry.period_param(earlier, latest) == earlier
     fixed = decks.build_view(demo_store, decks.spec_item(
         "engagement_channels", {**SPECS["engagement_channels"], "period": earlier}))
     assert fixed.table["Period"].iloc[-1] == earlier
@@ -258,3 +258,52 @@ def test_the_slideshow_of_a_survey_slide_keeps_suppression(empty_store):
         for secret in secret_texts():
             assert not carries(figure, secret), secret
     assert "Q4" in texts(at.markdown)[0] or "responses" in texts(at.markdown)[0]
+
+
+# Every chart card of every page (with the sidebar area that shows it), by its key.
+PAGE_CHARTS = {
+    "pages/trends.py": (GLASGOW, ["trend"]),
+    "pages/comparison.py": (GLASGOW, ["compare-ranked", "compare-trend"]),
+    "pages/framework.py": (GLASGOW, ["self-assessment"]),
+    "pages/care_inspectorate.py": (GLASGOW, ["qi-grades"]),
+    "pages/engagement.py": (GLASGOW, [
+        "eng-reach-channels", "eng-engagements-channels", "eng-web-newsletter",
+        "eng-clicks-media", "eng-attendance"]),
+    "pages/engagement_plan.py": (GLASGOW, [
+        "plan-levels", "plan-status", "plan-standards", "plan-stages"]),
+    "pages/surveys.py": (AYRSHIRE, ["survey-responses", "survey-distribution"]),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGE_CHARTS))
+def test_each_page_draws_the_very_chart_its_slide_and_files_show(demo_db, page):
+    """What a page draws is the registry's chart for the name and parameters Add to deck
+    stores: the same figure, summary and table as the slide and every file made from it."""
+    from test_pages_present import run_app
+
+    from cjmetrics.store import open_store
+
+    from apptest_support import assert_clean, texts
+
+    area, keys = PAGE_CHARTS[page]
+    at = run_app(page, area=area)
+    assert_clean(at)
+    drawn = {c.key.removesuffix("-chart"): json.loads(c.proto.spec)
+             for c in at.get("plotly_chart")}
+    assert set(keys) <= set(drawn), page
+    for key in keys:
+        at.button(key=f"{key}-deck").click().run()
+        assert_clean(at)
+    items = at.session_state["deck"].items
+    assert len(items) == len(keys) and not any(i.is_snapshot for i in items)
+    captions = texts(at.caption)
+    store = open_store(demo_db)
+    for key, item in zip(keys, items):
+        view = decks.build_view(store, item)
+        assert drawn[key]["data"] == json.loads(view.figure.to_json())["data"], key
+        assert drawn[key]["layout"]["title"] == json.loads(view.figure.to_json())["layout"][
+            "title"], key
+        assert view.summary and view.summary in captions, key
+        # The table as its CSV download reads (the page's dataframe comes back through Arrow).
+        assert view.table.to_csv(index=False) in [t.value.to_csv(index=False)
+                                                  for t in at.dataframe], key

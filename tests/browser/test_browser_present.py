@@ -160,3 +160,29 @@ def test_a_saved_deck_can_be_deleted(fresh_server, page):
     page.get_by_role("button", name="Delete").last.click()
     seen(page.get_by_text("Deleted the saved deck 'Board, June'."))
     seen(page.get_by_text("No decks saved yet."))
+
+
+def test_start_a_new_deck_clicked_the_moment_it_shows_empties_the_deck(fresh_server, page):
+    """A click made while the page's first run is still drawing (before it looks settled) is
+    not dropped: Streamlit runs it once that run ends. The emptied deck stays empty on reload."""
+    server = fresh_server  # its own store: no deck from the tests above
+    page.set_default_timeout(SLOW_MS)
+    page.goto(f"{server}/trends")
+    wait_for_app(page)
+    page.get_by_role("button", name="Add to deck").first.click()
+    seen(page.get_by_text("as slide 1").first)
+    for attempt in range(2):  # a fresh load of the page each time
+        page.goto(f"{server}/present")
+        new_deck = page.get_by_role("button", name="Start a new deck")
+        if attempt:  # the second time, wait until the run has drawn the whole page first
+            seen(page.get_by_role("heading", name="Saved decks"))
+            settled(page)
+        new_deck.click()  # no wait for the run to end: as a person clicks
+        seen(page.get_by_text("Slides (0)"))
+        page.reload()
+        wait_for_app(page)
+        seen(page.get_by_text("Slides (0)"))
+        page.goto(f"{server}/trends")
+        wait_for_app(page)
+        page.get_by_role("button", name="Add to deck").first.click()
+        seen(page.get_by_text("as slide 1").first)

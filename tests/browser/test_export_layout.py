@@ -1,8 +1,12 @@
 """Exports without collisions: every chart of the standard meeting pack of every demo area, at
 the size of a PDF page and of a PowerPoint picture, drawn in Debian's chromium by plotly.js (the
 engine and sizes kaleido draws PNG and PDF with). No text box may overlap another or leave the
-canvas. The check reads the *rendered* layout: each <text> element's box as drawn, not plotly's
-own estimate. Each figure is also drawn to PNG and PDF by kaleido, as the exports do."""
+canvas.
+
+Layout source: the *rendered* layout, each <text> element's box as plotly.js draws it in one
+chromium page (tests/layout_check.py), not plotly.py's estimate. Each figure is also drawn by the
+process's one kaleido renderer, to PDF at the PDF page's size and to PNG at the PowerPoint
+picture's, as the exports do."""
 
 from __future__ import annotations
 

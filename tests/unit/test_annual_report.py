@@ -22,12 +22,11 @@ from cjmetrics.annual_report import (
     SUMMARY_COLUMNS,
     AnnualReportNotWritten,
     build_annual_report,
-    report_charts,
     report_file,
     report_years,
     to_markdown,
 )
-from cjmetrics.annual_report_docx import to_docx
+from cjmetrics.annual_report_docx import report_charts, to_docx
 from cjmetrics.ingest import commit, prepare
 from cjmetrics.store import close_all, open_store
 
