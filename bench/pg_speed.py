@@ -2,7 +2,8 @@
 bench/results/pg_speed.md.
 
     .venv/bin/python bench/pg_speed.py [--rounds 3] [--import-runs 3] [--rows 1000000]
-                                       [--national FILE] [--check]
+                                       [--national FILE] [--parts pages,import] [--out FILE]
+                                       [--check]
 
 The national-scale store of bench/generate.py is made once as a DuckDB file and restored into a
 PostgreSQL started by this script (Debian's server, in a temporary folder, as the tests start
@@ -49,6 +50,7 @@ RERUN_TARGET = 1.5
 FIRST_TARGET = 2.0
 IMPORT_TARGET = 3.0
 RERUNS, FIRSTS = 7, 5
+DEFAULT_OUT = ROOT / "bench" / "results" / "pg_speed.md"
 PLAIN_TABLE = ("CREATE TABLE plain_copy (indicator text, area text, period text, value integer, "
                "note text)")
 
@@ -168,6 +170,9 @@ def main() -> None:
     parser.add_argument("--national", type=Path,
                         help="an existing national store file (default: generate one)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--parts", default="pages,import",
+                        help="what to measure: pages, import or both (comma-separated)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--import-into", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -184,39 +189,43 @@ def main() -> None:
     from cjmetrics.bootstrap import initialise
     from cjmetrics.store import close_all
 
+    parts = set(args.parts.split(","))
     started = time.perf_counter()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="cjm-pgspeed-", dir="/tmp"))
     os.chmod(work, 0o755)  # the PostgreSQL server user reads the CSV for the server-side COPY
     national = args.national
-    if national is None:
+    if national is None and "pages" in parts:
         national = work / "national.duckdb"
         print("generating the national store…", flush=True)
         print(generate(national), flush=True)
     pg = PostgresServer().start()
+    rounds = {"file": [], "postgres": []}
+    imports, copies_stdin, copies_server = [], [], []
+    load_pages = restore_seconds = size_mb = None
     try:
         url = pg.url(pg.new_database())
-        print("restoring it into PostgreSQL…", flush=True)
-        restore_seconds = restore_into(url, national)
-        print(f"  {restore_seconds:.1f} s", flush=True)
-
-        rounds = {"file": [], "postgres": []}
-        for i in range(args.rounds):
+        if "pages" in parts:
+            print("restoring it into PostgreSQL…", flush=True)
+            restore_seconds = restore_into(url, national)
+            print(f"  {restore_seconds:.1f} s", flush=True)
+        for i in range(args.rounds if "pages" in parts else 0):
             order = ["file", "postgres"] if i % 2 == 0 else ["postgres", "file"]
             for engine in order:
                 print(f"round {i + 1}: pages on {engine}…", flush=True)
                 rounds[engine].append(run_pages(str(national) if engine == "file" else url))
         load_pages = os.getloadavg()
 
-        print("the import against COPY…", flush=True)
-        csv = work / "values.csv"
-        ingest.generate(csv, args.rows)
-        os.chmod(csv, 0o644)
-        template = pg.new_database()
-        initialise(pg.url(template), demo=False)  # the catalogue only, as a new store holds
-        close_all()
-        imports, copies_stdin, copies_server = [], [], []
-        for i in range(args.import_runs):
+        if "import" in parts:
+            print("the import against COPY…", flush=True)
+            csv = work / "values.csv"
+            ingest.generate(csv, args.rows)
+            os.chmod(csv, 0o644)
+            size_mb = csv.stat().st_size / 1024 / 1024
+            template = pg.new_database()
+            initialise(pg.url(template), demo=False)  # the catalogue only, as a new store holds
+            close_all()
+        for i in range(args.import_runs if "import" in parts else 0):
             fresh = pg.url(pg.new_database(template))
             out = subprocess.run([sys.executable, __file__, "--import-into", fresh, str(csv)],
                                  cwd=ROOT, capture_output=True, text=True, check=False)
@@ -234,13 +243,12 @@ def main() -> None:
     finally:
         close_all()
         pg.stop()
-    size_mb = csv.stat().st_size / 1024 / 1024
     shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()
 
     # -- the pages table
     missed, rows = [], []
-    for path, title in discover_pages():
+    for path, title in discover_pages() if "pages" in parts else ():
         pooled = {engine: {key: [v for r in rounds[engine] for v in r[path][key]]
                            for key in ("rerun", "rerun_cpu", "first")}
                   for engine in rounds}
@@ -268,7 +276,7 @@ def main() -> None:
 
     # -- the import
     ratios = [r["total"] / min(s, c) for r, s, c in zip(imports, copies_stdin, copies_server)]
-    import_ratio = statistics.median(ratios)
+    import_ratio = statistics.median(ratios) if ratios else 0.0
     if import_ratio > IMPORT_TARGET:
         missed.append(f"import: {import_ratio:.2f}x COPY (target {IMPORT_TARGET}x)")
     import_rows = "".join(
@@ -280,16 +288,20 @@ def main() -> None:
                f"PostgreSQL {pg.bin.parent.name} (Debian's, started for the run: fsync off, "
                "unix socket)")
     command = (f".venv/bin/python bench/pg_speed.py --rounds {args.rounds} --import-runs "
-               f"{args.import_runs} --rows {args.rows}")
+               f"{args.import_runs} --rows {args.rows} --parts {args.parts}"
+               + (f" --national {args.national}" if args.national else "")
+               + (f" --out {args.out}" if args.out != DEFAULT_OUT else ""))
     n_rerun, n_first = RERUNS * args.rounds, FIRSTS * args.rounds
-    text = (
+    loads = [(load_before, "at the start"), (load_pages, "after the pages"),
+             (load_after, "at the end")]
+    header = (
         "# PostgreSQL against the embedded file\n\n"
         f"Machine: {machine}. Load average (1, 5, 15 min): "
-        f"{', '.join(f'{x:.1f}' for x in load_before)} at the start, "
-        f"{', '.join(f'{x:.1f}' for x in load_pages)} after the pages, "
-        f"{', '.join(f'{x:.1f}' for x in load_after)} at the end (the two cores are shared with "
-        "other work, so wall times are upper bounds). "
-        f"Command: `{command}`; whole run {time.perf_counter() - started:.0f} s.\n\n"
+        + "; ".join(f"{', '.join(f'{x:.1f}' for x in load)} {when}"
+                    for load, when in loads if load) +
+        " (the two cores are shared with other work, so wall times are upper bounds). "
+        f"Command: `{command}`; whole run {time.perf_counter() - started:.0f} s.\n\n")
+    pages_text = (
         f"National store (`bench/generate.py`) as a DuckDB file and restored into PostgreSQL "
         f"by `restore` ({restore_seconds:.0f} s). Area {AREA} (Glasgow City), indicator "
         f"`{INDICATOR}`.\n\n"
@@ -304,7 +316,8 @@ def main() -> None:
         "file first | PostgreSQL first | first ratio | targets |\n"
         "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
         f"Targets: rerun at most {RERUN_TARGET}x the file, first visit after an import at "
-        f"most {FIRST_TARGET}x.\n\n"
+        f"most {FIRST_TARGET}x.\n\n") if rows else ""
+    import_text = (
         "## A million-row import against COPY\n\n"
         f"The file: {args.rows:,} valid indicator-values rows, {size_mb:.0f} MB "
         "(`bench/ingest.py`'s generator). cjmetrics: read, validate, preview and commit into a "
@@ -318,9 +331,11 @@ def main() -> None:
         f" s, COPY FROM STDIN {_median_range(copies_stdin, '.2f')} s, server COPY "
         f"{_median_range(copies_server, '.2f')} s; ratio **{import_ratio:.2f}x** "
         f"({min(ratios):.2f} to {max(ratios):.2f}; target at most {IMPORT_TARGET}x).\n\n"
-        + ("All targets met.\n" if not missed else
-           "Missed:\n" + "".join(f"- {m}\n" for m in missed)))
-    (ROOT / "bench" / "results" / "pg_speed.md").write_text(text)
+    ) if ratios else ""
+    text = (header + pages_text + import_text
+            + ("All targets met.\n" if not missed else
+               "Missed:\n" + "".join(f"- {m}\n" for m in missed)))
+    args.out.write_text(text)
     print(text)
     if args.check and missed:
         sys.exit(1)
