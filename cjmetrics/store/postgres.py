@@ -63,6 +63,10 @@ def connect(url: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
                                   "autoload_known_extensions": False})
     try:
         conn.execute(f"LOAD {_literal(str(_extension_file()))}")
+        # One COPY per table scan, not several in parallel over ctid ranges (each with its own
+        # connection and exported snapshot): the store's reads are small or filtered in
+        # PostgreSQL, and that set-up was most of their cost (bench/results/pg_speed.md).
+        conn.execute("SET GLOBAL pg_use_ctid_scan = false")
         options = "TYPE postgres" + (", READ_ONLY" if read_only else "")
         conn.execute(f"ATTACH {_literal(url)} AS {CATALOG} ({options})")
         conn.execute(f"USE {CATALOG}")
