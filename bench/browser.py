@@ -442,7 +442,7 @@ def _x(value: float | None) -> str:
 
 
 def _kb(n: int) -> str:
-    return f"{n / 1024:,.0f}"
+    return f"{n / 1024:,.1f}" if n < 10 * 1024 else f"{n / 1024:,.0f}"
 
 
 def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]:
@@ -468,6 +468,13 @@ def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]
             f"{_x(r['load_ratio'])} | {_kb(t.get('bytes', 0))} ({_kb(figures)}) | "
             f"{t.get('runs', 0)} | {c.get('charts', 0)}, {c.get('tables', 0)}, "
             f"{c.get('widgets', 0)} | {'met' if r['met'] else '**missed**'} |")
+    lines += ["", "What each page's first visit sent, by element (count, KB), largest first:\n",
+              "| page | elements |", "|---|---|"]
+    for r in rows:
+        t = r["traffic"]
+        kinds = sorted(t.get("by_element", {}), key=lambda k: -t["by_element"][k])
+        lines.append(f"| {r['title']} | " + ", ".join(
+            f"{k} {t['count_element'][k]} ({_kb(t['by_element'][k])})" for k in kinds) + " |")
     cold = median(result["cold"])
     lines += ["", f"Cold start, `make run`'s command (scripts/serve.py) to the Overview's tiles: "
               f"{_ms(cold)} ms (runs {', '.join(_ms(v) for v in result['cold'])}), "
