@@ -4,6 +4,7 @@ import streamlit as st
 
 from cjmetrics import scratch, ui
 
+ui.new_run()
 scratch.claim()  # this server's temporary files in a folder of its own; dead runs' removed
 
 st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=ui.FAVICON,
@@ -53,4 +54,7 @@ if presenting:
     ui.keep_sidebar_state()
 else:
     ui.sidebar()
-navigation.run()
+try:
+    navigation.run()
+finally:
+    ui.run_ended()

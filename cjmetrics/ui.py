@@ -11,6 +11,7 @@ import html
 import logging
 import re
 import runpy
+import threading
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -239,6 +240,20 @@ def prepare_first_visit() -> None:
         fill(build_overview, _default_area(options))
 
 
+# A run of the dashboard has ended: scripts/serve.py warms the other pages after the first one,
+# so that work does not compete with the first visit for the two cores.
+_a_run_ended = threading.Event()
+
+
+def run_ended() -> None:
+    _a_run_ended.set()
+
+
+def wait_for_a_run(timeout: float) -> bool:
+    """Block until a run of the dashboard has ended (True), or `timeout` seconds (False)."""
+    return _a_run_ended.wait(timeout)
+
+
 def keep_sidebar_state() -> None:
     """While the sidebar is not drawn (the slideshow), keep the chosen area: Streamlit forgets
     the state of a widget that a run does not draw."""
@@ -266,11 +281,28 @@ def _unattributed() -> access.Actor | None:
 access.set_fallback(_unattributed)
 
 
+# What the secrets say, read once per run. With no secrets file Streamlit looks for one again on
+# every access (two files tried, an error raised), and a run asks 20 to 30 times (each download
+# button checks who is acting): 5 to 20 ms a run. dashboard.py starts each run with new_run().
+_this_run = threading.local()
+
+
+def new_run() -> None:
+    """Forget what the previous run of this script thread read (dashboard.py, every run)."""
+    _this_run.secrets = {}
+
+
 def _secret(name: str):
+    seen = getattr(_this_run, "secrets", None)  # None outside a dashboard run: read each time
+    if seen is not None and name in seen:
+        return seen[name]
     try:
-        return st.secrets.get(name)
+        value = st.secrets.get(name)
     except Exception:  # noqa: BLE001 - no secrets.toml at all: nothing configured
-        return None
+        value = None
+    if seen is not None:
+        seen[name] = value
+    return value
 
 
 def auth_configured() -> bool:

@@ -5,7 +5,8 @@
 This is what `make run` does. It is `streamlit run dashboard.py` plus one thing: as soon as the
 server listens, a background thread imports what the pages need (pandas, plotly, cjmetrics),
 opens the store (creating it with the demo data when it is new) and builds the default area's
-Overview into the read cache. A browser's first visit spends
+Overview into the read cache; once that first visit's run has ended, it imports what the other
+pages import, so a first click on each does not wait for it. A browser's first visit spends
 about a second loading Streamlit's own front end before it asks for the page; the warm-up uses
 that second, so the Overview's first run no longer pays for it (bench/results/startup.md).
 `streamlit run dashboard.py` still works; only its first visit is slower. When sign-in is
@@ -14,41 +15,56 @@ configured ([auth] in the secrets), the console also says whether it can work.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import logging
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("cjmetrics.serve")
 
 
-def warm_up() -> None:
-    """Import the pages' libraries, open the store and build the default Overview, as the first
-    visit would, into the caches that visit reads. Errors are left for the visit to report in a
-    sentence (it repeats this work), so here they are only logged."""
-    # Python hands the GIL between threads every 5 ms by default; while this thread imports, the
-    # server's event loop (sending the browser Streamlit's front end) would wait that long each
-    # time it needs it. A finer interval keeps it responsive; restored when done.
+@contextmanager
+def in_background():
+    """Work beside the server without holding it up: Python hands the GIL between threads every
+    5 ms by default, so while this thread imports, the server's event loop (sending a browser
+    Streamlit's front end, or a page's messages) would wait that long each time it needs it. A
+    finer interval keeps it responsive. The caches are filled outside any visit, which Streamlit
+    would warn about in the console."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0005)
-    # The caches are filled outside any visit, which Streamlit would warn about in the console.
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        sys.path.insert(0, str(ROOT))
-        from cjmetrics import config, ui  # pandas, plotly, the store module
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+        quiet.setLevel(level)
 
-        ui.prepare_first_visit()  # opens (or creates) the store the app serves
-        print(f"  cjmetrics: the data store {config.db_path()} is open.", file=sys.stderr,
-              flush=True)
-        # Streamlit checks once per process, on the first element drawn, whether it runs in a
-        # REPL, by inspecting the caller's stack (about 0.1 s with pandas loaded). From this
-        # shallow thread the check is cheap and the first visit skips it.
-        from streamlit import delta_generator
 
-        getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
+def warm_up() -> None:
+    """Import the pages' libraries, open the store and build the default Overview, as the first
+    visit would, into the caches that visit reads; then, once that visit's run has ended, what
+    the other pages import. Errors are left for the visit to report in a sentence (it repeats
+    this work), so here they are only logged."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        with in_background():
+            from cjmetrics import config, ui  # pandas, plotly, the store module
+
+            ui.prepare_first_visit()  # opens (or creates) the store the app serves
+            print(f"  cjmetrics: the data store {config.db_path()} is open.", file=sys.stderr,
+                  flush=True)
+            # Streamlit checks once per process, on the first element drawn, whether it runs in
+            # a REPL, by inspecting the caller's stack (about 0.1 s with pandas loaded). From
+            # this shallow thread the check is cheap and the first visit skips it.
+            from streamlit import delta_generator
+
+            getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
     except Exception as exc:  # noqa: BLE001 - the page reports it again, in the browser
         from cjmetrics.errors import CjmetricsError
 
@@ -57,15 +73,51 @@ def warm_up() -> None:
         else:
             log.warning("warm-up did not finish; the first visit will do this work",
                         exc_info=True)
-    finally:
-        sys.setswitchinterval(interval)
-        quiet.setLevel(level)
     try:
         from cjmetrics import ui
 
         report_sign_in(ui)
     except Exception:  # noqa: BLE001 - the page checks again before it offers Sign in
         log.warning("could not check the sign-in settings", exc_info=True)
+    try:
+        warm_other_pages()
+    except Exception:  # noqa: BLE001 - each page imports what it needs on its first visit
+        log.warning("could not prepare the other pages", exc_info=True)
+
+
+def page_imports(folder: Path) -> list[str]:
+    """The modules the page scripts in `folder` import at their top, in order, once each, with
+    the submodules that `from cjmetrics import export, ui` names."""
+    names: list[str] = []
+    for script in sorted(folder.glob("*.py")):
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+                names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return list(dict.fromkeys(names))
+
+
+def warm_other_pages(wait: float = 60) -> None:
+    """After the first visit's run (so as not to slow it): import what every page imports and
+    serialise a first plotly figure (plotly loads its validators on first use). A first click on
+    the Performance Framework or the Annual report waited up to 2 s for these imports under
+    load, Care Inspectorate and Compare areas about 0.5 s (bench/results/browser.md)."""
+    from cjmetrics import ui
+
+    ui.wait_for_a_run(wait)
+    with in_background():
+        for name in page_imports(ROOT / "pages"):
+            try:
+                importlib.import_module(name)
+            except ImportError:  # a function or class named in `from x import y`
+                continue
+        import plotly.graph_objects as go
+        import plotly.io
+
+        plotly.io.to_json(go.Figure([go.Scatter(x=[0], y=[0]), go.Bar(x=[0], y=[0]),
+                                     go.Heatmap(z=[[0]])]), validate=False)
 
 
 def report_sign_in(ui) -> None:
