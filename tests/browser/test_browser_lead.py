@@ -1,7 +1,8 @@
 """Real browser tests of a lead's way through the pages at a laptop's 1280x720: the Area picker
-in the first screen and readable in full, the headline in the first screen, every page served
-without a request leaving the app, the Areas list by link, figures in tables in their format,
-and the undo chooser emptied after an undo (this module's last test: it changes the store)."""
+in the first screen and readable in full, every page's headline in the first screen, every page
+served without a request leaving the app, the Areas list by link, figures in tables in their
+format, the undo preview readable in full, and the undo chooser emptied after an undo (this
+module's last test: it changes the store)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,66 @@ def test_no_request_leaves_the_app_on_any_page(laptop, server):
     icon = laptop.locator("link[rel~='icon']").first.get_attribute("href")
     assert icon and not re.match(r"https?://(?!127\.0\.0\.1)", icon), icon
     assert outside == [], f"requests left 127.0.0.1: {sorted(set(outside))}"
+
+
+# Each page's headline, the thing a lead opens it for: a figure, a chart, the drop zone, the
+# first table or the downloads. Keyed by the page's address.
+MAIN = "[data-testid='stMain'] "
+HEADLINES = {
+    "": MAIN + "[data-testid='stMetric']",
+    "trends": MAIN + "[data-testid='stPlotlyChart']",
+    "framework": MAIN + "p:has-text('Self-assessment:')",
+    "comparison": MAIN + "[data-testid='stPlotlyChart']",
+    "care_inspectorate": MAIN + "[data-testid='stMetric']",
+    "present": MAIN + "h3:has-text('Slides (')",
+    "engagement": MAIN + "[data-testid='stMetric']",
+    "surveys": MAIN + "[data-testid='stPlotlyChart']",
+    "engagement_plan": MAIN + "[data-testid='stMetric']",
+    "annual_report": MAIN + "[data-testid='stDownloadButton']",
+    "participation": MAIN + "[data-testid='stDownloadButton']",
+    "upload": MAIN + "[data-testid='stFileUploaderDropzone']",
+    "imports": MAIN + "[data-testid='stDataFrame']",
+    "audit": MAIN + "[data-testid='stDataFrame']",
+    "frameworks": MAIN + "[data-testid='stTable']",
+    "accessibility": MAIN + "[data-testid='stMarkdownContainer'] p",
+}
+SHOWN_PX = 140  # of a chart or table taller than that: its title and first rows or bars
+
+
+def test_every_page_shows_its_headline_in_the_first_screen(laptop, server):
+    laptop.goto(f"{server}/")
+    wait_for_app(laptop)
+    paths = [link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
+             for link in laptop.get_by_test_id("stSidebarNav").get_by_role("link").all()]
+    paths = ["" if server.endswith(p) else p for p in paths]
+    assert set(paths) == set(HEADLINES), "a page without a headline to look for"
+    missed = {}
+    for path in paths:
+        laptop.goto(f"{server}/{path}")
+        wait_for_app(laptop)
+        headline = laptop.locator(HEADLINES[path]).first
+        expect(headline).to_be_visible()
+        settled(laptop)
+        box = headline.bounding_box()
+        shown = min(box["y"] + box["height"], LAPTOP["height"]) - box["y"]
+        if box["y"] < 0 or shown < min(box["height"], SHOWN_PX):
+            missed[path or "overview"] = round(box["y"])
+    assert missed == {}, f"headlines below the first screen (their top, in px): {missed}"
+    # The page title is smaller than Streamlit's 44 px, and still the largest text on a page.
+    sizes = title(laptop).evaluate("h1 => [parseFloat(getComputedStyle(h1).fontSize),"
+                                   " ...[...document.querySelectorAll('[data-testid=stMain] h2,"
+                                   " [data-testid=stMain] h3')].map(h =>"
+                                   " parseFloat(getComputedStyle(h).fontSize))]")
+    assert sizes[0] == 36 and all(size < sizes[0] for size in sizes[1:]), sizes
+    # ... but not the slideshow's titles, which size themselves to the screen.
+    for key in ("slide-head", "title-slide"):
+        slide_title = title(laptop).evaluate(
+            "(h1, key) => { const box = document.createElement('div');"
+            " box.className = 'st-key-' + key; box.innerHTML = '<h1>Slide</h1>';"
+            " h1.parentElement.append(box);"
+            " const size = getComputedStyle(box.firstChild).fontSize; box.remove();"
+            " return parseFloat(size); }", key)
+        assert slide_title != 36, key
 
 
 def test_the_areas_list_opens_by_link(laptop, server):
