@@ -151,6 +151,23 @@ def test_history_of_a_figure_shows_the_sidebar_area_in_its_format(page, server):
     expect(values.first).to_have_text(re.compile(r"^\d+\.\d%$"))
 
 
+def test_top_posts_read_like_every_other_table_and_fit_a_laptop(laptop, server):
+    laptop.goto(f"{server}/engagement")
+    wait_for_app(laptop)
+    expect(laptop.get_by_role("heading", name=re.compile(r"^Top posts, "))).to_be_visible()
+    settled(laptop)
+    posts = laptop.get_by_test_id("stDataFrame").last  # the page's last table
+    posts.scroll_into_view_if_needed()  # the grid draws its cells once in view
+    headers = posts.locator("th[role='columnheader']")
+    expect(headers.last).to_have_text("Link")  # every column drawn: none beyond the edge
+    header = [h.text_content() for h in headers.all()]
+    assert header == ["Channel", "Posted", "Impressions", "Engagements", "Clicks", "Post",
+                      "Post id", "Link"], header
+    assert posts.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    impressions = posts.locator("td[role='gridcell'][aria-colindex='3']")
+    expect(impressions.first).to_have_text(re.compile(r"^\d{1,3}(,\d{3})+$"))  # "4,031"
+
+
 def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
     laptop.goto(f"{server}/imports")
     wait_for_app(laptop)
