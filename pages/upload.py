@@ -303,7 +303,7 @@ with ui.guard():
         st.stop()
     st.subheader("1. Upload your file")
     last_import()
-    left, right = st.columns([3, 1])
+    left, right = st.columns([2, 1])  # room for "Recognise automatically" in full at 1280 px
     file = left.file_uploader("CSV or Excel file, or a tool's export",
                               type=["csv", "xlsx", "xls", "tsv", "txt"],
                               key=f"upload-{st.session_state.get('_uploader', 0)}",

@@ -127,6 +127,14 @@ def test_every_page_shows_its_headline_in_the_first_screen(laptop, server):
         assert slide_title != 36, key
 
 
+def test_upload_says_what_it_recognises_in_full(laptop, server):
+    laptop.goto(f"{server}/upload")
+    wait_for_app(laptop)
+    kind = laptop.get_by_role("combobox", name="What is in it?")
+    expect(kind).to_have_value("Recognise automatically")
+    assert kind.evaluate("input => input.scrollWidth <= input.clientWidth"), "text cut off"
+
+
 def test_the_areas_list_opens_by_link(laptop, server):
     laptop.goto(f"{server}/frameworks?tab=Areas")
     wait_for_app(laptop)
