@@ -7,6 +7,7 @@ module's last test: it changes the store)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1280, "height": 720}
 APP_HOSTS = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+SURVEY_EXPORT = (Path(__file__).resolve().parent.parent / "data" / "formats" / "surveys"
+                 / "gf_understanding.csv")  # a Google Forms export
 
 
 @pytest.fixture
@@ -133,6 +136,23 @@ def test_upload_says_what_it_recognises_in_full(laptop, server):
     kind = laptop.get_by_role("combobox", name="What is in it?")
     expect(kind).to_have_value("Recognise automatically")
     assert kind.evaluate("input => input.scrollWidth <= input.clientWidth"), "text cut off"
+
+
+def test_a_survey_exports_mapping_fits_a_laptop_screen(laptop, server):
+    laptop.goto(f"{server}/upload")
+    wait_for_app(laptop)
+    laptop.locator("input[type=file]").set_input_files(str(SURVEY_EXPORT))
+    expect(laptop.get_by_text("1 answer text matches no option")).to_be_visible()
+    settled(laptop)
+    questions = laptop.get_by_test_id("stDataFrame").filter(has_text="Question in the export")
+    answers = laptop.get_by_test_id("stDataFrame").filter(has_text="Answer in the export")
+    for grid in (questions, answers):
+        grid.scroll_into_view_if_needed()
+        expect(grid.locator("th[role='columnheader']").last).to_contain_text("Survey")
+        assert grid.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    # The export's 4 questions wrap in rows tall enough for the longest (five lines of 18 px),
+    # all in view: the table is as tall as its rows.
+    assert questions.bounding_box()["height"] >= 35 + 4 * 5 * 18, questions.bounding_box()
 
 
 def test_the_areas_list_opens_by_link(laptop, server):
