@@ -16,7 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .analysis import format_value
+from .analysis import format_value, format_values
 from .areas import AreaTree
 from .periods import period_containing, shift
 from .store import Store
@@ -281,6 +281,16 @@ def build_engagement(store: Store, area_code: str, grain: str = "quarter") -> En
         area_code, tree.name(area_code), grain, info, totals.reset_index(drop=True),
         channels.reset_index(drop=True), events.reset_index(drop=True), from_councils,
         [tree.name(c) for c in tree.children(area_code)], "; ".join(sources))
+
+
+TOP_COUNTS = ("Attendance", "Impressions", "Engagements", "Clicks")  # of the top tables
+
+
+def top_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """A top events or top posts table as people read it, like every other table: each count
+    in format_value's form ("4,031", missing "–"). The CSV download keeps the numbers."""
+    return table.assign(**{column: format_values(table[column], ["count"] * len(table))
+                           for column in TOP_COUNTS if column in table})
 
 
 def top_posts(store: Store, area_code: str, start: date, end: date,

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cjmetrics import export, ui
 from cjmetrics.chart_registry import period_param
-from cjmetrics.engagement import GRAINS, REACH_MEASURES, build_engagement, top_posts
+from cjmetrics.engagement import GRAINS, REACH_MEASURES, build_engagement, top_posts, top_shown
 from cjmetrics.periods import period_containing
 
 ui.ensure_entrypoint()
@@ -108,8 +108,8 @@ with ui.guard():
     if events.empty:
         st.caption(f"No events with attendance recorded in {ui.plain(chosen)}.")
     else:
-        st.dataframe(events, hide_index=True, column_config={
-            "Attendance": st.column_config.NumberColumn(format="localized")})
+        st.dataframe(top_shown(events), hide_index=True, column_config={
+            "Attendance": st.column_config.TextColumn(alignment="right")})
 
     st.subheader(f"Top posts, {chosen}")
     period = period_containing(start, PERIOD_TYPE[grain])
@@ -123,12 +123,20 @@ with ui.guard():
         if model.council_names:
             st.caption(ui.plain(f"Posts of {model.area_name} and of its councils "
                                 f"({', '.join(model.council_names)}), most engagements first."))
-        # Figures first, then the post's text wrapped over three lines and its id in full.
-        st.dataframe(posts, hide_index=True, width="stretch", row_height=72, column_config={
-            **{c: st.column_config.NumberColumn(format="localized")
-               for c in ("Impressions", "Engagements", "Clicks")},
-            "Link": st.column_config.LinkColumn("Link", display_text="open"),
-            "Post": st.column_config.TextColumn("Post", width="large")})
+        # Figures first, then the post's text wrapped over four lines, its id and link: every
+        # column inside the 768 px a laptop (1280 px) leaves the page; wider screens share out
+        # the rest.
+        text = st.column_config.TextColumn
+        figure = {"alignment": "right"}
+        st.dataframe(top_shown(posts), hide_index=True, width="stretch", row_height=88,
+                     column_config={
+                         "Channel": text(width=78), "Posted": text(width=86),
+                         "Impressions": text(width=88, **figure),
+                         "Engagements": text(width=96, **figure),
+                         "Clicks": text(width=50, **figure), "Post": text(width=186),
+                         "Post id": text(width=128),
+                         "Link": st.column_config.LinkColumn("Link", display_text="open",
+                                                             width=52)})
         table_download(posts, label="Download top posts (CSV)", key="eng-posts-csv",
                        file_stem=f"{area}-top-posts-{chosen}")
     ui.illustrative_notice(model.sources)

@@ -32,11 +32,20 @@ def show_undo(chosen: int) -> None:
                    "it restores the previous ones.")
     else:
         st.caption("What undoing it would do to each figure it wrote:")
-        # The figure's place and its two values first, so "after undo" is always on screen.
-        st.dataframe(effect, hide_index=True, width="stretch", row_height=52, column_config={
-            "Value in this import": st.column_config.TextColumn(alignment="right"),
-            "Value after undo": st.column_config.TextColumn(alignment="right"),
-            "Indicator": st.column_config.TextColumn(width="large")})
+        # Every column inside the 768 px a laptop (1280 px) leaves the page, long names wrapped
+        # (Streamlit wraps text only in rows taller than 64 px); wider screens share out the rest.
+        text = st.column_config.TextColumn
+        columns = {
+            "Area": text(width=140), "Period": text(width=76),
+            "Value in this import": text("In this import", width=100, alignment="right"),
+            "Value after undo": text("After undo", width=86, alignment="right"),
+            "Effect": text(width=96), "Indicator": text(width=180),
+            # a column of "Total" only says nothing: it gives its room to the indicator
+            "Breakdown": text(width=86) if set(effect["Breakdown"]) != {"Total"} else None}
+        # Rows tall enough for the longest indicator name, at about 24 characters a line.
+        lines = max(3, -(-max(len(name) for name in effect["Indicator"]) // 24))
+        st.dataframe(effect, hide_index=True, width="stretch", row_height=20 * lines + 8,
+                     column_config=columns)
     st.button(f"Undo import #{chosen}", on_click=undo, args=(chosen,), type="primary",
               icon=":material/undo:")
 

@@ -5,6 +5,7 @@ The upload service (cjmetrics.ingest.service) recognises the file, asks what it 
 prepares, previews and commits; this page renders its questions and answers."""
 
 import json
+import textwrap
 
 import streamlit as st
 
@@ -62,12 +63,32 @@ def cached(name: str, key: tuple, make):
     return cache[key]
 
 
-def editor(spec: tables.EditableTable, key: str, **config) -> dict:
+# Column widths of the mapping tables: every column inside the 768 px a laptop (1280 px) leaves
+# the page; wider screens share out the rest. The caller sizes the column picked in.
+MAPPING_WIDTHS = {"": 36, "Question": 76, "Row": 120, "Respondents": 96,
+                  "Question in the export": 330, "Answer in the export": 250}
+
+
+def wrapped_row_height(table, widths: dict) -> int:
+    """Rows tall enough for the longest text of the sized columns, wrapped at about 6.5 px a
+    character and 18 px a line; at least 3 lines (Streamlit wraps only rows over 64 px)."""
+    lines = max([3] + [len(textwrap.wrap(str(text), int((widths[c] - 16) / 6.5)))
+                       for c in table.columns if c in widths for text in table[c]])
+    return 18 * lines + 14
+
+
+def editor(spec: tables.EditableTable, key: str, width=None, fit: bool = False,
+           wrapped: bool = False) -> dict:
+    columns = {c: st.column_config.Column(width=MAPPING_WIDTHS[c])
+               for c in spec.table.columns if fit and c in MAPPING_WIDTHS}
+    columns[spec.pick] = st.column_config.SelectboxColumn(
+        spec.pick, options=spec.choices, required=True, width=width)
+    row = wrapped_row_height(spec.table, MAPPING_WIDTHS) if wrapped else None
+    # Wrapped rows are tall: up to 600 px of them shown at once, not Streamlit's 400.
+    height = min(36 + row * len(spec.table) + 2, 600) if wrapped else "auto"
     edited = st.data_editor(spec.table, key=key, hide_index=True, width="stretch",
-                            disabled=spec.locked, column_config={
-                                spec.pick: st.column_config.SelectboxColumn(
-                                    spec.pick, options=spec.choices, required=True,
-                                    **config)})
+                            disabled=spec.locked, column_config=columns, row_height=row,
+                            height=height)
     return spec.read(edited)
 
 
@@ -246,8 +267,10 @@ def survey_section(upload) -> None:
                + (" A new definition is created with these questions when you import."
                   if new else ""))
     target = new["survey_id"] if new else survey
-    mapping["fields"] = editor(tables.survey_fields(export, view),
-                               f"survey-fields-{sha}-{target}", width="large")
+    fields = tables.survey_fields(export, view)
+    # long questions wrapped over three lines
+    mapping["fields"] = editor(fields, f"survey-fields-{sha}-{target}", fit=True, wrapped=True,
+                               width=340 if "Row" not in fields.table else 220)
     if new is None:
         mapping = survey_answers_step(upload, survey, mapping, sha)
     answers = {"area": area, "survey": survey, "period": period.strip(),
@@ -268,7 +291,7 @@ def survey_answers_step(upload, survey: str, mapping: dict, sha: str) -> dict:
     st.markdown("**Answers and the survey's options**")
     flag = st.empty()  # filled once the table's choices are known
     picked = editor(spec, f"survey-answers-{sha}-{survey}-{hash(json.dumps(mapping['fields']))}",
-                    width="medium")
+                    width=300, fit=True)
     unmatched = sum(1 for v in picked.values() if not v)
     if unmatched:
         flag.warning(f"{unmatched} answer text{'s match' if unmatched != 1 else ' matches'} no "
@@ -303,7 +326,7 @@ with ui.guard():
         st.stop()
     st.subheader("1. Upload your file")
     last_import()
-    left, right = st.columns([3, 1])
+    left, right = st.columns([2, 1])  # room for "Recognise automatically" in full at 1280 px
     file = left.file_uploader("CSV or Excel file, or a tool's export",
                               type=["csv", "xlsx", "xls", "tsv", "txt"],
                               key=f"upload-{st.session_state.get('_uploader', 0)}",

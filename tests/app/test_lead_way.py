@@ -6,6 +6,8 @@ Library tests first (cheap), then AppTests of the pages over the demo store."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -95,6 +97,23 @@ def test_engagement_totals_in_their_units(demo_store):
     assert shown.loc["Social media reach", "Value"] == \
         f"{raw.loc['Social media reach', 'Value']:,.0f}"
     assert shown.loc["Newsletter open rate", "Change"].endswith(" points")
+
+
+def test_top_events_and_posts_read_like_every_other_table(demo_store):
+    from cjmetrics.engagement import top_posts, top_shown
+
+    posts = pd.DataFrame({"Channel": ["X/Twitter", "Facebook"], "Impressions": [64313, 900],
+                          "Engagements": [4031, None], "Clicks": [12, 0],
+                          "Post id": ["1790000000000000001", "p2"]})
+    shown = top_shown(posts)
+    assert shown["Impressions"].tolist() == ["64,313", "900"]
+    assert shown["Engagements"].tolist() == ["4,031", "–"]
+    assert shown["Post id"].tolist() == ["1790000000000000001", "p2"]  # an id is not a number
+    assert posts["Impressions"].tolist() == [64313, 900]  # the CSV download keeps numbers
+    events = top_shown(pd.DataFrame({"Event": ["Conference"], "Attendance": [1250]}))
+    assert events["Attendance"].tolist() == ["1,250"]
+    demo = top_shown(top_posts(demo_store, GLASGOW, date(2025, 1, 1), date(2025, 3, 31)))
+    assert demo["Impressions"].str.fullmatch(r"\d{1,3}(,\d{3})+").all()
 
 
 # -- pages -----------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Real browser tests of a lead's way through the pages at a laptop's 1280x720: the Area picker
-in the first screen and readable in full, the headline in the first screen, every page served
-without a request leaving the app, the Areas list by link, figures in tables in their format,
-and the undo chooser emptied after an undo (this module's last test: it changes the store)."""
+in the first screen and readable in full, every page's headline in the first screen, every page
+served without a request leaving the app, the Areas list by link, figures in tables in their
+format, the undo preview readable in full, and the undo chooser emptied after an undo (this
+module's last test: it changes the store)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +18,8 @@ pytestmark = pytest.mark.browser
 
 LAPTOP = {"width": 1280, "height": 720}
 APP_HOSTS = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+SURVEY_EXPORT = (Path(__file__).resolve().parent.parent / "data" / "formats" / "surveys"
+                 / "gf_understanding.csv")  # a Google Forms export
 
 
 @pytest.fixture
@@ -66,6 +70,91 @@ def test_no_request_leaves_the_app_on_any_page(laptop, server):
     assert outside == [], f"requests left 127.0.0.1: {sorted(set(outside))}"
 
 
+# Each page's headline, the thing a lead opens it for: a figure, a chart, the drop zone, the
+# first table or the downloads. Keyed by the page's address.
+MAIN = "[data-testid='stMain'] "
+HEADLINES = {
+    "": MAIN + "[data-testid='stMetric']",
+    "trends": MAIN + "[data-testid='stPlotlyChart']",
+    "framework": MAIN + "p:has-text('Self-assessment:')",
+    "comparison": MAIN + "[data-testid='stPlotlyChart']",
+    "care_inspectorate": MAIN + "[data-testid='stMetric']",
+    "present": MAIN + "h3:has-text('Slides (')",
+    "engagement": MAIN + "[data-testid='stMetric']",
+    "surveys": MAIN + "[data-testid='stPlotlyChart']",
+    "engagement_plan": MAIN + "[data-testid='stMetric']",
+    "annual_report": MAIN + "[data-testid='stDownloadButton']",
+    "participation": MAIN + "[data-testid='stDownloadButton']",
+    "upload": MAIN + "[data-testid='stFileUploaderDropzone']",
+    "imports": MAIN + "[data-testid='stDataFrame']",
+    "audit": MAIN + "[data-testid='stDataFrame']",
+    "frameworks": MAIN + "[data-testid='stTable']",
+    "accessibility": MAIN + "[data-testid='stMarkdownContainer'] p",
+}
+SHOWN_PX = 140  # of a chart or table taller than that: its title and first rows or bars
+
+
+def test_every_page_shows_its_headline_in_the_first_screen(laptop, server):
+    laptop.goto(f"{server}/")
+    wait_for_app(laptop)
+    paths = [link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
+             for link in laptop.get_by_test_id("stSidebarNav").get_by_role("link").all()]
+    paths = ["" if server.endswith(p) else p for p in paths]
+    assert set(paths) == set(HEADLINES), "a page without a headline to look for"
+    missed = {}
+    for path in paths:
+        laptop.goto(f"{server}/{path}")
+        wait_for_app(laptop)
+        headline = laptop.locator(HEADLINES[path]).first
+        expect(headline).to_be_visible()
+        settled(laptop)
+        box = headline.bounding_box()
+        shown = min(box["y"] + box["height"], LAPTOP["height"]) - box["y"]
+        if box["y"] < 0 or shown < min(box["height"], SHOWN_PX):
+            missed[path or "overview"] = round(box["y"])
+    assert missed == {}, f"headlines below the first screen (their top, in px): {missed}"
+    # The page title is smaller than Streamlit's 44 px, and still the largest text on a page.
+    sizes = title(laptop).evaluate("h1 => [parseFloat(getComputedStyle(h1).fontSize),"
+                                   " ...[...document.querySelectorAll('[data-testid=stMain] h2,"
+                                   " [data-testid=stMain] h3')].map(h =>"
+                                   " parseFloat(getComputedStyle(h).fontSize))]")
+    assert sizes[0] == 36 and all(size < sizes[0] for size in sizes[1:]), sizes
+    # ... but not the slideshow's titles, which size themselves to the screen.
+    for key in ("slide-head", "title-slide"):
+        slide_title = title(laptop).evaluate(
+            "(h1, key) => { const box = document.createElement('div');"
+            " box.className = 'st-key-' + key; box.innerHTML = '<h1>Slide</h1>';"
+            " h1.parentElement.append(box);"
+            " const size = getComputedStyle(box.firstChild).fontSize; box.remove();"
+            " return parseFloat(size); }", key)
+        assert slide_title != 36, key
+
+
+def test_upload_says_what_it_recognises_in_full(laptop, server):
+    laptop.goto(f"{server}/upload")
+    wait_for_app(laptop)
+    kind = laptop.get_by_role("combobox", name="What is in it?")
+    expect(kind).to_have_value("Recognise automatically")
+    assert kind.evaluate("input => input.scrollWidth <= input.clientWidth"), "text cut off"
+
+
+def test_a_survey_exports_mapping_fits_a_laptop_screen(laptop, server):
+    laptop.goto(f"{server}/upload")
+    wait_for_app(laptop)
+    laptop.locator("input[type=file]").set_input_files(str(SURVEY_EXPORT))
+    expect(laptop.get_by_text("1 answer text matches no option")).to_be_visible()
+    settled(laptop)
+    questions = laptop.get_by_test_id("stDataFrame").filter(has_text="Question in the export")
+    answers = laptop.get_by_test_id("stDataFrame").filter(has_text="Answer in the export")
+    for grid in (questions, answers):
+        grid.scroll_into_view_if_needed()
+        expect(grid.locator("th[role='columnheader']").last).to_contain_text("Survey")
+        assert grid.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    # The export's 4 questions wrap in rows tall enough for the longest (five lines of 18 px),
+    # all in view: the table is as tall as its rows.
+    assert questions.bounding_box()["height"] >= 35 + 4 * 5 * 18, questions.bounding_box()
+
+
 def test_the_areas_list_opens_by_link(laptop, server):
     laptop.goto(f"{server}/frameworks?tab=Areas")
     wait_for_app(laptop)
@@ -88,6 +177,45 @@ def test_history_of_a_figure_shows_the_sidebar_area_in_its_format(page, server):
     grid = page.get_by_test_id("stDataFrame").last
     values = grid.locator("td[role='gridcell'][aria-colindex='2']")
     expect(values.first).to_have_text(re.compile(r"^\d+\.\d%$"))
+
+
+def test_top_posts_read_like_every_other_table_and_fit_a_laptop(laptop, server):
+    laptop.goto(f"{server}/engagement")
+    wait_for_app(laptop)
+    expect(laptop.get_by_role("heading", name=re.compile(r"^Top posts, "))).to_be_visible()
+    settled(laptop)
+    posts = laptop.get_by_test_id("stDataFrame").last  # the page's last table
+    posts.scroll_into_view_if_needed()  # the grid draws its cells once in view
+    headers = posts.locator("th[role='columnheader']")
+    expect(headers.last).to_have_text("Link")  # every column drawn: none beyond the edge
+    header = [h.text_content() for h in headers.all()]
+    assert header == ["Channel", "Posted", "Impressions", "Engagements", "Clicks", "Post",
+                      "Post id", "Link"], header
+    assert posts.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    impressions = posts.locator("td[role='gridcell'][aria-colindex='3']")
+    expect(impressions.first).to_have_text(re.compile(r"^\d{1,3}(,\d{3})+$"))  # "4,031"
+
+
+def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
+    laptop.goto(f"{server}/imports")
+    wait_for_app(laptop)
+    chooser = laptop.get_by_role("combobox", name="Import")
+    chooser.click()
+    laptop.get_by_role("option").filter(has_text="reference/scotland.csv").click()
+    button = laptop.get_by_role("button", name=re.compile(r"^Undo import #"))
+    expect(button).to_be_visible()
+    settled(laptop)
+    preview = laptop.get_by_test_id("stDataFrame").nth(1)
+    headers = [h.text_content() for h in preview.locator("th[role='columnheader']").all()]
+    assert headers == ["Area", "Period", "In this import", "After undo", "Effect",
+                       "Indicator"], headers  # "Breakdown" says only "Total": left out
+    # Every column in view (nothing to scroll sideways), the longest name wrapped in its row.
+    assert preview.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    assert preview.bounding_box()["x"] + preview.bounding_box()["width"] <= LAPTOP["width"]
+    # The choice, what it would change and the button, all in one screen (scrolled to).
+    top = chooser.bounding_box()["y"]
+    bottom = button.bounding_box()["y"] + button.bounding_box()["height"]
+    assert bottom - top <= LAPTOP["height"], (top, bottom)
 
 
 def test_after_an_undo_the_chooser_is_empty(page, server):
