@@ -30,6 +30,13 @@ def laptop(browser):
     context.close()
 
 
+def fits_sideways(page, grid) -> None:
+    """Wait until the grid has nothing to scroll sideways: every column in view (it sizes its
+    columns after it first draws)."""
+    page.wait_for_function("s => s.scrollWidth <= s.clientWidth",
+                           arg=grid.locator(".dvn-scroller").element_handle())
+
+
 def area_box(page):
     return page.get_by_test_id("stSidebar").get_by_role("combobox", name="Area")
 
@@ -48,6 +55,8 @@ def test_the_area_picker_is_first_in_the_sidebar_and_in_the_first_screen(laptop,
     # and the page's headline figure is in the first screen too
     tile = laptop.get_by_test_id("stMetricValue").first
     expect(tile).to_be_visible()
+    settled(laptop)
+    expect(title(laptop)).to_have_css("font-size", "36px")  # the app's styles have arrived
     assert tile.bounding_box()["y"] + tile.bounding_box()["height"] <= LAPTOP["height"]
 
 
@@ -149,7 +158,7 @@ def test_a_survey_exports_mapping_fits_a_laptop_screen(laptop, server):
     for grid in (questions, answers):
         grid.scroll_into_view_if_needed()
         expect(grid.locator("th[role='columnheader']").last).to_contain_text("Survey")
-        assert grid.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+        fits_sideways(laptop, grid)
     # The export's 4 questions wrap in rows tall enough for the longest (five lines of 18 px),
     # all in view: the table is as tall as its rows.
     assert questions.bounding_box()["height"] >= 35 + 4 * 5 * 18, questions.bounding_box()
@@ -186,12 +195,10 @@ def test_top_posts_read_like_every_other_table_and_fit_a_laptop(laptop, server):
     settled(laptop)
     posts = laptop.get_by_test_id("stDataFrame").last  # the page's last table
     posts.scroll_into_view_if_needed()  # the grid draws its cells once in view
-    headers = posts.locator("th[role='columnheader']")
-    expect(headers.last).to_have_text("Link")  # every column drawn: none beyond the edge
-    header = [h.text_content() for h in headers.all()]
-    assert header == ["Channel", "Posted", "Impressions", "Engagements", "Clicks", "Post",
-                      "Post id", "Link"], header
-    assert posts.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    # every column drawn: none beyond the edge
+    expect(posts.locator("th[role='columnheader']")).to_have_text(
+        ["Channel", "Posted", "Impressions", "Engagements", "Clicks", "Post", "Post id", "Link"])
+    fits_sideways(laptop, posts)
     impressions = posts.locator("td[role='gridcell'][aria-colindex='3']")
     expect(impressions.first).to_have_text(re.compile(r"^\d{1,3}(,\d{3})+$"))  # "4,031"
 
@@ -206,11 +213,11 @@ def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
     expect(button).to_be_visible()
     settled(laptop)
     preview = laptop.get_by_test_id("stDataFrame").nth(1)
-    headers = [h.text_content() for h in preview.locator("th[role='columnheader']").all()]
-    assert headers == ["Area", "Period", "In this import", "After undo", "Effect",
-                       "Indicator"], headers  # "Breakdown" says only "Total": left out
-    # Every column in view (nothing to scroll sideways), the longest name wrapped in its row.
-    assert preview.locator(".dvn-scroller").evaluate("s => s.scrollWidth <= s.clientWidth")
+    expect(preview.locator("th[role='columnheader']")).to_have_text(
+        ["Area", "Period", "In this import", "After undo", "Effect", "Indicator"])
+    # (a "Breakdown" of only "Total" is left out); every column in view, nothing to scroll
+    # sideways, the longest name wrapped in its row.
+    fits_sideways(laptop, preview)
     assert preview.bounding_box()["x"] + preview.bounding_box()["width"] <= LAPTOP["width"]
     # The choice, what it would change and the button, all in one screen (scrolled to).
     top = chooser.bounding_box()["y"]
