@@ -204,28 +204,6 @@ def test_top_posts_read_like_every_other_table_and_fit_a_laptop(laptop, server):
     expect(impressions.first).to_have_text(re.compile(r"^\d{1,3}(,\d{3})+$"))  # "4,031"
 
 
-def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
-    laptop.goto(f"{server}/imports")
-    wait_for_app(laptop)
-    chooser = laptop.get_by_role("combobox", name="Import")
-    chooser.click()
-    laptop.get_by_role("option").filter(has_text="reference/scotland.csv").click()
-    button = laptop.get_by_role("button", name=re.compile(r"^Undo import #"))
-    expect(button).to_be_visible()
-    settled(laptop)
-    preview = laptop.get_by_test_id("stDataFrame").nth(1)
-    expect(preview.locator("th[role='columnheader']")).to_have_text(
-        ["Area", "Period", "In this import", "After undo", "Effect", "Indicator"])
-    # (a "Breakdown" of only "Total" is left out); every column in view, nothing to scroll
-    # sideways, the longest name wrapped in its row.
-    fits_sideways(laptop, preview)
-    assert preview.bounding_box()["x"] + preview.bounding_box()["width"] <= LAPTOP["width"]
-    # The choice, what it would change and the button, all in one screen (scrolled to).
-    top = chooser.bounding_box()["y"]
-    bottom = button.bounding_box()["y"] + button.bounding_box()["height"]
-    assert bottom - top <= LAPTOP["height"], (top, bottom)
-
-
 def test_after_an_undo_the_chooser_is_empty(page, server):
     page.goto(f"{server}/imports")
     wait_for_app(page)
