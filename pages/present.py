@@ -241,8 +241,8 @@ def title_slide(deck) -> None:
     st.subheader("Title slide")
     for field in ("meeting", "partnership", "date"):
         st.session_state.setdefault(f"deck-{field}", getattr(deck, field))
-    # The date needs room for "30 September 2026" at 1280 px beside the sidebar.
-    a, b, c = st.columns([5, 3, 2])
+    # Room at 1280 px beside the sidebar for a partnership's full name and "30 September 2026".
+    a, b, c = st.columns([3, 4, 2])
     a.text_input("Meeting", key="deck-meeting", on_change=set_field, args=("meeting",),
                  placeholder="Partnership meeting")
     b.text_input("Partnership", key="deck-partnership", on_change=set_field,
