@@ -204,6 +204,33 @@ def test_top_posts_read_like_every_other_table_and_fit_a_laptop(laptop, server):
     expect(impressions.first).to_have_text(re.compile(r"^\d{1,3}(,\d{3})+$"))  # "4,031"
 
 
+def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
+    laptop.goto(f"{server}/imports")
+    wait_for_app(laptop)
+    chooser = laptop.get_by_role("combobox", name="Import")
+    chooser.click()
+    laptop.get_by_role("option").filter(has_text="reference/scotland.csv").click()
+    button = laptop.get_by_role("button", name=re.compile(r"^Undo import #"))
+    expect(button).to_be_visible()
+    settled(laptop)
+    # The preview is the grid with an "After undo" column (found by it, not by its place: the
+    # history grid above may still be redrawing).
+    preview = laptop.get_by_test_id("stDataFrame").filter(
+        has=laptop.locator("th[role='columnheader']", has_text="After undo"))
+    expect(preview.locator("th[role='columnheader']")).to_have_text(
+        ["Area", "Period", "In this import", "After undo", "Effect", "Indicator"])
+    # (a "Breakdown" of only "Total" is left out); every column in view once the grid has
+    # sized its columns, nothing to scroll sideways, the longest name wrapped in its row.
+    fits_sideways(laptop, preview)
+    preview.scroll_into_view_if_needed()
+    box = preview.bounding_box()
+    assert box["x"] + box["width"] <= LAPTOP["width"], box
+    # The choice, what it would change and the button, all in one screen.
+    top = chooser.bounding_box()["y"]
+    bottom = button.bounding_box()["y"] + button.bounding_box()["height"]
+    assert bottom - top <= LAPTOP["height"], (top, bottom)
+
+
 def test_after_an_undo_the_chooser_is_empty(page, server):
     page.goto(f"{server}/imports")
     wait_for_app(page)
