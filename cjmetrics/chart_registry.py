@@ -124,10 +124,24 @@ register("self_assessment", _self_assessment, "Self-assessment scores")
 register("qi_grades", _qi_grades, "Care Inspectorate grades")
 
 
+def _two_line_periods(fig) -> bool:
+    """The x axis reads periods written over two lines ("Q1<br>2024/25")."""
+    firsts = [trace.x[0] for trace in fig.data
+              if getattr(trace, "x", None) is not None and len(trace.x)]
+    return any(isinstance(x, str) and "<br>" in x for x in firsts)
+
+
 def _large(fig, large: bool):
     """The large-type variant of a figure the page builds without one: bigger type, and the
-    title and subtitle re-wrapped to fit it."""
+    title and subtitle re-wrapped to fit it. At normal size, two-line period labels get the
+    same care: level, and the legend below them, so on a 1280 px screen they are not turned
+    on end, clipped and run into the legend."""
     if not large:
+        if _two_line_periods(fig):
+            fig.update_xaxes(tickangle=0, tickfont=dict(size=12))
+            if any(trace.showlegend is not False for trace in fig.data) and len(fig.data) > 1:
+                fig.update_layout(legend=dict(yref="container", y=0.01, yanchor="bottom"),
+                                  margin=dict(b=110))
         return fig
     title = fig.layout.title
     flat = " ".join(str(title.text or "").replace("<br>", " ").split())

@@ -115,7 +115,33 @@ def styled(fig: go.Figure, *, large: bool = False) -> go.Figure:
     if large:
         fig.update_layout(LARGE_TYPE.layout)
         fig.update_traces(selector=dict(type="scatter"), line_width=4, marker_size=12)
+    if fig.layout.title.text:
+        room_for_title(fig, int(fig.layout.height or DEFAULT_HEIGHT), large=large)
     return inert(fig)
+
+
+DEFAULT_HEIGHT = 450  # plotly's, when a figure does not set its own
+
+
+def _lines(text: object) -> int:
+    return str(text).count("<br>") + 1 if text else 0
+
+
+def room_for_title(fig: go.Figure, height: int, *, large: bool = False) -> go.Figure:
+    """Pin the title block near the top and make the top margin fit it, so a two-line title
+    and a two-line subtitle never run into the plot (on screen, in images and on slides
+    alike); subplot titles above the plot get room too. A figure's own larger margin stays."""
+    heading = fig.layout.title
+    size = heading.font.size if heading.font and heading.font.size else (30 if large else 18)
+    sub = heading.subtitle.text if heading.subtitle else ""
+    subplots = any(a.yref == "paper" and (a.y or 0) >= 1 for a in fig.layout.annotations)
+    block = int(size * 1.3) * _lines(heading.text) + int(size * 0.8 if large else 19) * _lines(sub)
+    # Plotly anchors a title's first line, so each further line pushes the block up.
+    top = 24 + int(size * 1.3) * (_lines(heading.text) - 1)
+    fig.update_layout(title=dict(yref="container", y=1 - top / height, yanchor="top"),
+                      margin=dict(t=max(fig.layout.margin.t or 0,
+                                        top + block + (70 if subplots else 40))))
+    return fig
 
 
 # -- untrusted text in charts --

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import render
-from .charts import FONT, styled
+from .charts import FONT, room_for_title, styled
 from .deck import ChartView, Deck, DeckUnusable, build_view
 from .store import Store
 
@@ -71,10 +71,6 @@ def message_view(title: str, text: str) -> ChartView:
 
 
 # -- figures as slides ---------------------------------------------------------------------
-def _lines(text: object) -> int:
-    return str(text).count("<br>") + 1 if text else 0
-
-
 def sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure:
     """The figure at a slide's size. With its title, the top margin grows with the title's and
     subtitle's lines so neither runs into the plot; without, the slide's own title and source
@@ -86,18 +82,7 @@ def sized(fig: go.Figure, width: int, height: int, *, title: bool) -> go.Figure:
         if "text" in (getattr(trace, "mode", None) or ""):
             trace.cliponaxis = False
     if title:
-        # The title block is pinned near the top and the top margin made to fit it, so a
-        # two-line title and subtitle never run into the chart; subplot titles get room too.
-        heading = fig.layout.title
-        size = heading.font.size if heading.font and heading.font.size else 30
-        sub = heading.subtitle.text if heading.subtitle else ""
-        subplots = any(a.yref == "paper" and (a.y or 0) >= 1 for a in fig.layout.annotations)
-        block = int(size * 1.3) * _lines(heading.text) + int(size * 0.8) * _lines(sub)
-        # Plotly anchors a title's first line, so each further line pushes the block up.
-        top = 24 + int(size * 1.3) * (_lines(heading.text) - 1)
-        fig.update_layout(
-            title=dict(yref="container", y=1 - top / height, yanchor="top"),
-            margin=dict(t=top + block + (70 if subplots else 40)))
+        room_for_title(fig, height, large=True)
     else:
         fig.update_layout(title=dict(text="", subtitle=dict(text="")), margin=dict(t=30))
     return fig

@@ -10,6 +10,7 @@ picture's, as the exports do."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import pytest
 
 from cjmetrics import deck as decks
@@ -69,3 +70,29 @@ def test_the_check_sees_a_collision(browser):
     found = collisions(text_boxes(open_measurer(browser), fig))
     assert any("'First label' overlaps 'Second label'" in f for f in found)
     assert any("'Off' leaves the 400x300 canvas" in f for f in found)
+
+
+# The chart column beside the sidebar on a 1280 px projector, and the width chart images
+# (PNG, SVG) are made at.
+SCREEN_WIDTHS = (770, 1100)
+
+
+def test_no_text_collides_in_any_chart_of_a_pack_as_the_pages_draw_it(demo_store, browser):
+    """The same charts at their on-screen size (normal type, each figure's own height): a
+    two-line title or subtitle never runs into the plot, and no line runs off the side."""
+    measurer = open_measurer(browser)
+    problems, drawn = [], 0
+    held = [(area, decks.latest_period(demo_store, area)) for area in demo_areas(demo_store)]
+    for area, latest in [(area, latest) for area, latest in held if latest][:3]:
+        pack = decks.standard_pack(demo_store, area, latest)
+        for item in pack.items:
+            view = decks.build_view(demo_store, item)
+            for width in SCREEN_WIDTHS:
+                fig = go.Figure(view.figure)
+                fig.update_layout(width=width, height=fig.layout.height or 450)
+                measured = text_boxes(measurer, fig)
+                problems += [f"{area}, {item.label}, {width} px: {p}"
+                             for p in collisions(measured)]
+                drawn += 1
+    assert drawn >= 30
+    assert not problems, "\n".join(problems)
