@@ -525,29 +525,16 @@ def prepare(store: Store, data: bytes, file_name: str, *, sheet: str | None = No
 
     Raises ImportRefused for a file that cannot be read or recognised at all; anything wrong
     inside a readable file is listed in `problems` (errors block the import)."""
-    staged = stage_file(data, file_name, sheet, store.staging())
-    try:
-        prepared = _prepare_staged(store, staged, data, kind, preview)
-    except BaseException:
-        staged.close()
-        raise
-    # The stage (and its TEMP tables) lives as long as the Prepared does.
-    weakref.finalize(prepared, staged.close)
-    return prepared
+    return _prepare_staged(store, stage_file(data, file_name, sheet, store.staging()), data,
+                           kind, preview)
 
 
 def prepare_rows(store: Store, rows: pd.DataFrame, file_name: str, data: bytes, *, kind: str,
                  preview: bool = True) -> Prepared:
     """`prepare` for rows a tool-format parser built from `data` (see read.stage_rows): with a
     `source_row` column, every problem names the row of the file the user holds."""
-    staged = stage_rows(rows, file_name, store.staging())
-    try:
-        prepared = _prepare_staged(store, staged, data, kind, preview)
-    except BaseException:
-        staged.close()
-        raise
-    weakref.finalize(prepared, staged.close)
-    return prepared
+    return _prepare_staged(store, stage_rows(rows, file_name, store.staging()), data, kind,
+                           preview)
 
 
 def _leave_out_example(staged: StagedFile, template: Template, found: dict) -> None:
@@ -569,6 +556,19 @@ def _leave_out_example(staged: StagedFile, template: Template, found: dict) -> N
 
 def _prepare_staged(store: Store, staged: StagedFile, data: bytes, kind: str | None,
                     preview: bool) -> Prepared:
+    """The staged file prepared; the stage (and its TEMP tables) lives as long as the
+    Prepared does, and is closed at once if preparing fails."""
+    try:
+        prepared = _prepare(store, staged, data, kind, preview)
+    except BaseException:
+        staged.close()
+        raise
+    weakref.finalize(prepared, staged.close)
+    return prepared
+
+
+def _prepare(store: Store, staged: StagedFile, data: bytes, kind: str | None,
+             preview: bool) -> Prepared:
     stage = staged.stage
     template, found, wide = recognise(staged, kind)
     if not wide:
