@@ -137,6 +137,8 @@ class StoreBase:
 
     # -- queries and transactions -------------------------------------------------------------
     def close(self) -> None:
+        if self.read_copy is not None:
+            self.read_copy.close()
         self._conn.close()
 
     @property
@@ -167,9 +169,8 @@ class StoreBase:
         if self.read_copy is None or self in _writing():
             return self._cursor()
         wanted = self.versions()
-        if not wanted.migrated:
-            return self._cursor()
-        self.read_copy.ensure(wanted)
+        if not wanted.migrated or not self.read_copy.ensure(wanted):
+            return self._cursor()  # nothing to copy yet, or the copy is being built
         return self.read_copy.cursor()
 
     def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
@@ -308,7 +309,7 @@ class StoreBase:
             writing.discard(self)
             self._unpin()
         if applied and self.read_copy is not None:
-            self.read_copy.forget()
+            self.read_copy.rebuild()
         return applied
 
     def _apply_migrations(self) -> list[int]:

@@ -19,20 +19,24 @@ not copied: a read of one falls through to PostgreSQL by the search path.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import duckdb
 
 from .tables import REVISED_TABLES
 
+_log = logging.getLogger(__name__)
+
 CATALOG = "read_copy"
 STORE = "store"  # postgres.CATALOG (not imported: postgres imports nothing of the store)
 REBUILDS = "copy_rebuilds"  # the meta key full-refresh writes move
 # Read from PostgreSQL itself: written without a version bump, small, read a few times a run.
-LIVE_TABLES = frozenset({"decks", "working_decks", "audit", "table_mappings"})
+# meta: the versions are read from PostgreSQL anyway, and a read of meta wants them current.
+LIVE_TABLES = frozenset({"decks", "working_decks", "audit", "table_mappings", "meta"})
 APPENDED = tuple(spec.table for spec in REVISED_TABLES)  # rows fetched by import id
-EVERY_REFRESH = ("meta", "imports")  # an undo flips a status; every write moves meta
 # What an appending write may also add: a new survey's definition, with its first answers.
 WITH_NEW_IMPORTS = ("surveys", "survey_questions", "survey_options", "survey_items")
 
@@ -60,15 +64,25 @@ VERSIONS_SQL = f"SELECT key, value FROM meta WHERE key IN ('data_version', '{REB
 
 
 class ReadCopy:
-    """The in-memory copy of a store attached as catalog `store` on `conn`."""
+    """The in-memory copy of a store attached as catalog `store` on `conn`.
+
+    A full build (the first, or after a write the copy cannot follow) runs in a thread of its
+    own, and reads go to PostgreSQL until it is done: a national store takes seconds to copy,
+    and the first page must not wait for it. Catching up with appends runs in the read that
+    finds the versions moved (a few round trips, plus the new imports' rows)."""
 
     def __init__(self, conn: duckdb.DuckDBPyConnection):
         self._conn = conn
-        conn.execute(f"ATTACH ':memory:' AS {CATALOG}")
-        self._lock = threading.Lock()
-        self.versions: Versions | None = None  # None: not built yet (or thrown away)
+        # COMPRESS: once built, a checkpoint packs the copy (a national store ~0.6 GB -> 0.1).
+        conn.execute(f"ATTACH ':memory:' AS {CATALOG} (COMPRESS)")
+        self._lock = threading.RLock()  # rebuild() may be called while catching up
+        self.versions: Versions | None = None  # None: not built (or being rebuilt)
         self._held: set[int] = set()  # the imports whose rows the copy holds
+        self._builder: threading.Thread | None = None
+        self._building: duckdb.DuckDBPyConnection | None = None
+        self._closing = False
         self.full_refreshes = self.incremental_refreshes = 0  # for tests and the benchmark
+        self.last_build_seconds: float | None = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor reading the copy, and PostgreSQL for the tables the copy leaves out."""
@@ -77,76 +91,137 @@ class ReadCopy:
         cur.execute(f"SET search_path = '{CATALOG}.main,{STORE}.public'")
         return cur
 
-    def forget(self) -> None:
-        """Make the next refresh a full one (the schema changed under this process)."""
-        with self._lock:
-            self.versions = None
-
-    def ensure(self, wanted: Versions) -> None:
-        """Bring the copy up to at least `wanted` (what a read has just been told)."""
+    def ensure(self, wanted: Versions) -> bool:
+        """Bring the copy up to at least `wanted` (what a read has just been told); False when
+        it is being built, and the read must go to PostgreSQL."""
         current = self.versions
         if current is not None and current.covers(wanted):
-            return
+            return True
+        if current is None or wanted.rebuilds > current.rebuilds:
+            self.rebuild()
+            return False
         with self._lock:
-            if self.versions is not None and self.versions.covers(wanted):
-                return  # another thread refreshed it meanwhile
-            self._refresh()
+            if self.versions is None:
+                return False  # a rebuild began meanwhile
+            if self.versions.covers(wanted):
+                return True  # another thread caught up meanwhile
+            return self._catch_up()
 
-    def _refresh(self) -> None:
-        cur = self._conn.cursor()
+    def rebuild(self) -> None:
+        """Start building the copy afresh in the background (unless that is under way)."""
+        with self._lock:
+            if self._closing or self._builder is not None and self._builder.is_alive():
+                return
+            self.versions = None
+            self._builder = threading.Thread(target=self._build, name="cjmetrics-read-copy",
+                                             daemon=True)
+            self._builder.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a build under way; True when the copy is ready."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+        return self.versions is not None
+
+    def close(self) -> None:
+        self._closing = True
+        building = self._building
+        if building is not None:
+            try:
+                building.interrupt()
+            except duckdb.Error:
+                pass
+        if self._builder is not None:
+            self._builder.join(60)
+
+    def _build(self) -> None:
+        started = time.perf_counter()
+        cur = self._building = self._conn.cursor()
         try:
-            # One DuckDB transaction: one PostgreSQL snapshot for meta, imports and the rows,
-            # and readers of the copy see all of the refresh or none of it.
+            # One DuckDB transaction: one PostgreSQL snapshot for meta, imports and the rows.
             cur.begin()
             try:
-                found = versions_of(cur.execute(
-                    VERSIONS_SQL.replace("FROM meta", f"FROM {STORE}.public.meta")).fetchall())
-                if self.versions is None or found.rebuilds != self.versions.rebuilds:
-                    held = self._rebuild(cur)
-                    self.full_refreshes += 1
-                else:
-                    held = self._catch_up(cur)
-                    self.incremental_refreshes += 1
+                found = _stored_versions(cur)
+                held = _rebuild(cur)
                 cur.commit()
             except BaseException:
                 cur.rollback()
-                self.versions = None
+                raise
+            try:
+                cur.execute(f"CHECKPOINT {CATALOG}")  # compresses it; nobody reads it yet
+            except duckdb.Error:
+                pass  # only memory is at stake
+            with self._lock:
+                self._held, self.versions = held, found
+                self.full_refreshes += 1
+                self.last_build_seconds = time.perf_counter() - started
+        except Exception:  # noqa: BLE001 - reads go to PostgreSQL, and the next one retries
+            if not self._closing:
+                _log.warning("the read copy could not be built; reading PostgreSQL meanwhile",
+                             exc_info=True)
+        finally:
+            self._building = None
+            cur.close()
+
+    def _catch_up(self) -> bool:
+        """The rows of imports the copy lacks, and imports afresh (under the lock)."""
+        cur = self._conn.cursor()
+        try:
+            cur.begin()
+            try:
+                found = _stored_versions(cur)
+                if found.rebuilds != self.versions.rebuilds:
+                    cur.rollback()
+                    return self._rebuild_instead()
+                _copy_whole(cur, "imports")
+                held = _import_ids(cur)
+                if self._held - held:
+                    # An import the copy holds is gone: no append does that (a restore does,
+                    # and moves copy_rebuilds; this is the safety net).
+                    cur.rollback()
+                    return self._rebuild_instead()
+                new = sorted(held - self._held)
+                if new:
+                    for table in WITH_NEW_IMPORTS:
+                        _copy_whole(cur, table)
+                    ids = ", ".join(str(int(i)) for i in new)
+                    present = _copied_tables(cur)
+                    for table in APPENDED:
+                        if table in present:
+                            cur.execute(f'INSERT INTO {CATALOG}.main."{table}" SELECT * FROM '
+                                        f'{STORE}.public."{table}" WHERE import_id IN ({ids})')
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                self.versions = None  # rebuilt on the next read
                 raise
             self._held, self.versions = held, found
+            self.incremental_refreshes += 1
+            return True
         finally:
             cur.close()
 
-    def _rebuild(self, cur: duckdb.DuckDBPyConnection) -> set[int]:
-        tables = [row[0] for row in cur.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
-            "AND schema_name = 'public'", [STORE]).fetchall()]
-        for stale in cur.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
-                                 [CATALOG]).fetchall():
-            cur.execute(f'DROP TABLE {CATALOG}.main."{stale[0]}"')
-        for table in tables:
-            if table not in LIVE_TABLES:
-                _copy_whole(cur, table)
-        return _import_ids(cur)
+    def _rebuild_instead(self) -> bool:
+        self.rebuild()
+        return False
 
-    def _catch_up(self, cur: duckdb.DuckDBPyConnection) -> set[int]:
-        for table in EVERY_REFRESH:
+
+def _stored_versions(cur: duckdb.DuckDBPyConnection) -> Versions:
+    return versions_of(cur.execute(
+        VERSIONS_SQL.replace("FROM meta", f"FROM {STORE}.public.meta")).fetchall())
+
+
+def _rebuild(cur: duckdb.DuckDBPyConnection) -> set[int]:
+    tables = [row[0] for row in cur.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+        "AND schema_name = 'public'", [STORE]).fetchall()]
+    for stale in _copied_tables(cur):
+        cur.execute(f'DROP TABLE {CATALOG}.main."{stale}"')
+    for table in tables:
+        if table not in LIVE_TABLES:
             _copy_whole(cur, table)
-        held = _import_ids(cur)
-        if self._held - held:
-            # An import the copy holds is gone: no append does that (a restore does, and moves
-            # copy_rebuilds; this is the safety net), so start again.
-            return self._rebuild(cur)
-        new = sorted(held - self._held)
-        if new:
-            for table in WITH_NEW_IMPORTS:
-                _copy_whole(cur, table)
-            ids = ", ".join(str(int(i)) for i in new)
-            present = _copied_tables(cur)
-            for table in APPENDED:
-                if table in present:
-                    cur.execute(f'INSERT INTO {CATALOG}.main."{table}" SELECT * FROM '
-                                f'{STORE}.public."{table}" WHERE import_id IN ({ids})')
-        return held
+    return _import_ids(cur)
 
 
 def _copy_whole(cur: duckdb.DuckDBPyConnection, table: str) -> None:
