@@ -23,7 +23,7 @@ import pandas as pd
 from .. import access, config
 from ..errors import DiskFull, StoreInUse, StoreReadOnly, StoreTooNew, StoreUnavailable
 from . import postgres, schema
-from .read_copy import REBUILDS, VERSIONS_SQL, ReadCopy, Versions, versions_of
+from .read_copy import LAYOUTS, REBUILDS, VERSIONS_SQL, ReadCopy, Versions, versions_of
 from .schema import SCHEMA_VERSION
 from .tables import current_sql
 
@@ -91,9 +91,11 @@ class StoreBase:
             self._conn = postgres.connect(self.url, read_only=self.read_only)
             if read_copy:  # False: every read through the attachment (tests compare the two)
                 self.read_copy = ReadCopy(self._conn)
+            self._reusable = threading.local()  # per thread: cursors set up once (_reused)
             return
         self.engine, self.url, self.path = "duckdb", None, Path(path)
         self.label = str(self.path)
+        self._reusable = threading.local()
         if self.read_only and not self.path.exists():
             raise StoreUnavailable(
                 f"There is no data store at {self.path}, and this dashboard is read-only "
@@ -171,26 +173,37 @@ class StoreBase:
         wanted = self.versions()
         if not wanted.migrated or not self.read_copy.ensure(wanted):
             return self._cursor()  # nothing to copy yet, or the copy is being built
-        return self.read_copy.cursor()
+        return self._reused("copy", self.read_copy.cursor)
+
+    def _reused(self, kind: str, make) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor of `kind`, made once (a thread's reads run one at a time)."""
+        cur = getattr(self._reusable, kind, None)
+        if cur is None:
+            cur = make()
+            setattr(self._reusable, kind, cur)
+        return cur
+
+    @contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._read_cursor()
+        try:
+            yield cur
+        finally:
+            if cur is not getattr(self._reusable, "copy", None):
+                cur.close()
 
     def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
         """Run a read query on its own cursor and return a DataFrame."""
-        cur = self._read_cursor()
-        try:
+        with self._reading() as cur:
             return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
 
     def scalar(self, sql: str, params: Sequence | dict | None = None):
-        cur = self._read_cursor()
-        try:
+        with self._reading() as cur:
             row = cur.execute(sql, params or []).fetchone()
             return None if row is None else row[0]
-        finally:
-            cur.close()
 
     @contextmanager
-    def transaction(self, *, bump: bool = True, incremental: bool = False,
+    def transaction(self, *, bump: bool = True, incremental: bool = False, layout: bool = False,
                     cur: duckdb.DuckDBPyConnection | None = None,
                     role: str | None = "editor", doing: str = "change the data store"
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -198,7 +211,8 @@ class StoreBase:
         the data version bumped on success so cached page data is refreshed everywhere.
         `incremental`: the writer only adds rows under a new import id, flips an import's status or
         writes tables the read copy leaves out (read_copy); any other write on PostgreSQL makes
-        every server's next read rebuild its read copy in full.
+        every server's next read rebuild its read copy in full. `layout`: it writes decks,
+        which every server's read copy then rereads.
         `cur` runs it on a given cursor (one holding staged TEMP tables). The acting user must
         hold `role` (None: anyone, for the audit log) and the store must not be read-only."""
         self._check_write(role, doing)
@@ -211,13 +225,14 @@ class StoreBase:
             try:
                 if self.on_postgres:
                     postgres.begin_write(cur)
-                    if not incremental:
-                        seen = versions_of(cur.execute(VERSIONS_SQL).fetchall()).rebuilds
+                    seen = versions_of(cur.execute(VERSIONS_SQL).fetchall())
                 yield cur
                 if bump:
                     bump_data_version(cur)
                 if self.on_postgres and not incremental:
-                    _move_past(cur, REBUILDS, seen)
+                    _move_past(cur, REBUILDS, seen.rebuilds)
+                if self.on_postgres and layout:
+                    _move_past(cur, LAYOUTS, seen.layouts)
                 cur.commit()
             except BaseException as exc:
                 try:
@@ -261,14 +276,12 @@ class StoreBase:
         if pins is not None and self in pins:
             return pins[self]
         # One indexed lookup and no catalogue scan (a duckdb_tables() check cost more than the
-        # lookup itself).
-        cur = self._cursor()
+        # lookup itself), on a cursor this thread keeps.
+        cur = self._reused("versions", self._cursor)
         try:
             found = versions_of(cur.execute(VERSIONS_SQL).fetchall())
         except duckdb.CatalogException:  # not migrated yet
             found = Versions(0, 0, migrated=False)
-        finally:
-            cur.close()
         if pins is not None:
             pins[self] = found
         return found

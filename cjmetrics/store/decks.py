@@ -13,9 +13,10 @@ from .connection import StoreBase, now
 
 class DecksMixin(StoreBase):
     def _layout_write(self, doing: str):
-        """A deck write: a layout, so no data-version bump, and the read copy leaves decks out
-        (read from the store itself), so it need not refresh."""
-        return self.transaction(bump=False, incremental=True, role="viewer", doing=doing)
+        """A deck write: a layout, so no data-version bump (pages' cached figures stay); every
+        server's read copy rereads the decks alone."""
+        return self.transaction(bump=False, incremental=True, layout=True, role="viewer",
+                                doing=doing)
 
     def save_deck(self, name: str, body: str, who: str = "local") -> None:
         with self._layout_write("save a deck") as cur:

@@ -13,8 +13,9 @@ moved (so several servers see each other's writes on their next read):
   `copy_rebuilds`, and the next refresh rebuilds the copy in full. Every write transaction moves
   it unless it says it only appends (connection.StoreBase.transaction), so it cannot be forgotten.
 
-Tables written without moving the data version (decks, the audit log, remembered mappings) are
-not copied: a read of one falls through to PostgreSQL by the search path.
+Decks are layouts, not data: saving one moves a third counter, `layout_version`, and the next
+refresh rereads the decks alone (pages' cached figures stay). The audit log and remembered
+mappings are not copied: a read of one falls through to PostgreSQL by the search path.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ _log = logging.getLogger(__name__)
 CATALOG = "read_copy"
 STORE = "store"  # postgres.CATALOG (not imported: postgres imports nothing of the store)
 REBUILDS = "copy_rebuilds"  # the meta key full-refresh writes move
+LAYOUTS = "layout_version"  # the meta key deck writes move
+LAYOUT_TABLES = ("decks", "working_decks")
 # Read from PostgreSQL itself: written without a version bump, small, read a few times a run.
 # meta: the versions are read from PostgreSQL anyway, and a read of meta wants them current.
-LIVE_TABLES = frozenset({"decks", "working_decks", "audit", "table_mappings", "meta"})
+LIVE_TABLES = frozenset({"audit", "table_mappings", "meta"})
 APPENDED = tuple(spec.table for spec in REVISED_TABLES)  # rows fetched by import id
 # What an appending write may also add: a new survey's definition, with its first answers.
 WITH_NEW_IMPORTS = ("surveys", "survey_questions", "survey_options", "survey_items")
@@ -48,19 +51,23 @@ class Versions:
 
     data: int
     rebuilds: int
+    layouts: int = 0
     migrated: bool = True  # False: the store has no meta table yet (nothing to copy)
 
     def covers(self, wanted: "Versions") -> bool:
-        # Both only ever grow (a restore moves them past every version seen), so "at least".
-        return self.data >= wanted.data and self.rebuilds >= wanted.rebuilds
+        # Each only ever grows (a restore moves them past every version seen), so "at least".
+        return self.data >= wanted.data and self.rebuilds >= wanted.rebuilds \
+            and self.layouts >= wanted.layouts
 
 
 def versions_of(rows) -> Versions:
     values = dict(rows)
-    return Versions(int(values.get("data_version", 0)), int(values.get(REBUILDS, 0)))
+    return Versions(int(values.get("data_version", 0)), int(values.get(REBUILDS, 0)),
+                    int(values.get(LAYOUTS, 0)))
 
 
-VERSIONS_SQL = f"SELECT key, value FROM meta WHERE key IN ('data_version', '{REBUILDS}')"
+VERSIONS_SQL = ("SELECT key, value FROM meta WHERE key IN "
+                f"('data_version', '{REBUILDS}', '{LAYOUTS}')")
 
 
 class ReadCopy:
@@ -85,7 +92,8 @@ class ReadCopy:
         self.last_build_seconds: float | None = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor reading the copy, and PostgreSQL for the tables the copy leaves out."""
+        """A cursor reading the copy, and PostgreSQL for the tables the copy leaves out (set up
+        once per thread by the caller: USE and SET cost a round trip under load)."""
         cur = self._conn.cursor()
         cur.execute(f"USE {CATALOG}")
         cur.execute(f"SET search_path = '{CATALOG}.main,{STORE}.public'")
@@ -174,8 +182,13 @@ class ReadCopy:
                 if found.rebuilds != self.versions.rebuilds:
                     cur.rollback()
                     return self._rebuild_instead()
-                _copy_whole(cur, "imports")
-                held = _import_ids(cur)
+                if found.layouts != self.versions.layouts:
+                    for table in LAYOUT_TABLES:
+                        _copy_whole(cur, table)
+                held = self._held
+                if found.data != self.versions.data:
+                    _copy_whole(cur, "imports")
+                    held = _import_ids(cur)
                 if self._held - held:
                     # An import the copy holds is gone: no append does that (a restore does,
                     # and moves copy_rebuilds; this is the safety net).
