@@ -58,6 +58,7 @@ def _store(path: str) -> Store:
 
     opened = initialise(path)
     serve_requests(opened)  # `python -m cjmetrics backup` asks the running dashboard for a copy
+    opened.start_read_copy()  # on PostgreSQL: pages read an in-memory copy, once it is built
     return opened
 
 

@@ -175,6 +175,12 @@ class StoreBase:
             return self._cursor()  # nothing to copy yet, or the copy is being built
         return self._reused("copy", self.read_copy.cursor)
 
+    def start_read_copy(self) -> None:
+        """On PostgreSQL, keep the read copy from now on (the dashboard's store: it reads the
+        same tables run after run); it is built in the background. Nothing on a file."""
+        if self.read_copy is not None:
+            self.read_copy.start()
+
     def _reused(self, kind: str, make) -> duckdb.DuckDBPyConnection:
         """This thread's cursor of `kind`, made once (a thread's reads run one at a time)."""
         cur = getattr(self._reusable, kind, None)

@@ -73,8 +73,10 @@ VERSIONS_SQL = ("SELECT key, value FROM meta WHERE key IN "
 class ReadCopy:
     """The in-memory copy of a store attached as catalog `store` on `conn`.
 
-    A full build (the first, or after a write the copy cannot follow) runs in a thread of its
-    own, and reads go to PostgreSQL until it is done: a national store takes seconds to copy,
+    Kept only once `start()` is called (the dashboard's store: a command or an import reads
+    PostgreSQL, and is gone before a copy would pay). A full build (the first, or after a
+    write the copy cannot follow) runs in a thread of its own, and reads go to PostgreSQL
+    until it is done: a national store takes seconds to copy,
     and the first page must not wait for it. Catching up with appends runs in the read that
     finds the versions moved (a few round trips, plus the new imports' rows)."""
 
@@ -88,6 +90,7 @@ class ReadCopy:
         self._builder: threading.Thread | None = None
         self._building: duckdb.DuckDBPyConnection | None = None
         self._closing = False
+        self.started = False
         self.full_refreshes = self.incremental_refreshes = 0  # for tests and the benchmark
         self.last_build_seconds: float | None = None
 
@@ -105,6 +108,8 @@ class ReadCopy:
         current = self.versions
         if current is not None and current.covers(wanted):
             return True
+        if not self.started:
+            return False
         if current is None or wanted.rebuilds > current.rebuilds:
             self.rebuild()
             return False
@@ -115,10 +120,16 @@ class ReadCopy:
                 return True  # another thread caught up meanwhile
             return self._catch_up()
 
+    def start(self) -> None:
+        """Keep the copy from now on: build it (in the background)."""
+        self.started = True
+        self.rebuild()
+
     def rebuild(self) -> None:
         """Start building the copy afresh in the background (unless that is under way)."""
         with self._lock:
-            if self._closing or self._builder is not None and self._builder.is_alive():
+            if self._closing or not self.started or \
+                    self._builder is not None and self._builder.is_alive():
                 return
             self.versions = None
             self._builder = threading.Thread(target=self._build, name="cjmetrics-read-copy",

@@ -53,8 +53,7 @@ def _servers(url: str, n: int = 2) -> list[Store]:
 
 
 def _built(store: Store) -> Store:
-    store.data_version()
-    store.imports()  # the first read starts the build
+    store.start_read_copy()  # as the dashboard's store does
     assert store.read_copy.wait(120), "the read copy was not built"
     return store
 
@@ -195,6 +194,18 @@ def _plain(value):
     if value is pd.NaT or value is pd.NA:
         return None
     return value
+
+
+def test_a_store_not_serving_pages_reads_postgresql_itself(pg_demo_url):
+    """A command or an import process keeps no copy (it would not live to use it)."""
+    one, two = Store(pg_demo_url), _built(Store(pg_demo_url))
+    try:
+        _import(two, 7, "seen-by-both.csv")
+        assert _value(one) == 7 and _value(two) == 7
+        assert one.read_copy.versions is None and one.read_copy.full_refreshes == 0
+    finally:
+        one.close()
+        two.close()
 
 
 def test_the_copys_models_equal_those_read_through_postgresql(pg_demo_url):
