@@ -85,6 +85,7 @@ class StoreBase:
         self.read_only = access.read_only() if read_only is None else read_only
         self._write_lock = threading.RLock()
         self.read_copy: ReadCopy | None = None
+        self._versions_lock, self._versions_cursor = threading.Lock(), None
         if config.is_postgres(path):
             self.engine, self.url, self.path = "postgres", str(path).strip(), None
             self.label = config.masked(self.url)  # what messages may show: no password
@@ -282,12 +283,15 @@ class StoreBase:
         if pins is not None and self in pins:
             return pins[self]
         # One indexed lookup and no catalogue scan (a duckdb_tables() check cost more than the
-        # lookup itself), on a cursor this thread keeps.
-        cur = self._reused("versions", self._cursor)
-        try:
-            found = versions_of(cur.execute(VERSIONS_SQL).fetchall())
-        except duckdb.CatalogException:  # not migrated yet
-            found = Versions(0, 0, migrated=False)
+        # lookup itself), on one cursor kept for it: a new one's USE of the PostgreSQL catalog
+        # took up to 90 ms under load, more than the lookup.
+        with self._versions_lock:
+            if self._versions_cursor is None:
+                self._versions_cursor = self._cursor()
+            try:
+                found = versions_of(self._versions_cursor.execute(VERSIONS_SQL).fetchall())
+            except duckdb.CatalogException:  # not migrated yet
+                found = Versions(0, 0, migrated=False)
         if pins is not None:
             pins[self] = found
         return found
