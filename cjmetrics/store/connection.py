@@ -216,10 +216,10 @@ class StoreBase:
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction under the process write lock; rolled back on any error, and
         the data version bumped on success so cached page data is refreshed everywhere.
-        `incremental`: the writer only adds rows under a new import id, flips an import's status or
-        writes tables the read copy leaves out (read_copy); any other write on PostgreSQL makes
-        every server's next read rebuild its read copy in full. `layout`: it writes decks,
-        which every server's read copy then rereads.
+        `incremental`: the writer only adds rows under a new import id, flips an import's
+        status, writes decks (with `layout`: every server's read copy rereads them) or tables
+        the read copy leaves out (read_copy); any other write on PostgreSQL makes every
+        server's next read rebuild its read copy in full.
         `cur` runs it on a given cursor (one holding staged TEMP tables). The acting user must
         hold `role` (None: anyone, for the audit log) and the store must not be read-only."""
         self._check_write(role, doing)
@@ -238,7 +238,8 @@ class StoreBase:
                     bump_data_version(cur)
                 if self.on_postgres and not incremental:
                     _move_past(cur, REBUILDS, seen.rebuilds)
-                if self.on_postgres and layout:
+                if self.on_postgres and (layout or not incremental):
+                    # (a restore may put back older decks and counters: both move past them)
                     _move_past(cur, LAYOUTS, seen.layouts)
                 cur.commit()
             except BaseException as exc:

@@ -8,10 +8,11 @@ moved (so several servers see each other's writes on their next read):
 
 - the revised tables only ever grow (an import adds rows tagged with its id; an undo only flips
   the import's status), so a refresh fetches the rows of the imports the copy lacks, by the SET
-  of import ids (ids may commit out of order), and rereads imports and meta whole;
+  of import ids (ids may commit out of order), and rereads imports whole;
 - a write that does anything else (restore, the catalogue, maintenance) moves a second counter,
   `copy_rebuilds`, and the next refresh rebuilds the copy in full. Every write transaction moves
-  it unless it says it only appends (connection.StoreBase.transaction), so it cannot be forgotten.
+  it unless it declares itself `incremental` (connection.StoreBase.transaction), so it cannot be
+  forgotten.
 
 Decks are layouts, not data: saving one moves a third counter, `layout_version`, and the next
 refresh rereads the decks alone (pages' cached figures stay). The audit log and remembered
@@ -76,8 +77,8 @@ class ReadCopy:
     Kept only once `start()` is called (the dashboard's store: a command or an import reads
     PostgreSQL, and is gone before a copy would pay). A full build (the first, or after a
     write the copy cannot follow) runs in a thread of its own, and reads go to PostgreSQL
-    until it is done: a national store takes seconds to copy,
-    and the first page must not wait for it. Catching up with appends runs in the read that
+    until it is done: a national store takes seconds to copy, and the first page must not
+    wait for it. Catching up with appends runs in the read that
     finds the versions moved (a few round trips, plus the new imports' rows)."""
 
     def __init__(self, conn: duckdb.DuckDBPyConnection):
