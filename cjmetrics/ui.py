@@ -25,7 +25,7 @@ from . import access, config, export, memo
 from .areas import SCOTLAND, AreaTree
 from .bootstrap import initialise
 from .errors import CjmetricsError, StoreReadOnly
-from .store import Store
+from .store import Store, pin_versions, release_versions
 
 log = logging.getLogger("cjmetrics")
 
@@ -58,6 +58,7 @@ def _store(path: str) -> Store:
 
     opened = initialise(path)
     serve_requests(opened)  # `python -m cjmetrics backup` asks the running dashboard for a copy
+    opened.start_read_copy()  # on PostgreSQL: pages read an in-memory copy, once it is built
     return opened
 
 
@@ -246,6 +247,7 @@ _a_run_ended = threading.Event()
 
 
 def run_ended() -> None:
+    release_versions()
     _a_run_ended.set()
 
 
@@ -288,8 +290,10 @@ _this_run = threading.local()
 
 
 def new_run() -> None:
-    """Forget what the previous run of this script thread read (dashboard.py, every run)."""
+    """Forget what the previous run of this script thread read (dashboard.py, every run); the
+    store's data version is read once in this run, on its first cached read."""
     _this_run.secrets = {}
+    pin_versions()
 
 
 def _secret(name: str):

@@ -6,7 +6,7 @@ catalogue, every imported figure and the audit record of every change.
 module:
 
 - connection: opening the file, cursors, write transactions, the data version, migrations
-  (postgres: the same on a PostgreSQL database)
+  (postgres: the same on a PostgreSQL database; read_copy: what pages read from it, in memory)
   (the schema itself is in schema, what its tables mean in tables);
 - staging: the TEMP tables an upload is read, mapped and checked in (all of ingest's SQL runs
   through a Stage);
@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import config
 from .audit import AuditMixin
 from .catalogue import CatalogueMixin
-from .connection import StoreBase
+from .connection import StoreBase, pin_versions, release_versions
 from .decks import DecksMixin
 from .engagement import EngagementMixin
 from .figures import FiguresMixin
@@ -70,7 +70,7 @@ __all__ = [
     "SETTINGS", "SOCIAL_POSTS", "STAGE_NAMES", "SURVEY_ANSWERS", "SURVEY_FILES",
     "SURVEY_INVITATIONS", "SURVEY_TABLES", "TARGETS", "ImportResult", "RevisedTable",
     "Stage", "StagedRows", "StagingError", "Store", "close_all", "file_sha256", "open_store",
-    "FileCheck", "check_file", "ident",
+    "FileCheck", "check_file", "ident", "pin_versions", "release_versions",
 ]
 
 

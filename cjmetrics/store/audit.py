@@ -39,7 +39,8 @@ class AuditMixin(StoreBase):
         if self.read_only or access.read_only():
             _log.info("audit (read-only store, not saved): %s %s %s", actor.name, action, detail)
             return False
-        with access.acting(actor), self.transaction(bump=False, role=None) as cur:
+        with access.acting(actor), \
+                self.transaction(bump=False, incremental=True, role=None) as cur:
             audit_row(cur, action, detail)
         return True
 

@@ -160,7 +160,7 @@ class CatalogueMixin(StoreBase):
         """Remember how a table's rows map onto indicators, for its next release."""
         if not mapping:
             return
-        with self.transaction(bump=False) as cur:
+        with self.transaction(bump=False, incremental=True) as cur:
             cur.executemany(
                 "INSERT OR REPLACE INTO table_mappings VALUES (?, ?, ?, ?, ?)",
                 [[table_key, series, indicator or None, who, now()]

@@ -4,7 +4,9 @@ migrations.
 
 One read-write connection per process; each query gets its own cursor (DuckDB cursors are cheap
 and safe to use from Streamlit's script threads); a lock serialises writes (on PostgreSQL an
-advisory lock too, across every server).
+advisory lock too, across every server). On PostgreSQL, reads outside write transactions run on
+a read copy in this process's memory (read_copy), brought up to date when the versions in meta
+move. A dashboard run reads those versions once (`pin_versions`), not on every cached read.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from .. import access, config
 from ..errors import DiskFull, StoreInUse, StoreReadOnly, StoreTooNew, StoreUnavailable
 from . import postgres, schema
+from .read_copy import LAYOUTS, REBUILDS, VERSIONS_SQL, ReadCopy, Versions, versions_of
 from .schema import SCHEMA_VERSION
 from .tables import current_sql
 
@@ -38,21 +41,62 @@ def bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
 
 
+def _move_past(cur: duckdb.DuckDBPyConnection, key: str, seen: int) -> None:
+    """Counter `key` of meta to one past both what it holds and `seen` (what it held when the
+    transaction began: a restore may have put back an older value), created if missing."""
+    cur.execute("UPDATE meta SET value = greatest(value, ?) + 1 WHERE key = ?", [seen, key])
+    cur.execute("INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM meta WHERE key = ?)", [key, seen + 1, key])
+
+
+# Per thread: the versions a dashboard run has read, per store (None: not pinned, read each
+# time), and the stores it is writing to (whose reads then stay on the store itself).
+_this_thread = threading.local()
+
+
+def pin_versions() -> None:
+    """Until `release_versions()`, this thread reads each store's versions once (the first read
+    of a dashboard run) instead of on every cached read; a write it makes reads them afresh."""
+    _this_thread.pins = {}
+
+
+def release_versions() -> None:
+    _this_thread.pins = None
+
+
+def _pins() -> dict | None:
+    return getattr(_this_thread, "pins", None)
+
+
+def _writing() -> set:
+    writing = getattr(_this_thread, "writing", None)
+    if writing is None:
+        writing = _this_thread.writing = set()
+    return writing
+
+
 class StoreBase:
     """A DuckDB file (or PostgreSQL database) with the cjmetrics schema: the plumbing every part
     of the store uses."""
 
-    def __init__(self, path: Path | str, *, read_only: bool | None = None):
+    def __init__(self, path: Path | str, *, read_only: bool | None = None,
+                 read_copy: bool = True):
         # CJMETRICS_READ_ONLY=1 opens the store read-only: DuckDB itself then refuses writes.
         self.read_only = access.read_only() if read_only is None else read_only
         self._write_lock = threading.RLock()
+        self.read_copy: ReadCopy | None = None
+        self._versions_lock, self._versions_cursor = threading.Lock(), None
         if config.is_postgres(path):
             self.engine, self.url, self.path = "postgres", str(path).strip(), None
             self.label = config.masked(self.url)  # what messages may show: no password
             self._conn = postgres.connect(self.url, read_only=self.read_only)
+            if read_copy:  # False: every read through the attachment (tests compare the two)
+                self.read_copy = ReadCopy(self._conn)
+            self._reusable = threading.local()  # per thread: cursors set up once (_reused)
             return
         self.engine, self.url, self.path = "duckdb", None, Path(path)
         self.label = str(self.path)
+        self._reusable = threading.local()
         if self.read_only and not self.path.exists():
             raise StoreUnavailable(
                 f"There is no data store at {self.path}, and this dashboard is read-only "
@@ -96,6 +140,8 @@ class StoreBase:
 
     # -- queries and transactions -------------------------------------------------------------
     def close(self) -> None:
+        if self.read_copy is not None:
+            self.read_copy.close()
         self._conn.close()
 
     @property
@@ -120,29 +166,60 @@ class StoreBase:
                 if self.on_postgres else
                 "database_name = current_database() AND schema_name = 'main'")
 
-    def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
-        """Run a read query on its own cursor and return a DataFrame."""
-        cur = self._cursor()
-        try:
-            return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
+    def _read_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for a read: on the read copy, brought up to the versions this read is told
+        of, unless there is none or this thread is writing (a write reads what it changes)."""
+        if self.read_copy is None or self in _writing():
+            return self._cursor()
+        wanted = self.versions()
+        if not wanted.migrated or not self.read_copy.ensure(wanted):
+            return self._cursor()  # nothing to copy yet, or the copy is being built
+        return self._reused("copy", self.read_copy.cursor)
 
-    def scalar(self, sql: str, params: Sequence | dict | None = None):
-        cur = self._cursor()
-        try:
-            row = cur.execute(sql, params or []).fetchone()
-            return None if row is None else row[0]
-        finally:
-            cur.close()
+    def start_read_copy(self) -> None:
+        """On PostgreSQL, keep the read copy from now on (the dashboard's store: it reads the
+        same tables run after run); it is built in the background. Nothing on a file."""
+        if self.read_copy is not None:
+            self.read_copy.start()
+
+    def _reused(self, kind: str, make) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor of `kind`, made once (a thread's reads run one at a time)."""
+        cur = getattr(self._reusable, kind, None)
+        if cur is None:
+            cur = make()
+            setattr(self._reusable, kind, cur)
+        return cur
 
     @contextmanager
-    def transaction(self, *, bump: bool = True,
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._read_cursor()
+        try:
+            yield cur
+        finally:
+            if cur is not getattr(self._reusable, "copy", None):
+                cur.close()
+
+    def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
+        """Run a read query on its own cursor and return a DataFrame."""
+        with self._reading() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: Sequence | dict | None = None):
+        with self._reading() as cur:
+            row = cur.execute(sql, params or []).fetchone()
+            return None if row is None else row[0]
+
+    @contextmanager
+    def transaction(self, *, bump: bool = True, incremental: bool = False, layout: bool = False,
                     cur: duckdb.DuckDBPyConnection | None = None,
                     role: str | None = "editor", doing: str = "change the data store"
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction under the process write lock; rolled back on any error, and
         the data version bumped on success so cached page data is refreshed everywhere.
+        `incremental`: the writer only adds rows under a new import id, flips an import's
+        status, writes decks (with `layout`: every server's read copy rereads them) or tables
+        the read copy leaves out (read_copy); any other write on PostgreSQL makes every
+        server's next read rebuild its read copy in full.
         `cur` runs it on a given cursor (one holding staged TEMP tables). The acting user must
         hold `role` (None: anyone, for the audit log) and the store must not be read-only."""
         self._check_write(role, doing)
@@ -150,12 +227,20 @@ class StoreBase:
             own = cur is None
             cur = cur or self._cursor()
             cur.begin()
+            writing = _writing()
+            writing.add(self)
             try:
                 if self.on_postgres:
                     postgres.begin_write(cur)
+                    seen = versions_of(cur.execute(VERSIONS_SQL).fetchall())
                 yield cur
                 if bump:
                     bump_data_version(cur)
+                if self.on_postgres and not incremental:
+                    _move_past(cur, REBUILDS, seen.rebuilds)
+                if self.on_postgres and (layout or not incremental):
+                    # (a restore may put back older decks and counters: both move past them)
+                    _move_past(cur, LAYOUTS, seen.layouts)
                 cur.commit()
             except BaseException as exc:
                 try:
@@ -169,8 +254,15 @@ class StoreBase:
                     raise postgres.read_only_error(self.label, doing) from exc
                 raise
             finally:
+                writing.discard(self)
+                self._unpin()  # this thread's next read sees what it wrote
                 if own:
                     cur.close()
+
+    def _unpin(self) -> None:
+        pins = _pins()
+        if pins is not None:
+            pins.pop(self, None)
 
     def _check_write(self, role: str | None, doing: str) -> None:
         if self.read_only or access.read_only():
@@ -183,12 +275,27 @@ class StoreBase:
 
     def data_version(self) -> int:
         """Bumped by every committed write; pages key their caches on it."""
-        # Every cached read of every rerun asks, so one indexed lookup and no catalogue scan
-        # (a duckdb_tables() check cost more than the lookup itself).
-        try:
-            return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'"))
-        except duckdb.CatalogException:  # not migrated yet
-            return 0
+        return self.versions().data
+
+    def versions(self) -> Versions:
+        """The data version and the read copy's rebuild counter, as meta holds them: read from
+        the store itself, once per dashboard run when the thread has pinned them."""
+        pins = _pins()
+        if pins is not None and self in pins:
+            return pins[self]
+        # One indexed lookup and no catalogue scan (a duckdb_tables() check cost more than the
+        # lookup itself), on one cursor kept for it: a new one's USE of the PostgreSQL catalog
+        # took up to 90 ms under load, more than the lookup.
+        with self._versions_lock:
+            if self._versions_cursor is None:
+                self._versions_cursor = self._cursor()
+            try:
+                found = versions_of(self._versions_cursor.execute(VERSIONS_SQL).fetchall())
+            except duckdb.CatalogException:  # not migrated yet
+                found = Versions(0, 0, migrated=False)
+        if pins is not None:
+            pins[self] = found
+        return found
 
     def _has_table(self, name: str) -> bool:
         return bool(self.scalar(
@@ -218,6 +325,18 @@ class StoreBase:
                     f"to {SCHEMA_VERSION}), which a read-only dashboard cannot do. Run `python -m "
                     "cjmetrics init` once without CJMETRICS_READ_ONLY, then start it again.")
             return []
+        writing = _writing()
+        writing.add(self)  # the schema is read from the store itself, not a read copy
+        try:
+            applied = self._apply_migrations()
+        finally:
+            writing.discard(self)
+            self._unpin()
+        if applied and self.read_copy is not None:
+            self.read_copy.rebuild()
+        return applied
+
+    def _apply_migrations(self) -> list[int]:
         with self._write_lock:
             cur = self._cursor()
             try:

@@ -12,8 +12,14 @@ from .connection import StoreBase, now
 
 
 class DecksMixin(StoreBase):
+    def _layout_write(self, doing: str):
+        """A deck write: a layout, so no data-version bump (pages' cached figures stay); every
+        server's read copy rereads the decks alone."""
+        return self.transaction(bump=False, incremental=True, layout=True, role="viewer",
+                                doing=doing)
+
     def save_deck(self, name: str, body: str, who: str = "local") -> None:
-        with self.transaction(bump=False, role="viewer", doing="save a deck") as cur:
+        with self._layout_write("save a deck") as cur:
             cur.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                         [name, body, now(), who])
 
@@ -26,7 +32,7 @@ class DecksMixin(StoreBase):
                           "ORDER BY saved_at DESC, name")
 
     def delete_deck(self, name: str) -> None:
-        with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
+        with self._layout_write("delete a deck") as cur:
             cur.execute("DELETE FROM decks WHERE name = ?", [name])
 
     # A saved deck belongs to whoever saved it first: anyone may open (and so copy) it, but only
@@ -46,7 +52,7 @@ class DecksMixin(StoreBase):
         """Save a deck under `name` for the acting user; refused when someone else's deck has
         that name."""
         who = access.current().name
-        with self.transaction(bump=False, role="viewer", doing="save a deck") as cur:
+        with self._layout_write("save a deck") as cur:
             self._check_deck_owner(cur, name, "replace")
             cur.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                         [name, body, now(), who])
@@ -54,7 +60,7 @@ class DecksMixin(StoreBase):
     def delete_own_deck(self, name: str) -> bool:
         """Delete a saved deck if the acting user saved it or is an admin; False when there was
         no such deck."""
-        with self.transaction(bump=False, role="viewer", doing="delete a deck") as cur:
+        with self._layout_write("delete a deck") as cur:
             self._check_deck_owner(cur, name, "delete")
             found = cur.execute("SELECT count(*) FROM decks WHERE name = ?", [name]).fetchone()
             cur.execute("DELETE FROM decks WHERE name = ?", [name])
@@ -65,7 +71,7 @@ class DecksMixin(StoreBase):
         """Keep the deck being built. A deck id kept for another user is not this user's to
         overwrite."""
         who = access.current().name
-        with self.transaction(bump=False, role="viewer", doing="keep a deck") as cur:
+        with self._layout_write("keep a deck") as cur:
             owner = cur.execute("SELECT owner FROM working_decks WHERE deck_id = ?",
                                 [deck_id]).fetchone()
             if owner is not None and owner[0] != who:

@@ -216,7 +216,8 @@ class RevisionsMixin(StoreBase):
                 return ImportResult(None, len(rows), 0, 0, counts["unchanged"], changes=sample)
             cols = ", ".join(spec.columns)
             try:
-                with self.transaction(cur=cur) as tx:
+                # Rows under a new import id: the read copy fetches them by that id.
+                with self.transaction(cur=cur, incremental=True) as tx:
                     if self.on_postgres and _version_in(tx) != seen:
                         # Another server wrote between the check above and the advisory lock
                         # this transaction holds: check and classify again, now that nobody can.
@@ -260,7 +261,9 @@ class RevisionsMixin(StoreBase):
         who = who_for(who)
         kind = self.scalar("SELECT kind FROM imports WHERE import_id = ?", [import_id])
         role = access.role_for_kind(kind)
-        with self.transaction(role=role, doing="undo imports" if role == "editor" else
+        # Only a status flips: the read copy rereads imports and follows.
+        with self.transaction(role=role, incremental=True,
+                              doing="undo imports" if role == "editor" else
                               "undo catalogue or settings changes") as cur:
             status = cur.execute("SELECT status FROM imports WHERE import_id = ?",
                                  [import_id]).fetchone()
