@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_chart_cards, texts
 from conftest import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
@@ -104,6 +104,7 @@ def plotly_charts(at: AppTest) -> list:
 
 
 def trend_table(at: AppTest) -> pd.DataFrame:
+    open_chart_cards(at)
     expanders = [e for e in at.expander if e.label == "Data behind this chart"]
     assert len(expanders) == 1, [e.label for e in at.expander]
     tables = expanders[0].dataframe
@@ -261,6 +262,20 @@ def test_trends_choosing_an_indicator_updates_the_link(demo_db, observations):
     assert table_rows(table, "Glasgow City") == expected_rows(
         observations, DIVERSION_COMPLETED, GLASGOW)
     assert any("Scotland is not drawn" in c for c in texts(at.caption))
+
+
+def test_a_chart_card_draws_its_downloads_and_data_only_once_opened(demo_db):
+    at = run_app(TRENDS)
+    [card] = [e for e in at.expander if e.label == "Data behind this chart"]
+    assert not card.dataframe
+    assert not at.get("download_button")
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Download"]
+    open_chart_cards(at, "downloads")
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "PNG", "SVG", "Download CSV", "Download XLSX"]
+    open_chart_cards(at)
+    [card] = [e for e in at.expander if e.label == "Data behind this chart"]
+    assert {"Area", "Period", "Value"} <= set(card.dataframe[0].value.columns)
 
 
 def test_trends_empty_store(empty_db):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, open_page, texts
+from apptest_support import assert_clean, open_chart_cards, open_page, texts
 from demo_csv import AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, catalogue, demo, figures
 
 FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"
@@ -74,6 +74,7 @@ def charts(at: AppTest) -> list:
 
 
 def chart_tables(at: AppTest) -> list[pd.DataFrame]:
+    open_chart_cards(at)
     return [e.dataframe[0].value for e in at.expander if e.label == "Data behind this chart"]
 
 
