@@ -89,7 +89,9 @@ def forget_shared() -> None:
 
 
 def area_tree() -> AreaTree:
-    return cached(_areas_tree)
+    """The areas, shared by every session (read only): every run of every page asks for it,
+    and a copy of it took 10 ms a run."""
+    return cached_shared(_areas_tree)
 
 
 def _areas_tree(current: Store) -> AreaTree:
@@ -723,10 +725,11 @@ def accessibility_support() -> None:
         st.html(_accessibility_markup(), unsafe_allow_javascript=True)
 
 
-def page_title(page) -> None:
-    """A distinct browser title for each page ("Trends · cjmetrics"), read out first by a
-    screen reader and shown in the tab and the history."""
-    st.set_page_config(page_title=f"{page.title} · cjmetrics")
+def page_config(page) -> None:
+    """The wide layout, the app's icon and a distinct browser title for each page ("Trends ·
+    cjmetrics"), read out first by a screen reader and shown in the tab and the history: in
+    one call a run, since the browser acts on each call's message."""
+    st.set_page_config(page_title=f"{page.title} · cjmetrics", page_icon=FAVICON, layout="wide")
 
 
 def chart_name(fig: go.Figure) -> str:

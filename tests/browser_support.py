@@ -178,8 +178,9 @@ def edit_cell(page, grid, current: str, new: str) -> None:
 def chart_card_download(page, name: str, index: int = 0):
     """Press `name` ("PNG", "SVG", "Download CSV", "Download XLSX") in the index-th chart
     card's Download menu with the keyboard alone (focus, Enter), and return the download.
-    Opening the menu draws its buttons (a rerun) and moves the focus to the first of them."""
-    menu = page.get_by_test_id("stPopoverButton").filter(has_text="Download").nth(index)
+    Opening the menu draws its buttons (a rerun) and moves the focus to the first of them.
+    By its role: Streamlit also draws a hidden copy of each menu's button, to measure it."""
+    menu = page.get_by_role("button", name="Download", exact=True).nth(index)
     if menu.get_attribute("aria-expanded") != "true":
         menu.focus()
         page.keyboard.press("Enter")
