@@ -122,7 +122,7 @@ def run(page: str, *, area: str | None = None, query: dict | None = None) -> App
 
 
 def test_frameworks_areas_tab_lists_every_area(demo_db):
-    at = run("pages/catalogue.py")
+    at = run("pages/catalogue.py", query={"tab": "Areas"})  # the link an upload's message gives
     tables = [t.value for t in at.table if "GSS code" in t.value.columns]
     assert len(tables) == 1
     areas = tables[0]

@@ -286,9 +286,15 @@ def test_frameworks(store, request):
     outcomes = table_with(at, "National outcome")
     assert len(outcomes) == 9
     assert list(outcomes["Outcome"]) == list(range(1, 10))
+    # Only the open tab is drawn: the others' tables come when their tab is chosen.
+    assert not [t for t in at.table if "Priority action" in t.value.reset_index().columns]
+    at.session_state["tab"] = "National Strategy"
+    at.run()
     actions = table_with(at, "Priority action")
     assert len(actions) == 13
     assert any(m.startswith("**13 priority actions**") for m in texts(at.markdown))
+    at.session_state["tab"] = "Community engagement"
+    at.run()
     standards = table_with(at, "Standard")
     assert len(standards) == 7
     assert list(standards["Standard"]) == list(range(1, 8))
