@@ -308,6 +308,9 @@ def test_upload(store, request):
     assert_clean(at)
     assert texts(at.title) == ["Upload figures"]
     assert texts(at.subheader) == ["1. Upload your file"]
+    assert not at.get("download_button")  # the templates are drawn once their fold is opened
+    at.session_state["upload-templates-open"] = True
+    at.run()
     templates = at.get("download_button")
     from cjmetrics.ingest import TEMPLATES
     assert len(templates) == len(TEMPLATES)  # one download per kind of upload
