@@ -8,6 +8,18 @@ from cjmetrics.participation import build_statement, statement_file, statement_p
 
 ui.ensure_entrypoint()
 
+def cell(parts: list[str], separator: str) -> str:
+    """Text of one table cell: each part shown literally, on one line."""
+    return separator.join(ui.plain(p).replace("\n", " ") for p in parts)
+
+
+def activity_row(row) -> str:
+    activity = f"**{cell([row.activity], '')}**" + "".join(
+        f" · {cell([d], '')}" for d in row.details)
+    learning = f"• {cell(row.learning, ' • ')}" if row.learning else "*Not recorded.*"
+    return f"| {activity} | {cell(row.who, '; ')} | {learning} |"
+
+
 with ui.guard():
     area = ui.chosen_area()
     tree = ui.area_tree()
@@ -64,19 +76,10 @@ with ui.guard():
                  "Activities": list(statement.community_counts.values())}),
                 hide_index=True, width="stretch")
             st.subheader("Activities")
-            # The layout of West Dunbartonshire's participation statement:
-            # activity | who was involved | learning points.
-            widths = [3, 2, 3]
-            for column, heading in zip(st.columns(widths),
-                                       ("Activity", "Who was involved", "Learning points")):
-                column.markdown(f"**{heading}**")
-            for row in statement.rows:
-                with st.container(border=True):
-                    activity, who, learning = st.columns(widths)
-                    activity.markdown(f"**{ui.plain(row.activity)}**  \n" + "  \n".join(
-                        ui.plain(d) for d in row.details))
-                    who.markdown("  \n".join(ui.plain(w) for w in row.who))
-                    learning.markdown("\n".join(f"- {ui.plain(p)}" for p in row.learning)
-                                      or "*Not recorded.*")
+            # The layout of West Dunbartonshire's participation statement (activity | who was
+            # involved | learning points) as one table: a block of columns per activity made
+            # hundreds of elements for the browser to lay out on a national plan.
+            st.markdown("| Activity | Who was involved | Learning points |\n|:--|:--|:--|\n"
+                        + "\n".join(activity_row(row) for row in statement.rows))
         if statement.sources:
             st.caption(ui.plain(f"Source: {'; '.join(statement.sources)}."))
