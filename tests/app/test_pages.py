@@ -483,7 +483,10 @@ def test_care_inspectorate_demo_glasgow(demo_db, qi_evaluations):
     expander = f"4.1 {IMPACT} · latest {grade(latest)}, {day(latest.date)}"
     assert expander in labels(at.expander)
     answers = [e for e in at.expander if labels([e]) == [expander]][0]
-    written = texts(answers.markdown)
+    # one block of text per quality indicator: its paragraphs, evaluations divided by a rule
+    assert len(answers.markdown) == 1
+    written = texts(answers.markdown)[0].split("\n\n")
+    assert written.count("---") == len(history) - 1
     assert written[0] == f"**{day(latest.date)} · {grade(latest)}**"
     assert f"**How are we doing?** {latest.how_are_we_doing}" in written
     assert f"**How do we know?** {latest.how_do_we_know}" in written
@@ -557,7 +560,7 @@ def test_care_inspectorate_edit_round_trip(demo_db, qi_evaluations):
     assert tile.value == "Adequate (3)"
     assert tile.delta == f"down from {grade(latest)}"
     assert f"Evaluated 1 Jun 2026 · previous {day(latest.date)}" in texts(at.caption)
-    assert f"**How are we doing?** {new_answer}" in texts(at.markdown)
+    assert any(f"**How are we doing?** {new_answer}" in m for m in texts(at.markdown))
     assert f"4.1 {IMPACT} · latest Adequate (3), 1 Jun 2026" in labels(at.expander)
     glasgow = qi_evaluations[qi_evaluations["area"] == GLASGOW]
     qis, dates = glasgow["quality_indicator"].nunique(), glasgow["date"].nunique()
