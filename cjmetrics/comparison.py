@@ -186,6 +186,11 @@ def populations(store: Store, tree: AreaTree, codes: list[str]) -> pd.DataFrame:
     return pd.concat([f[columns] for f in frames], ignore_index=True)
 
 
+def _instant(dates: pd.Series) -> pd.Series:
+    """Dates as one datetime type, so an as-of join can compare them whatever their source."""
+    return pd.to_datetime(dates).astype("datetime64[ns]")
+
+
 def per_population(series: pd.DataFrame, pops: pd.DataFrame) -> pd.DataFrame:
     """Rows of `series` as rates per 10,000 population (value), keeping the count, the
     population and the estimate's year; rows for areas with no population are dropped. Each
@@ -194,12 +199,12 @@ def per_population(series: pd.DataFrame, pops: pd.DataFrame) -> pd.DataFrame:
     columns = list(series.columns) + ["count", "population", "population_label"]
     if series.empty or pops.empty:
         return pd.DataFrame(columns=columns)
-    estimates = pops.assign(_when=pd.to_datetime(pops["period_start"]))[
+    estimates = pops.assign(_when=_instant(pops["period_start"]))[
         ["area_code", "_when", "value", "period_label"]].rename(
         columns={"value": "population", "period_label": "population_label"}).assign(
         _dated=True).sort_values("_when", kind="stable")
     rows = series.reset_index(drop=True).assign(
-        _row=lambda f: range(len(f)), _when=pd.to_datetime(series["period_end"]).to_numpy())
+        _row=lambda f: range(len(f)), _when=_instant(series["period_end"]).to_numpy())
     matched = pd.merge_asof(rows.sort_values("_when", kind="stable"), estimates, on="_when",
                             by="area_code", direction="backward")
     earliest = estimates.drop_duplicates("area_code", keep="first").set_index("area_code")
