@@ -131,16 +131,18 @@ with ui.guard():
             box.dataframe(aim.table(scorecard.priorities), hide_index=True, width="stretch")
 
     st.subheader("Improvement Tool: local evidence")
-    for item in scorecard.evidence:
+    for item in scorecard.evidence:  # each item with its notes as one block of text
         outcome = f" (outcome {item.outcome_number})" if item.outcome_number else ""
-        st.markdown(f"**{item.number}\\.** {ui.plain(item.text)}{outcome}")
-        if item.notes.empty:
-            st.caption(f"No evidence notes for {ui.plain(scorecard.area_name)} yet.")
+        lines = []
         for note in item.notes.itertuples():
             line = f"- **{ui.plain(note.Date)}** · {ui.plain(note.Evidence)}"
             if isinstance(note.Source, str) and note.Source:
                 line += f" :gray[({ui.plain(note.Source)})]"
-            st.markdown(line)
+            lines.append(line)
+        st.markdown("\n\n".join([f"**{item.number}\\.** {ui.plain(item.text)}{outcome}"]
+                                  + (["\n".join(lines)] if lines else [])))
+        if item.notes.empty:
+            st.caption(f"No evidence notes for {ui.plain(scorecard.area_name)} yet.")
 
     st.subheader("Edit")
     # One editor at a time: only the open fold's chosen tab is drawn (six grids sent on every

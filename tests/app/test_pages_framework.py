@@ -148,7 +148,7 @@ def test_framework_demo_glasgow(demo_db):
     assert [a.split(" · ")[0] for a in aims] == ["Aim 1", "Aim 2", "Aim 3", "Aim 4"]
     evidence = demo("evidence_notes").query("area == @GLASGOW")
     for row in evidence.itertuples():
-        assert any(t.startswith(f"- **{row.period}** · {row.note}") for t in texts(at.markdown))
+        assert any(f"\n- **{row.period}** · {row.note}" in t for t in texts(at.markdown))
 
     # the aims' tables and the editors are drawn only once their fold is opened
     assert not at.data_editor
