@@ -7,9 +7,6 @@ from cjmetrics import scratch, ui
 ui.new_run()
 scratch.claim()  # this server's temporary files in a folder of its own; dead runs' removed
 
-st.set_page_config(page_title="cjmetrics · community justice metrics", page_icon=ui.FAVICON,
-                   layout="wide")
-
 PAGES = {
     "Progress": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -48,7 +45,7 @@ PAGES = {
 presenting = st.query_params.get("mode") == "slideshow"
 navigation = st.navigation(ui.pages_for_role(PAGES), expanded=True,
                            position="hidden" if presenting else "sidebar")
-ui.page_title(navigation)
+ui.page_config(navigation)
 ui.accessibility_support()
 if presenting:
     ui.keep_sidebar_state()

@@ -514,13 +514,22 @@ def write_report(results: dict, repeat: int, command: str) -> tuple[str, list[st
     return text, missed
 
 
+def copy_store(source: Path, target: Path) -> None:
+    """A DuckDB store file and its write-ahead log, if it has one."""
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="warm rounds, loads, cold starts")
     parser.add_argument("--stores", default="demo,national",
                         help="which stores: demo, national or both (default)")
     parser.add_argument("--national", type=Path,
-                        help="an existing national store (default: generate one)")
+                        help="an existing national store, served from a copy (default: "
+                             "generate one)")
     parser.add_argument("--pages", help="only these sidebar titles, comma-separated")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "browser.md")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -546,14 +555,15 @@ def main() -> None:
         initialise(paths["demo"], demo=True)
         close_all()
     if "national" in stores:
-        paths["national"] = args.national
-        if paths["national"] is None:
+        paths["national"] = work / "national.duckdb"
+        if args.national is None:
             from generate import generate
 
-            paths["national"] = work / "national.duckdb"
             print("generating the national store…", flush=True)
             generate(paths["national"])
             close_all()
+        else:  # a copy: the app writes to its store, and others may be serving the original
+            copy_store(args.national, paths["national"])
     results: dict = {}
     try:
         with sync_playwright() as p:

@@ -54,6 +54,16 @@ def discover_pages() -> list[tuple[str, str]]:
     return re.findall(r'st\.Page\(\s*"([^"]+)"\s*,\s*title="([^"]+)"', text)
 
 
+def page_address(path: str) -> str:
+    """The page's address as the navigation serves it: its url_path in dashboard.py when set
+    (pages/catalogue.py is /frameworks), else the file's name; the default page is /."""
+    if path == "pages/overview.py":
+        return ""
+    text = (ROOT / "dashboard.py").read_text()
+    found = re.search(r'st\.Page\(\s*"' + re.escape(path) + r'"[^)]*?url_path="([^"]+)"', text)
+    return found.group(1) if found else Path(path).stem
+
+
 def _cpu() -> float:
     """CPU seconds of this process, every thread (the script's and DuckDB's) included: steadier
     than wall time when other work shares the cores."""
@@ -136,8 +146,7 @@ def peak_rss(db: Path) -> float:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             for path, _ in discover_pages():
-                slug = "" if path == "pages/overview.py" else Path(path).stem
-                page.goto(f"http://127.0.0.1:{port}/{slug}?indicator={INDICATOR}")
+                page.goto(f"http://127.0.0.1:{port}/{page_address(path)}?indicator={INDICATOR}")
                 page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=120000)
                 deadline = time.time() + 120
                 while time.time() < deadline and (

@@ -26,7 +26,7 @@ from .overview import ILLUSTRATIVE_MARK, build_tile
 from .participation import Statement, build_statement
 from .periods import PeriodUnrecognised, financial_year_of, parse_period, shift
 from .store import Store
-from .surveys import build_survey, small_number_threshold, surveys_with_answers
+from .surveys import small_number_threshold, wave_responses
 
 FORMATS = {".docx": "Word", ".md": "Markdown"}
 DEMO_NOTE = "Contains illustrative demo figures: not official statistics."
@@ -301,19 +301,16 @@ def _overlaps(label: str, year) -> bool:
 
 
 def _surveys(store: Store, area_code: str, year) -> list[SurveyResponses]:
-    """Each survey's responses for the year's wave, suppressed as on the Surveys page."""
-    found = []
-    for survey_id in surveys_with_answers(store, area_code):
-        model = build_survey(store, survey_id, area_code)
-        waves = [p for p in model.periods if _overlaps(p, year)]
-        if not waves:
-            continue
-        model = build_survey(store, survey_id, area_code, waves[-1])
-        table = model.responses_table()
-        found.append(SurveyResponses(model.survey.name, waves[-1], [
-            (r.area, str(r.respondents), r.note or "") for r in table.itertuples()],
-            [s for s in model.sources.split("; ") if s]))
-    return found
+    """Each survey's responses for its latest wave in the year, suppressed as on the Surveys
+    page."""
+    def latest_in_year(periods: list[str]) -> str | None:
+        waves = [p for p in periods if _overlaps(p, year)]
+        return waves[-1] if waves else None
+
+    return [SurveyResponses(model.survey.name, model.period_label, [
+        (r.area, str(r.respondents), r.note or "") for r in model.responses_table().itertuples()],
+        [s for s in model.sources.split("; ") if s])
+        for model in wave_responses(store, area_code, latest_in_year)]
 
 
 def build_annual_report(store: Store, area_code: str, year_text: str) -> AnnualReport:

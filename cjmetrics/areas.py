@@ -8,10 +8,12 @@ SCOTLAND = "S92000003"
 
 
 class AreaTree:
-    """Lookups over the areas table (as returned by Store.areas())."""
+    """Lookups over the areas table (as returned by Store.areas()). Read only: one tree is
+    shared by every session (cjmetrics.ui.area_tree)."""
 
     def __init__(self, areas: pd.DataFrame):
         self.frame = areas
+        self._selectable: list[str] | None = None
         self._name = dict(zip(areas["area_code"], areas["name"]))
         self._parent = {code: parent for code, parent in zip(areas["area_code"],
                                                              areas["parent_code"])
@@ -48,6 +50,11 @@ class AreaTree:
     def selectable(self) -> list[str]:
         """Areas in selector order: Scotland, then each partnership followed by its councils,
         then single-council partnerships; areas holding figures come before empty ones."""
+        if self._selectable is None:  # asked on every run, by the sidebar's area picker
+            self._selectable = self._in_selector_order()
+        return list(self._selectable)
+
+    def _in_selector_order(self) -> list[str]:
         codes = list(self.frame["area_code"])
         ordered: list[str] = []
         for code in codes:

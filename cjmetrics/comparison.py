@@ -186,28 +186,37 @@ def populations(store: Store, tree: AreaTree, codes: list[str]) -> pd.DataFrame:
     return pd.concat([f[columns] for f in frames], ignore_index=True)
 
 
-def _population_at(pops: pd.DataFrame, code: str, when) -> pd.Series | None:
-    """The area's latest population estimate dated on or before `when` (else its earliest)."""
-    own = pops[pops["area_code"] == code].sort_values("period_start")
-    if own.empty:
-        return None
-    before = own[pd.to_datetime(own["period_start"]) <= pd.Timestamp(when)]
-    return (before if len(before) else own).iloc[-1]
+def _instant(dates: pd.Series) -> pd.Series:
+    """Dates as one datetime type, so an as-of join can compare them whatever their source."""
+    return pd.to_datetime(dates).astype("datetime64[ns]")
 
 
 def per_population(series: pd.DataFrame, pops: pd.DataFrame) -> pd.DataFrame:
     """Rows of `series` as rates per 10,000 population (value), keeping the count, the
-    population and the estimate's year; rows for areas with no population are dropped."""
-    rows = []
-    for row in series.itertuples(index=False):
-        pop = _population_at(pops, row.area_code, row.period_end)
-        if pop is None or not pop["value"]:
-            continue
-        rows.append({**row._asdict(), "count": row.value, "population": float(pop["value"]),
-                     "population_label": pop["period_label"],
-                     "value": row.value / float(pop["value"]) * PER})
+    population and the estimate's year; rows for areas with no population are dropped. Each
+    row uses the area's latest estimate dated on or before the row's period end (else its
+    earliest), matched in one as-of join rather than a search per row."""
     columns = list(series.columns) + ["count", "population", "population_label"]
-    return pd.DataFrame(rows, columns=columns)
+    if series.empty or pops.empty:
+        return pd.DataFrame(columns=columns)
+    estimates = pops.assign(_when=_instant(pops["period_start"]))[
+        ["area_code", "_when", "value", "period_label"]].rename(
+        columns={"value": "population", "period_label": "population_label"}).assign(
+        _dated=True).sort_values("_when", kind="stable")
+    rows = series.reset_index(drop=True).assign(
+        _row=lambda f: range(len(f)), _when=_instant(series["period_end"]).to_numpy())
+    matched = pd.merge_asof(rows.sort_values("_when", kind="stable"), estimates, on="_when",
+                            by="area_code", direction="backward")
+    earliest = estimates.drop_duplicates("area_code", keep="first").set_index("area_code")
+    before = matched["_dated"].isna()  # no estimate dated on or before the period's end
+    for column in ("population", "population_label"):
+        matched[column] = matched[column].where(~before,
+                                                matched["area_code"].map(earliest[column]))
+    matched = matched[matched["area_code"].isin(earliest.index)
+                      & (matched["population"] != 0)].sort_values("_row")
+    out = matched.assign(count=matched["value"], population=matched["population"].astype(float))
+    out["value"] = out["count"] / out["population"] * PER
+    return out[columns].reset_index(drop=True)
 
 
 def _population_note(pops: pd.DataFrame, used: pd.DataFrame) -> str | None:

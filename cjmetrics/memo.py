@@ -23,25 +23,40 @@ MAX_ENTRIES = 512  # figures and models of a few dozen areas and pages
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, object] = OrderedDict()
 _versions: dict[str, int] = {}  # the newest data version seen per store file
+_building: dict[tuple, threading.Event] = {}  # keys being built now, set once built
 
 
 def remembered(store, fn: Callable, *args, **kwargs):
-    """`fn(store, *args, **kwargs)`, built once per store file, data version and arguments."""
+    """`fn(store, *args, **kwargs)`, built once per store file, data version and arguments.
+    A caller asking while another thread builds the same waits for that build instead of
+    repeating it: the server's warm-up and a first visit, or two people opening the same page
+    after an import, would otherwise build it twice over, each at half speed on two cores."""
     path, version = store.label, store.data_version()
     key = (path, version, fn.__module__, fn.__qualname__, _frozen(args), _frozen(kwargs))
-    with _lock:
-        if key in _entries:
-            _entries.move_to_end(key)
-            return _entries[key]
-    value = fn(store, *args, **kwargs)
-    with _lock:
-        if version > _versions.get(path, -1):
-            _versions[path] = version
-            for old in [k for k in _entries if k[0] == path and k[1] < version]:
-                del _entries[old]
-        _entries[key] = value
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    while True:
+        with _lock:
+            if key in _entries:
+                _entries.move_to_end(key)
+                return _entries[key]
+            building = _building.get(key)
+            if building is None:
+                building = _building[key] = threading.Event()
+                break
+        building.wait()  # then found, or (if that build failed) built here
+    try:
+        value = fn(store, *args, **kwargs)
+        with _lock:
+            if version > _versions.get(path, -1):
+                _versions[path] = version
+                for old in [k for k in _entries if k[0] == path and k[1] < version]:
+                    del _entries[old]
+            _entries[key] = value
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    finally:
+        with _lock:
+            del _building[key]
+        building.set()
     return value
 
 

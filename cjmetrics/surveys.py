@@ -429,23 +429,12 @@ def build_survey(store: Store, survey_id: str, area_code: str,
     order, pairs = area_groups(tree, area_code)
     members = sorted({m for _, m in pairs})
     responses = store.survey_responses(members, survey_id)
-    periods = (responses.sort_values(["period_start", "period_end"])
-               .drop_duplicates("period_label")["period_label"].tolist())
+    periods = _periods(responses)
     label = period_label if period_label in periods else (periods[-1] if periods else None)
     chosen = responses[responses["period_label"] == label]
     start = chosen["period_start"].iloc[0] if len(chosen) else None
     end = chosen["period_end"].iloc[0] if len(chosen) else None
-    # Group the members' respondents and invitations into the areas shown.
-    grouped = []
-    for code in order:
-        mine = chosen[chosen["area_code"].isin([m for g, m in pairs if g == code])]
-        if mine.empty:
-            continue
-        invited = mine["invited"]
-        with_people = mine[(mine["respondents"] > 0) | invited.notna()]
-        known = invited.notna().all() and len(with_people) > 0
-        grouped.append({"area_code": code, "respondents": int(mine["respondents"].sum()),
-                        "invited": float(invited.sum()) if known else None})
+    grouped = _grouped_responses(chosen, order, pairs)
     counts = pd.DataFrame()
     free = pd.DataFrame(columns=["area", "respondent_id", "question_id", "answer"])
     sources = ""
@@ -458,7 +447,7 @@ def build_survey(store: Store, survey_id: str, area_code: str,
         free = answers[answers["question_id"].isin(text_ids)].assign(
             area=lambda f: f["area_code"].map(tree.name))[
             ["area", "respondent_id", "question_id", "answer"]]
-    keep = [code for code in order if code in {g["area_code"] for g in grouped}] or [area_code]
+    keep = [code for code in order if code in set(grouped["area_code"])] or [area_code]
     return SurveyModel(
         survey=Survey(survey_id, str(info["name"]), str(info["source"] or ""),
                       str(info["description"] or ""), str(info["kind"] or "")),
@@ -468,9 +457,71 @@ def build_survey(store: Store, survey_id: str, area_code: str,
         questions=defs["questions"].query("survey_id == @survey_id").reset_index(drop=True),
         options=defs["options"].query("survey_id == @survey_id").reset_index(drop=True),
         items=defs["items"].query("survey_id == @survey_id").reset_index(drop=True),
-        sources=sources,
-        _responses=pd.DataFrame(grouped, columns=["area_code", "respondents", "invited"]),
-        _counts=counts, _free_text=free.reset_index(drop=True))
+        sources=sources, _responses=grouped, _counts=counts,
+        _free_text=free.reset_index(drop=True))
+
+
+def _periods(responses: pd.DataFrame) -> list[str]:
+    """A survey's period labels, oldest first."""
+    return (responses.sort_values(["period_start", "period_end"])
+            .drop_duplicates("period_label")["period_label"].tolist())
+
+
+def _grouped_responses(chosen: pd.DataFrame, order: list[str],
+                       pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """One period's respondents and invitations of the member areas, summed into the areas
+    shown (area_code, respondents, invited; invited None unless known for every member)."""
+    grouped = []
+    for code in order:
+        mine = chosen[chosen["area_code"].isin([m for g, m in pairs if g == code])]
+        if mine.empty:
+            continue
+        invited = mine["invited"]
+        with_people = mine[(mine["respondents"] > 0) | invited.notna()]
+        known = invited.notna().all() and len(with_people) > 0
+        grouped.append({"area_code": code, "respondents": int(mine["respondents"].sum()),
+                        "invited": float(invited.sum()) if known else None})
+    return pd.DataFrame(grouped, columns=["area_code", "respondents", "invited"])
+
+
+def wave_responses(store: Store, area_code: str, pick) -> list[SurveyModel]:
+    """Every survey with answers for the area or its councils, at the period `pick` chooses
+    from its period labels (oldest first; None leaves the survey out): respondents and
+    invitations only, no answer counts. What a report lists, from two queries however many
+    surveys and waves the store holds, where building each survey would read every answer."""
+    tree = AreaTree(store.areas())
+    order, pairs = area_groups(tree, area_code)
+    members = sorted({m for _, m in pairs})
+    responses = store.survey_responses(members)
+    held = set(responses.loc[responses["respondents"] > 0, "survey_id"])
+    waves = {}
+    for survey_id, rows in responses[responses["survey_id"].isin(held)].groupby("survey_id"):
+        periods = _periods(rows)
+        label = pick(periods)
+        if label is not None:
+            waves[survey_id] = (periods, label, rows[rows["period_label"] == label])
+    if not waves:
+        return []
+    sources = store.survey_sources(members)
+    surveys = store.survey_definitions()["surveys"].set_index("survey_id")
+    empty = pd.DataFrame()
+    models = []
+    for survey_id in [s for s in surveys.index if s in waves]:
+        periods, label, chosen = waves[survey_id]
+        grouped = _grouped_responses(chosen, order, pairs)
+        start, end = chosen["period_start"].iloc[0], chosen["period_end"].iloc[0]
+        wave = sources[(sources["survey_id"] == survey_id) & (sources["period_start"] == start)
+                       & (sources["period_end"] == end)]
+        keep = [c for c in order if c in set(grouped["area_code"])] or [area_code]
+        info = surveys.loc[survey_id]
+        models.append(SurveyModel(
+            survey=Survey(survey_id, str(info["name"]), str(info["source"] or ""),
+                          str(info["description"] or ""), str(info["kind"] or "")),
+            area_code=area_code, area_name=tree.name(area_code),
+            areas=[(c, tree.name(c)) for c in keep], period_label=label, periods=periods,
+            threshold=small_number_threshold(store), questions=empty, options=empty,
+            items=empty, sources="; ".join(sorted(set(wave["source"]))), _responses=grouped))
+    return models
 
 
 # -- feeding answers in: the one door for uploads and, later, survey-tool importers ----------

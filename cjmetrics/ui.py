@@ -90,7 +90,9 @@ def forget_shared() -> None:
 
 
 def area_tree() -> AreaTree:
-    return cached(_areas_tree)
+    """The areas, shared by every session (read only): every run of every page asks for it,
+    and a copy of it took 10 ms a run."""
+    return cached_shared(_areas_tree)
 
 
 def _areas_tree(current: Store) -> AreaTree:
@@ -554,44 +556,58 @@ DECK_KEY = "deck"  # the working deck of this browser session (cjmetrics.deck.De
 
 def chart_card(chart: str, params: dict, *, key: str, label: str | None = None):
     """The registry's chart CHART with PARAMS (cjmetrics.chart_registry), as every page draws
-    its charts: the figure with its one-sentence text alternative, the data behind it,
-    downloads (PNG, SVG, CSV, XLSX) and "Add to deck", which stores the same name and
-    parameters, so the slideshow and every export rebuild this very chart. `label` names the
-    slide in the deck list. Returns the ChartView (read only: shared by every session)."""
-    from . import render
+    its charts: the figure with its one-sentence text alternative, "Add to deck" (which stores
+    the same name and parameters, so the slideshow and every export rebuild this very chart),
+    one Download menu (PNG, SVG, CSV, XLSX) and the data behind it. `label` names the slide in
+    the deck list. Returns the ChartView (read only: shared by every session).
 
+    The menu's buttons and the data table are drawn only while a person has them open: what
+    is inside a closed expander or menu is still sent and drawn on every run, and Engagement
+    reach drew 22 download buttons and 8 tables on each click that nobody had opened
+    (bench/results/browser.md). Opening either reruns the page, which reads the figures from
+    the cache."""
     view = cached_shared(_chart_of_the_day, chart, params, date.today())
-    fig, table, summary = view.figure, view.table, view.summary
-    accessible_chart(fig, summary, key=key)
-    stem = export.safe_stem(view.file_stem)
-    images = render.available()
+    accessible_chart(view.figure, view.summary, key=key)
     with st.container(horizontal=True, gap="small"):
-        # Files are made only when their button is pressed (a callable), never on a rerun.
-        # No rerun on click: a rerun re-registers the deferred file and races the browser's
-        # request for it, which then fails silently (about one click in twenty).
         # "Add to deck" first: the task a keyboard user comes for is the next Tab stop.
         st.button("Add to deck", key=f"{key}-deck", icon=":material/add_to_queue:",
                   on_click=_add_spec, args=(chart, params, label or view.title),
                   help="Collect this chart for a meeting: order, annotate, present and "
                        "download the deck on the Present page.")
-        if images:
-            for fmt, kind in (("png", "PNG"), ("svg", "SVG")):
-                recorded_download(kind, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
-                                  mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
-                                  icon=":material/image:", help=f"The chart as a {kind} image")
-    if not images:
+        menu = st.popover("Download", icon=":material/download:", key=f"{key}-downloads",
+                          on_change="rerun",
+                          help="The chart as an image (PNG, SVG) or its data (CSV, XLSX)")
+    if menu.open:
+        with menu:
+            _chart_downloads(view, key)
+    data = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}-data",
+                       on_change="rerun")
+    if data.open:
+        with data:
+            st.dataframe(view.table, hide_index=True, width="stretch")
+    return view
+
+
+def _chart_downloads(view, key: str) -> None:
+    """The chart's files, each made only when its button is pressed (a callable), never on a
+    rerun; no rerun on click either: a rerun re-registers the deferred file and races the
+    browser's request for it, which then fails silently (about one click in twenty)."""
+    from . import render
+
+    fig, table, stem = view.figure, view.table, export.safe_stem(view.file_stem)
+    if render.available():
+        for fmt, kind in (("png", "PNG"), ("svg", "SVG")):
+            recorded_download(kind, _image_maker(fig, fmt), file_name=f"{stem}.{fmt}",
+                              mime=_MIME[fmt], key=f"{key}-{fmt}", what="chart image",
+                              icon=":material/image:", help=f"The chart as a {kind} image")
+    else:
         st.caption(":material/info: PNG and SVG images need Chromium, which is not installed "
                    "on this server; the data downloads (CSV, XLSX) still work.")
-    with st.expander("Data behind this chart", icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch")
-        with st.container(horizontal=True, gap="small"):
-            recorded_download("Download CSV", lambda: export.csv_bytes(table),
-                              file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
-                              what="chart data")
-            recorded_download("Download XLSX", lambda: export.xlsx_bytes(table),
-                              file_name=f"{stem}.xlsx", mime=_MIME["xlsx"],
-                              key=f"{key}-xlsx", what="chart data")
-    return view
+    recorded_download("Download CSV", lambda: export.csv_bytes(table), file_name=f"{stem}.csv",
+                      mime="text/csv", key=f"{key}-csv", what="chart data")
+    recorded_download("Download XLSX", lambda: export.xlsx_bytes(table),
+                      file_name=f"{stem}.xlsx", mime=_MIME["xlsx"], key=f"{key}-xlsx",
+                      what="chart data")
 
 
 def _chart_of_the_day(current: Store, chart: str, params: dict, day: date):
@@ -713,10 +729,11 @@ def accessibility_support() -> None:
         st.html(_accessibility_markup(), unsafe_allow_javascript=True)
 
 
-def page_title(page) -> None:
-    """A distinct browser title for each page ("Trends · cjmetrics"), read out first by a
-    screen reader and shown in the tab and the history."""
-    st.set_page_config(page_title=f"{page.title} · cjmetrics")
+def page_config(page) -> None:
+    """The wide layout, the app's icon and a distinct browser title for each page ("Trends ·
+    cjmetrics"), read out first by a screen reader and shown in the tab and the history: in
+    one call a run, since the browser acts on each call's message."""
+    st.set_page_config(page_title=f"{page.title} · cjmetrics", page_icon=FAVICON, layout="wide")
 
 
 def chart_name(fig: go.Figure) -> str:

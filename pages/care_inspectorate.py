@@ -37,15 +37,14 @@ def grid(items, columns: int = 3) -> None:
 def answers(qi) -> None:
     latest = qi.latest
     label = f"{qi.label} · latest {latest.grade_text}, {latest.date_label}"
+    # One block of text per quality indicator, evaluations divided by a rule: an element per
+    # answer made a hundred elements for the browser to lay out.
+    evaluations = ["\n\n".join(
+        [f"**{ui.plain(evaluation.date_label)} · {ui.plain(evaluation.grade_text)}**"]
+        + [f"**{ui.plain(question)}** {ui.plain(answer) if answer else '*Not recorded.*'}"
+           for question, answer in evaluation.answers]) for evaluation in qi.newest_first]
     with st.expander(ui.plain(label), icon=":material/forum:"):
-        for number, evaluation in enumerate(qi.newest_first):
-            if number:
-                st.divider()
-            st.markdown(f"**{ui.plain(evaluation.date_label)} · "
-                        f"{ui.plain(evaluation.grade_text)}**")
-            for question, answer in evaluation.answers:
-                st.markdown(f"**{ui.plain(question)}** "
-                            f"{ui.plain(answer) if answer else '*Not recorded.*'}")
+        st.markdown("\n\n---\n\n".join(evaluations))
 
 
 with ui.guard():

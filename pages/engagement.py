@@ -83,14 +83,17 @@ with ui.guard():
 
     st.subheader(f"Totals for {chosen}")
     tiles(model, start)
-    totals = model.totals_table(start)
-    with st.expander("Totals as a table", icon=":material/table:"):
-        st.dataframe(model.totals_shown(start), hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(alignment="right")
-                                    for c in ("Value", "Value a year earlier", "Change",
-                                              "Change (%)")})
-        table_download(totals, label="Download CSV", key="eng-totals-csv",
-                       file_stem=f"{area}-engagement-totals-{chosen}")
+    # Drawn once the fold is opened (it reruns the page): the tiles above say the same.
+    table_fold = st.expander("Totals as a table", icon=":material/table:",
+                             key="eng-totals-open", on_change="rerun")
+    if table_fold.open:
+        with table_fold:
+            st.dataframe(model.totals_shown(start), hide_index=True, width="stretch",
+                         column_config={c: st.column_config.TextColumn(alignment="right")
+                                        for c in ("Value", "Value a year earlier", "Change",
+                                                  "Change (%)")})
+            table_download(model.totals_table(start), label="Download CSV",
+                           key="eng-totals-csv", file_stem=f"{area}-engagement-totals-{chosen}")
 
     st.subheader("Social media by channel")
     for indicator in ("eng_social_reach", "eng_social_engagements"):

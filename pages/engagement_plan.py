@@ -12,6 +12,15 @@ def card(chart: str, key: str) -> None:
     ui.chart_card(chart, {"area": ui.chosen_area()}, key=key)
 
 
+def when_open(label: str, key: str):
+    """An expander and whether it is open, so its content is drawn only once opened: a
+    national plan has thousands of rows, which the browser would otherwise be sent on every
+    visit (and the editors redrawn) though the expander is closed."""
+    box = st.expander(label, icon=":material/table:" if "table" in label else
+                      ":material/edit_note:", key=key, on_change="rerun")
+    return box, bool(box.open)
+
+
 with ui.guard():
     area = ui.chosen_area()
     # Read only: the very models the charts are drawn from (the one cache).
@@ -47,8 +56,9 @@ with ui.guard():
                                 f"{'this standard' if len(thin) == 1 else 'these standards'}."),
                        icon=":material/warning:")
         card("plan_standards", "plan-standards")
-        with st.expander("The plan as a table", icon=":material/table:"):
-            st.dataframe(plan.table(), hide_index=True, width="stretch")
+        box, shown = when_open("The plan as a table", "plan-table-open")
+        if shown:
+            box.dataframe(plan.table(), hide_index=True, width="stretch")
 
     st.subheader("Distance travelled towards co-production")
     if stages.placeholders:
@@ -65,50 +75,56 @@ with ui.guard():
         card("plan_stages", "plan-stages")
 
     st.subheader("Edit")
-    with st.expander("Edit the engagement plan", icon=":material/edit_note:"):
-        ui.edit_table(
-            "engagement_activities", [area] + ui.area_tree().children(area),
-            key="plan-activities",
-            help="One row per activity. Several communities or standards: separate them with "
-                 "semicolons (or use their numbers). Saving checks the table like an upload "
-                 "and records it as an import you can undo on the Imports & history page.",
-            column_config={
-                "area": st.column_config.TextColumn("Area", default=plan.area_name,
-                                                    required=True),
-                "activity_id": st.column_config.TextColumn("Ref", required=True),
-                "activity": st.column_config.TextColumn("Activity", required=True,
-                                                        width="large"),
-                "level": st.column_config.SelectboxColumn("Level", options=plan.levels,
-                                                          required=True),
-                "communities": st.column_config.TextColumn(
-                    "Focus communities", help="; ".join(
-                        f"{i} {c}" for i, c in enumerate(plan.communities, 1))),
-                "status": st.column_config.SelectboxColumn("Status", options=plan.statuses,
-                                                           required=True),
-                "start_period": st.column_config.TextColumn("Start", required=True,
-                                                            help="e.g. 01/04/2024 or Apr 2024"),
-                "end_period": st.column_config.TextColumn("End"),
-                "standards": st.column_config.TextColumn(
-                    "National Standards", help="; ".join(
-                        f"{n} {s}" for n, s in zip(plan.standards["number"],
-                                                   plan.standards["name"]))),
-                "attendance": st.column_config.NumberColumn("Attendance", min_value=0),
-            })
-    with st.expander("Edit service stage assessments", icon=":material/edit_note:"):
-        ui.edit_table(
-            "service_stages", [area] + ui.area_tree().children(area), key="plan-stages-edit",
-            help="One row per service and assessment: the stage (1 to 8), the stretch target "
-                 "stage and when it should be met.",
-            column_config={
-                "area": st.column_config.TextColumn("Area", default=stages.area_name,
-                                                    required=True),
-                "stage": st.column_config.NumberColumn("Stage", min_value=1, max_value=8,
-                                                       step=1, required=True),
-                "target_stage": st.column_config.NumberColumn("Stretch target", min_value=1,
-                                                              max_value=8, step=1)})
-    with st.expander("Edit the stage names", icon=":material/edit_note:"):
-        ui.edit_table("stage_names", None, key="plan-stage-names",
-                      help="The names of the 8 stages of the distance-travelled scale, for "
-                           "every area. Stage 8 is co-production.",
-                      column_config={"stage": st.column_config.NumberColumn(
-                          "Stage", disabled=True)})
+    box, shown = when_open("Edit the engagement plan", "plan-activities-open")
+    if shown:
+        with box:
+            ui.edit_table(
+                "engagement_activities", [area] + ui.area_tree().children(area),
+                key="plan-activities",
+                help="One row per activity. Several communities or standards: separate them with "
+                     "semicolons (or use their numbers). Saving checks the table like an upload "
+                     "and records it as an import you can undo on the Imports & history page.",
+                column_config={
+                    "area": st.column_config.TextColumn("Area", default=plan.area_name,
+                                                        required=True),
+                    "activity_id": st.column_config.TextColumn("Ref", required=True),
+                    "activity": st.column_config.TextColumn("Activity", required=True,
+                                                            width="large"),
+                    "level": st.column_config.SelectboxColumn("Level", options=plan.levels,
+                                                              required=True),
+                    "communities": st.column_config.TextColumn(
+                        "Focus communities", help="; ".join(
+                            f"{i} {c}" for i, c in enumerate(plan.communities, 1))),
+                    "status": st.column_config.SelectboxColumn("Status", options=plan.statuses,
+                                                               required=True),
+                    "start_period": st.column_config.TextColumn("Start", required=True,
+                                                                help="e.g. 01/04/2024 or Apr 2024"),
+                    "end_period": st.column_config.TextColumn("End"),
+                    "standards": st.column_config.TextColumn(
+                        "National Standards", help="; ".join(
+                            f"{n} {s}" for n, s in zip(plan.standards["number"],
+                                                       plan.standards["name"]))),
+                    "attendance": st.column_config.NumberColumn("Attendance", min_value=0),
+                })
+    box, shown = when_open("Edit service stage assessments", "plan-stages-edit-open")
+    if shown:
+        with box:
+            ui.edit_table(
+                "service_stages", [area] + ui.area_tree().children(area), key="plan-stages-edit",
+                help="One row per service and assessment: the stage (1 to 8), the stretch target "
+                     "stage and when it should be met.",
+                column_config={
+                    "area": st.column_config.TextColumn("Area", default=stages.area_name,
+                                                        required=True),
+                    "stage": st.column_config.NumberColumn("Stage", min_value=1, max_value=8,
+                                                           step=1, required=True),
+                    "target_stage": st.column_config.NumberColumn("Stretch target", min_value=1,
+                                                                  max_value=8, step=1)})
+    box, shown = when_open("Edit the stage names", "plan-stage-names-open")
+    if shown:
+        with box:
+            ui.edit_table("stage_names", None, key="plan-stage-names",
+                          help="The names of the 8 stages of the distance-travelled scale, for "
+                               "every area. Stage 8 is co-production.",
+                          column_config={"stage": st.column_config.NumberColumn(
+                              "Stage", disabled=True)})

@@ -123,30 +123,40 @@ with ui.guard():
     st.caption("The strategy's 4 aims and 13 priority actions, with the national outcomes each "
                "action serves (★: a priority of this area's improvement plan). The mapping is "
                "editable in the catalogue.")
-    for aim in scorecard.aims:
-        with st.expander(ui.plain(aim.label)):
-            st.markdown(ui.plain(aim.title))
-            st.dataframe(aim.table(scorecard.priorities), hide_index=True, width="stretch")
+    # Each fold's table is drawn once it is opened (it reruns the page), not on every visit.
+    for number, aim in enumerate(scorecard.aims, 1):
+        box = st.expander(ui.plain(aim.label), key=f"framework-aim-{number}", on_change="rerun")
+        if box.open:
+            box.markdown(ui.plain(aim.title))
+            box.dataframe(aim.table(scorecard.priorities), hide_index=True, width="stretch")
 
     st.subheader("Improvement Tool: local evidence")
-    for item in scorecard.evidence:
+    for item in scorecard.evidence:  # each item with its notes as one block of text
         outcome = f" (outcome {item.outcome_number})" if item.outcome_number else ""
-        st.markdown(f"**{item.number}\\.** {ui.plain(item.text)}{outcome}")
-        if item.notes.empty:
-            st.caption(f"No evidence notes for {ui.plain(scorecard.area_name)} yet.")
+        lines = []
         for note in item.notes.itertuples():
             line = f"- **{ui.plain(note.Date)}** · {ui.plain(note.Evidence)}"
             if isinstance(note.Source, str) and note.Source:
                 line += f" :gray[({ui.plain(note.Source)})]"
-            st.markdown(line)
+            lines.append(line)
+        st.markdown("\n\n".join([f"**{item.number}\\.** {ui.plain(item.text)}{outcome}"]
+                                  + (["\n".join(lines)] if lines else [])))
+        if item.notes.empty:
+            st.caption(f"No evidence notes for {ui.plain(scorecard.area_name)} yet.")
 
     st.subheader("Edit")
-    with st.expander("Edit targets, self-assessments, priorities, evidence and indicator "
-                     "wording", icon=":material/edit:"):
-        st.caption("Each save is checked like an upload and recorded as an import: it appears "
-                   "on the Imports & history page and can be undone there.")
-        tabs = st.tabs([label for label, *_ in EDITORS])
-        for tab, (label, kind, per_area, help_text) in zip(tabs, EDITORS):
-            with tab:
-                ui.edit_table(kind, [area] if per_area else None, key=f"framework-{kind}",
-                              help=help_text)
+    # One editor at a time: only the open fold's chosen tab is drawn (six grids sent on every
+    # visit took the browser about a second to lay out).
+    box = st.expander("Edit targets, self-assessments, priorities, evidence and indicator "
+                      "wording", icon=":material/edit:", key="framework-edit", on_change="rerun")
+    if box.open:
+        with box:
+            st.caption("Each save is checked like an upload and recorded as an import: it "
+                       "appears on the Imports & history page and can be undone there.")
+            tabs = st.tabs([label for label, *_ in EDITORS], key="framework-edit-tab",
+                           on_change="rerun")
+            for tab, (label, kind, per_area, help_text) in zip(tabs, EDITORS):
+                if tab.open:
+                    with tab:
+                        ui.edit_table(kind, [area] if per_area else None,
+                                      key=f"framework-{kind}", help=help_text)

@@ -8,6 +8,14 @@ from cjmetrics.participation import build_statement, statement_file, statement_p
 
 ui.ensure_entrypoint()
 
+def activity_text(row) -> str:
+    """One activity as read in the statement: what it was, who was involved, what was learned."""
+    learning = "\n".join(f"- {ui.plain(p)}" for p in row.learning) or "*Not recorded.*"
+    return (f"**{ui.plain(row.activity)}**  \n" + "  \n".join(ui.plain(d) for d in row.details)
+            + "\n\n*Who was involved:* " + "; ".join(ui.plain(w) for w in row.who)
+            + "\n\n*Learning points:*\n\n" + learning)
+
+
 with ui.guard():
     area = ui.chosen_area()
     tree = ui.area_tree()
@@ -64,19 +72,10 @@ with ui.guard():
                  "Activities": list(statement.community_counts.values())}),
                 hide_index=True, width="stretch")
             st.subheader("Activities")
-            # The layout of West Dunbartonshire's participation statement:
-            # activity | who was involved | learning points.
-            widths = [3, 2, 3]
-            for column, heading in zip(st.columns(widths),
-                                       ("Activity", "Who was involved", "Learning points")):
-                column.markdown(f"**{heading}**")
-            for row in statement.rows:
-                with st.container(border=True):
-                    activity, who, learning = st.columns(widths)
-                    activity.markdown(f"**{ui.plain(row.activity)}**  \n" + "  \n".join(
-                        ui.plain(d) for d in row.details))
-                    who.markdown("  \n".join(ui.plain(w) for w in row.who))
-                    learning.markdown("\n".join(f"- {ui.plain(p)}" for p in row.learning)
-                                      or "*Not recorded.*")
+            # Each activity with who was involved and its learning points (the layout of West
+            # Dunbartonshire's statement in the downloads), all in one block of text divided by
+            # rules: a block of columns per activity made hundreds of elements for the browser
+            # to lay out on a national plan, and a three-column table is unreadable on a phone.
+            st.markdown("\n\n---\n\n".join(activity_text(row) for row in statement.rows))
         if statement.sources:
             st.caption(ui.plain(f"Source: {'; '.join(statement.sources)}."))

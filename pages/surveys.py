@@ -78,10 +78,11 @@ with ui.guard():
                "(the threshold is the `small_number_threshold` setting).")
 
     with st.expander("The survey's questions", icon=":material/list_alt:"):
-        st.markdown(ui.plain(model.survey.description))
-        for q in model.questions.itertuples():
-            st.markdown(f"**{ui.plain(q.number)}** {ui.plain(q.text)} "
-                        f"*({ui.plain(TYPE_WORDS.get(q.type, q.type))})*")
+        # One block of text: an element per question adds up for the browser.
+        st.markdown("\n\n".join([ui.plain(model.survey.description)] + [
+            f"**{ui.plain(q.number)}** {ui.plain(q.text)} "
+            f"*({ui.plain(TYPE_WORDS.get(q.type, q.type))})*"
+            for q in model.questions.itertuples()]))
 
     if not model.has_answers:
         st.info(f"No answers to the {model.survey.name} are held for {model.area_name}. "

@@ -126,15 +126,20 @@ with ui.guard():
                    "end": None if not periods or end == periods[-1] else end,
                    "compare": compare}
     ui.chart_card("trend", deck_params, key="trend", label=f"Trend: {data.title}")
-    if not data.annotations.empty:
-        st.markdown("**Notes on the chart**")
-        for number, note in enumerate(data.annotations.itertuples(), start=1):
-            st.markdown(f"{number}\\. **{ui.plain(note.period_label)}, "
-                        f"{ui.plain(note.area_name)}**: {ui.plain(note.text)}")
+    if not data.annotations.empty:  # one numbered list: an element per note adds up
+        st.markdown("**Notes on the chart**\n\n" + "\n".join(
+            f"{number}. **{ui.plain(note.period_label)}, {ui.plain(note.area_name)}**: "
+            f"{ui.plain(note.text)}"
+            for number, note in enumerate(data.annotations.itertuples(), start=1)))
     if not data.indicator.get("confirmed", True):
         st.caption(f":material/edit_note: {ui.plain(data.indicator['description'])}")
     ui.illustrative_notice(data.sources)
-    with st.expander("Edit the notes on this chart", icon=":material/edit_note:"):
-        ui.edit_table("annotations", areas, key="trend-notes",
-                      help="Add a row to pin a note to an indicator, area and period; change a "
-                           "note's text to revise it. Saved notes are an import you can undo.")
+    # The editor is drawn once its fold is opened (it reruns the page), not on every visit.
+    notes = st.expander("Edit the notes on this chart", icon=":material/edit_note:",
+                        key="trend-notes-open", on_change="rerun")
+    if notes.open:
+        with notes:
+            ui.edit_table("annotations", areas, key="trend-notes",
+                          help="Add a row to pin a note to an indicator, area and period; "
+                               "change a note's text to revise it. Saved notes are an import "
+                               "you can undo.")

@@ -39,3 +39,19 @@ def open_page(page: str, *, area: str | None = None, query: dict[str, str] | Non
     at.switch_page(page).run()
     assert_clean(at)
     return at
+
+
+def open_chart_cards(at: AppTest, part: str = "data") -> AppTest:
+    """Open every chart card's "Data behind this chart" (part="data") or its Download menu
+    (part="downloads") as a person clicking it does, and rerun: the card draws their contents
+    only while they are open. A card's parts are keyed "<chart key>-data" and
+    "<chart key>-downloads"; Streamlit's element id ends with that key."""
+    blocks = at.expander if part == "data" else at.get("popover")
+    keys = [b.proto.id.split("-", 2)[2] for b in blocks
+            if b.proto.id and b.proto.id.endswith(f"-{part}")]
+    assert keys, f"no chart card with a {part!r} part on the page"
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    assert_clean(at)
+    return at

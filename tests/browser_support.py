@@ -6,7 +6,9 @@ The fixtures built on it (server, fresh_server, browser, page) live in tests/con
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import os
 import socket
 import subprocess
@@ -170,3 +172,32 @@ def edit_cell(page, grid, current: str, new: str) -> None:
     # commit can land while Streamlit replaces the run the edit started, and be dropped.
     page.wait_for_timeout(300)
     settled(page)
+
+
+# -- a chart card ----------------------------------------------------------------------------
+def chart_card_download(page, name: str, index: int = 0):
+    """Press `name` ("PNG", "SVG", "Download CSV", "Download XLSX") in the index-th chart
+    card's Download menu with the keyboard alone (focus, Enter), and return the download.
+    Opening the menu draws its buttons (a rerun) and moves the focus to the first of them.
+    By its role: Streamlit also draws a hidden copy of each menu's button, to measure it."""
+    menu = page.get_by_role("button", name="Download", exact=True).nth(index)
+    if menu.get_attribute("aria-expanded") != "true":
+        menu.focus()
+        page.keyboard.press("Enter")
+    button = page.get_by_test_id("stPopoverBody").get_by_role("button", name=name, exact=True)
+    expect(button).to_be_visible()
+    expect(page.get_by_test_id("stPopoverBody").get_by_role("button").first).to_be_focused()
+    with page.expect_download(timeout=120_000) as download:
+        button.focus()
+        page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # the menu closed, the focus back on its button
+    return download.value
+
+
+def chart_card_csv(page, index: int = 0) -> list[dict[str, str]]:
+    """The index-th chart card's data, read through its Download menu's CSV: the table is drawn
+    on a canvas, so its cells are not in the DOM."""
+    download = chart_card_download(page, "Download CSV", index)
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))

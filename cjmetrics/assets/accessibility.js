@@ -4,6 +4,7 @@
 //    ui.accessible_chart) gets role="img" on its Plotly chart, whose aria-label Streamlit
 //    already sets from the title, and aria-describedby pointing at the one-sentence summary.
 //  - Heading anchor links leave the tab order (below).
+//  - An opened menu (st.popover: a chart's Download menu) takes the focus (below).
 (() => {
   if (window.cjmAccessibility) return;
   window.cjmAccessibility = true;
@@ -29,11 +30,23 @@
     });
   }
 
+  // Streamlit draws a menu's dialog at the end of the page, so Tab from its button skipped
+  // over it to the rest of the page. Once the dialog's buttons are drawn (a chart card draws
+  // them only after it opens), the first takes the focus, as a dialog's should; Escape gives
+  // the focus back to the menu's button.
+  function focusOpenedMenu() {
+    const opener = document.activeElement;
+    if (!opener || !opener.matches('[data-testid="stPopoverButton"][aria-expanded="true"]')) return;
+    const first = document.querySelector(
+      '[data-testid="stPopoverBody"] button:not([disabled]), [data-testid="stPopoverBody"] a[href]');
+    if (first) first.focus();
+  }
+
   let pending = false;
   const observer = new MutationObserver(() => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; labelCharts(document); });
+    requestAnimationFrame(() => { pending = false; labelCharts(document); focusOpenedMenu(); });
   });
   observer.observe(document.body, { childList: true, subtree: true });
   labelCharts(document);

@@ -60,6 +60,16 @@ class SurveysMixin(StoreBase):
             + " ORDER BY area_code, period_start, respondent_id, question_id, item_id",
             {"survey": survey_id, "areas": list(area_codes), "start": start, "end": end})
 
+    def survey_sources(self, area_codes: Sequence[str]) -> pd.DataFrame:
+        """The distinct sources of the current answers per survey and period, for some areas
+        (survey_id, period_start, period_end, source)."""
+        where = "t.area_code IN (SELECT unnest($areas::VARCHAR[]))"
+        return self.query(f"""
+            SELECT DISTINCT survey_id, period_start, period_end, source
+            FROM ({self.current_sql(SURVEY_ANSWERS, where)})
+            WHERE source IS NOT NULL AND source <> ''
+            ORDER BY ALL""", {"areas": list(area_codes)})
+
     def survey_responses(self, area_codes: Sequence[str],
                          survey_id: str | None = None) -> pd.DataFrame:
         """Respondents (distinct ids with any answer) and the number invited, per survey, area

@@ -283,7 +283,7 @@ def test_each_page_draws_the_very_chart_its_slide_and_files_show(demo_db, page):
 
     from cjmetrics.store import open_store
 
-    from apptest_support import assert_clean, texts
+    from apptest_support import assert_clean, open_chart_cards, texts
 
     area, keys = PAGE_CHARTS[page]
     at = run_app(page, area=area)
@@ -296,6 +296,7 @@ def test_each_page_draws_the_very_chart_its_slide_and_files_show(demo_db, page):
         assert_clean(at)
     items = at.session_state["deck"].items
     assert len(items) == len(keys) and not any(i.is_snapshot for i in items)
+    open_chart_cards(at)  # the tables are drawn once their "Data behind this chart" is open
     captions = texts(at.caption)
     store = open_store(demo_db)
     for key, item in zip(keys, items):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_chart_cards, texts
 from conftest import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
@@ -104,6 +104,7 @@ def plotly_charts(at: AppTest) -> list:
 
 
 def trend_table(at: AppTest) -> pd.DataFrame:
+    open_chart_cards(at)
     expanders = [e for e in at.expander if e.label == "Data behind this chart"]
     assert len(expanders) == 1, [e.label for e in at.expander]
     tables = expanders[0].dataframe
@@ -263,6 +264,20 @@ def test_trends_choosing_an_indicator_updates_the_link(demo_db, observations):
     assert any("Scotland is not drawn" in c for c in texts(at.caption))
 
 
+def test_a_chart_card_draws_its_downloads_and_data_only_once_opened(demo_db):
+    at = run_app(TRENDS)
+    [card] = [e for e in at.expander if e.label == "Data behind this chart"]
+    assert not card.dataframe
+    assert not at.get("download_button")
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Download"]
+    open_chart_cards(at, "downloads")
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "PNG", "SVG", "Download CSV", "Download XLSX"]
+    open_chart_cards(at)
+    [card] = [e for e in at.expander if e.label == "Data behind this chart"]
+    assert {"Area", "Period", "Value"} <= set(card.dataframe[0].value.columns)
+
+
 def test_trends_empty_store(empty_db):
     at = run_app(TRENDS, query={"indicator": AGREE})
     assert_clean(at)
@@ -286,9 +301,15 @@ def test_frameworks(store, request):
     outcomes = table_with(at, "National outcome")
     assert len(outcomes) == 9
     assert list(outcomes["Outcome"]) == list(range(1, 10))
+    # Only the open tab is drawn: the others' tables come when their tab is chosen.
+    assert not [t for t in at.table if "Priority action" in t.value.reset_index().columns]
+    at.session_state["tab"] = "National Strategy"
+    at.run()
     actions = table_with(at, "Priority action")
     assert len(actions) == 13
     assert any(m.startswith("**13 priority actions**") for m in texts(at.markdown))
+    at.session_state["tab"] = "Community engagement"
+    at.run()
     standards = table_with(at, "Standard")
     assert len(standards) == 7
     assert list(standards["Standard"]) == list(range(1, 8))
@@ -302,6 +323,9 @@ def test_upload(store, request):
     assert_clean(at)
     assert texts(at.title) == ["Upload figures"]
     assert texts(at.subheader) == ["1. Upload your file"]
+    assert not at.get("download_button")  # the templates are drawn once their fold is opened
+    at.session_state["upload-templates-open"] = True
+    at.run()
     templates = at.get("download_button")
     from cjmetrics.ingest import TEMPLATES
     assert len(templates) == len(TEMPLATES)  # one download per kind of upload
@@ -474,7 +498,10 @@ def test_care_inspectorate_demo_glasgow(demo_db, qi_evaluations):
     expander = f"4.1 {IMPACT} · latest {grade(latest)}, {day(latest.date)}"
     assert expander in labels(at.expander)
     answers = [e for e in at.expander if labels([e]) == [expander]][0]
-    written = texts(answers.markdown)
+    # one block of text per quality indicator: its paragraphs, evaluations divided by a rule
+    assert len(answers.markdown) == 1
+    written = texts(answers.markdown)[0].split("\n\n")
+    assert written.count("---") == len(history) - 1
     assert written[0] == f"**{day(latest.date)} · {grade(latest)}**"
     assert f"**How are we doing?** {latest.how_are_we_doing}" in written
     assert f"**How do we know?** {latest.how_do_we_know}" in written
@@ -548,7 +575,7 @@ def test_care_inspectorate_edit_round_trip(demo_db, qi_evaluations):
     assert tile.value == "Adequate (3)"
     assert tile.delta == f"down from {grade(latest)}"
     assert f"Evaluated 1 Jun 2026 · previous {day(latest.date)}" in texts(at.caption)
-    assert f"**How are we doing?** {new_answer}" in texts(at.markdown)
+    assert any(f"**How are we doing?** {new_answer}" in m for m in texts(at.markdown))
     assert f"4.1 {IMPACT} · latest Adequate (3), 1 Jun 2026" in labels(at.expander)
     glasgow = qi_evaluations[qi_evaluations["area"] == GLASGOW]
     qis, dates = glasgow["quality_indicator"].nunique(), glasgow["date"].nunique()

@@ -48,7 +48,14 @@ def app(email: str | None = None, *, signed_in: bool = True, auth: dict = AUTH,
     return at
 
 
+# The folds whose editors are drawn only once opened: open, so a page's controls are all seen.
+EDITING_FOLDS = ["trend-notes-open", "framework-edit", "plan-activities-open",
+                 "plan-stages-edit-open", "plan-stage-names-open"]
+
+
 def visit(at: AppTest, page: str) -> AppTest:
+    for fold in EDITING_FOLDS:
+        at.session_state[fold] = True
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

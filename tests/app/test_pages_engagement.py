@@ -133,6 +133,19 @@ def test_plan_demo_shows_counts_standards_and_stages(demo_db):
     assert any("placeholder names" in c for c in texts(at.caption))
     assert [e.label for e in at.expander if e.label.startswith("Edit")] == [
         "Edit the engagement plan", "Edit service stage assessments", "Edit the stage names"]
+    # The plan's rows and the editors are drawn only once their expander is opened.
+    assert not [d for d in at.dataframe if "Activity" in d.value.columns]
+    assert not [b for b in at.button if b.label.startswith("Save")]
+    at.session_state["plan-table-open"] = True
+    at.run()
+    table = [d.value for d in at.dataframe if "Activity" in d.value.columns]
+    assert len(table) == 1 and len(table[0]) == len(glasgow)
+
+
+def open_editors(at: AppTest) -> None:
+    for key in ("plan-activities-open", "plan-stages-edit-open", "plan-stage-names-open"):
+        at.session_state[key] = True
+    at.run()
 
 
 def test_plan_empty_store_explains_how_to_start(empty_db):
@@ -141,6 +154,7 @@ def test_plan_empty_store_explains_how_to_start(empty_db):
     assert any("No engagement activities are held for Glasgow City" in i for i in infos)
     assert any("No service stage assessments are held" in i for i in infos)
     assert not at.get("plotly_chart")
+    open_editors(at)
     assert [b.label for b in at.button if b.label.startswith("Save")] == [
         "Save engagement plan activities", "Save service stages (distance travelled)",
         "Save distance-travelled stage names"]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, open_page, texts
+from apptest_support import assert_clean, open_chart_cards, open_page, texts
 from demo_csv import AYRSHIRE, GLASGOW, SCOTLAND, WEST_DUNBARTONSHIRE, catalogue, demo, figures
 
 FRAMEWORK, COMPARISON = "pages/framework.py", "pages/comparison.py"
@@ -28,6 +28,8 @@ FRAMEWORK_HEADINGS = ["National outcomes", "Self-assessment over time",
 SAVE_BUTTONS = ["Save targets and baselines", "Save outcome self-assessments",
                 "Save improvement plan priorities", "Save improvement tool evidence",
                 "Save indicator wording and bands", "Save settings"]
+EDITOR_TABS = ["Targets", "Self-assessments", "Priorities", "Evidence notes",
+               "Indicator wording and bands", "Default status bands"]
 PRIORITY = ":orange-badge[★ Priority]"
 
 
@@ -35,6 +37,22 @@ PRIORITY = ":orange-badge[★ Priority]"
 
 def run_app(page: str, *, area: str | None = None) -> AppTest:
     return open_page(page, area=area)
+
+
+def open_editor(at: AppTest, tab: str = "Targets") -> None:
+    at.session_state["framework-edit"] = True
+    at.session_state["framework-edit-tab"] = tab
+    at.run()
+
+
+def editors_by_tab(at: AppTest) -> list[str]:
+    """The Save button of each editor tab, opened in turn; one editor is drawn at a time."""
+    saves = []
+    for tab in EDITOR_TABS:
+        open_editor(at, tab)
+        assert len(at.data_editor) == 1, tab
+        saves += [b.label for b in at.button if b.label.startswith("Save")]
+    return saves
 
 
 def latest(indicator_id: str, area: str) -> pd.Series:
@@ -74,6 +92,7 @@ def charts(at: AppTest) -> list:
 
 
 def chart_tables(at: AppTest) -> list[pd.DataFrame]:
+    open_chart_cards(at)
     return [e.dataframe[0].value for e in at.expander if e.label == "Data behind this chart"]
 
 
@@ -130,11 +149,15 @@ def test_framework_demo_glasgow(demo_db):
     assert [a.split(" · ")[0] for a in aims] == ["Aim 1", "Aim 2", "Aim 3", "Aim 4"]
     evidence = demo("evidence_notes").query("area == @GLASGOW")
     for row in evidence.itertuples():
-        assert any(t.startswith(f"- **{row.period}** · {row.note}") for t in texts(at.markdown))
+        assert any(f"\n- **{row.period}** · {row.note}" in t for t in texts(at.markdown))
 
-    # every editor, with its Save button
-    assert [b.label for b in at.button if b.label != "Add to deck"] == SAVE_BUTTONS
-    assert len(at.data_editor) == len(SAVE_BUTTONS)
+    # the aims' tables and the editors are drawn only once their fold is opened
+    assert not at.data_editor
+    at.session_state["framework-aim-1"] = True
+    at.run()
+    assert len([d for d in at.dataframe if "Priority action" in d.value.columns]) == 1
+    # every editor, one tab at a time, with its Save button
+    assert editors_by_tab(at) == SAVE_BUTTONS
 
 
 def test_framework_area_without_figures(demo_db):
@@ -163,7 +186,8 @@ def test_framework_empty_store(empty_db):
     assert status_line(at, "Diversion cases completed").startswith(
         "Diversion cases completed  \n**–**")
     assert not charts(at)
-    assert [b.label for b in at.button] == SAVE_BUTTONS
+    assert not at.button  # the editors are folded and drawn only when opened
+    assert editors_by_tab(at) == SAVE_BUTTONS
     assert area
 
 
@@ -176,6 +200,7 @@ def test_framework_edit_round_trip_changes_the_status_and_undo_restores_it(demo_
     before = status_line(at, "Diversion cases completed")
     assert "On track" in before and "Off track" not in before
 
+    open_editor(at)
     editor = at.data_editor(key="framework-targets-editor")
     rows = editor.value
     row = rows.index[rows["indicator"] == DIVERSION_NAME].item()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import PROJECT_ROOT, assert_clean, open_page, texts
+from apptest_support import PROJECT_ROOT, assert_clean, open_chart_cards, open_page, texts
 
 PAGES_TESTED_HERE = ["pages/present.py"]
 PRESENT, TRENDS, FRAMEWORK = "pages/present.py", "pages/trends.py", "pages/framework.py"
@@ -122,7 +122,7 @@ def test_without_chromium_the_page_says_so_and_offers_html(demo_db, monkeypatch)
     from cjmetrics import render
 
     monkeypatch.setattr(render, "chromium_path", lambda: None)
-    at = run_app(TRENDS)
+    at = open_chart_cards(run_app(TRENDS), "downloads")
     assert "PNG" not in [d.proto.label for d in at.get("download_button")]
     assert {"Download CSV", "Download XLSX"} <= {d.proto.label
                                                 for d in at.get("download_button")}
@@ -147,7 +147,7 @@ def test_pages_never_draw_images_unless_a_download_is_pressed(demo_db, monkeypat
 
     drawn = []
     monkeypatch.setattr(render, "image", lambda *a, **k: drawn.append(a) or b"")
-    at = run_app(TRENDS)
+    at = open_chart_cards(run_app(TRENDS), "downloads")
     labels = [d.proto.label for d in at.get("download_button")]
     assert {"PNG", "SVG", "Download CSV", "Download XLSX"} <= set(labels)
     at.run()  # a rerun makes no file either

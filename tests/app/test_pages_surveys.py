@@ -13,7 +13,7 @@ import json
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import assert_clean, open_page, texts
+from apptest_support import assert_clean, open_chart_cards, open_page, texts
 from conftest import PROJECT_ROOT
 
 PAGES_TESTED_HERE = ["pages/surveys.py"]
@@ -35,6 +35,8 @@ def figure_titles(at: AppTest) -> list[str]:
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's tables, its charts' "Data behind this chart" opened first."""
+    open_chart_cards(at)
     return [frame.value for frame in at.dataframe]
 
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from cjmetrics.store import open_store
 
-from apptest_support import assert_clean, texts
+from apptest_support import assert_clean, open_chart_cards, texts
 from conftest import PROJECT_ROOT
 from demo_csv import AYRSHIRE, GLASGOW, demo, figures
 
@@ -83,6 +83,7 @@ def preview_table(at: AppTest, tab: str) -> pd.DataFrame:
 
 def trend_rows(at: AppTest, area_name: str) -> dict[str, float]:
     """Period -> value in the Trends page's "Data behind this chart" table."""
+    open_chart_cards(at)
     expanders = [e for e in at.expander if e.label == "Data behind this chart"]
     assert len(expanders) == 1, [e.label for e in at.expander]
     table = expanders[0].dataframe[0].value

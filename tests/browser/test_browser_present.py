@@ -8,7 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import settled, wait_for_app
+from browser_support import chart_card_download, settled, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +24,9 @@ def test_two_charts_from_two_pages_download_as_a_pptx_and_present(server, page):
     page.goto(f"{server}/trends")
     wait_for_app(page)
     settled(page)
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="PNG", exact=True).click()
-    assert download.value.path().read_bytes().startswith(b"\x89PNG")
-    assert download.value.suggested_filename.endswith("-trend.png")
+    download = chart_card_download(page, "PNG")
+    assert download.path().read_bytes().startswith(b"\x89PNG")
+    assert download.suggested_filename.endswith("-trend.png")
     add = page.get_by_role("button", name="Add to deck").first
     add.click()
     expect(page.get_by_text("Added to the deck").first).to_be_visible()

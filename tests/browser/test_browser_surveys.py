@@ -9,15 +9,11 @@ the ones in data/demo/survey_answers.csv. Waits are on rendered text, never on s
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import choose_area, settled, title, wait_for_app
+from browser_support import chart_card_csv, choose_area, settled, title, wait_for_app
 from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
@@ -44,18 +40,14 @@ def choose(page, label: str, typed: str, option: str) -> None:
 
 
 def download_card(page, index: int) -> list[dict[str, str]]:
-    """Open the index-th "Data behind this chart" and read its CSV download."""
+    """Open the index-th "Data behind this chart" (its table is drawn once open) and read the
+    card's CSV download."""
     card = page.get_by_test_id("stExpander").filter(has_text="Data behind this chart").nth(index)
     if card.locator("details").get_attribute("open") is None:
         card.locator("summary").focus()
         page.keyboard.press("Enter")
     expect(card.get_by_test_id("stDataFrame")).to_be_visible()
-    with page.expect_download() as download:
-        card.get_by_role("button", name="Download CSV").focus()
-        page.keyboard.press("Enter")
-    assert download.value.suggested_filename.endswith(".csv")
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return chart_card_csv(page, index)
 
 
 def test_filter_the_surveys_page_and_download_a_chart(page, server):

@@ -11,8 +11,6 @@ rendered text, never on sleeps; a failure leaves a screenshot in /tmp.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -21,7 +19,15 @@ from playwright.sync_api import expect
 
 from cjmetrics.ingest import TEMPLATES
 
-from browser_support import chart_title, choose_area, plotly_chart, settled, title, wait_for_app
+from browser_support import (
+    chart_card_csv,
+    chart_title,
+    choose_area,
+    plotly_chart,
+    settled,
+    title,
+    wait_for_app,
+)
 from demo_csv import GLASGOW, figures
 
 pytestmark = pytest.mark.browser
@@ -49,26 +55,9 @@ def chart_period_range(page, first: str, last: str) -> None:
     expect(chart).to_be_visible()
 
 
-def chart_data(page) -> list[dict[str, str]]:
-    """Open "Data behind this chart" and read its table through the card's own CSV download:
-    the table is drawn on a canvas, so its cells are not in the DOM."""
-    card = page.get_by_test_id("stExpander").filter(has_text="Data behind this chart")
-    # Keyboard activation (focus, Enter), as a keyboard user would: the page below a Plotly
-    # chart can still shift as it settles, and a mouse click aimed before a shift can miss.
-    if card.locator("details").get_attribute("open") is None:
-        card.locator("summary").focus()
-        page.keyboard.press("Enter")
-    expect(card.get_by_test_id("stDataFrame")).to_be_visible()
-    button = card.get_by_role("button", name="Download CSV")
-    with page.expect_download() as download:
-        button.focus()
-        page.keyboard.press("Enter")
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def glasgow_figures(page) -> dict[str, float]:
-    return {r["Period"]: float(r["Value"]) for r in chart_data(page) if r["Area"] == "Glasgow City"}
+    return {r["Period"]: float(r["Value"]) for r in chart_card_csv(page)
+            if r["Area"] == "Glasgow City"}
 
 
 def choose_indicator(page, typed: str, label: str) -> None:

@@ -88,3 +88,17 @@ def test_a_page_that_never_finished_is_a_missed_target_not_a_crash(bench):
     text, _ = bench.store_section("demo", result, repeat=2)
     assert "| Surveys | — (—) | — (—) | — | — |" in text
     assert "**missed**" in text
+
+
+def test_a_given_national_store_is_served_from_a_copy_with_its_log(bench, tmp_path):
+    source = tmp_path / "given" / "national.duckdb"
+    source.parent.mkdir()
+    source.write_bytes(b"store")
+    source.with_name("national.duckdb.wal").write_bytes(b"log")
+    target = tmp_path / "work" / "national.duckdb"
+    target.parent.mkdir()
+    bench.copy_store(source, target)
+    assert target.read_bytes() == b"store"
+    assert target.with_name("national.duckdb.wal").read_bytes() == b"log"
+    target.write_bytes(b"written by the app")
+    assert source.read_bytes() == b"store"

@@ -6,6 +6,8 @@ through cjmetrics.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -15,7 +17,13 @@ from cjmetrics.charts import (
     ranked_bar_figure,
     self_assessment_figure,
 )
-from cjmetrics.comparison import NO_SCOTLAND, NOT_COMPARABLE, build_comparison, default_areas
+from cjmetrics.comparison import (
+    NO_SCOTLAND,
+    NOT_COMPARABLE,
+    build_comparison,
+    default_areas,
+    per_population,
+)
 from cjmetrics.demo import observation_rows
 from cjmetrics.framework import build_scorecard
 from cjmetrics.store import OBSERVATIONS, file_sha256
@@ -364,3 +372,25 @@ def test_an_area_without_a_population_is_named_not_ranked(demo_store):
     assert data.no_population == ["East Ayrshire"]
     assert EAST_AYRSHIRE not in set(data.ranking["area_code"])
     assert "East Ayrshire" not in data.missing  # it holds counts, just no population
+
+
+def test_each_rate_uses_the_estimate_of_its_year_or_else_the_earliest():
+    """A month's rate divides by the latest estimate dated on or before its end; a month before
+    every estimate uses the earliest; an area with no estimate, or a zero one, is left out."""
+    months = pd.DataFrame({
+        "area_code": ["A", "A", "A", "B", "C"],
+        "period_start": pd.to_datetime(["2019-01-01", "2021-03-01", "2023-05-01",
+                                        "2023-05-01", "2023-05-01"]),
+        "period_end": pd.to_datetime(["2019-01-31", "2021-03-31", "2023-05-31",
+                                      "2023-05-31", "2023-05-31"]),
+        "value": [10.0, 20.0, 30.0, 40.0, 50.0]})
+    pops = pd.DataFrame({
+        "area_code": ["A", "A", "C"],
+        "period_start": [date(2020, 1, 1), date(2022, 1, 1), date(2022, 1, 1)],
+        "period_label": ["2020", "2022", "2022"], "value": [1000.0, 2000.0, 0.0],
+        "source": ["NRS"] * 3})
+    rates = per_population(months, pops)
+    assert list(rates["area_code"]) == ["A", "A", "A"]  # B has no estimate, C a zero one
+    assert list(rates["population_label"]) == ["2020", "2020", "2022"]
+    assert list(rates["count"]) == [10.0, 20.0, 30.0]
+    assert list(rates["value"]) == [100.0, 200.0, 150.0]  # per 10,000

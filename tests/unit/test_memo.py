@@ -54,3 +54,48 @@ def test_a_private_copy_can_be_changed_without_touching_the_shared_one():
     mine = memo.private(store, build, "S12000049")
     mine["area"] = "changed"
     assert memo.remembered(store, build, "S12000049")["area"] == "S12000049"
+
+
+def test_a_build_under_way_is_waited_for_not_repeated():
+    """The server's warm-up builds the Overview while the first visit asks for it: one build."""
+    import threading
+
+    memo.clear()
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def slow(store, area):
+        calls.append(area)
+        started.set()
+        release.wait(10)
+        return {"area": area}
+
+    store, results = FakeStore("/tmp/a.duckdb"), []
+    first = threading.Thread(target=lambda: results.append(memo.remembered(store, slow, "S1")))
+    first.start()
+    started.wait(10)
+    second = threading.Thread(target=lambda: results.append(memo.remembered(store, slow, "S1")))
+    second.start()
+    second.join(0.3)  # long enough for a second build to begin, had it not waited
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == ["S1"]
+    assert len(results) == 2 and results[0] is results[1]
+
+
+def test_a_failed_build_is_tried_again_by_the_next_caller():
+    memo.clear()
+    attempts = []
+
+    def flaky(store):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("the store was busy")
+        return "built"
+
+    store = FakeStore("/tmp/a.duckdb")
+    try:
+        memo.remembered(store, flaky)
+    except OSError:
+        pass
+    assert memo.remembered(store, flaky) == "built" and len(attempts) == 2
