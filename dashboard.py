@@ -6,6 +6,10 @@ from cjmetrics import scratch, ui
 
 ui.new_run()
 scratch.claim()  # this server's temporary files in a folder of its own; dead runs' removed
+# The app's own icon before the navigation is drawn: otherwise the browser fetches each page's
+# material icon from Google's font server as the tab's icon (offline: fails, and tells a third
+# party every page visited). ui.page_config then names the page.
+st.set_page_config(page_icon=ui.FAVICON, layout="wide")
 
 PAGES = {
     "Progress": [
