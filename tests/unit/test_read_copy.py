@@ -15,27 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
+# The figure both engines' tests import and read back.
+from test_store_engines import ADMIN, COMPLETED, GLASGOW, _csv, _value
+
 from cjmetrics import engagement, overview, surveys, trends
-from cjmetrics.access import SYSTEM, Actor, acting
+from cjmetrics.access import SYSTEM, acting
 from cjmetrics.ingest.pipeline import commit, prepare
 from cjmetrics.store import Store, pin_versions, release_versions
 
 from demo_csv import PROJECT_ROOT
-
-COMPLETED = "ndo1_diversion_completed"
-GLASGOW = "S12000049"
-ADMIN = Actor("lead@council.gov.uk", "admin")
-
-
-def _csv(value: int, period: str = "2031/32") -> bytes:
-    return (f"indicator_id,area_code,period,value\n{COMPLETED},{GLASGOW},{period},{value}\n"
-            ).encode()
-
-
-def _value(store: Store, period: str = "2031/32"):
-    series = store.series([COMPLETED], [GLASGOW])
-    row = series[series["period_label"] == period]
-    return None if row.empty else float(row["value"].iloc[0])
 
 
 def _import(store: Store, value: int, name: str):
