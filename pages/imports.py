@@ -62,9 +62,10 @@ with ui.guard():
         st.info("Nothing has been imported yet. Upload a file on the Upload page.",
                 icon=":material/info:")
         st.stop()
-    st.dataframe(log, hide_index=True, width="stretch",
-                 column_config={
-                     "When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+    with st.container(key="import-log"):  # the page's headline: browser tests find it by key
+        st.dataframe(log, hide_index=True, width="stretch",
+                     column_config={
+                         "When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
     st.subheader("Undo an import")
     committed = log[log["Status"] == "current"]

@@ -96,7 +96,8 @@ HEADLINES = {
     "annual_report": MAIN + "[data-testid='stDownloadButton']",
     "participation": MAIN + "[data-testid='stDownloadButton']",
     "upload": MAIN + "[data-testid='stFileUploaderDropzone']",
-    "imports": MAIN + "[data-testid='stDataFrame']",
+    # the log by its key: the history table below is a data frame too
+    "imports": MAIN + ".st-key-import-log [data-testid='stDataFrame']",
     "audit": MAIN + "[data-testid='stDataFrame']",
     "frameworks": MAIN + "[data-testid='stTable']",
     "accessibility": MAIN + "[data-testid='stMarkdownContainer'] p",
