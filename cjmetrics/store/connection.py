@@ -374,7 +374,10 @@ class StoreBase:
                             cur.commit()
                             continue
                     for statement in statements:
-                        if self.on_postgres and postgres.runs_natively(statement):
+                        if isinstance(statement, schema.PostgresOnly) and not self.on_postgres:
+                            continue
+                        if self.on_postgres and (isinstance(statement, schema.PostgresOnly)
+                                                 or postgres.runs_natively(statement)):
                             postgres.native(cur, statement)
                             cur.execute("CALL pg_clear_cache()")
                         else:

@@ -214,3 +214,47 @@ def test_the_copys_models_equal_those_read_through_postgresql(pg_demo_url):
     finally:
         copied.close()
         direct.close()
+
+
+def test_an_existing_store_gains_the_import_id_indexes_and_keeps_its_figures(pg_server):
+    """A store made before the import-id indexes is migrated once; afterwards PostgreSQL finds
+    an import's rows by that index, and servers still follow each other's imports."""
+    from cjmetrics.store import MIGRATIONS, schema
+    from cjmetrics.store.read_copy import APPENDED
+
+    name = pg_server.new_database()
+    url = pg_server.url(name)
+    earlier = [m for m in MIGRATIONS if m[0] != 10]
+    old = Store(url)
+    original = schema.MIGRATIONS
+    schema.MIGRATIONS = earlier  # what a store made by the previous release has
+    try:
+        old.migrate()
+    finally:
+        schema.MIGRATIONS = original
+    with acting(SYSTEM):
+        old.load_catalogue()
+    _import(old, 5, "before-the-upgrade.csv")
+    old.close()
+
+    def indexed() -> set[str]:
+        return set(pg_server.psql("SELECT tablename FROM pg_indexes WHERE indexdef LIKE "
+                                  "'%USING brin (import_id)%'", name).split())
+
+    assert indexed() == set()
+    one, two = Store(url), Store(url)
+    try:
+        assert one.migrate() == [10]
+        assert two.migrate() == []  # once, whichever server starts first
+        assert indexed() == set(APPENDED)  # every table a read copy fetches by import id
+        _built(two)
+        assert _value(two) == 5
+        _import(one, 8, "after-the-upgrade.csv")
+        assert _value(two) == 8  # caught up by import id, not rebuilt
+        assert two.read_copy.full_refreshes == 1 and two.read_copy.incremental_refreshes >= 1
+        plan = pg_server.psql("SET enable_seqscan = off; EXPLAIN SELECT * FROM observations "
+                              "WHERE import_id = 2", name)
+        assert "observations_by_import" in plan
+    finally:
+        one.close()
+        two.close()
