@@ -17,6 +17,9 @@ from .verify import TableDigest, table_digests, write_manifest
 
 BACKUP, SOURCE = "cjmetrics_backup", "cjmetrics_restore"
 SEQUENCES = (("import_seq", "imports", "import_id"), ("audit_seq", "audit", "audit_id"))
+SUMMARISE_BRIN = ("SELECT brin_summarize_new_values(i.indexrelid) FROM pg_index i "
+                  "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                  "WHERE a.amname = 'brin' AND c.relnamespace = 'public'::regnamespace")
 
 
 def _quoted(path: Path) -> str:
@@ -85,6 +88,10 @@ class PostgresMaintenanceMixin(StoreBase):
                         if table in held:
                             tx.execute(f'INSERT INTO "{table}" BY NAME '
                                        f'SELECT * FROM {SOURCE}.main."{table}"')
+                    # The import-id indexes (BRIN) summarise the restored rows now, not when
+                    # autovacuum comes by: until then every server's catch-up after an import
+                    # would read the whole of each table.
+                    postgres.native(tx, SUMMARISE_BRIN)
                     for sequence, table, column in SEQUENCES:
                         top = tx.execute(f"SELECT coalesce(max({column}), 0) "
                                          f"FROM {table}").fetchone()[0]

@@ -212,6 +212,11 @@ class ReadCopy:
                         _copy_whole(cur, table)
                     ids = ", ".join(str(int(i)) for i in new)
                     present = _copied_tables(cur)
+                    # By the import-id index (schema migration 10) whatever the planner's
+                    # statistics say: right after a restore or a large import they predict
+                    # thousands of rows for a new id, and it then read every table whole.
+                    cur.execute(f"CALL postgres_execute('{STORE}', "
+                                "'SET LOCAL enable_seqscan = off')")
                     for table in APPENDED:
                         if table in present:
                             cur.execute(f'INSERT INTO {CATALOG}.main."{table}" SELECT * FROM '
