@@ -248,7 +248,7 @@ MAX_LINE = 1048576  # bytes: a longer CSV line is an unclosed quote or a whole d
 
 def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
     text, notes = decode_noting(data, file_name)
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy a large file once more)
         raise ImportRefused(f"'{file_name}' holds no text. Fill in the template and upload it "
                              "again.")
     first_line = text[:text.find("\n")] if "\n" in text[:1 << 20] else text[:1 << 20]

@@ -241,8 +241,12 @@ class RevisionsMixin(StoreBase):
                          who, started, now(), summary])
                     # Every row new (a fresh month, a first load): write straight from the
                     # source rather than joining it to the store's current rows once more.
-                    source = self._source(spec, rows, cur) if n_rev + n_same == 0 else \
-                        "_changes WHERE change <> 'unchanged'"
+                    if n_rev + n_same == 0:
+                        source = self._source(spec, rows, cur)
+                        if staged and self.on_postgres:
+                            cols = ", ".join(_holding_values(spec, source, tx))
+                    else:
+                        source = "_changes WHERE change <> 'unchanged'"
                     tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
                                f"SELECT {cols}, ? FROM {source}", [import_id])
                     audit_row(tx, action,
@@ -338,6 +342,20 @@ class _NothingToWrite(Exception):
     def __init__(self, result: ImportResult):
         super().__init__("nothing to write")
         self.result = result
+
+
+def _holding_values(spec: RevisedTable, source: str, cur) -> list[str]:
+    """The columns of `source` that hold a value in some row. A column left out of an INSERT
+    is NULL all the same (only key columns have defaults, and they are always written), but
+    it is not sent: each empty column of a million-row upload (numerator, note...) would
+    otherwise be a field in every row of the binary COPY to PostgreSQL."""
+    optional = [c for c in spec.columns if c not in spec.key]
+    if not optional:
+        return list(spec.columns)
+    held = cur.execute("SELECT " + ", ".join(f"count({c}) > 0" for c in optional)
+                       + f" FROM {source}").fetchone()
+    empty = {c for c, has in zip(optional, held) if not has}
+    return [c for c in spec.columns if c not in empty]
 
 
 def _version_in(cur) -> int:
