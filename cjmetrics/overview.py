@@ -6,7 +6,7 @@ Everything here is plain data so the page only renders it and tests can check th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -300,6 +300,15 @@ def newest_period_end(store: Store, area_code: str) -> date | None:
     headline = indicators[indicators["headline"].fillna(False).astype(bool)]
     series = store.series(list(headline["indicator_id"]), [area_code])
     return None if series.empty else pd.Timestamp(series["period_end"].max()).date()
+
+
+def meeting_default(store: Store, area_code: str, newest: date | None) -> tuple[date, str]:
+    """The date "What changed" compares from, and why: the day the last deck was saved, else
+    (no deck saved yet) a year before NEWEST, the area's newest period end."""
+    meeting = last_meeting(store)  # saving a deck does not move the data version
+    if meeting is None and newest is not None:
+        return newest - timedelta(days=365), "no deck has been saved yet"
+    return meeting or date.today(), "the day the last deck was saved"
 
 
 def changes_since(store: Store, area_code: str, since: date) -> list[Changed]:

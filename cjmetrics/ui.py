@@ -228,9 +228,10 @@ def _default_area(options: list[str]) -> str:
 
 def prepare_first_visit() -> None:
     """Open the store and fill the caches a first visit to the default page reads (the area
-    tree, the demo notice, the default area's Overview), through the same cached calls the pages
-    make. scripts/serve.py runs this while a browser loads Streamlit's front end."""
-    from .overview import build_overview
+    tree, the demo notice, the default area's Overview and what changed since the last
+    meeting), through the same cached calls the pages make. scripts/serve.py runs this while
+    a browser loads Streamlit's front end."""
+    from .overview import build_overview, changes_since, meeting_default, newest_period_end
 
     current = _store(str(config.db_path()))
 
@@ -240,7 +241,11 @@ def prepare_first_visit() -> None:
     fill(_demo_loaded)
     options = fill(_areas_tree).selectable()
     if options:
-        fill(build_overview, _default_area(options))
+        area = _default_area(options)
+        fill(build_overview, area)
+        # "What changed since the last meeting", below the tiles, ends the same first run.
+        since, _ = meeting_default(current, area, fill(newest_period_end, area))
+        fill(changes_since, area, since)
 
 
 # A run of the dashboard has ended: scripts/serve.py warms the other pages after the first one,
@@ -550,6 +555,40 @@ def rag_badge(rag: str, label: str) -> str:
     return f":{colour}-badge[{icon} {plain(label)}]"
 
 
+# -- folds -----------------------------------------------------------------------------------
+# What is inside a closed expander, menu or tab is still sent to the browser and laid out on
+# every run: thirty example tables, six editors or a national plan of thousands of rows took
+# the browser most of a second on each visit though nobody had opened them. A fold therefore
+# reruns the page when it opens or closes and draws its content only while open; an unsaved
+# edit inside it is lost when it closes (docs/pages.md says so).
+@contextmanager
+def fold(label: str, *, key: str, icon: str | None = None, help: str | None = None,
+         menu: bool = False) -> Iterator[bool]:
+    """An expander (a popover with MENU, which alone takes HELP) keyed KEY: inside the block
+    the fold is the container, and the block's value says whether it is open, so the content
+    is drawn only then (`with ui.fold(...) as shown: if shown: ...`)."""
+    if menu:
+        box = st.popover(label, icon=icon, help=help, key=key, on_change="rerun")
+    else:
+        box = st.expander(label, icon=icon, key=key, on_change="rerun")
+    if not box.open:
+        yield False
+        return
+    with box:
+        yield True
+
+
+@contextmanager
+def tab_fold(labels: list[str], *, key: str, bind: str | None = None) -> Iterator[str]:
+    """Tabs keyed KEY of which only the open one is drawn (choosing another reruns the page):
+    inside the block the open tab is the container and the block's value is its label. BIND
+    "query-params" keeps the open tab in the page's address."""
+    tabs = dict(zip(labels, st.tabs(labels, key=key, bind=bind, on_change="rerun")))
+    shown = next((label for label, tab in tabs.items() if tab.open), labels[0])
+    with tabs[shown]:
+        yield shown
+
+
 # -- charts ----------------------------------------------------------------------------------
 DECK_KEY = "deck"  # the working deck of this browser session (cjmetrics.deck.Deck)
 
@@ -561,11 +600,9 @@ def chart_card(chart: str, params: dict, *, key: str, label: str | None = None):
     one Download menu (PNG, SVG, CSV, XLSX) and the data behind it. `label` names the slide in
     the deck list. Returns the ChartView (read only: shared by every session).
 
-    The menu's buttons and the data table are drawn only while a person has them open: what
-    is inside a closed expander or menu is still sent and drawn on every run, and Engagement
-    reach drew 22 download buttons and 8 tables on each click that nobody had opened
-    (bench/results/browser.md). Opening either reruns the page, which reads the figures from
-    the cache."""
+    The menu's buttons and the data table are folds, drawn only while a person has them open
+    (Engagement reach drew 22 download buttons and 8 tables on each click that nobody had
+    opened); opening either reruns the page, which reads the figures from the cache."""
     view = cached_shared(_chart_of_the_day, chart, params, date.today())
     accessible_chart(view.figure, view.summary, key=key)
     with st.container(horizontal=True, gap="small"):
@@ -574,16 +611,12 @@ def chart_card(chart: str, params: dict, *, key: str, label: str | None = None):
                   on_click=_add_spec, args=(chart, params, label or view.title),
                   help="Collect this chart for a meeting: order, annotate, present and "
                        "download the deck on the Present page.")
-        menu = st.popover("Download", icon=":material/download:", key=f"{key}-downloads",
-                          on_change="rerun",
-                          help="The chart as an image (PNG, SVG) or its data (CSV, XLSX)")
-    if menu.open:
-        with menu:
-            _chart_downloads(view, key)
-    data = st.expander("Data behind this chart", icon=":material/table:", key=f"{key}-data",
-                       on_change="rerun")
-    if data.open:
-        with data:
+        with fold("Download", icon=":material/download:", key=f"{key}-downloads", menu=True,
+                  help="The chart as an image (PNG, SVG) or its data (CSV, XLSX)") as shown:
+            if shown:
+                _chart_downloads(view, key)
+    with fold("Data behind this chart", icon=":material/table:", key=f"{key}-data") as shown:
+        if shown:
             st.dataframe(view.table, hide_index=True, width="stretch")
     return view
 

@@ -71,9 +71,7 @@ with ui.guard():
     st.caption("The reference frameworks cjmetrics measures against, and the areas it knows. "
                "Rows whose wording could not be confirmed against the published text are "
                "marked; they are editable in the catalogue (data/catalogue).")
-    # Only the open tab is drawn (choosing another reruns the page): ten tables of wording
-    # sent on every visit took the browser about a second to lay out.
-    for tab, draw in zip(st.tabs(list(TABS), key="tab", bind="query-params"), TABS.values()):
-        if tab.open:
-            with tab:
-                draw(catalogue)
+    # One tab at a time: ten tables of wording sent on every visit took the browser about a
+    # second to lay out.
+    with ui.tab_fold(list(TABS), key="tab", bind="query-params") as shown:
+        TABS[shown](catalogue)

@@ -83,11 +83,9 @@ with ui.guard():
 
     st.subheader(f"Totals for {chosen}")
     tiles(model, start)
-    # Drawn once the fold is opened (it reruns the page): the tiles above say the same.
-    table_fold = st.expander("Totals as a table", icon=":material/table:",
-                             key="eng-totals-open", on_change="rerun")
-    if table_fold.open:
-        with table_fold:
+    # A fold: the tiles above say the same.
+    with ui.fold("Totals as a table", icon=":material/table:", key="eng-totals-open") as shown:
+        if shown:
             st.dataframe(model.totals_shown(start), hide_index=True, width="stretch",
                          column_config={c: st.column_config.TextColumn(alignment="right")
                                         for c in ("Value", "Value a year earlier", "Change",

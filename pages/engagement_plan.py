@@ -12,15 +12,6 @@ def card(chart: str, key: str) -> None:
     ui.chart_card(chart, {"area": ui.chosen_area()}, key=key)
 
 
-def when_open(label: str, key: str):
-    """An expander and whether it is open, so its content is drawn only once opened: a
-    national plan has thousands of rows, which the browser would otherwise be sent on every
-    visit (and the editors redrawn) though the expander is closed."""
-    box = st.expander(label, icon=":material/table:" if "table" in label else
-                      ":material/edit_note:", key=key, on_change="rerun")
-    return box, bool(box.open)
-
-
 with ui.guard():
     area = ui.chosen_area()
     # Read only: the very models the charts are drawn from (the one cache).
@@ -56,9 +47,12 @@ with ui.guard():
                                 f"{'this standard' if len(thin) == 1 else 'these standards'}."),
                        icon=":material/warning:")
         card("plan_standards", "plan-standards")
-        box, shown = when_open("The plan as a table", "plan-table-open")
-        if shown:
-            box.dataframe(plan.table(), hide_index=True, width="stretch")
+        # Folds: a national plan has thousands of rows, which the browser would otherwise be
+        # sent on every visit (and the editors redrawn) though nobody opened them.
+        with ui.fold("The plan as a table", icon=":material/table:",
+                     key="plan-table-open") as shown:
+            if shown:
+                st.dataframe(plan.table(), hide_index=True, width="stretch")
 
     st.subheader("Distance travelled towards co-production")
     if stages.placeholders:
@@ -75,9 +69,9 @@ with ui.guard():
         card("plan_stages", "plan-stages")
 
     st.subheader("Edit")
-    box, shown = when_open("Edit the engagement plan", "plan-activities-open")
-    if shown:
-        with box:
+    with ui.fold("Edit the engagement plan", icon=":material/edit_note:",
+                 key="plan-activities-open") as shown:
+        if shown:
             ui.edit_table(
                 "engagement_activities", [area] + ui.area_tree().children(area),
                 key="plan-activities",
@@ -106,9 +100,9 @@ with ui.guard():
                                                        plan.standards["name"]))),
                     "attendance": st.column_config.NumberColumn("Attendance", min_value=0),
                 })
-    box, shown = when_open("Edit service stage assessments", "plan-stages-edit-open")
-    if shown:
-        with box:
+    with ui.fold("Edit service stage assessments", icon=":material/edit_note:",
+                 key="plan-stages-edit-open") as shown:
+        if shown:
             ui.edit_table(
                 "service_stages", [area] + ui.area_tree().children(area), key="plan-stages-edit",
                 help="One row per service and assessment: the stage (1 to 8), the stretch target "
@@ -120,9 +114,9 @@ with ui.guard():
                                                            step=1, required=True),
                     "target_stage": st.column_config.NumberColumn("Stretch target", min_value=1,
                                                                   max_value=8, step=1)})
-    box, shown = when_open("Edit the stage names", "plan-stage-names-open")
-    if shown:
-        with box:
+    with ui.fold("Edit the stage names", icon=":material/edit_note:",
+                 key="plan-stage-names-open") as shown:
+        if shown:
             ui.edit_table("stage_names", None, key="plan-stage-names",
                           help="The names of the 8 stages of the distance-travelled scale, for "
                                "every area. Stage 8 is co-production.",

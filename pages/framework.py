@@ -29,21 +29,25 @@ EDITORS = [
 ]
 
 
+def note(text: str) -> str:
+    """Markdown for a line in caption style, so one markdown element holds a whole block: the
+    page drew about 80 markdown elements, which took the browser longer than anything else."""
+    return f":gray[:small[{text}]]"
+
+
 def indicator_line(t) -> None:
     """One indicator of an outcome card: figure, status, direction, change and a trend link."""
     if not t.has_data:
-        st.markdown(f"{ui.plain(t.title)}  \n**–** &nbsp; {ui.rag_badge('none', 'No figures')}")
         # A parent's figure is named as theirs, with no status or direction of its own.
-        st.caption(ui.plain(t.area_note) if t.reference is not None
-                   else "No figures yet for this area.")
+        st.markdown(f"{ui.plain(t.title)}  \n**–** &nbsp; {ui.rag_badge('none', 'No figures')}"
+                    "  \n" + note(ui.plain(t.area_note) if t.reference is not None
+                                   else "No figures yet for this area."))
     else:
         arrow = f"{t.direction.arrow}\u00a0{t.direction.word}" if t.direction else ""
+        details = " · ".join(ui.plain(d) for d in (t.previous_text, t.target_text) if d)
         st.markdown(f"{ui.plain(t.title)}  \n**{ui.plain(t.latest_text)}** "
                     f"({ui.plain(t.latest_label)}) &nbsp; {ui.rag_badge(t.rag, t.rag_label)} "
-                    f"&nbsp; {ui.plain(arrow)}")
-        details = [t.previous_text, t.target_text]
-        if any(details):
-            st.caption(" · ".join(ui.plain(d) for d in details if d))
+                    f"&nbsp; {ui.plain(arrow)}" + (f"  \n{note(details)}" if details else ""))
     st.page_link(TRENDS, label="See the trend", icon=":material/show_chart:",
                  query_params={"indicator": t.indicator_id})
 
@@ -51,18 +55,19 @@ def indicator_line(t) -> None:
 def outcome_card(card, scale) -> None:
     with st.container(border=True):
         badge = " &nbsp; :orange-badge[★ Priority]" if card.priority else ""
-        st.markdown(f"#### {ui.plain(card.heading)}{badge}")
-        st.caption(ui.plain(card.title))
+        lines = [note(ui.plain(card.title))]
         if card.priority and card.priority_note:
-            st.caption(f"Improvement plan: {ui.plain(card.priority_note)}")
+            lines.append(note(f"Improvement plan: {ui.plain(card.priority_note)}"))
         latest = card.latest_score
         if latest is None:
-            st.markdown("Self-assessment: no score yet")
+            score = "Self-assessment: no score yet"
         else:
             change = card.score_change_text()
-            st.markdown(f"Self-assessment: **{ui.plain(card.score_text(scale))}**  \n"
-                        f"{ui.plain(latest.period_label)}"
-                        + (f" · {ui.plain(change)}" if change else ""))
+            score = (f"Self-assessment: **{ui.plain(card.score_text(scale))}**  \n"
+                     f"{ui.plain(latest.period_label)}"
+                     + (f" · {ui.plain(change)}" if change else ""))
+        st.markdown(f"#### {ui.plain(card.heading)}{badge}\n\n" + "  \n".join(lines)
+                    + f"\n\n{score}")
         st.divider()
         for t in card.tiles:
             indicator_line(t)
@@ -123,40 +128,36 @@ with ui.guard():
     st.caption("The strategy's 4 aims and 13 priority actions, with the national outcomes each "
                "action serves (★: a priority of this area's improvement plan). The mapping is "
                "editable in the catalogue.")
-    # Each fold's table is drawn once it is opened (it reruns the page), not on every visit.
     for number, aim in enumerate(scorecard.aims, 1):
-        box = st.expander(ui.plain(aim.label), key=f"framework-aim-{number}", on_change="rerun")
-        if box.open:
-            box.markdown(ui.plain(aim.title))
-            box.dataframe(aim.table(scorecard.priorities), hide_index=True, width="stretch")
+        with ui.fold(ui.plain(aim.label), key=f"framework-aim-{number}") as shown:
+            if shown:
+                st.markdown(ui.plain(aim.title))
+                st.dataframe(aim.table(scorecard.priorities), hide_index=True, width="stretch")
 
     st.subheader("Improvement Tool: local evidence")
     for item in scorecard.evidence:  # each item with its notes as one block of text
         outcome = f" (outcome {item.outcome_number})" if item.outcome_number else ""
         lines = []
-        for note in item.notes.itertuples():
-            line = f"- **{ui.plain(note.Date)}** · {ui.plain(note.Evidence)}"
-            if isinstance(note.Source, str) and note.Source:
-                line += f" :gray[({ui.plain(note.Source)})]"
+        for entry in item.notes.itertuples():
+            line = f"- **{ui.plain(entry.Date)}** · {ui.plain(entry.Evidence)}"
+            if isinstance(entry.Source, str) and entry.Source:
+                line += f" :gray[({ui.plain(entry.Source)})]"
             lines.append(line)
         st.markdown("\n\n".join([f"**{item.number}\\.** {ui.plain(item.text)}{outcome}"]
-                                  + (["\n".join(lines)] if lines else [])))
-        if item.notes.empty:
-            st.caption(f"No evidence notes for {ui.plain(scorecard.area_name)} yet.")
+                                  + (["\n".join(lines)] if lines else [note(
+                                      f"No evidence notes for {ui.plain(scorecard.area_name)} "
+                                      "yet.")])))
 
     st.subheader("Edit")
     # One editor at a time: only the open fold's chosen tab is drawn (six grids sent on every
     # visit took the browser about a second to lay out).
-    box = st.expander("Edit targets, self-assessments, priorities, evidence and indicator "
-                      "wording", icon=":material/edit:", key="framework-edit", on_change="rerun")
-    if box.open:
-        with box:
+    with ui.fold("Edit targets, self-assessments, priorities, evidence and indicator wording",
+                 icon=":material/edit:", key="framework-edit") as shown:
+        if shown:
             st.caption("Each save is checked like an upload and recorded as an import: it "
                        "appears on the Imports & history page and can be undone there.")
-            tabs = st.tabs([label for label, *_ in EDITORS], key="framework-edit-tab",
-                           on_change="rerun")
-            for tab, (label, kind, per_area, help_text) in zip(tabs, EDITORS):
-                if tab.open:
-                    with tab:
-                        ui.edit_table(kind, [area] if per_area else None,
-                                      key=f"framework-{kind}", help=help_text)
+            editors = {label: rest for label, *rest in EDITORS}
+            with ui.tab_fold(list(editors), key="framework-edit-tab") as label:
+                kind, per_area, help_text = editors[label]
+                ui.edit_table(kind, [area] if per_area else None,
+                              key=f"framework-{kind}", help=help_text)

@@ -1,11 +1,9 @@
 """Overview: every headline indicator for the chosen area at a glance."""
 
-import datetime as dt
-
 import streamlit as st
 
 from cjmetrics import ui
-from cjmetrics.overview import build_overview, changes_since, last_meeting, newest_period_end
+from cjmetrics.overview import build_overview, changes_since, meeting_default, newest_period_end
 
 ui.ensure_entrypoint()
 
@@ -55,12 +53,7 @@ def what_changed(area: str) -> None:
     day the last deck was saved), newest figures first, each with its trend and "Add to deck"."""
 
     st.subheader("What changed since the last meeting")
-    meeting = last_meeting(ui.store())  # saving a deck does not move the data version
-    newest = ui.cached(newest_period_end, area)
-    if meeting is None and newest is not None:  # no deck saved yet: a year before the newest
-        default, why = newest - dt.timedelta(days=365), "no deck has been saved yet"
-    else:
-        default, why = meeting or dt.date.today(), "the day the last deck was saved"
+    default, why = meeting_default(ui.store(), area, ui.cached(newest_period_end, area))
     since = st.date_input("Meeting date", value=default, format="DD/MM/YYYY",
                           key="changed-since",
                           help=f"Figures for periods ending after this date are compared with "

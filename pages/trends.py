@@ -134,11 +134,9 @@ with ui.guard():
     if not data.indicator.get("confirmed", True):
         st.caption(f":material/edit_note: {ui.plain(data.indicator['description'])}")
     ui.illustrative_notice(data.sources)
-    # The editor is drawn once its fold is opened (it reruns the page), not on every visit.
-    notes = st.expander("Edit the notes on this chart", icon=":material/edit_note:",
-                        key="trend-notes-open", on_change="rerun")
-    if notes.open:
-        with notes:
+    with ui.fold("Edit the notes on this chart", icon=":material/edit_note:",
+                 key="trend-notes-open") as shown:
+        if shown:
             ui.edit_table("annotations", areas, key="trend-notes",
                           help="Add a row to pin a note to an indicator, area and period; "
                                "change a note's text to revise it. Saved notes are an import "

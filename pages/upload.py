@@ -25,13 +25,12 @@ AREAS_LINK = ("Areas and their GSS codes are listed in the [Areas tab of the Fra
 
 
 def templates_section() -> None:
-    # Drawn only once opened (it reruns the page): its 30 example tables, sent on every
-    # visit though folded, took the browser most of a second to lay out.
-    box = st.expander("Templates: start from one (each shows an example row)",
-                      key="upload-templates-open", on_change="rerun")
-    if not box.open:
-        return
-    with box:
+    # A fold: its 30 example tables, sent on every visit though folded, took the browser most
+    # of a second to lay out.
+    with ui.fold("Templates: start from one (each shows an example row)",
+                 key="upload-templates-open") as shown:
+        if not shown:
+            return
         st.caption("Fill a template in Excel and save it as CSV or .xlsx. Column names may be in "
                    "any order; areas may be written as names or GSS codes, periods as 2023/24, "
                    "Q1 2024/25, Mar 2024 or 01/04/2024, percentages as 64%, 64 or 0.64. The "

@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/serve.py [streamlit options, e.g. --server.port 8600]
 
-This is what `make run` does. It is `streamlit run dashboard.py` plus one thing: as soon as the
-server listens, a background thread imports what the pages need (pandas, plotly, cjmetrics),
+This is what `make run` does. It is `streamlit run dashboard.py` plus one thing: while the
+server starts, a background thread imports what the pages need (pandas, plotly, cjmetrics),
 opens the store (creating it with the demo data when it is new) and builds the default area's
 Overview into the read cache; once that first visit's run has ended, it imports what the other
 pages import, so a first click on each does not wait for it. A browser's first visit spends
@@ -54,17 +54,23 @@ def warm_up() -> None:
     sys.path.insert(0, str(ROOT))
     try:
         with in_background():
-            from cjmetrics import config, ui  # pandas, plotly, the store module
+            # Streamlit checks once per process, on the first element drawn, whether it runs in
+            # a REPL, by inspecting the caller's stack: from a run, with pandas loaded, that took
+            # the first visit 0.3 to 0.6 s under load (a browser can ask for its first run before
+            # this thread is done). From this shallow thread, first, the check is cheap.
+            from streamlit import delta_generator
+
+            getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
+            # The page icon, the first thing a run draws, and every st.image (the Overview's
+            # sparklines) import PIL inside the call: 0.1 to 0.2 s of the first run.
+            import PIL.Image  # noqa: F401
+            import PIL.ImageFile  # noqa: F401
+
+            from cjmetrics import config, ui  # pandas, the store module
 
             ui.prepare_first_visit()  # opens (or creates) the store the app serves
             print(f"  cjmetrics: the data store {config.db_path()} is open.", file=sys.stderr,
                   flush=True)
-            # Streamlit checks once per process, on the first element drawn, whether it runs in
-            # a REPL, by inspecting the caller's stack (about 0.1 s with pandas loaded). From
-            # this shallow thread the check is cheap and the first visit skips it.
-            from streamlit import delta_generator
-
-            getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
     except Exception as exc:  # noqa: BLE001 - the page reports it again, in the browser
         from cjmetrics.errors import CjmetricsError
 
@@ -134,17 +140,12 @@ def report_sign_in(ui) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from streamlit.web import bootstrap, cli
+    from streamlit.web import cli
 
-    started = getattr(bootstrap, "_on_server_start", None)
-    if started is None:  # another Streamlit: warm up straight away instead of once listening
-        threading.Thread(target=warm_up, name="cjmetrics-warm-up", daemon=True).start()
-    else:
-        def on_server_start(server) -> None:
-            started(server)
-            threading.Thread(target=warm_up, name="cjmetrics-warm-up", daemon=True).start()
-
-        bootstrap._on_server_start = on_server_start
+    # Started beside Streamlit's own start-up, not once it listens: the imports and the store
+    # then overlap the server's start as well as the browser's loading of the front end, and a
+    # first visit waited up to a second for them (bench/results/browser.md, cold start).
+    threading.Thread(target=warm_up, name="cjmetrics-warm-up", daemon=True).start()
     cli.main(["run", str(ROOT / "dashboard.py"), *argv], prog_name="streamlit")  # exits
 
 
