@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def check_workbook_size(data: bytes, file_name: str) -> None:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     _count_sheet(archive, info, file_name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
-            EOFError) as exc:
+            EOFError, zlib.error) as exc:  # zlib.error: a part's compressed data is damaged
         raise ImportRefused(f"'{file_name}' looks like an Excel workbook but could not be "
                              "opened. Open it in Excel, save it again as .xlsx, and upload "
                              "that.") from exc
@@ -283,6 +284,10 @@ def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
     finally:
         Path(tmp).unlink(missing_ok=True)
     headers = stage.columns("raw")[1:]
+    if any("\x00" in header for header in headers):  # no SQL can name such a column
+        raise ImportRefused(f"'{file_name}' has a NUL character in its header row, so it is "
+                             "not a CSV file a spreadsheet saved. Save the figures from Excel as "
+                             "CSV or .xlsx and upload that.")
     clean = _unique_headers(headers)
     notes_as_problems = [ReadProblem(None, None, None, note, "Check the accented letters in the "
                                      "preview.", "warning") for note in notes]

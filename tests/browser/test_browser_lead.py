@@ -208,8 +208,12 @@ def test_top_posts_read_like_every_other_table_and_fit_a_laptop(laptop, server):
 def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
     laptop.goto(f"{server}/imports")
     wait_for_app(laptop)
+    # The log draws its grid after the run, which moves the chooser: wait for it, then look the
+    # import up by typing part of its name, as a person does.
+    expect(laptop.locator(".st-key-import-log [data-testid='stDataFrame']")).to_be_visible()
     chooser = laptop.get_by_role("combobox", name="Import")
     chooser.click()
+    laptop.keyboard.type("scotland.csv")
     laptop.get_by_role("option").filter(has_text="reference/scotland.csv").click()
     button = laptop.get_by_role("button", name=re.compile(r"^Undo import #"))
     expect(button).to_be_visible()
@@ -235,6 +239,8 @@ def test_the_undo_preview_fits_a_laptop_screen(laptop, server):
 def test_after_an_undo_the_chooser_is_empty(page, server):
     page.goto(f"{server}/imports")
     wait_for_app(page)
+    expect(page.locator(".st-key-import-log [data-testid='stDataFrame']")).to_be_visible()
+    settled(page)
     chooser = page.get_by_role("combobox", name="Import")
     chooser.click()
     option = page.get_by_role("option").first

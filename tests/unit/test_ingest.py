@@ -257,6 +257,30 @@ def test_an_upload_over_the_size_limit_is_refused(shared_store, baseline, monkey
     assert shared_store.checksum() == baseline
 
 
+
+def test_a_nul_byte_file_is_refused_with_a_sentence(shared_store, baseline):
+    with pytest.raises(ImportRefused, match="NUL character in its header row"):
+        prepare(shared_store, b"\x00", "upload.csv")
+    assert shared_store.checksum() == baseline
+
+
+def test_a_workbook_with_damaged_compressed_data_is_refused_with_a_sentence(shared_store,
+                                                                             baseline):
+    import io
+    import zipfile
+
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml",
+                         "<worksheet>" + "<row/>" * 5000 + "</worksheet>")
+    data = bytearray(book.getvalue())
+    start = data.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    data[start + 10:start + 40] = bytes(range(30))  # the sheet's deflate stream, broken
+    with pytest.raises(ImportRefused, match="could not be opened"):
+        prepare(shared_store, bytes(data), "upload.xlsx")
+    assert shared_store.checksum() == baseline
+
 # -- forgiving input -------------------------------------------------------------------------
 GOOD_FILES = sorted(p.name for p in GOOD.iterdir())
 
