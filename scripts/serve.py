@@ -33,17 +33,23 @@ def in_background():
     5 ms by default, so while this thread imports, the server's event loop (sending a browser
     Streamlit's front end, or a page's messages) would wait that long each time it needs it. A
     finer interval keeps it responsive. The caches are filled outside any visit, which Streamlit
-    would warn about in the console."""
+    would warn about in the console: that warning is filtered out for this thread only (a
+    filter, not a level, because Streamlit resets its loggers' levels as it starts, which now
+    happens while the warm-up runs)."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0005)
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
+    this_thread = threading.get_ident()
+
+    def outside_a_run(record: logging.LogRecord) -> bool:
+        return record.thread != this_thread or record.levelno >= logging.ERROR
+
+    quiet.addFilter(outside_a_run)
     try:
         yield
     finally:
         sys.setswitchinterval(interval)
-        quiet.setLevel(level)
+        quiet.removeFilter(outside_a_run)
 
 
 def warm_up() -> None:
