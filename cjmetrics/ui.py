@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import re
 import runpy
@@ -747,16 +748,37 @@ _TAG = re.compile(r"<[^>]*>")
 _LINE_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 
 
+# The element code chart_code.js loads ahead of need, by the file names of Streamlit's build.
+_CHART_CODE = ("PlotlyChart", "DataFrame")
+
+
+def _chart_code_chunks() -> list[str]:
+    """The file names of Streamlit's Plotly chart and data frame code, e.g.
+    "PlotlyChart.D9Z0_fxz.js" (hashed by its build); none when this Streamlit has no such
+    files, and then nothing is loaded ahead."""
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    found = []
+    for element in _CHART_CODE:
+        names = sorted(p.name for p in folder.glob(f"{element}.*.js"))
+        if len(names) == 1:
+            found.append(names[0])
+    return found
+
+
 @functools.cache
 def _accessibility_markup() -> str:
     css = (_ASSETS / "accessibility.css").read_text(encoding="utf-8")
     script = (_ASSETS / "accessibility.js").read_text(encoding="utf-8")
-    return f"<style>{css}</style><script>{script}</script>"
+    chart_code = (_ASSETS / "chart_code.js").read_text(encoding="utf-8")
+    chunks = json.dumps(_chart_code_chunks())
+    return (f"<style>{css}</style><script>{script}</script>"
+            f"<script>window.cjmChartCode = {chunks};\n{chart_code}</script>")
 
 
 def accessibility_support() -> None:
-    """The app's own styles (focus ring, reflow at 320 px) and the script that gives each chart
-    its role and description and takes Plotly's toolbar out of the tab order. dashboard.py
+    """The app's own styles (focus ring, reflow at 320 px), the script that gives each chart
+    its role and description and takes Plotly's toolbar out of the tab order, and the one that
+    loads the chart and table code while the first page is read (chart_code.js). dashboard.py
     draws it on every page, the slideshow included; it takes no room on the page."""
     with st.container(key="cjm-accessibility"):
         st.html(_accessibility_markup(), unsafe_allow_javascript=True)

@@ -60,3 +60,29 @@ def test_a_visit_during_the_warm_up_waits_for_the_demo_data(tmp_path, monkeypatc
     warm_up.join()
     close_all()
     assert seen == expected, "the visit saw the store before its demo data was loaded"
+
+
+def test_no_full_collection_after_each_run_and_the_warm_up_is_frozen():
+    """Streamlit's collection after every run held the server 60 to 200 ms a page on the
+    national store; the project's config turns it off and the warm-up freezes what it loaded,
+    so Python's own collections do not rescan the libraries either."""
+    import gc
+    import sys
+    import tomllib
+
+    from conftest import PROJECT_ROOT
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+    sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
+    try:
+        import serve
+    finally:
+        sys.path.remove(str(PROJECT_ROOT / "scripts"))
+    assert gc.get_freeze_count() == 0
+    try:
+        serve.freeze_what_lasts()
+        assert gc.get_freeze_count() > 10_000  # the modules loaded so far, and their objects
+    finally:
+        gc.unfreeze()
