@@ -7,7 +7,8 @@
 For each store (the demo store, and the national-scale store of bench/generate.py), the app is
 served as `make run` serves it (scripts/serve.py) beside a one-line Streamlit app
 (`st.write("hello")`, the floor: Streamlit and Chromium alone) and a two-page one-line app
-(the floor for clicking between pages). Headless Chromium (/usr/bin/chromium) then times:
+(the floor for clicking between pages); for reference, the one-line app with one small Plotly
+chart (what Plotly's own code costs a page). Headless Chromium (/usr/bin/chromium) then times:
 - first visit: clicking each sidebar link in turn in a fresh server and browser session,
   after reading the Overview for READING_MS;
 - warm: the same clicks again, median of --repeat rounds;
@@ -54,6 +55,13 @@ READING_MS = 3_000  # the Overview is read for this long before the first click
 TILE_TEXT = "Social media reach"  # an Overview tile: the page a lead opens first is drawn
 
 FLOOR_APP = 'import streamlit as st\n\nst.write("hello")\n'
+# For reference, not a target: the one-line app with one small Plotly chart, i.e. what
+# loading and running Plotly's code costs a page by itself.
+FLOOR_CHART_APP = """import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])), theme=None)
+"""
 FLOOR_NAV_APP = """import streamlit as st
 
 st.navigation([st.Page(lambda: st.write("hello"), title="One", url_path="one", default=True),
@@ -275,6 +283,7 @@ def floor_apps() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="cjmetrics-floor-"))
     (folder / "hello.py").write_text(FLOOR_APP)
     (folder / "nav.py").write_text(FLOOR_NAV_APP)
+    (folder / "chart.py").write_text(FLOOR_CHART_APP)
     return folder
 
 
@@ -311,7 +320,8 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
     result: dict = {"pages": {}, "errors": []}
     with serving(APP, cwd=ROOT, db=db) as app, \
             serving(["-m", "streamlit", "run", "hello.py"], cwd=floors) as hello, \
-            serving(["-m", "streamlit", "run", "nav.py"], cwd=floors) as nav:
+            serving(["-m", "streamlit", "run", "nav.py"], cwd=floors) as nav, \
+            serving(["-m", "streamlit", "run", "chart.py"], cwd=floors) as chart:
         browser = Browser(playwright)
         try:
             first_load, why = timed(lambda: browser.load(app + "/", text=TILE_TEXT))
@@ -358,7 +368,8 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
             try:
                 floor_browser.load(hello + "/", text="hello")  # the browser's cache filled
                 floor_browser.load(nav + "/", text="hello")
-                floor_loads, floor_navs = [], []
+                floor_browser.load(chart + "/")
+                floor_loads, floor_navs, chart_loads = [], [], []
                 for _ in range(repeat):
                     floor_loads.append(floor_browser.load(hello + "/", text="hello"))
                 for title in titles:
@@ -370,12 +381,14 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
                             pages[title]["errors"].append(f"full load: {why}")
                     # The floor is measured between the pages, so a busy spell hits both.
                     floor_loads.append(floor_browser.load(hello + "/", text="hello"))
+                    chart_loads.append(floor_browser.load(chart + "/"))
                 floor_browser.load(nav + "/", text="hello")
                 for i in range(2 * repeat + 1):
                     ms = floor_browser.click("Two" if i % 2 == 0 else "One")
                     if i:  # the first click is this session's first visit to "Two"
                         floor_navs.append(ms)
                 result["floor_load"] = floor_loads
+                result["floor_chart_load"] = chart_loads
                 result["floor_nav"] = floor_navs
             finally:
                 floor_browser.close()
@@ -452,6 +465,14 @@ def _kb(n: int) -> str:
     return f"{n / 1024:,.1f}" if n < 10 * 1024 else f"{n / 1024:,.0f}"
 
 
+def _chart_floor(result: dict) -> str:
+    loads, floor = result.get("floor_chart_load") or [], median(result["floor_load"])
+    chart = median(loads)
+    if chart is None or not floor:
+        return "not measured"
+    return f"{_ms(chart)} ms, {chart / floor:.2f}x the one-line app's"
+
+
 def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]:
     rows, missed = verdicts(result)
     lines = [
@@ -461,7 +482,8 @@ def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]
         f"(runs {', '.join(_ms(v) for v in result['floor_load'])}), click between its two "
         f"pages {_ms(median(result['floor_nav']))} ms, cold start "
         f"{_ms(median(result['floor_cold']))} ms "
-        f"(runs {', '.join(_ms(v) for v in result['floor_cold'])}).\n",
+        f"(runs {', '.join(_ms(v) for v in result['floor_cold'])}). For reference, the same "
+        f"app with one small Plotly chart: full load {_chart_floor(result)}.\n",
         "| page | first visit (run) | warm, median of %d (run) | full load, median of %d "
         "| load / floor | sent on first visit, KB (figures) | runs | charts, tables, widgets "
         "| targets |" % (repeat, repeat),
