@@ -335,7 +335,7 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
             pages = result["pages"]
             for title in titles:
                 pages[title] = {"first": None, "warm": [], "warm_run": [], "load": [],
-                                "errors": []}
+                                "load_run": [], "errors": []}
             # First visits, in menu order from the page before; the Overview, which the
             # load above showed, last.
             home = links[0][0]
@@ -377,6 +377,10 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
                         ms, why = timed(lambda t=title: browser.load(
                             _absolute(app, hrefs[t]), t))
                         pages[title]["load"].append(ms)
+                        # A new document: its clock starts at navigation, so the run's end is
+                        # the time from the address being opened to the script_finished message.
+                        pages[title]["load_run"].append(
+                            browser.page.evaluate("window.__cjb.finishedAt") if ms else None)
                         if why:
                             pages[title]["errors"].append(f"full load: {why}")
                     # The floor is measured between the pages, so a busy spell hits both.
@@ -429,6 +433,7 @@ def verdicts(result: dict) -> tuple[list[dict], list[str]]:
         warm, load = median(p["warm"]), median(p["load"])
         row = {"title": title, "first": p["first"], "warm": warm, "load": load,
                "first_run": p.get("first_run"), "warm_run": median(p["warm_run"]),
+               "load_run": median(p.get("load_run", [])),
                "warm_ratio": warm / floor_nav if warm and floor_nav else None,
                "load_ratio": load / floor_load if load and floor_load else None,
                "errors": p["errors"], "counts": p.get("counts", {}),
@@ -484,7 +489,7 @@ def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]
         f"{_ms(median(result['floor_cold']))} ms "
         f"(runs {', '.join(_ms(v) for v in result['floor_cold'])}). For reference, the same "
         f"app with one small Plotly chart: full load {_chart_floor(result)}.\n",
-        "| page | first visit (run) | warm, median of %d (run) | full load, median of %d "
+        "| page | first visit (run) | warm, median of %d (run) | full load, median of %d (run) "
         "| load / floor | sent on first visit, KB (figures) | runs | charts, tables, widgets "
         "| targets |" % (repeat, repeat),
         "|---|---|---|---|---|---|---|---|---|"]
@@ -493,7 +498,7 @@ def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]
         figures = t.get("by_element", {}).get("plotly_chart", 0)
         lines.append(
             f"| {r['title']} | {_ms(r['first'])} ({_ms(r['first_run'])}) | {_ms(r['warm'])} "
-            f"({_ms(r['warm_run'])}) | {_ms(r['load'])} | "
+            f"({_ms(r['warm_run'])}) | {_ms(r['load'])} ({_ms(r['load_run'])}) | "
             f"{_x(r['load_ratio'])} | {_kb(t.get('bytes', 0))} ({_kb(figures)}) | "
             f"{t.get('runs', 0)} | {c.get('charts', 0)}, {c.get('tables', 0)}, "
             f"{c.get('widgets', 0)} | {'met' if r['met'] else '**missed**'} |")

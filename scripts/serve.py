@@ -139,8 +139,9 @@ def freeze_what_lasts() -> None:
     long as the server. Frozen, Python's collector no longer walks it on each full collection:
     Streamlit's own collection after every run is turned off (.streamlit/config.toml) because
     it held the server 60 to 200 ms a run, and Python's automatic ones would otherwise still
-    rescan all of it."""
-    gc.collect()
+    rescan all of it. No collection first: one would hold the server for as long, just as the
+    first visit's last messages and the browser's requests for Streamlit's code go out; what
+    garbage the imports left is frozen with the rest, once."""
     gc.freeze()
 
 

@@ -86,7 +86,7 @@ def test_a_page_that_never_finished_is_a_missed_target_not_a_crash(bench):
     assert "cold start never finished (target 1.5x)" in missed
     result["load_before"], result["load_after"] = 2.0, 2.5
     text, _ = bench.store_section("demo", result, repeat=2)
-    assert "| Surveys | — (—) | — (—) | — | — |" in text
+    assert "| Surveys | — (—) | — (—) | — (—) | — |" in text
     assert "**missed**" in text
 
 
