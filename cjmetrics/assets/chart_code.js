@@ -1,9 +1,10 @@
 // Loads the code that draws charts and tables once the first page shown has drawn and the
 // browser is idle: drawn on every page by cjmetrics.ui.accessibility_support(), run once per
 // browser tab. Streamlit fetches each element's code the first time a page shows one, and
-// Plotly's is 4.7 MB: the first chart page of a visit waited about a second for it (a skeleton
-// where the chart goes) on top of its own run. Loaded here in the background, while the lead
-// reads the first page, the next page's charts draw as soon as their figures arrive.
+// Plotly's is 4.7 MB: a browser compiles it in about a second the first time (later visits use
+// its compiled copy, about 0.1 s), and the first chart page of a visit waited for that, with a
+// placeholder where the chart goes, on top of its own run. Loaded here in the background while
+// the lead reads the first page, the next page's charts draw as soon as their figures arrive.
 // The chunk names are Streamlit's own build's (window.cjmChartCode, set by the app beside
 // this script); the same address is imported as Streamlit imports it, so the browser loads
 // each module once.
