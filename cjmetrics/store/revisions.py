@@ -249,7 +249,8 @@ class RevisionsMixin(StoreBase):
                             cols = ", ".join(_holding_values(spec, source, tx))
                     else:
                         source = "_changes WHERE change <> 'unchanged'"
-                    with _one_thread(tx) if straight and self.on_postgres else nullcontext():
+                    streamed = straight and self.on_postgres
+                    with _one_thread(self._conn) if streamed else nullcontext():
                         tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
                                    f"SELECT {cols}, ? FROM {source}", [import_id])
                     audit_row(tx, action,
@@ -362,18 +363,20 @@ def _holding_values(spec: RevisedTable, source: str, cur) -> list[str]:
 
 
 @contextmanager
-def _one_thread(cur):
+def _one_thread(conn: duckdb.DuckDBPyConnection):
     """DuckDB on one thread while rows stream into PostgreSQL's COPY. That write is a single
     pipeline: when one of DuckDB's worker threads runs it, the calling thread waits for the
     end of the query by polling without pause, a core taken from the PostgreSQL server that
     is receiving the rows (a million-row import used a third more CPU and took about 0.1 s
-    longer). The setting is the whole connection's, so it is put back at once."""
-    before = int(cur.execute("SELECT current_setting('threads')").fetchone()[0])
-    cur.execute("SET threads = 1")
-    try:
-        yield
-    finally:
-        cur.execute(f"SET threads = {before}")
+    longer). The setting is the whole connection's, so it is put back at once, through a
+    cursor of its own: a failed write leaves the transaction's cursor refusing statements."""
+    with conn.cursor() as own:
+        before = int(own.execute("SELECT current_setting('threads')").fetchone()[0])
+        own.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            own.execute(f"SET threads = {before}")
 
 
 def _version_in(cur) -> int:
