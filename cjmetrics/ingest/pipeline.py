@@ -334,11 +334,17 @@ def _scale_bounds(store: Store, scale_id: str) -> tuple[float, float]:
     return (float(values.min()), float(values.max())) if len(values) else (0.0, 10.0)
 
 
-def _row_rules(template: Template, bounds_of) -> list[Rule]:
-    """The checks on each row. `bounds_of(scale_id)` gives a configurable scale's range."""
+def _row_rules(template: Template, bounds_of, absent: frozenset = frozenset()) -> list[Rule]:
+    """The checks on each row. `bounds_of(scale_id)` gives a configurable scale's range.
+
+    `absent`: the template's columns the file does not have. An absent figure column is blank
+    in every row, and every check on a figure holds only for a figure (or a cell) that is
+    there, so those checks are left out: each one costs a test per row of a large file."""
     rules = []
     for column in template.columns:
         name, raw = column.name, f"_raw_{column.name}"
+        if name in absent and column.kind == "number" and not column.required:
+            continue
         if column.required and name != template.skip_when_missing:
             words = name.replace("_", " ")
             # Cheap NULL tests first: only cells that failed to map meet the string checks.
@@ -412,14 +418,16 @@ def _row_rules(template: Template, bounds_of) -> list[Rule]:
             _sql_text(f"No {col}: this row is skipped."),
             _sql_text(f"Fill in the {col} if there is one; otherwise nothing needs doing.")))
     names = {c.name for c in template.columns}
-    if {"lower", "upper"} <= names:
+    present = names - absent
+    if {"lower", "upper"} <= present:
         rules.append(Rule("error", "lower", "lower > upper", "_raw_lower",
                           _sql_text("The lower bound is above the upper bound."),
                           _sql_text("Swap or correct the bounds.")))
+    if {"lower", "upper"} <= names and {"lower", "upper"} & present:
         rules.append(Rule("warning", "value", "value < lower OR value > upper", "_raw_value",
                           _sql_text("The value lies outside its interval (lower to upper)."),
                           _sql_text("Check the bounds.")))
-    if {"numerator", "denominator"} <= names:
+    if {"numerator", "denominator"} <= present:
         rules.append(Rule("warning", "numerator", "numerator > denominator", "_raw_numerator",
                           _sql_text("The numerator is larger than the denominator."),
                           _sql_text("Check the two counts.")))
@@ -603,7 +611,12 @@ def _prepare(store: Store, staged: StagedFile, data: bytes, kind: str | None,
         for o in outputs)
     # Every row's written columns, materialised once: the duplicate check, the preview's
     # counts and sample and the commit's insert all read this narrow table.
-    row_rules = _row_rules(template, lambda scale: _scale_bounds(store, scale))
+    # Wide layouts have period and value from their period columns; a refine step may fill
+    # columns of canon itself, so with one every check stays.
+    absent = frozenset(c.name for c in template.columns if c.name not in found
+                       and not (wide and c.name in ("period", "value"))
+                       ) if template.refine is None else frozenset()
+    row_rules = _row_rules(template, lambda scale: _scale_bounds(store, scale), absent)
     stage.define("kept", f"SELECT {select}, {ROW_COLUMN}, "
                  f"coalesce({_any_broken(row_rules)}, false) AS _suspect FROM canon")
     kept_has_keys = _duplicate_columns(template) <= {*outputs, ROW_COLUMN}

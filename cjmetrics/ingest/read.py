@@ -283,7 +283,7 @@ def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
         unclosed = _unclosed_quotes(stage, tmp, text)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    headers = stage.columns("raw")[1:]
+    headers = stage.columns("raw")[:-1]  # the last is the row number
     if any("\x00" in header for header in headers):  # no SQL can name such a column
         raise ImportRefused(f"'{file_name}' has a NUL character in its header row, so it is "
                              "not a CSV file a spreadsheet saved. Save the figures from Excel as "

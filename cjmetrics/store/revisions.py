@@ -10,6 +10,7 @@ flips its status.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import duckdb
@@ -241,14 +242,17 @@ class RevisionsMixin(StoreBase):
                          who, started, now(), summary])
                     # Every row new (a fresh month, a first load): write straight from the
                     # source rather than joining it to the store's current rows once more.
-                    if n_rev + n_same == 0:
+                    straight = n_rev + n_same == 0
+                    if straight:
                         source = self._source(spec, rows, cur)
                         if staged and self.on_postgres:
                             cols = ", ".join(_holding_values(spec, source, tx))
                     else:
                         source = "_changes WHERE change <> 'unchanged'"
-                    tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
-                               f"SELECT {cols}, ? FROM {source}", [import_id])
+                    streamed = straight and self.on_postgres
+                    with _one_thread(self._conn) if streamed else nullcontext():
+                        tx.execute(f"INSERT INTO {spec.table} ({cols}, import_id) "
+                                   f"SELECT {cols}, ? FROM {source}", [import_id])
                     audit_row(tx, action,
                               f"{kind}: {file_name or ''} ({n_new} new, {n_rev} revised)",
                               import_id=int(import_id), who=who)
@@ -356,6 +360,23 @@ def _holding_values(spec: RevisedTable, source: str, cur) -> list[str]:
                        + f" FROM {source}").fetchone()
     empty = {c for c, has in zip(optional, held) if not has}
     return [c for c in spec.columns if c not in empty]
+
+
+@contextmanager
+def _one_thread(conn: duckdb.DuckDBPyConnection):
+    """DuckDB on one thread while rows stream into PostgreSQL's COPY. That write is a single
+    pipeline: when one of DuckDB's worker threads runs it, the calling thread waits for the
+    end of the query by polling without pause, a core taken from the PostgreSQL server that
+    is receiving the rows (a million-row import used a third more CPU and took about 0.1 s
+    longer). The setting is the whole connection's, so it is put back at once, through a
+    cursor of its own: a failed write leaves the transaction's cursor refusing statements."""
+    with conn.cursor() as own:
+        before = int(own.execute("SELECT current_setting('threads')").fetchone()[0])
+        own.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            own.execute(f"SET threads = {before}")
 
 
 def _version_in(cur) -> int:

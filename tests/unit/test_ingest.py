@@ -389,6 +389,30 @@ def test_a_wide_table_is_turned_long(demo_store):
                    ("ndo1_diversion_commenced", "2023/24"): 320}
 
 
+def test_checks_on_figures_hold_when_the_file_has_only_some_figure_columns(demo_store):
+    # No lower column: a value above the upper bound is still flagged; no denominator
+    # column: a negative numerator is still an error.
+    data = ("indicator,area,period,value,upper,numerator\n"
+            "ndo9_agree_community_sentence,Scotland,2021/22,74,70,\n"
+            "ndo1_diversion_completed,Glasgow City,2021/22,230,,-3\n").encode()
+    prepared = prepare(demo_store, data, "some_figures.csv")
+    said = {(r.row, r.severity, r.problem) for r in prepared.problems.itertuples()}
+    assert (2, "warning", "The value lies outside its interval (lower to upper).") in said
+    assert (3, "error", "A count cannot be negative.") in said
+    assert prepared.error_count == 1
+
+
+def test_a_column_headed_like_the_row_numbers_is_left_out_and_rows_keep_their_numbers(
+        demo_store):
+    data = ("indicator,area,period,value,_row\n"
+            "ndo1_diversion_completed,Glasgow City,2021/22,230,x\n"
+            "ndo1_diversion_completed,Glasgow City,2022/23,oops,y\n").encode()
+    prepared = prepare(demo_store, data, "row_header.csv")
+    problems = {(r.row, r.column): r.problem for r in prepared.problems.itertuples()}
+    assert problems[(3, "value")] == "'oops' is not a number."
+    assert "The column '_row_1' is not used." in problems.values()
+
+
 def test_semicolons_with_a_decimal_comma(demo_store):
     rows = _import(demo_store, "semicolon_decimal_comma.csv").rows
     assert list(rows["value"]) == [64.5, 1234.0]
