@@ -128,6 +128,26 @@ def settled(page) -> None:
     expect(page.locator("[data-stale='true']")).to_have_count(0)
 
 
+def first_screen_shortfall(locator, screen_height: int, need_px: float | None = None,
+                           timeout_s: float = 10) -> float | None:
+    """None once `locator`'s first element shows at least `need_px` of itself (all of it when
+    None) inside the first `screen_height` pixels; else, after `timeout_s`, its top. Read again
+    until then, not once: Streamlit marks a run finished before React has necessarily drawn all
+    of its elements, and under load a first visit was measured with the top row of tiles not yet
+    in the page (its first figure 460 px lower, in the second row)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        box = locator.first.bounding_box()
+        if box:
+            need = box["height"] if need_px is None else min(box["height"], need_px)
+            shown = min(box["y"] + box["height"], screen_height) - max(box["y"], 0)
+            if box["y"] >= 0 and shown >= need:
+                return None
+        if time.monotonic() > deadline:
+            return box["y"] if box else float("nan")
+        time.sleep(0.1)
+
+
 # -- Streamlit's data editor ------------------------------------------------------------------
 GRID_ROW_HEIGHT = 35  # header and rows of Streamlit's data editor, in CSS pixels
 TYPING_DELAY_MS = 100  # between key presses, as a person types

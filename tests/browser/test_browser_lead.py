@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import TIMEOUT_MS, choose_area, settled, title, wait_for_app
+from browser_support import (
+    TIMEOUT_MS,
+    choose_area,
+    first_screen_shortfall,
+    settled,
+    title,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +65,8 @@ def test_the_area_picker_is_first_in_the_sidebar_and_in_the_first_screen(laptop,
     # and the page's headline figure is in the first screen too
     tile = laptop.get_by_test_id("stMetricValue").first
     expect(tile).to_be_visible()
-    assert tile.bounding_box()["y"] + tile.bounding_box()["height"] <= LAPTOP["height"]
+    below = first_screen_shortfall(tile, LAPTOP["height"])
+    assert below is None, f"the first figure's top is at {below} px"
 
 
 def test_no_request_leaves_the_app_on_any_page(laptop, server):
@@ -119,10 +127,9 @@ def test_every_page_shows_its_headline_in_the_first_screen(laptop, server):
         headline = laptop.locator(HEADLINES[path]).first
         expect(headline).to_be_visible()
         settled(laptop)
-        box = headline.bounding_box()
-        shown = min(box["y"] + box["height"], LAPTOP["height"]) - box["y"]
-        if box["y"] < 0 or shown < min(box["height"], SHOWN_PX):
-            missed[path or "overview"] = round(box["y"])
+        below = first_screen_shortfall(headline, LAPTOP["height"], SHOWN_PX)
+        if below is not None:
+            missed[path or "overview"] = round(below)
     assert missed == {}, f"headlines below the first screen (their top, in px): {missed}"
     # The page title is smaller than Streamlit's 44 px, and still the largest text on a page.
     sizes = title(laptop).evaluate("h1 => [parseFloat(getComputedStyle(h1).fontSize),"
