@@ -85,9 +85,10 @@ with ui.guard():
     st.caption(f"**Status against target.** {ui.plain(overview.rag_legend)} "
                + " ".join(ui.plain(note) for note in overview.own_bands))
     if not overview.has_data:
-        st.info(f"No figures are held for {ui.plain(overview.area_name)} yet. "
-                "To explore with illustrative "
-                "demo data, run `python -m cjmetrics init --demo` and reload this page.",
+        st.info(f"No figures are held for {ui.plain(overview.area_name)} yet. Load them on "
+                "the Upload page, which has a template for each kind of figure. To explore "
+                "first with illustrative demo data, whoever runs the dashboard can run "
+                "`python -m cjmetrics init --demo`; then reload this page.",
                 icon=":material/info:")
     elif any(t.illustrative for t in overview.tiles):
         st.warning("These are **illustrative demo figures**, not official statistics.",

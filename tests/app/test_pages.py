@@ -196,6 +196,8 @@ def test_overview_empty_store(empty_db):
     assert texts(at.subheader) == [OUTCOMES_HEADING, "Engagement", CHANGED_HEADING]
     infos = texts(at.info)
     assert any(NO_FIGURES in i for i in infos), infos
+    # what a lead does about it comes first, in the app: the Upload page
+    assert any("Load them on the Upload page" in i for i in infos), infos
     assert not at.warning
     assert not any("illustrative demo data" in c for c in texts(at.sidebar.caption))
     assert len(at.metric) > 0
