@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import ImportRefused
 from ..store import Stage, StagingError
+from ..store.staging import free_name
 
 MAX_UPLOAD_MB = int(os.environ.get("CJMETRICS_MAX_UPLOAD_MB", "50"))
 ROW_COLUMN = "_row"  # the spreadsheet row number each staged row came from
@@ -269,7 +270,7 @@ def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
                       else text.encode("utf-8"))
         try:
             # Row numbers as Excel shows them (the header is row 1); DuckDB keeps file order.
-            rejected = stage.load_csv("raw", tmp, ROW_COLUMN, MAX_LINE)
+            rejected, renamed = stage.load_csv("raw", tmp, ROW_COLUMN, MAX_LINE)
         except StagingError as exc:
             if "maximum line size" in str(exc).lower():
                 raise ImportRefused(
@@ -292,6 +293,8 @@ def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
     notes_as_problems = [ReadProblem(None, None, None, note, "Check the accented letters in the "
                                      "preview.", "warning") for note in notes]
     notes_as_problems += _repeated_headers(clean)
+    if renamed:
+        notes_as_problems.append(_row_column_kept_apart(renamed))
     for header, name in zip(headers, clean):
         if header != name:
             stage.rename_column("raw", header, name)
@@ -334,6 +337,24 @@ def stage_csv(data: bytes, file_name: str, stage: Stage) -> StagedFile:
             + "Check that every line has as many separators (commas) as the header row, then "
               "upload the file again.")
     return StagedFile(stage, clean, rows, file_name, "csv", problems=problems)
+
+
+def _apart_from_row_numbers(headers: list[str]) -> tuple[list[str], list[ReadProblem]]:
+    """A file's own column named like the staged row numbers (ROW_COLUMN) renamed, as a CSV's
+    is when DuckDB reads it, with the warning that says so."""
+    if ROW_COLUMN not in headers:
+        return headers, []
+    renamed = free_name(ROW_COLUMN, headers)
+    return ([renamed if h == ROW_COLUMN else h for h in headers],
+            [_row_column_kept_apart(renamed)])
+
+
+def _row_column_kept_apart(renamed: str) -> ReadProblem:
+    return ReadProblem(
+        None, renamed, None, f"The column name '{ROW_COLUMN}' is the one cjmetrics gives the "
+        f"row numbers it reports, so the file's '{ROW_COLUMN}' column (shown as '{renamed}') is "
+        "not read.", f"Rename the '{ROW_COLUMN}' column if it holds figures, or delete it.",
+        "warning")
 
 
 def _repeated_headers(headers: list[str]) -> list[ReadProblem]:
@@ -423,11 +444,13 @@ def stage_xlsx(data: bytes, file_name: str, sheet: str | None, stage: Stage) -> 
     header, body = rows[0], rows[1:]
     width = max(len(r) for r in rows)
     header = _unique_headers([(h or "") for h in header] + [""] * (width - len(header)))
+    header, problems = _apart_from_row_numbers(header)
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in body], columns=header,
                          dtype=object)
     frame.insert(0, ROW_COLUMN, range(2, len(frame) + 2))
     stage.load_frame("raw", frame.astype({c: "string" for c in header}))
-    return StagedFile(stage, header, len(frame), file_name, "xlsx", sheet=name, sheets=names)
+    return StagedFile(stage, header, len(frame), file_name, "xlsx", sheet=name, sheets=names,
+                      problems=problems)
 
 
 SOURCE_ROW = "source_row"  # in rows built from a tool's export: the row of the file they came from

@@ -26,6 +26,14 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+
+def free_name(name: str, taken) -> str:
+    """`name`_1, or the first `name`_N not in `taken`: what DuckDB calls a repeated column."""
+    n = 1
+    while f"{name}_{n}" in taken:
+        n += 1
+    return f"{name}_{n}"
+
 class Stage:
     """TEMP tables and views on a private cursor; see the module docstring."""
 
@@ -85,22 +93,21 @@ class Stage:
             self.cursor.unregister(handle)
 
     def load_csv(self, name: str, path: str, row_column: str,
-                 max_line_size: int) -> list[tuple]:
+                 max_line_size: int) -> tuple[list[tuple], str | None]:
         """Every cell of a CSV file as text in TEMP table `name`, with `row_column` numbering
         the rows as a spreadsheet shows them (the header is row 1, rejected lines keep their
-        numbers). Returns the rejected lines: (line, error type, message, the line's text).
+        numbers). Returns the rejected lines, (line, error type, message, the line's text), and
+        the name a column of the file called `row_column` was given (None when it has none).
         `row_column` is the table's last column."""
         self.define(name, f"""SELECT * FROM read_csv(?, all_varchar = true, header = true,
             store_rejects = true, auto_detect = true, max_line_size = {int(max_line_size)})""",
                     params=[path])
         # A header of that name keeps its cells under another name, as DuckDB names a repeated
-        # column (the upload then says the column is not used).
-        taken = set(self.columns(name))
-        if row_column in taken:
-            n = 1
-            while f"{row_column}_{n}" in taken:
-                n += 1
-            self.rename_column(name, row_column, f"{row_column}_{n}")
+        # column (the upload then says why it is not read).
+        taken = self.columns(name)
+        renamed = free_name(row_column, taken) if row_column in taken else None
+        if renamed:
+            self.rename_column(name, row_column, renamed)
         # Numbered from the rowid of the new table (file order, as read), not by a window
         # over the read: row_number() OVER () made the read of a large file about half again
         # as long.
@@ -121,7 +128,7 @@ class Stage:
                     WHERE l NOT IN (SELECT DISTINCT line FROM reject_errors)) lines
                 WHERE {name}.{row_column} = lines.seq""",
                       [self.count(name) + len(rejected) + 2])
-        return rejected
+        return rejected, renamed
 
     def sniff_quote(self, path: str, max_line_size: int) -> str | None:
         """The quote character DuckDB's sniffer chose for a CSV file ("" for none), or None."""

@@ -31,6 +31,7 @@ REFUSED, IMPORTED = "refused", "imported"
 SWEEP = {
     "extra_comments_column.csv": (IMPORTED, "1 row read"),
     "duplicate_headers.csv": (IMPORTED, "The column name 'value' is written more than once"),
+    "row_number_header.csv": (IMPORTED, "the file's '_row' column (shown as '_row_1') is not read"),
     "sql_in_header.csv": (IMPORTED, "DROP TABLE observations; --' is not used"),
     "values_without_value.csv": (REFUSED, "does not have the column 'value' that an indicator "
                                           "values file needs"),
@@ -75,6 +76,8 @@ SWEEP = {
     "email_as_respondent.csv": (REFUSED, "The respondent id looks like an e-mail address"),
     "xlsx_inf_text.xlsx": (REFUSED, "'Infinity' is not a figure that can be stored"),
     "xlsx_nan_text.xlsx": (IMPORTED, "No value: this row is skipped"),
+    "xlsx_row_number_header.xlsx": (IMPORTED, "the file's '_row' column (shown as '_row_1') "
+                                              "is not read"),
     "xlsx_truncated.xlsx": (REFUSED, "not a table of figures"),
 }
 

@@ -70,6 +70,8 @@ FILES: dict[str, bytes] = {
     "extra_comments_column.csv": (V.strip() + ",comments\n" + ROW
                                   + "2023/24,201,checked\n").encode(),
     "duplicate_headers.csv": (V.strip() + ",value\n" + ROW + "2023/24,201,199\n").encode(),
+    # the name the staged row numbers go by, written as a header of the file's own
+    "row_number_header.csv": (V.strip() + ",_row\n" + ROW + "2023/24,201,7\n").encode(),
     "sql_in_header.csv": (V.strip() + ',"x""); DROP TABLE observations; --"\n'
                           + ROW + "2023/24,201,1\n").encode(),
     "values_without_value.csv": (
@@ -143,6 +145,9 @@ FILES: dict[str, bytes] = {
                                     ["ndo1_diversion_completed", "Glasgow City", "2023/24", "201"],
                                     ["ndo1_diversion_completed", "Glasgow City", "2022/23",
                                      "nan"]]),
+    "xlsx_row_number_header.xlsx": workbook([["indicator", "area", "period", "value", "_row"],
+                                            ["ndo1_diversion_completed", "Glasgow City",
+                                             "2023/24", "201", "7"]]),
     "xlsx_truncated.xlsx": workbook([["indicator", "area", "period", "value"]])[:300],
 }
 
