@@ -460,16 +460,17 @@ def stage_rows(frame: pd.DataFrame, file_name: str, stage: Stage) -> StagedFile:
     """Rows a tool-format parser built, staged as text cells without a round trip through CSV.
     A `source_row` column (the row the user sees in Excel, header counted) numbers them, so
     problems name the file's own rows; without it they are numbered 2, 3, ... as a template."""
-    columns = [c for c in frame.columns if c != SOURCE_ROW]
-    cells = pd.DataFrame({c: [None if v is None or (isinstance(v, float) and v != v)
-                              else (str(int(v)) if isinstance(v, float) and v.is_integer()
-                                    else str(v)) for v in frame[c]] for c in columns},
-                         dtype=object)
+    written = [c for c in frame.columns if c != SOURCE_ROW]
+    columns, problems = _apart_from_row_numbers(written)
+    cells = pd.DataFrame({name: [None if v is None or (isinstance(v, float) and v != v)
+                                 else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                       else str(v)) for v in frame[c]]
+                          for c, name in zip(written, columns)}, dtype=object)
     rows = (pd.to_numeric(frame[SOURCE_ROW]).fillna(0).astype("int64") if SOURCE_ROW in frame
             else pd.Series(range(2, len(frame) + 2)))
     cells.insert(0, ROW_COLUMN, rows.to_numpy())
     stage.load_frame("raw", cells.astype({c: "string" for c in columns}))
-    return StagedFile(stage, columns, len(frame), file_name, "rows")
+    return StagedFile(stage, columns, len(frame), file_name, "rows", problems=problems)
 
 
 def stage_file(data: bytes, file_name: str, sheet: str | None, stage: Stage) -> StagedFile:

@@ -26,13 +26,13 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-
 def free_name(name: str, taken) -> str:
     """`name`_1, or the first `name`_N not in `taken`: what DuckDB calls a repeated column."""
     n = 1
     while f"{name}_{n}" in taken:
         n += 1
     return f"{name}_{n}"
+
 
 class Stage:
     """TEMP tables and views on a private cursor; see the module docstring."""

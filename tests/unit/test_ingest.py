@@ -416,6 +416,20 @@ def test_a_column_headed_like_the_row_numbers_is_left_out_and_rows_keep_their_nu
         "file's '_row' column (shown as '_row_1') is not read."]
 
 
+def test_rows_from_a_tool_export_with_a_row_column_are_staged_and_said_once(demo_store):
+    from cjmetrics.ingest.pipeline import prepare_rows
+
+    rows = pd.DataFrame({"indicator": ["ndo1_diversion_completed"] * 2,
+                         "area": ["Glasgow City"] * 2, "period": ["2021/22", "2022/23"],
+                         "value": ["230", "oops"], "_row": ["x", "y"]})
+    prepared = prepare_rows(demo_store, rows, "export.xlsx", b"export",
+                            kind="indicator_values")
+    problems = {(r.row, r.column): r.problem for r in prepared.problems.itertuples()}
+    assert problems[(3, "value")] == "'oops' is not a number."
+    assert [p for p in problems.values() if "_row" in p] == [
+        "The column name '_row' is the one cjmetrics gives the row numbers it reports, so the "
+        "file's '_row' column (shown as '_row_1') is not read."]
+
 def test_semicolons_with_a_decimal_comma(demo_store):
     rows = _import(demo_store, "semicolon_decimal_comma.csv").rows
     assert list(rows["value"]) == [64.5, 1234.0]
