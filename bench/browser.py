@@ -8,7 +8,9 @@ For each store (the demo store, and the national-scale store of bench/generate.p
 served as `make run` serves it (scripts/serve.py) beside a one-line Streamlit app
 (`st.write("hello")`, the floor: Streamlit and Chromium alone) and a two-page one-line app
 (the floor for clicking between pages); for reference, the one-line app with one small Plotly
-chart (what Plotly's own code costs a page). Headless Chromium (/usr/bin/chromium) then times:
+chart (what Plotly's own code costs a page) and bench/overview_elements.py, the Overview's
+elements drawn by a script that reads and computes nothing (what drawing them costs a full
+load). Headless Chromium (/usr/bin/chromium) then times:
 - first visit: clicking each sidebar link in turn in a fresh server and browser session,
   after reading the Overview for READING_MS;
 - warm: the same clicks again, median of --repeat rounds;
@@ -284,6 +286,7 @@ def floor_apps() -> Path:
     (folder / "hello.py").write_text(FLOOR_APP)
     (folder / "nav.py").write_text(FLOOR_NAV_APP)
     (folder / "chart.py").write_text(FLOOR_CHART_APP)
+    shutil.copyfile(ROOT / "bench" / "overview_elements.py", folder / "elements.py")
     return folder
 
 
@@ -321,7 +324,8 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
     with serving(APP, cwd=ROOT, db=db) as app, \
             serving(["-m", "streamlit", "run", "hello.py"], cwd=floors) as hello, \
             serving(["-m", "streamlit", "run", "nav.py"], cwd=floors) as nav, \
-            serving(["-m", "streamlit", "run", "chart.py"], cwd=floors) as chart:
+            serving(["-m", "streamlit", "run", "chart.py"], cwd=floors) as chart, \
+            serving(["-m", "streamlit", "run", "elements.py"], cwd=floors) as elements:
         browser = Browser(playwright)
         try:
             first_load, why = timed(lambda: browser.load(app + "/", text=TILE_TEXT))
@@ -369,7 +373,8 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
                 floor_browser.load(hello + "/", text="hello")  # the browser's cache filled
                 floor_browser.load(nav + "/", text="hello")
                 floor_browser.load(chart + "/")
-                floor_loads, floor_navs, chart_loads = [], [], []
+                floor_browser.load(elements + "/")
+                floor_loads, floor_navs, chart_loads, element_loads = [], [], [], []
                 for _ in range(repeat):
                     floor_loads.append(floor_browser.load(hello + "/", text="hello"))
                 for title in titles:
@@ -386,6 +391,7 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
                     # The floor is measured between the pages, so a busy spell hits both.
                     floor_loads.append(floor_browser.load(hello + "/", text="hello"))
                     chart_loads.append(floor_browser.load(chart + "/"))
+                    element_loads.append(floor_browser.load(elements + "/"))
                 floor_browser.load(nav + "/", text="hello")
                 for i in range(2 * repeat + 1):
                     ms = floor_browser.click("Two" if i % 2 == 0 else "One")
@@ -393,6 +399,7 @@ def measure_store(playwright, db: Path, floors: Path, repeat: int,
                         floor_navs.append(ms)
                 result["floor_load"] = floor_loads
                 result["floor_chart_load"] = chart_loads
+                result["floor_elements_load"] = element_loads
                 result["floor_nav"] = floor_navs
             finally:
                 floor_browser.close()
@@ -470,12 +477,13 @@ def _kb(n: int) -> str:
     return f"{n / 1024:,.1f}" if n < 10 * 1024 else f"{n / 1024:,.0f}"
 
 
-def _chart_floor(result: dict) -> str:
-    loads, floor = result.get("floor_chart_load") or [], median(result["floor_load"])
-    chart = median(loads)
-    if chart is None or not floor:
+def _reference_floor(result: dict, key: str) -> str:
+    """A reference app's median full load, and its ratio to the one-line app's."""
+    loads, floor = result.get(key) or [], median(result["floor_load"])
+    value = median(loads)
+    if value is None or not floor:
         return "not measured"
-    return f"{_ms(chart)} ms, {chart / floor:.2f}x the one-line app's"
+    return f"{_ms(value)} ms, {value / floor:.2f}x the one-line app's"
 
 
 def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]:
@@ -488,7 +496,10 @@ def store_section(name: str, result: dict, repeat: int) -> tuple[str, list[str]]
         f"pages {_ms(median(result['floor_nav']))} ms, cold start "
         f"{_ms(median(result['floor_cold']))} ms "
         f"(runs {', '.join(_ms(v) for v in result['floor_cold'])}). For reference, the same "
-        f"app with one small Plotly chart: full load {_chart_floor(result)}.\n",
+        f"app with one small Plotly chart: full load "
+        f"{_reference_floor(result, 'floor_chart_load')}; the Overview's elements drawn by a "
+        f"script that reads and computes nothing (bench/overview_elements.py): full load "
+        f"{_reference_floor(result, 'floor_elements_load')}.\n",
         "| page | first visit (run) | warm, median of %d (run) | full load, median of %d (run) "
         "| load / floor | sent on first visit, KB (figures) | runs | charts, tables, widgets "
         "| targets |" % (repeat, repeat),
