@@ -47,7 +47,7 @@ def tile(i: int) -> None:
 
 
 def overview() -> None:
-    st.title("Overview: Community Justice Partnership")
+    st.title("Overview: Community Justice Ayrshire Partnership")  # the demo's first area
     st.caption("The latest figure for each national outcome indicator and headline engagement "
                "metric. Arrows and colours respect whether higher or lower is better.")
     st.caption("**Status against target.** On track: at or above 100% of target; Close to "
@@ -92,8 +92,11 @@ PAGES = {section: [st.Page(overview if title == "Overview" else other_page, titl
          for section, titles in SECTIONS.items()}
 navigation = st.navigation(PAGES, expanded=True)
 st.set_page_config(page_title=f"{navigation.title} · elements", layout="wide")
-with st.container(key="cjm-accessibility"):  # the app's styles and scripts: no room on the page
-    st.html("<style>.st-key-cjm-accessibility { display: none; }</style>")
+# The app's styles and scripts take no room on the page. With a script in it, this is an element
+# on the page as the app's is (Streamlit sends HTML of styles alone elsewhere).
+with st.container(key="cjm-accessibility"):
+    st.html("<style>.st-key-cjm-accessibility { display: none; }</style>"
+            "<script>window.cjmElementsOnly = true;</script>", unsafe_allow_javascript=True)
 with st.sidebar:
     st.caption(":material/person: **Local user**: no sign-in is configured.")
     st.selectbox("Area", ["Community Justice Partnership", "Scotland"],

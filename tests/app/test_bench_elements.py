@@ -21,7 +21,8 @@ def element_kinds(at: AppTest) -> Counter:
             kinds[child.type] += 1
             walk(child)
 
-    walk(at._tree)
+    for root in (at.main, at.sidebar):
+        walk(root)
     return kinds
 
 
