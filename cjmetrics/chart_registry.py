@@ -219,7 +219,8 @@ def _plan_chart(builder: str, stages: bool = False):
         from .engagement_plan import build_plan, build_stages
 
         model = _model(store, build_stages if stages else build_plan, area)
-        return _view(getattr(engagement_charts, builder)(model), large)
+        figure = getattr(engagement_charts, builder)
+        return _view(figure(model, large=large) if stages else figure(model), large)
     return build
 
 

@@ -27,6 +27,7 @@ from .engagement import CHANNELS, EVENTS, EngagementModel, format_value
 from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
 
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-"]
+SLIDE_ROWS_PX = 360  # what a slide's plot keeps for a chart's rows, under its title and legend
 STATUS_COLOURS = {"Not started": "#bdbdbd", "In progress": PALETTE[4], "Complete": PALETTE[2]}
 THIN_COLOUR = PALETTE[1]
 
@@ -198,11 +199,11 @@ def level_community_heatmap(model: PlanModel) -> ChartView:
         x=levels, y=["<br>".join(wrap(c, 28).split("<br>")) for c in communities], z=z,
         colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], xgap=3, ygap=3,
         colorbar=dict(title=dict(text="Activities"), dtick=count_step(top)),
+        # Each cell's count in its cell: the trace's own text, which Plotly draws in white or
+        # black for contrast with the cell, in the figure's type size (an annotation per cell cost
+        # the page a redraw each).
+        texttemplate="%{z}",
         hovertemplate="%{y}<br>%{x}: %{z} activities<extra></extra>"))
-    for y, row in enumerate(z):
-        for x, n in enumerate(row):
-            fig.add_annotation(x=levels[x], y=y, text=str(n), showarrow=False,
-                               font=dict(color="white" if n > top / 2 else "#1a1a1a", size=15))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, title="Level of engagement")
     fig.update_layout(height=520)
@@ -274,18 +275,22 @@ def standards_coverage(model: PlanModel) -> ChartView:
     return _chart(styled(fig), table, summary, stem)
 
 
-def stages_figure(model: StagesModel) -> ChartView:
-    """Each service's stage over time (lines), its stretch target (a star at the target's
-    period) and co-production at stage 8 as a reference line."""
+def stages_figure(model: StagesModel, *, large: bool = False) -> ChartView:
+    """How far each service has come: a row per service on the 8-stage scale, a line from its
+    first assessment (open circle) to its latest (filled), a dotted line on to its stretch target
+    (a star), and co-production at stage 8 as a reference line. One row per service reads at
+    any number of services, where a line per service over time became a tangle with a legend
+    entry each (and cost the page a Plotly trace each, 34 for a partnership of 17 services).
+    `large`: the service names sized so every row keeps its name on a slide's fixed height."""
     history = model.history.sort_values(["area_name", "service", "period_start"])
     fig = go.Figure()
     span = ""
     if len(history):
-        span = f"{history['period_label'].iloc[0]} to {history['period_label'].iloc[-1]}"
         periods = sorted(set(zip(history["period_start"], history["period_label"])))
         span = f"{periods[0][1]} to {periods[-1][1]}"
     _title(fig, "Distance travelled towards co-production",
-           _subtitle(model, f"{span} · dotted line to a star: the stretch target"))
+           _subtitle(model, f"{span} · first assessment to latest, dotted on to a star: "
+                            "the stretch target"))
     table = pd.DataFrame({
         "Area": history["area_name"], "Service": history["service"],
         "Assessed": history["period_label"], "Stage": history["stage"],
@@ -295,37 +300,64 @@ def stages_figure(model: StagesModel) -> ChartView:
     if history.empty:
         return _chart(_empty(fig, f"No service stage assessments held for {model.area_name}."),
                      table, "", stem)
-    several_areas = history["area_name"].nunique() > 1
-    for i, ((area, service), part) in enumerate(history.groupby(["area_name", "service"],
-                                                                sort=False)):
-        colour, name = PALETTE[i % len(PALETTE)], f"{service} ({area})" if several_areas \
-            else service
-        fig.add_trace(go.Scatter(
-            x=part["period_start"], y=part["stage"], name=name, legendgroup=name,
-            mode="lines+markers", line=dict(color=colour, dash=DASHES[i % len(DASHES)]),
-            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=9, color=colour),
-            customdata=list(zip(part["period_label"], part["stage"].map(model.stage_text))),
-            hovertemplate=f"<b>{literal(name)}</b><br>%{{customdata[0]}}: %{{customdata[1]}}"
-                          "<extra></extra>"))
-        last = part.iloc[-1]
-        if pd.notna(last["target_stage"]) and last["target_start"] is not None:
-            fig.add_trace(go.Scatter(
-                x=[last["period_start"], last["target_start"]],
-                y=[last["stage"], last["target_stage"]], mode="lines+markers",
-                name=f"{name}: stretch target", legendgroup=name, showlegend=False,
-                line=dict(color=colour, width=1, dash="dot"),
-                marker=dict(symbol=["circle-open", "star"], size=[1, 14], color=colour),
-                hovertemplate=f"<b>{literal(name)}</b><br>Stretch target: "
-                              f"{model.stage_text(last['target_stage'])} by "
-                              f"{last['target_label']}<extra></extra>"))
+    own = history["area_name"].nunique() == 1
+    rows, travelled, to_target = [], [[], []], [[], []]
+    first, latest, target = ([], [], []), ([], [], []), ([], [], [])  # stage, row, hover text
+    for (area, service), part in history.groupby(["area_name", "service"], sort=False):
+        # On a page, long names over two lines leave the stages room; a slide's rows have no
+        # room for two lines, and its width has room for one.
+        row = wrap(service if own or area == model.area_name else f"{service} ({area})",
+                   48 if large else 30)
+        rows.append(row)
+        start, end = part.iloc[0], part.iloc[-1]
+        travelled[0] += [start["stage"], end["stage"], None]
+        travelled[1] += [row, row, None]
+        moved = int(end["stage"] - start["stage"])
+        if len(part) > 1:
+            for points, value in zip(first, (start["stage"], row, (
+                    f"First assessed {start['period_label']}: "
+                    f"{model.stage_text(start['stage'])}"))):
+                points.append(value)
+        for points, value in zip(latest, (end["stage"], row, (
+                f"{end['period_label']}: {model.stage_text(end['stage'])}"
+                + (f" ({moved:+d} since {start['period_label']})" if len(part) > 1 else "")))):
+            points.append(value)
+        if pd.notna(end["target_stage"]):
+            if end["target_stage"] > end["stage"]:  # still to go: dotted on to the star
+                to_target[0] += [end["stage"], end["target_stage"], None]
+                to_target[1] += [row, row, None]
+            for points, value in zip(target, (end["target_stage"], row, (
+                    f"Stretch target: {model.stage_text(end['target_stage'])}"
+                    + (f" by {end['target_label']}" if isinstance(end["target_label"], str)
+                       else "")))):
+                points.append(value)
+    fig.add_trace(go.Scatter(x=travelled[0], y=travelled[1], mode="lines", hoverinfo="skip",
+                             showlegend=False, line=dict(color=PALETTE[0], width=3)))
+    fig.add_trace(go.Scatter(x=to_target[0], y=to_target[1], mode="lines", hoverinfo="skip",
+                             showlegend=False, line=dict(color=PALETTE[3], width=2, dash="dot")))
+    for name, (x, y, text), marker in (
+            ("First assessment", first, dict(symbol="circle-open", size=11, color=PALETTE[0],
+                                             line=dict(width=2))),
+            ("Latest assessment", latest, dict(symbol="circle", size=12, color=PALETTE[0])),
+            ("Stretch target", target, dict(symbol="star", size=15, color=PALETTE[3]))):
+        if x:
+            fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name=name, marker=marker,
+                                     customdata=text,
+                                     hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>"))
     # Stage 8 (co-production) is where every service is heading: a reference line.
-    fig.add_hline(y=CO_PRODUCTION, line=dict(color="#595959", dash="dot", width=1))
+    fig.add_vline(x=CO_PRODUCTION, line=dict(color="#595959", dash="dot", width=1))
     stages = list(range(1, CO_PRODUCTION + 1))
-    fig.update_yaxes(range=[0.5, CO_PRODUCTION + 0.5], tickvals=stages,
-                     ticktext=[model.stage_text(s) for s in stages])
-    ticks = sorted(set(zip(history["period_start"], history["period_label"]))
-                   | {(s, lb) for s, lb in zip(history["target_start"], history["target_label"])
-                      if s is not None and isinstance(lb, str)})
-    fig.update_xaxes(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks])
-    fig.update_layout(height=520, hovermode="closest")
+    fig.update_xaxes(range=[0.5, CO_PRODUCTION + 0.5], tickvals=stages,
+                     ticktext=[wrap(model.stage_text(s), 10) for s in stages], tickangle=0,
+                     tickfont=dict(size=12), showgrid=True, gridcolor="#e0e0e0")
+    # On a slide the plot keeps about 360 px of its height for the rows, whatever their number.
+    names = dict(tickfont=dict(size=max(11, min(22, int(SLIDE_ROWS_PX / len(rows) / 1.4)))))
+    # Every row named (Plotly would name every other one where the names crowd).
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=rows,
+                     tickmode="array", tickvals=rows, ticktext=rows,
+                     autorange="reversed", showgrid=False, **(names if large else {}))
+    # The legend at the foot of the figure, below the stage names however many lines they take.
+    row_px = 44 if any("<br>" in row for row in rows) else 34
+    fig.update_layout(height=260 + row_px * len(rows), hovermode="closest", margin=dict(b=120),
+                      legend=dict(yref="container", y=0.01, yanchor="bottom"))
     return _chart(styled(fig), table.reset_index(drop=True), model.summary(), stem)

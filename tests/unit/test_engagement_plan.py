@@ -143,7 +143,15 @@ def test_service_stages_current_history_and_target(store):
     assert stages.placeholders == [1, 2, 3, 4, 5, 6, 7]
     assert "1 at co-production" in stages.summary()
     figure = stages_figure(stages).figure
-    assert list(figure.layout.yaxis.ticktext)[-1] == "Stage 8: Co-production"
+    assert list(figure.layout.xaxis.ticktext)[-1].replace("<br>", "") == "Stage 8:Co-production"
+    # A row per service: where it started, where it is, and its stretch target.
+    assert list(figure.layout.yaxis.categoryarray) == ["Throughcare", "Unpaid work"]
+    marks = {t.name: dict(zip(t.y, t.x)) for t in figure.data if t.name}
+    assert marks["First assessment"] == {"Unpaid work": 2}  # Throughcare: assessed once
+    assert marks["Latest assessment"] == {"Throughcare": 8, "Unpaid work": 4}
+    assert marks["Stretch target"] == {"Throughcare": 8, "Unpaid work": 6}
+    legend = [t.name for t in figure.data if t.showlegend is not False]
+    assert legend == ["First assessment", "Latest assessment", "Stretch target"]
 
 
 def test_service_stages_outside_the_scale_are_refused(empty_store):
