@@ -11,7 +11,8 @@ from .store import Store
 ACTIONS = {"import": "Imported a file", "edit": "Edited in the app", "undo": "Undid an import",
            "export": "Downloaded", "sign-in": "Signed in", "sign-out": "Signed out",
            "backup": "Backed up the store",
-           "restore": "Restored the store"}
+           "restore": "Restored the store",
+           "recover": "Cleared an interrupted import"}
 
 
 def audit_filters(store: Store) -> dict:

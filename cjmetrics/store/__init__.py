@@ -97,6 +97,7 @@ def open_store(path: Path | str | None = None, *, migrate: bool = True) -> Store
             if migrate:
                 try:
                     store.migrate()
+                    store.clear_interrupted_writes()
                 except BaseException:
                     store.close()  # release the file lock: the caller cannot use this store
                     raise

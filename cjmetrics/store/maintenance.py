@@ -1,9 +1,11 @@
 """Maintenance: table counts and content digests, the store's integrity rules, verified
-backups, and checking a store or backup file reads in full (see verify.py)."""
+backups, clearing what a crash left of an unfinished write, and checking a store or backup file
+reads in full (see verify.py)."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -12,11 +14,14 @@ import duckdb
 
 from .. import access
 from ..errors import DiskFull, StoreInUse, StoreUnavailable
+from .audit import audit_row
 from .connection import StoreBase
 from .pg_maintenance import PostgresMaintenanceMixin
 from .schema import SCHEMA_VERSION
 from .tables import REVISED_TABLES
 from .verify import file_damage, manifest_mismatch, table_digests, write_manifest
+
+_log = logging.getLogger("cjmetrics")
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,34 @@ class MaintenanceMixin(PostgresMaintenanceMixin, StoreBase):
         if empty:
             problems.append(f"{empty} committed imports have lost the rows they wrote.")
         return problems
+
+    def clear_interrupted_writes(self) -> int:
+        """Remove rows no import records, left by a write that a crash cut short, and say so
+        in the audit log; returns how many rows went. Every import writes its rows and its
+        import record in one transaction, so such rows were never committed; but DuckDB 1.5.5,
+        replaying a write-ahead log cut off mid-commit, can keep the first table's rows without
+        the rest (duckdb/duckdb pull request 25931, "Fix uncommitted data recovered
+        accidentally"). Their import id is above every recorded one (ids only grow), and the
+        next import could be given it, so they go when the store is opened, before any write.
+        The file engine only: PostgreSQL commits all or nothing itself."""
+        if self.on_postgres or self.read_only or not self._has_table("imports"):
+            return 0
+        last = self.scalar("SELECT coalesce(max(import_id), 0) FROM imports")
+        specs = [spec for spec in REVISED_TABLES if self._has_table(spec.table)]
+        stray = {spec.table: int(self.scalar(
+            f"SELECT count(*) FROM {spec.table} WHERE import_id > ?", [last])) for spec in specs}
+        stray = {table: n for table, n in stray.items() if n}
+        if not stray:
+            return 0
+        what = ", ".join(f"{n:,} {table} rows" for table, n in stray.items())
+        with access.acting(access.SYSTEM), self.transaction(role=None) as cur:
+            for table in stray:
+                cur.execute(f"DELETE FROM {table} WHERE import_id > ?", [last])
+            audit_row(cur, "recover", f"cleared {what} of an import a crash interrupted "
+                                      "before it was recorded")
+        _log.warning("%s: cleared %s of an import interrupted before it was recorded",
+                     self.label, what)
+        return sum(stray.values())
 
     def backup_to(self, target: Path | str) -> Path:
         """Copy the whole store into a new DuckDB file `target`, consistently: DuckDB copies one

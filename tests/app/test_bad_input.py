@@ -209,11 +209,16 @@ def test_cli_sweep_exit_codes_sentences_and_unchanged_stores(_empty_template, tm
 # -- huge and hostile files, each in its own process: time and peak memory measured -------------
 def run_measured(args: list[str], db: Path, env: dict | None = None,
                  timeout: float = 300) -> tuple[int, str, str, float, float]:
-    """`cjmetrics ARGS` in a child: exit code, stdout, stderr, seconds, peak RSS in MB."""
+    """`cjmetrics ARGS` in a child: exit code, stdout, stderr, seconds, peak RSS in MB.
+    The peak is the child's own high-water mark (VmHWM, which starts afresh at exec), written
+    as it exits: the rusage of a waited-for child also counts the pages it shared with this
+    test process when it was forked, so a large test process would be measured instead."""
     out, err = db.with_suffix(".out"), db.with_suffix(".err")
+    hwm = db.with_suffix(".hwm")
     started = time.monotonic()
     with open(out, "wb") as o, open(err, "wb") as e:
-        child = subprocess.Popen([sys.executable, "-m", "cjmetrics", "--db", str(db), *args],
+        child = subprocess.Popen([sys.executable, "-c", _MEASURED, str(hwm), "--db", str(db),
+                                  *args],
                                  cwd=PROJECT_ROOT, stdout=o, stderr=e,
                                  env={**os.environ, **(env or {})})
         deadline = started + timeout
@@ -227,8 +232,22 @@ def run_measured(args: list[str], db: Path, env: dict | None = None,
                 pytest.fail(f"cjmetrics {' '.join(args)} ran over {timeout} s")
             time.sleep(0.2)
     child.returncode = os.waitstatus_to_exitcode(status)
+    peak_kb = int(hwm.read_text().split()[1]) if hwm.exists() else usage.ru_maxrss
     return (child.returncode, out.read_text(errors="replace"), err.read_text(errors="replace"),
-            time.monotonic() - started, usage.ru_maxrss / 1024)
+            time.monotonic() - started, peak_kb / 1024)
+
+
+# `python -m cjmetrics ARGS...` that writes its peak resident memory ("VmHWM: N kB") on exit.
+_MEASURED = r"""
+import atexit, runpy, sys
+hwm = sys.argv.pop(1)
+def peak():
+    with open("/proc/self/status") as status, open(hwm, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM")))
+atexit.register(peak)
+sys.argv[0] = "cjmetrics"
+runpy.run_module("cjmetrics", run_name="__main__", alter_sys=True)
+"""
 
 
 def _sheet_xml_cells(path: Path, cells: int, columns: int = 10) -> None:

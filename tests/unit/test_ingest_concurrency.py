@@ -70,9 +70,13 @@ def big_file(tmp_path_factory) -> Path:
 
 
 def _state(path: Path) -> dict:
-    """What the store holds after the child: its imports, its rows and any orphans."""
+    """What the store holds after the child, opened as every cjmetrics program opens it
+    (open_store), which first clears the rows of a write a crash cut short before its import
+    was recorded (DuckDB can replay part of a cut-off commit): its imports, its rows, any
+    orphans and how many rows the opening cleared."""
     store = Store(path)
     try:
+        cleared = store.clear_interrupted_writes()
         imports = store.query("SELECT import_id, status, rows_new FROM imports "
                               "WHERE kind = 'indicator_values'")
         per_import = dict(store.query(
@@ -81,7 +85,7 @@ def _state(path: Path) -> dict:
         orphans = store.scalar("SELECT count(*) FROM observations WHERE import_id NOT IN "
                                "(SELECT import_id FROM imports)")
         return {"imports": imports.to_dict("records"), "rows": per_import,
-                "orphans": int(orphans), "checksum": store.checksum()}
+                "orphans": int(orphans), "checksum": store.checksum(), "cleared": cleared}
     finally:
         store.close()
 
@@ -151,6 +155,8 @@ def test_an_import_killed_midway_leaves_all_of_its_rows_or_none(_empty_template,
         imports, rows = state["imports"], state["rows"]
         report.append((moment, outcome, len(imports), sum(rows.values())))
         assert state["orphans"] == 0, (moment, outcome, state)
+        if state["cleared"]:  # only ever what a kill mid-commit left, with no import recorded
+            assert moment[0] == "writing" and not imports, (moment, outcome, state)
         if imports:
             # All: one committed import, with every one of its rows.
             assert len(imports) == 1, (moment, outcome, imports)
@@ -177,6 +183,52 @@ def test_an_import_killed_midway_leaves_all_of_its_rows_or_none(_empty_template,
         store.close()
     # The first kill lands while the file is still being read, long before any write.
     assert report[0][2:] == (0, 0), report
+
+
+def test_rows_a_crash_left_without_their_import_go_when_the_store_opens(_empty_template,
+                                                                        tmp_path):
+    """What DuckDB can replay of a commit cut off mid-way (one table's rows, no import
+    record): the next opening of the store clears them and says so in the audit log, so the
+    next import (which may be given their import id) holds exactly its own rows."""
+    import duckdb
+
+    from cjmetrics import store as store_module
+    from cjmetrics.store import open_store
+
+    path = tmp_path / "torn.duckdb"
+    shutil.copy(_empty_template, path)
+    raw = duckdb.connect(str(path))
+    last = raw.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()[0]
+    raw.execute("""INSERT INTO observations (indicator_id, area_code, period_start, period_end,
+                       period_label, period_type, value, import_id)
+                   SELECT 'eng_media_coverage', 'S12000049', DATE '2024-04-01' + i::INTEGER,
+                          DATE '2024-04-01' + i::INTEGER, 'day ' || i, 'day', i, ?
+                   FROM range(250) t(i)""", [last + 1])
+    before = {t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("imports", "targets", "annotations")}
+    raw.close()
+
+    store = open_store(path)
+    try:
+        assert store.scalar("SELECT count(*) FROM observations WHERE import_id > ?",
+                            [last]) == 0
+        assert store.integrity_problems() == []
+        assert {t: store.scalar(f"SELECT count(*) FROM {t}") for t in before} == before
+        audit = store.query("SELECT action, detail FROM audit WHERE action = 'recover'")
+        assert list(audit["detail"]) == ["cleared 250 observations rows of an import a crash "
+                                         "interrupted before it was recorded"]
+        small = values_file(tmp_path / "small.csv", 100, ("eng_media_coverage",))
+        result = commit(store, prepare(store, small.read_bytes(), "small.csv"))
+        assert store.scalar("SELECT count(*) FROM observations WHERE import_id = ?",
+                            [result.import_id]) == result.rows_new == 100
+    finally:
+        store_module.close_all()
+    # Opening again finds nothing more to clear.
+    again = Store(path)
+    try:
+        assert again.clear_interrupted_writes() == 0
+    finally:
+        again.close()
 
 
 def _in_threads(*jobs):
