@@ -22,7 +22,7 @@ from .care_inspectorate import build_quality
 from .engagement import build_engagement
 from .errors import AnnualReportNotWritten
 from .framework import FRAMEWORK, Scale, build_scorecard
-from .overview import ILLUSTRATIVE_MARK, build_tile
+from .overview import ILLUSTRATIVE_MARK, build_tile, one_kind
 from .participation import Statement, build_statement
 from .periods import PeriodUnrecognised, financial_year_of, parse_period, shift
 from .store import Store
@@ -242,7 +242,7 @@ def _indicator_entry(indicator: pd.Series, series: pd.DataFrame, target: pd.Seri
     """The indicator's figure for the year, with the same change, status and direction wording
     as its Overview tile (built by the same function, from the figures up to the year's end)."""
     held = series[pd.to_datetime(series["period_end"]).dt.date <= year.end]
-    held = held.reset_index(drop=True)
+    held = one_kind(held, indicator).reset_index(drop=True)
     name = indicator["short_name"] or indicator["name"]
     entry = IndicatorEntry(indicator["indicator_id"], name, indicator["unit"], year.label, None,
                            defined_in=_text(indicator.get("source")),

@@ -61,11 +61,12 @@ def _model(store: Store, build_model: Callable, *args):
 
 # -- trends, comparison, framework, Care Inspectorate -----------------------------------------
 def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None = None,
-           end: str | None = None, compare: bool = True, large: bool = False) -> ChartView:
+           end: str | None = None, compare: bool = True, period_type: str | None = None,
+           large: bool = False) -> ChartView:
     from .charts import trend_figure
     from .trends import build_trend
 
-    data = _model(store, build_trend, indicator, list(areas), start, end, compare)
+    data = _model(store, build_trend, indicator, list(areas), start, end, compare, period_type)
     view = view_from_figure(trend_figure(data, large=large), data.table(),
                             summary=data.summary(), file_stem=f"{indicator}-trend")
     view.notes = [f"{n}. {note.period_label}, {note.area_name}: {note.text}"
@@ -74,26 +75,29 @@ def _trend(store: Store, *, indicator: str, areas: list[str], start: str | None 
 
 
 def _comparison(store: Store, indicator: str, areas: list[str], scotland: bool,
-                per_10000: bool):
+                per_10000: bool, period_type: str | None):
     from .comparison import build_comparison
 
-    return _model(store, build_comparison, indicator, list(areas), scotland, per_10000)
+    return _model(store, build_comparison, indicator, list(areas), scotland, per_10000,
+                  period_type)
 
 
 def _ranked(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
-            per_10000: bool = True, large: bool = False) -> ChartView:
+            per_10000: bool = True, period_type: str | None = None,
+            large: bool = False) -> ChartView:
     from .charts import ranked_bar_figure
 
-    data = _comparison(store, indicator, areas, scotland, per_10000)
+    data = _comparison(store, indicator, areas, scotland, per_10000, period_type)
     return view_from_figure(ranked_bar_figure(data, large=large), data.table(),
                             summary=data.summary(), file_stem=f"{indicator}-ranked")
 
 
 def _areas_over_time(store: Store, *, indicator: str, areas: list[str], scotland: bool = True,
-                     per_10000: bool = True, large: bool = False) -> ChartView:
+                     per_10000: bool = True, period_type: str | None = None,
+                     large: bool = False) -> ChartView:
     from .charts import trend_figure
 
-    data = _comparison(store, indicator, areas, scotland, per_10000).trend
+    data = _comparison(store, indicator, areas, scotland, per_10000, period_type).trend
     return view_from_figure(trend_figure(data, large=large), data.table(),
                             summary=data.summary(), file_stem=f"{indicator}-areas-over-time")
 

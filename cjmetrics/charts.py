@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from .periods import kind_name
 from .trends import TrendData
 
 if TYPE_CHECKING:  # for annotations only
@@ -215,7 +216,17 @@ def subtitle(data: TrendData) -> str:
     if data.comparator_code is not None:
         areas = f"{areas} (Scotland for comparison)" if areas else "Scotland"
     span = f"{data.period_range[0]} to {data.period_range[1]}" if data.period_range else ""
-    return " · ".join(p for p in (areas, span, f"Source: {data.sources}") if p)
+    return " · ".join(p for p in (areas, span, kinds_note(data), f"Source: {data.sources}")
+                      if p)
+
+
+def kinds_note(data: TrendData) -> str:
+    """Which kind of period is drawn, when the areas hold figures of more than one: "Financial
+    years (months also held)"."""
+    if len(data.kinds) < 2 or data.period_type is None:
+        return ""
+    others = [kind_name(k) for k in data.kinds if k != data.period_type]
+    return f"{kind_name(data.period_type).capitalize()} ({' and '.join(others)} also held)"
 
 
 def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
@@ -469,7 +480,9 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
     indicator = comparison.indicator
     ranking = comparison.ranking
     when = comparison.period_label or "each area's latest figure"
-    parts = [when, f"ranked {comparison.order_text}", f"{comparison.focus_name} highlighted"]
+    parts = [when, kinds_note(comparison.trend), f"ranked {comparison.order_text}",
+             f"{comparison.focus_name} highlighted"]
+    parts = [p for p in parts if p]
     if comparison.scotland is not None:
         parts.append("dotted line: Scotland")
     if comparison.sources:

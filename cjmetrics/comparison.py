@@ -17,12 +17,14 @@ import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
+from .periods import of_kind, shown_kind
 from .store import Store
-from .trends import TrendData, build_trend
+from .trends import TrendData, build_trend, choose_kind
 
 NOT_COMPARABLE = "Scotland is not shown: its totals are not comparable with an area's counts."
 PER = 10_000  # counts compared as rates per 10,000 population
 POPULATION = "population"  # the reference indicator holding mid-year population estimates
+POPULATION_KIND = "calendar_year"
 NO_SCOTLAND = "No Scotland figure is held for this indicator."
 
 RANKING_COLUMNS = ["area_code", "area_name", "label", "parent_code", "parent_name", "grouped",
@@ -172,6 +174,8 @@ def populations(store: Store, tree: AreaTree, codes: list[str]) -> pd.DataFrame:
     councils = {c: tree.children(c) for c in codes}
     wanted = sorted(set(codes) | {k for kids in councils.values() for k in kids})
     held = store.series([POPULATION], wanted)
+    # Mid-year estimates: a figure of another kind of period is not a population to divide by.
+    held = of_kind(held, shown_kind(held, POPULATION_KIND))
     frames = [held[held["area_code"].isin(codes)]]
     for code, kids in councils.items():
         if not kids or code == SCOTLAND or (held["area_code"] == code).any():
@@ -230,9 +234,10 @@ def _population_note(pops: pd.DataFrame, used: pd.DataFrame) -> str | None:
 
 def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
                      include_scotland: bool = True,
-                     per_10000: bool = True) -> Comparison:
-    """Rank the chosen areas on one indicator and gather their lines over time. The first area
-    is the one the page is about. Counts are compared as rates per 10,000 population unless
+                     per_10000: bool = True, period_type: str | None = None) -> Comparison:
+    """Rank the chosen areas on one indicator and gather their lines over time, of one kind of
+    period (`period_type` when held, else the indicator's own). The first area is the one the
+    page is about. Counts are compared as rates per 10,000 population unless
     `per_10000` is False: a large council's count is not a better result than a small one's."""
     indicators = store.indicators().set_index("indicator_id", drop=False)
     if indicator_id not in indicators.index:
@@ -253,6 +258,8 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
     focus = areas[0] if areas else SCOTLAND
 
     series = store.series([indicator_id], areas + [SCOTLAND])
+    kind, _ = choose_kind(series, areas, indicator.get("period_type"), period_type)
+    series = of_kind(series, kind)
     pops, no_population = None, []
     if as_rates:
         pops = populations(store, tree, areas + [SCOTLAND])
@@ -336,7 +343,7 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
                         f"for {period_label}.")
 
     trend = build_trend(store, indicator_id, areas or [SCOTLAND],
-                        compare_scotland=include_scotland and not as_rates)
+                        compare_scotland=include_scotland and not as_rates, period_type=kind)
     if as_rates:  # the lines over time in the same rates as the bars
         trend.indicator = indicator
         trend.series = per_population(trend.series, pops).reset_index(drop=True)

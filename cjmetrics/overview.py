@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import AreaTree
+from .periods import of_kind, shown_kind
 from .store import Store
 
 ILLUSTRATIVE_MARK = "Illustrative"
@@ -150,6 +151,12 @@ def _group(indicator: pd.Series) -> str:
     return "Engagement"
 
 
+def one_kind(rows: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
+    """An area's figures of one kind of period, the indicator's own when held: a tile's latest
+    figure, its change and its sparkline compare a month with a month, a year with a year."""
+    return of_kind(rows, shown_kind(rows, indicator.get("period_type")))
+
+
 def build_tile(indicator: pd.Series, series: pd.DataFrame, target: pd.Series | None,
                area_code: str, area_name: str,
                reference: Reference | None = None) -> Tile:
@@ -235,11 +242,11 @@ def indicator_tiles(store: Store, indicators: pd.DataFrame, area_code: str,
     tiles = []
     for _, indicator in indicators.iterrows():
         own = series[series["indicator_id"] == indicator["indicator_id"]]
-        rows = own[own["area_code"] == area_code]
+        rows = one_kind(own[own["area_code"] == area_code], indicator)
         reference = None
         if rows.empty and indicator["framework_id"] == "cjpf" and indicator["unit"] != "count":
             for code in lineage[1:]:
-                parent = own[own["area_code"] == code]
+                parent = one_kind(own[own["area_code"] == code], indicator)
                 if not parent.empty:
                     last = parent.iloc[-1]
                     reference = Reference(tree.name(code), analysis.format_value(
@@ -325,7 +332,8 @@ def changes_since(store: Store, area_code: str, since: date) -> list[Changed]:
     cutoff = pd.Timestamp(since)
     changed = []
     for _, indicator in headline.iterrows():
-        rows = series[series["indicator_id"] == indicator["indicator_id"]].reset_index(drop=True)
+        rows = one_kind(series[series["indicator_id"] == indicator["indicator_id"]],
+                        indicator).reset_index(drop=True)
         before = rows[pd.to_datetime(rows["period_end"]) <= cutoff].reset_index(drop=True)
         if rows.empty or len(before) == len(rows):
             continue  # no figure since the meeting

@@ -346,3 +346,50 @@ def parse_periods(values: pd.Series, hint: str | None = None) -> pd.DataFrame:
         },
         index=values.index,
     )
+
+
+# -- one kind of period per line --------------------------------------------------------------
+# An indicator can hold figures of more than one kind of period for an area: a partnership's
+# monthly counts beside the financial-year totals of a national publication. Drawn on one line
+# (or ranked, or compared with "the figure before"), they zigzag between a month and a year.
+# So every chart, ranking and tile shows one kind, and says which when others are held.
+
+KIND_NAMES = {"financial_year": "financial years", "quarter": "quarters",
+              "calendar_quarter": "calendar quarters", "month": "months",
+              "calendar_year": "calendar years", "survey_year": "survey years", "day": "days"}
+
+
+def kind_name(kind: str) -> str:
+    """A kind of period in words, plural: "financial years", "months"."""
+    return KIND_NAMES.get(kind, str(kind).replace("_", " ") + "s")
+
+
+def kinds_held(series: pd.DataFrame) -> list[str]:
+    """The kinds of period a series holds, longest first (years, then quarters, then months),
+    the order a lead reads them in."""
+    if series.empty:
+        return []
+    spans = (pd.to_datetime(series["period_end"]) - pd.to_datetime(series["period_start"]))
+    longest = spans.groupby(series["period_type"].to_numpy()).max()
+    return list(longest.sort_values(ascending=False, kind="stable").index)
+
+
+def shown_kind(series: pd.DataFrame, own: str | None, asked: str | None = None) -> str | None:
+    """The kind of period to show from `series`: the one asked for when it is held; else the
+    indicator's own reporting period (the catalogue's) when held; else the kind with the most
+    figures (the longest of equals). None for an empty series."""
+    held = kinds_held(series)
+    if not held:
+        return None
+    for wanted in (asked, own):
+        if wanted in held:
+            return wanted
+    counts = series["period_type"].value_counts()
+    return max(held, key=lambda kind: (counts[kind], -held.index(kind)))
+
+
+def of_kind(series: pd.DataFrame, kind: str | None) -> pd.DataFrame:
+    """The rows of `series` for one kind of period (all of them when `kind` is None)."""
+    if kind is None or series.empty:
+        return series
+    return series[series["period_type"] == kind]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
-from .periods import parse_period
+from .periods import kind_name, kinds_held, of_kind, parse_period, shown_kind
 from .store import Store
 
 
@@ -22,6 +22,8 @@ class TrendData:
     comparator_code: str | None  # Scotland when it is drawn as a comparator
     comparator_note: str | None  # why Scotland is or is not drawn
     period_range: tuple[str, str] | None  # first and last period shown
+    period_type: str | None = None  # the one kind of period drawn (financial_year, month...)
+    kinds: list[str] = field(default_factory=list)  # every kind the chosen areas hold
 
     @property
     def title(self) -> str:
@@ -75,9 +77,38 @@ class TrendData:
         return " ".join(sentences)
 
 
-def period_options(store: Store, indicator_id: str, area_codes: list[str]) -> list[str]:
-    """The period labels held for an indicator in the chosen areas (and Scotland), in order."""
+def own_kind(store: Store, indicator_id: str) -> str | None:
+    """The indicator's own reporting period, as the catalogue gives it."""
+    indicators = store.indicators()
+    kind = indicators.loc[indicators["indicator_id"] == indicator_id, "period_type"]
+    return kind.iloc[0] if len(kind) and pd.notna(kind.iloc[0]) else None
+
+
+def choose_kind(series: pd.DataFrame, area_codes: list[str], own: str | None,
+                asked: str | None) -> tuple[str | None, list[str]]:
+    """The kind of period to draw and every kind held, judged on the chosen areas' own
+    figures (Scotland's only when they hold none)."""
+    mine = series[series["area_code"].isin(area_codes)]
+    basis = mine if len(mine) else series
+    return shown_kind(basis, own, asked), kinds_held(basis)
+
+
+def period_kinds(store: Store, indicator_id: str, area_codes: list[str]
+                 ) -> tuple[list[str], str | None]:
+    """The kinds of period the chosen areas hold for an indicator (longest first) and the one
+    shown unless another is chosen."""
     series = store.series([indicator_id], list(dict.fromkeys(area_codes + [SCOTLAND])))
+    kind, held = choose_kind(series, area_codes, own_kind(store, indicator_id), None)
+    return held, kind
+
+
+def period_options(store: Store, indicator_id: str, area_codes: list[str],
+                   period_type: str | None = None) -> list[str]:
+    """The period labels held for an indicator in the chosen areas (and Scotland), in order,
+    of the one kind of period drawn."""
+    series = store.series([indicator_id], list(dict.fromkeys(area_codes + [SCOTLAND])))
+    kind, _ = choose_kind(series, area_codes, own_kind(store, indicator_id), period_type)
+    series = of_kind(series, kind)
     ordered = series.drop_duplicates(["period_start", "period_end"]).sort_values(
         ["period_start", "period_end"])
     return list(ordered["period_label"])
@@ -85,8 +116,9 @@ def period_options(store: Store, indicator_id: str, area_codes: list[str]) -> li
 
 def build_trend(store: Store, indicator_id: str, area_codes: list[str],
                 start: str | None = None, end: str | None = None,
-                compare_scotland: bool = True) -> TrendData:
-    """Series, targets and annotations for an indicator, limited to a period range."""
+                compare_scotland: bool = True, period_type: str | None = None) -> TrendData:
+    """Series, targets and annotations for an indicator, limited to a period range, of one
+    kind of period: `period_type` when held, else the indicator's own (periods.shown_kind)."""
     indicators = store.indicators().set_index("indicator_id", drop=False)
     if indicator_id not in indicators.index:
         raise KeyError(indicator_id)
@@ -104,10 +136,13 @@ def build_trend(store: Store, indicator_id: str, area_codes: list[str],
     start_date = parse_period(start).start if start else None
     end_date = parse_period(end).end if end else None
     series = store.series([indicator_id], wanted, start_date, end_date)
+    kind, kinds = choose_kind(series, list(area_codes), indicator.get("period_type"), period_type)
+    series = of_kind(series, kind).copy()
     series["area_name"] = series["area_code"].map(tree.name)
     series["is_comparator"] = series["area_code"] == comparator
     if comparator and not series["is_comparator"].any():
-        comparator, note = None, "No Scotland figure is held for this indicator."
+        comparator, note = None, "No Scotland figure is held for this indicator." \
+            if len(kinds) < 2 else f"No Scotland figure is held for {kind_name(kind)}."
     order = {code: i for i, code in enumerate(wanted)}
     series = series.sort_values(["area_code", "period_start", "period_end"],
                                 key=lambda s: s.map(order) if s.name == "area_code" else s)
@@ -124,7 +159,8 @@ def build_trend(store: Store, indicator_id: str, area_codes: list[str],
     if end_date is not None:
         annotations = annotations[annotations["period_start"] <= pd.Timestamp(end_date)]
     return TrendData(indicator, list(area_codes), series.reset_index(drop=True), targets,
-                     annotations.reset_index(drop=True), comparator, note, period_range)
+                     annotations.reset_index(drop=True), comparator, note, period_range,
+                     kind, kinds)
 
 
 def indicator_choices(store: Store) -> dict[str, str]:

@@ -197,6 +197,35 @@ def indicator_picker(container) -> str | None:
     return indicator_id
 
 
+def period_kind_picker(container, indicator_id: str, areas: list[str],
+                       key: str) -> str | None:
+    """The kind of period a chart draws (financial years, quarters, months), chosen only when
+    the areas hold more than one: lines of one kind, never a month beside a year."""
+    from .periods import kind_name
+    from .trends import period_kinds
+
+    kinds, default = cached(period_kinds, indicator_id, list(areas))
+    if len(kinds) < 2:
+        return default
+    # Keyed on the kinds on offer, so another indicator or area starts from its own default.
+    chosen = container.segmented_control(
+        "Figures by", kinds, default=default, format_func=lambda k: kind_name(k).capitalize(),
+        key=f"{key}-{indicator_id}-{'-'.join(kinds)}",
+        help="The areas hold figures for more than one kind of period. One kind is drawn at a "
+             "time, so a month is never read against a year.")
+    return chosen or default
+
+
+def held_words(kinds: list[str], kind: str | None) -> str:
+    """How "no figures held for X ..." ends: "on this indicator", or, when the areas hold
+    more than one kind of period, which kind X holds none of and where to choose another."""
+    from .periods import kind_name
+
+    if len(kinds) < 2 or kind is None:
+        return "on this indicator"
+    return f"for {kind_name(kind)}: choose another kind under \"Figures by\""
+
+
 # -- sidebar ---------------------------------------------------------------------------------
 def sidebar() -> None:
     """The area picker every page shares, and the demo-data notice. If the store cannot be

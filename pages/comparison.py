@@ -28,6 +28,7 @@ with ui.guard():
                               format_func=lambda code: figures_label(tree, code, holding),
                               help="The first area is highlighted. Add or remove areas to "
                                    "compare.")
+    kind = ui.period_kind_picker(st, indicator_id, areas, key="compare-kind")
     is_count = ui.cached(indicator_unit, indicator_id) == "count"
     # One above the other: side by side, the switches are too close to touch apart on a phone.
     toggles = [st.container()]
@@ -49,15 +50,17 @@ with ui.guard():
         st.info("Choose at least one area to compare.")
         st.stop()
     # Read only, and the very model the two charts are drawn from (the one cache).
-    data = ui.cached_shared(build_comparison, indicator_id, areas, include_scotland, per_10000)
+    data = ui.cached_shared(build_comparison, indicator_id, areas, include_scotland, per_10000,
+                            kind)
     if data.ranking.empty:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
                 f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose other areas or "
                 "another indicator, or load figures for them.", icon=":material/info:")
         st.stop()
     if data.missing:
-        st.info(f"No figures held for {', '.join(ui.plain(m) for m in data.missing)} on this "
-                "indicator.", icon=":material/info:")
+        st.info(f"No figures held for {', '.join(ui.plain(m) for m in data.missing)} "
+                f"{ui.held_words(data.trend.kinds, data.trend.period_type)}.",
+                icon=":material/info:")
     if data.no_population:
         st.info(f"No population estimate is held for "
                 f"{', '.join(ui.plain(m) for m in data.no_population)}, so no rate per 10,000 "
@@ -73,6 +76,8 @@ with ui.guard():
         st.caption(ui.plain(data.scotland_note))
     deck_params = {"indicator": indicator_id, "areas": list(areas),
                    "scotland": include_scotland, "per_10000": per_10000}
+    if len(data.trend.kinds) > 1:
+        deck_params["period_type"] = data.trend.period_type
     ui.chart_card("ranked", deck_params, key="compare-ranked",
                   label=f"Areas ranked: {data.title}")
     st.subheader("Over time")

@@ -76,7 +76,8 @@ with ui.guard():
     if not areas:
         st.info("Choose at least one area to draw the trend.")
         st.stop()
-    periods = ui.cached(period_options, indicator_id, areas)
+    kind = ui.period_kind_picker(st, indicator_id, areas, key="trend-kind")
+    periods = ui.cached(period_options, indicator_id, areas, kind)
     start, end = None, None
     if len(periods) > 1:
         start, end = st.select_slider("Periods", periods, value=(periods[0], periods[-1]),
@@ -90,7 +91,7 @@ with ui.guard():
                         help="Scotland's totals are not comparable with an area's counts, so "
                              "Scotland is drawn for rates and percentages only." if is_count
                         else "Draw Scotland's figures as a dashed line for comparison.")
-    data = ui.cached(build_trend, indicator_id, areas, start, end, compare)
+    data = ui.cached(build_trend, indicator_id, areas, start, end, compare, kind)
     shown = set(data.series.loc[~data.series["is_comparator"], "area_code"])
     missing = [tree.name(a) for a in areas if a not in shown]
     nothing_chosen_holds = not holding & set(areas)
@@ -112,7 +113,8 @@ with ui.guard():
         shown_instead = " Scotland's figures are shown for reference." \
             if data.comparator_code else ""
         names = ", ".join(ui.plain(m) for m in missing)
-        st.info(f"No figures held for {names} on this indicator.{shown_instead}",
+        st.info(f"No figures held for {names} {ui.held_words(data.kinds, data.period_type)}."
+                f"{shown_instead}",
                 icon=":material/info:")
     if data.comparator_note:
         st.caption(data.comparator_note)
@@ -125,6 +127,8 @@ with ui.guard():
                    "start": None if not periods or start == periods[0] else start,
                    "end": None if not periods or end == periods[-1] else end,
                    "compare": compare}
+    if len(data.kinds) > 1:  # the kind chosen; otherwise whichever the figures come to hold
+        deck_params["period_type"] = data.period_type
     ui.chart_card("trend", deck_params, key="trend", label=f"Trend: {data.title}")
     if not data.annotations.empty:  # one numbered list: an element per note adds up
         st.markdown("**Notes on the chart**\n\n" + "\n".join(

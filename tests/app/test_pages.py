@@ -607,3 +607,45 @@ def test_trends_marks_areas_without_figures_and_keeps_scotland_off_for_a_count(d
     # a percentage offers Scotland, switched on
     at.selectbox(key="indicator").set_value("ndo4_community_sentences_completed").run()
     assert at.toggle(key="compare-scotland-False").value is True
+
+
+def test_trends_and_compare_draw_one_kind_of_period_and_offer_the_other(demo_db):
+    """Glasgow's own monthly counts beside its financial-year totals: the pages draw the
+    years (the indicator's own), offer "Figures by" months, and name an area holding none."""
+    from cjmetrics.demo import observation_rows
+    from cjmetrics.store import OBSERVATIONS, open_store
+
+    months = ["Jan 2025", "Feb 2025", "Mar 2025"]
+    raw = pd.DataFrame({"indicator_id": DIVERSION_COMPLETED, "area_code": GLASGOW,
+                        "period": months, "value": ["7", "8", "9"]})
+    for column in ("breakdown", "numerator", "denominator", "lower", "upper", "note", "source"):
+        raw[column] = ""
+    store = open_store(demo_db)
+    store.commit_rows(OBSERVATIONS, observation_rows(raw), kind="upload", file_name="m.csv",
+                      sha256="monthly-counts")
+    kind_key = f"trend-kind-{DIVERSION_COMPLETED}-financial_year-month"
+
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": DIVERSION_COMPLETED})
+    assert_clean(at)
+    picker = at.segmented_control(key=kind_key)
+    assert picker.value == "financial_year"
+    assert picker.options == ["Financial years", "Months"]
+    years = trend_table(at)
+    assert years["Period"].str.fullmatch(r"\d{4}/\d{2}").all(), list(years["Period"])
+    picker.set_value("month").run()
+    assert_clean(at)
+    assert list(trend_table(at)["Period"]) == months
+    at.multiselect(key="areas").select(WEST_DUNBARTONSHIRE).run()
+    assert_clean(at)
+    assert any("No figures held for West Dunbartonshire for months" in i
+               for i in texts(at.info))
+
+    at.switch_page(COMPARISON).run()
+    assert_clean(at)
+    at.selectbox(key="indicator").set_value(DIVERSION_COMPLETED).run()
+    assert_clean(at)
+    compare = at.segmented_control(key=f"compare-kind-{DIVERSION_COMPLETED}-financial_year-month")
+    assert compare.value == "financial_year"
+    compare.set_value("month").run()
+    assert_clean(at)
+    assert any("Mar 2025" in (chart.proto.spec or "") for chart in plotly_charts(at))
