@@ -56,19 +56,23 @@ class TrendData:
         return frame[columns + ["Source", "Note"]].reset_index(drop=True)
 
     def summary(self, tree: AreaTree | None = None) -> str:
-        """One sentence per area asked for: the latest figure and its change."""
+        """One sentence per area asked for: the latest figure and its change, by the Overview
+        tile's rule (a month against the same month a year earlier, else the period before)."""
+        from .overview import comparison_row
+
         unit, decimals = self.indicator["unit"], int(self.indicator.get("decimals") or 0)
         sentences = []
-        # The last two periods of every area in one pass: a mask per area costs a scan of the
-        # whole series each, which adds up with thirty areas of monthly figures.
-        last_two = dict(tuple(self.series.groupby("area_code", sort=False).tail(2)
-                              .groupby("area_code", sort=False))) if len(self.series) else {}
+        # The last thirteen periods of every area in one pass (a mask per area costs a scan of
+        # the whole series each, which adds up with thirty areas of monthly figures): enough
+        # for a month and the same month a year earlier.
+        recent = dict(tuple(self.series.groupby("area_code", sort=False).tail(13)
+                            .groupby("area_code", sort=False))) if len(self.series) else {}
         for code in self.area_codes:
-            rows = last_two.get(code)
+            rows = recent.get(code)
             if rows is None or rows.empty:
                 continue
             latest = rows.iloc[-1]
-            previous = rows.iloc[-2] if len(rows) > 1 else None
+            previous = comparison_row(rows)
             sentences.append(analysis.describe_change(
                 self.indicator["short_name"] or self.title, latest["area_name"],
                 latest["period_label"], float(latest["value"]),

@@ -82,11 +82,16 @@ def test_a_trend_of_months_when_they_are_chosen_and_the_deck_keeps_the_choice(de
     assert list(trend.series["period_label"]) == MONTHS
     assert list(trend.series["value"]) == [7 + i for i in range(12)]
     assert period_options(demo_store, COMPLETED, [GLASGOW], "month") == MONTHS
-    # The summary compares the last month with the month before, not with a year.
-    assert "Mar 2025" in trend.summary() and "Feb 2025" in trend.summary()
+    # The summary compares a month with the same month a year earlier, as the tiles do: none
+    # is held, so no change is claimed (and never one against a year, or against Feb 2025).
+    assert "18 in Mar 2025" in trend.summary() and " on " not in trend.summary()
+    upload(demo_store, {"indicator_id": COMPLETED, "area_code": GLASGOW, "period": "Mar 2024",
+                        "value": 12})
+    trend = build_trend(demo_store, COMPLETED, [GLASGOW], period_type="month")
+    assert "18 in Mar 2025, up 50% on Mar 2024" in trend.summary(), trend.summary()
     view = chart_registry.build(demo_store, "trend", {
         "indicator": COMPLETED, "areas": [GLASGOW], "period_type": "month"})
-    assert list(view.figure.data[0].customdata[:, 0]) == MONTHS
+    assert list(view.figure.data[0].customdata[:, 0]) == ["Mar 2024", *MONTHS]
     assert "Months (financial years also held)" in view.figure.layout.title.subtitle.text
 
 
