@@ -516,15 +516,19 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
     top = float(ranking["value"].max())
     if comparison.scotland is not None:
         top = max(top, comparison.scotland.value)
+    low = min(0.0, float(ranking["value"].min()))
+    end = top * 1.15 if top > 0 else 1
+    if comparison.scotland is not None:
         fig.add_vline(x=comparison.scotland.value, line=dict(color=COMPARATOR_COLOUR, width=2,
                                                              dash="dot"))
+        # The label runs from the line into the wider side, so it is not cut off at the edge.
+        into_left = comparison.scotland.value > (low + end) / 2
         fig.add_annotation(x=comparison.scotland.value, y=1, yref="paper", yanchor="bottom",
-                           showarrow=False, xanchor="left",
+                           showarrow=False, xanchor="right" if into_left else "left",
                            text=f"Scotland {comparison.scotland.value_text} "
                                 f"({comparison.scotland.period_label})",
                            font=dict(color=COMPARATOR_COLOUR, size=18 if large else 13))
-    low = min(0.0, float(ranking["value"].min()))
-    fig.update_xaxes(range=[low, top * 1.15 if top > 0 else 1], title=_axis_title(indicator),
+    fig.update_xaxes(range=[low, end], title=_axis_title(indicator),
                      showgrid=True, gridcolor="#e0e0e0", zeroline=True, zerolinecolor="#444")
     if indicator["unit"] == "percent":
         fig.update_xaxes(ticksuffix="%")

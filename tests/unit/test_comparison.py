@@ -266,6 +266,11 @@ def test_the_ranked_bars_highlight_the_chosen_area_and_label_values(demo_store):
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert len(lines) == 1 and lines[0].x0 == pytest.approx(data.scotland.value)
     assert lines[0].line.color == COMPARATOR_COLOUR and lines[0].line.dash == "dot"
+    # Its label runs into the wider side of the line, not off the figure's edge.
+    label = next(a for a in fig.layout.annotations if a.text.startswith("Scotland"))
+    low, end = fig.layout.xaxis.range
+    assert data.scotland.value > (low + end) / 2  # in the right half: the label runs left
+    assert label.xanchor == "right"
     assert fig.layout.title.text.startswith("Community sentences successfully completed")
     subtitle = fig.layout.title.subtitle.text.replace("<br>", " ")
     assert data.period_label in subtitle and "Source:" in subtitle
