@@ -24,11 +24,12 @@ from .errors import AnnualReportNotWritten
 from .framework import FRAMEWORK, Scale, build_scorecard
 from .overview import ILLUSTRATIVE_MARK, build_tile, one_kind
 from .participation import Statement, build_statement
-from .periods import PeriodUnrecognised, financial_year_of, parse_period, shift
+from .periods import PeriodUnrecognised, financial_year_of, kind_name, parse_period, shift
 from .store import Store
 from .surveys import small_number_threshold, wave_responses
 
 FORMATS = {".docx": "Word", ".md": "Markdown"}
+YEAR_DAYS = 360  # a period this long or longer is a year's (a year's end is 364 days on)
 DEMO_NOTE = "Contains illustrative demo figures: not official statistics."
 DRAFT_NOTE = ("Draft written by cjmetrics from the figures it holds. Check every figure and "
               "write each outcome's judgement before it is shared.")
@@ -252,8 +253,14 @@ def _indicator_entry(indicator: pd.Series, series: pd.DataFrame, target: pd.Seri
     tile = build_tile(indicator, held, target, area_code, area_name, None)
     last = held.iloc[-1]
     in_year = pd.Timestamp(last["period_start"]).date() >= year.start
-    if not in_year:
-        entry.latest_before = f"{tile.latest_text} in {tile.latest_label}"
+    # A month's or a quarter's figure is not the year's: with no yearly figure held, the
+    # report names the latest one as what it is rather than give it as the year's figure.
+    part_of_year = pd.Timestamp(last["period_end"]) - pd.Timestamp(last["period_start"]) \
+        < pd.Timedelta(days=YEAR_DAYS)
+    if not in_year or part_of_year:
+        entry.latest_before = f"{tile.latest_text} in {tile.latest_label}" + (
+            f" (figures are held for {kind_name(last['period_type'])} only)"
+            if part_of_year else "")
         entry.source = tile.source
         return entry
     entry.figure_text = tile.latest_text

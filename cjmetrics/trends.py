@@ -97,25 +97,27 @@ def choose_kind(series: pd.DataFrame, area_codes: list[str], own: str | None,
     return shown_kind(basis, own, asked), kinds_held(basis)
 
 
-def period_kinds(store: Store, indicator_id: str, area_codes: list[str]
-                 ) -> tuple[list[str], str | None]:
-    """The kinds of period the chosen areas hold for an indicator (longest first) and the one
-    shown unless another is chosen."""
-    series = store.series([indicator_id], list(dict.fromkeys(area_codes + [SCOTLAND])))
-    kind, held = choose_kind(series, area_codes, own_kind(store, indicator_id), None)
-    return held, kind
+@dataclass(frozen=True)
+class PeriodsHeld:
+    """The periods the chosen areas (and Scotland) hold for an indicator, by kind: what the
+    "Figures by" control offers and, for the kind chosen, the periods the slider offers."""
+    kinds: list[str]  # every kind held, longest first
+    default: str | None  # the kind shown unless another is chosen
+    labels: dict[str, list[str]]  # kind -> its period labels, oldest first
+
+    def options(self, kind: str | None) -> list[str]:
+        """The period labels of `kind`, or of the default kind when `kind` is not held."""
+        return self.labels.get(kind if kind in self.labels else self.default, [])
 
 
-def period_options(store: Store, indicator_id: str, area_codes: list[str],
-                   period_type: str | None = None) -> list[str]:
-    """The period labels held for an indicator in the chosen areas (and Scotland), in order,
-    of the one kind of period drawn."""
+def periods_held(store: Store, indicator_id: str, area_codes: list[str]) -> PeriodsHeld:
+    """One read of the indicator's series for the period controls of Trends and Compare."""
     series = store.series([indicator_id], list(dict.fromkeys(area_codes + [SCOTLAND])))
-    kind, _ = choose_kind(series, area_codes, own_kind(store, indicator_id), period_type)
-    series = of_kind(series, kind)
-    ordered = series.drop_duplicates(["period_start", "period_end"]).sort_values(
+    default, kinds = choose_kind(series, area_codes, own_kind(store, indicator_id), None)
+    ordered = series.drop_duplicates(["period_type", "period_start", "period_end"]).sort_values(
         ["period_start", "period_end"])
-    return list(ordered["period_label"])
+    labels = {kind: list(of_kind(ordered, kind)["period_label"]) for kind in kinds}
+    return PeriodsHeld(kinds, default, labels)
 
 
 def build_trend(store: Store, indicator_id: str, area_codes: list[str],

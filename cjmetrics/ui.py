@@ -160,23 +160,33 @@ def static_table(frame: pd.DataFrame) -> None:
 
 # -- shareable links ---------------------------------------------------------------------------
 def sync_from_url(key: str, options: list[str]) -> None:
-    """Let a link (?indicator=ID) choose a widget's value once, without overriding what the user
-    picks afterwards. Streamlit's own binding puts display labels in the URL; this keeps ids."""
+    """Give widget `key` its value before it is drawn: the one a link (?key=ID) asks for,
+    once, without overriding what the user picks afterwards; else the one chosen last, on this
+    page or another (Trends and Compare share the indicator). Streamlit keeps a widget's value
+    per page, and its own URL binding puts display labels in the address; this keeps ids.
+    The widget passes `remember(key)` as its on_change."""
     wanted = st.query_params.get(key)
-    applied = f"_url_applied_{key}"
-    if wanted in options and st.session_state.get(applied) != wanted:
-        st.session_state[key] = wanted
-        st.session_state[applied] = wanted
-    elif wanted is None and key not in st.session_state and \
-            st.session_state.get(applied) in options:
-        # Back on the page through the sidebar (no ?key=): keep what was chosen last time.
-        st.session_state[key] = st.session_state[applied]
+    seen, chosen = f"_url_seen_{key}", f"_chosen_{key}"
+    # A value still in the address after the user picked another is not asked for again.
+    if wanted in options and st.session_state.get(seen) != wanted:
+        st.session_state[chosen] = wanted
+        st.session_state[seen] = wanted
+    if st.session_state.get(chosen) in options:
+        st.session_state[key] = st.session_state[chosen]
+
+
+def remember(key: str):
+    """The on_change of a widget kept by sync_from_url: its pick is the one to keep."""
+    def keep() -> None:
+        st.session_state[f"_chosen_{key}"] = st.session_state[key]
+    return keep
 
 
 def sync_to_url(key: str, value: str) -> None:
     if st.query_params.get(key) != value:
         st.query_params[key] = value
-    st.session_state[f"_url_applied_{key}"] = value
+    st.session_state[f"_url_seen_{key}"] = value
+    st.session_state[f"_chosen_{key}"] = value
 
 
 def indicator_picker(container) -> str | None:
@@ -192,6 +202,7 @@ def indicator_picker(container) -> str | None:
     sync_from_url("indicator", ids)
     indicator_id = container.selectbox(
         "Indicator", ids, key="indicator", format_func=choices.get,
+        on_change=remember("indicator"),
         help="Type to search. Grouped by framework and outcome.")
     sync_to_url("indicator", indicator_id)
     return indicator_id
@@ -202,9 +213,10 @@ def period_kind_picker(container, indicator_id: str, areas: list[str],
     """The kind of period a chart draws (financial years, quarters, months), chosen only when
     the areas hold more than one: lines of one kind, never a month beside a year."""
     from .periods import kind_name
-    from .trends import period_kinds
+    from .trends import periods_held
 
-    kinds, default = cached(period_kinds, indicator_id, list(areas))
+    held = cached(periods_held, indicator_id, list(areas))
+    kinds, default = held.kinds, held.default
     if len(kinds) < 2:
         return default
     # Keyed on the kinds on offer, so another indicator or area starts from its own default.

@@ -44,7 +44,7 @@ with ui.guard():
         st.session_state["survey"] = answered[0] if answered else ids[0]
     left, right = st.columns([3, 1])
     survey_id = left.selectbox(
-        "Survey", ids, key="survey",
+        "Survey", ids, key="survey", on_change=ui.remember("survey"),
         format_func=lambda s: choices[s] + ("" if s in answered else " (no answers here)"))
     ui.sync_to_url("survey", survey_id)
     # Read only: the very model the charts are drawn from (the one cache).
@@ -100,7 +100,7 @@ with ui.guard():
         keep_valid("question", questions)
         ui.sync_from_url("question", questions)
         question_id = st.selectbox(
-            "Question", questions, key="question",
+            "Question", questions, key="question", on_change=ui.remember("question"),
             format_func=lambda q: short(model.question_label(q)))
         ui.sync_to_url("question", question_id)
         q = model.question(question_id)

@@ -9,7 +9,7 @@ from cjmetrics.trends import (
     build_trend,
     figures_label,
     indicator_unit,
-    period_options,
+    periods_held,
 )
 
 ui.ensure_entrypoint()
@@ -77,7 +77,7 @@ with ui.guard():
         st.info("Choose at least one area to draw the trend.")
         st.stop()
     kind = ui.period_kind_picker(st, indicator_id, areas, key="trend-kind")
-    periods = ui.cached(period_options, indicator_id, areas, kind)
+    periods = ui.cached(periods_held, indicator_id, areas).options(kind)  # the picker's read
     start, end = None, None
     if len(periods) > 1:
         start, end = st.select_slider("Periods", periods, value=(periods[0], periods[-1]),

@@ -266,6 +266,26 @@ def test_trends_choosing_an_indicator_updates_the_link(demo_db, observations):
     assert any("Scotland is not drawn" in c for c in texts(at.caption))
 
 
+def test_the_indicator_chosen_follows_between_trends_and_compare_areas(demo_db):
+    """The sidebar's links carry no ?indicator=: the one chosen on either page is kept, and a
+    link that asks for one still chooses it."""
+    at = run_app(TRENDS, area=GLASGOW, query={"indicator": AGREE})
+    at.selectbox(key="indicator").set_value(DIVERSION_COMPLETED).run()
+    at.run()  # a rerun with the old address must not bring back the linked indicator
+    assert at.selectbox(key="indicator").value == DIVERSION_COMPLETED
+    at.query_params.clear()
+    at.switch_page(COMPARISON).run()
+    assert_clean(at)
+    assert at.selectbox(key="indicator").value == DIVERSION_COMPLETED
+    at.selectbox(key="indicator").set_value(COMPLETED_SENTENCES).run()
+    at.query_params.clear()
+    at.switch_page(TRENDS).run()
+    assert at.selectbox(key="indicator").value == COMPLETED_SENTENCES
+    at.query_params["indicator"] = AGREE  # an Overview tile's link
+    at.switch_page(TRENDS).run()
+    assert at.selectbox(key="indicator").value == AGREE
+
+
 def test_a_chart_card_draws_its_downloads_and_data_only_once_opened(demo_db):
     at = run_app(TRENDS)
     [card] = [e for e in at.expander if e.label == "Data behind this chart"]

@@ -15,7 +15,7 @@ from cjmetrics.demo import observation_rows
 from cjmetrics.overview import build_overview
 from cjmetrics.periods import kinds_held, shown_kind
 from cjmetrics.store import OBSERVATIONS, file_sha256
-from cjmetrics.trends import build_trend, period_kinds, period_options
+from cjmetrics.trends import build_trend, periods_held
 
 from demo_csv import GLASGOW, WEST_DUNBARTONSHIRE, figures, file_bytes, observations_file
 
@@ -69,9 +69,9 @@ def test_a_trend_draws_the_indicators_own_periods_and_says_months_are_held(demo_
                                                       "areas": [GLASGOW]})
     assert "Financial years (months also held)" in view.figure.layout.title.subtitle.text
     assert list(view.figure.data[0].customdata[:, 0]) == list(yearly()["period"])
-    assert period_kinds(demo_store, COMPLETED, [GLASGOW]) == (
-        ["financial_year", "month"], "financial_year")
-    assert period_options(demo_store, COMPLETED, [GLASGOW]) == list(yearly()["period"])
+    held = periods_held(demo_store, COMPLETED, [GLASGOW])
+    assert (held.kinds, held.default) == (["financial_year", "month"], "financial_year")
+    assert held.options(None) == held.options("quarter") == list(yearly()["period"])
 
 
 def test_a_trend_of_months_when_they_are_chosen_and_the_deck_keeps_the_choice(demo_store):
@@ -81,7 +81,7 @@ def test_a_trend_of_months_when_they_are_chosen_and_the_deck_keeps_the_choice(de
 
     assert list(trend.series["period_label"]) == MONTHS
     assert list(trend.series["value"]) == [7 + i for i in range(12)]
-    assert period_options(demo_store, COMPLETED, [GLASGOW], "month") == MONTHS
+    assert periods_held(demo_store, COMPLETED, [GLASGOW]).options("month") == MONTHS
     # The summary compares a month with the same month a year earlier, as the tiles do: none
     # is held, so no change is claimed (and never one against a year, or against Feb 2025).
     assert "18 in Mar 2025" in trend.summary() and " on " not in trend.summary()
@@ -159,3 +159,18 @@ def test_an_area_with_months_alone_gets_a_tile_of_months(demo_store):
 
     assert tile.latest_label == "Mar 2025"
     assert tile.spark_labels == MONTHS
+
+
+def test_the_annual_report_never_gives_a_months_figure_as_the_years(demo_store):
+    """An area holding only its own monthly figures for a yearly indicator: the report names
+    the latest month as a month's figure, and claims no change, status or trend for the year."""
+    agree = "ndo9_agree_community_sentence"  # a survey-year indicator; the area holds none
+    monthly(demo_store, area=WEST_DUNBARTONSHIRE, indicator=agree)
+
+    report = build_annual_report(demo_store, WEST_DUNBARTONSHIRE, "2024/25")
+    entry = next(e for o in report.outcomes for e in o.indicators if e.indicator_id == agree)
+
+    assert not entry.has_figure and entry.has_series
+    assert entry.figure_sentence == (
+        "No figure held for 2024/25. The latest figure held is 18.0% in Mar 2025 (figures are "
+        "held for months only)."), entry.figure_sentence
