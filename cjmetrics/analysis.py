@@ -261,6 +261,14 @@ def format_values(values: Iterable[Any], units: Iterable[str],
     return [format_value(v, u, d) for v, u, d in zip(values, units, decimals, strict=True)]
 
 
+def shorten(text: str, width: int) -> str:
+    """Text cut at a word to at most `width` characters, ending "…" when cut: a question's
+    wording in a chart title, a preview or a drop-down."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else \
+        text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–") + "…"
+
+
 def breakdown_label(key: Any) -> str:
     """A breakdown key as people read it: "" is the total, "channel:X/Twitter" is
     "Channel: X/Twitter", "event:Glasgow Collaborative Workshop" "Event: Glasgow ..."."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,6 +10,16 @@ import pandas as pd
 from .store import Store
 
 UNCONFIRMED = "Wording not confirmed"
+# The catalogue's own instruction to whoever maintains it, which a chart's reader has no use for.
+_MAINTAINERS_WORDS = re.compile(r"^Wording not confirmed: edit this row to match the published "
+                                r"(\w+)\.\s*")
+
+
+def readers_note(description: str) -> str:
+    """An unconfirmed indicator's description as a chart's reader needs it: "Wording not
+    confirmed against the published framework: ..." without the catalogue's "edit this row"."""
+    return _MAINTAINERS_WORDS.sub(
+        lambda m: f"Wording not confirmed against the published {m.group(1)}: ", description)
 
 
 @dataclass

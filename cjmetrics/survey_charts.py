@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .analysis import shorten
 from .charts import FONT, PALETTE, message_figure, styled, text_colour_on, wrap
 from .surveys import SurveyModel
 
@@ -21,6 +22,11 @@ SUPPRESSED_COLOUR = "#d9d9d9"
 # Disagree (vermillion, orange), neutral grey, agree (sky blue, blue): safe for colour-blindness.
 LIKERT_COLOURS = {-2: "#D55E00", -1: "#E69F00", 0: "#9e9e9e", 1: "#56B4E9", 2: "#0072B2"}
 LIKERT_PATTERNS = {-2: "x", -1: "/", 0: "", 1: "\\", 2: "+"}
+# A question chart's title, at most: two lines of a PowerPoint slide's title (30 pt), three of
+# the PDF's and the slideshow's large type; the question's wording gets what the rest leaves,
+# at least QUESTION_MIN_WIDTH characters.
+TITLE_WIDTH = 110
+QUESTION_MIN_WIDTH = 30
 
 
 def _pattern(shape: str, colour: str) -> dict:
@@ -32,6 +38,18 @@ def _pattern(shape: str, colour: str) -> dict:
 def _title(fig: go.Figure, title: str, subtitle: str, *, large: bool) -> None:
     fig.update_layout(title=dict(text=wrap(title, 45 if large else 80),
                                  subtitle=dict(text=wrap(subtitle, 75 if large else 120))))
+
+
+def question_title(q, what: str) -> str:
+    """"Q3 How would you rate awareness ... – answers by area": the question's number and its
+    wording, cut short so the whole title stays within TITLE_WIDTH characters (two lines of a
+    slide's title), so a meeting can tell what was asked."""
+    number = str(q["number"] or "").strip()
+    text = " ".join(str(q["text"] or "").split())
+    if not text:
+        return f"{number}: {what}"
+    room = max(QUESTION_MIN_WIDTH, TITLE_WIDTH - len(number) - len(what) - 4)
+    return f"{number} {shorten(text, room)} – {what}"
 
 
 def _num(value) -> float | None:
@@ -109,7 +127,7 @@ def distribution_figure(model: SurveyModel, question_id: str, table: pd.DataFram
     if q["type"] == "multiple":
         return ticked_figure(model, question_id, table, large=large)
     fig = go.Figure()
-    _title(fig, f"{q['number']}: answers by area (share of those who answered)",
+    _title(fig, question_title(q, "answers by area (share of those who answered)"),
            model.subtitle, large=large)
     if table.empty:
         return message_figure(fig, "No answers to this question are held.", large=large)
@@ -141,7 +159,7 @@ def ticked_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     one bar per area. A suppressed cell gets no bar, only its "<5" (or "hidden") label."""
     q = model.question(question_id)
     fig = go.Figure()
-    _title(fig, f"{q['number']}: share of those who answered who ticked each answer",
+    _title(fig, question_title(q, "share of those who answered who ticked each answer"),
            model.subtitle, large=large)
     if table.empty:
         return message_figure(fig, "No answers to this question are held.", large=large)
@@ -186,8 +204,8 @@ def diverging_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, 
     """Agree to the right of zero, disagree to the left, the neutral answer split across it."""
     q = model.question(question_id)
     fig = go.Figure()
-    _title(fig, f"{q['number']}: disagree (left) and agree (right), share of those who "
-                "answered", model.subtitle, large=large)
+    _title(fig, question_title(q, "disagree (left) and agree (right), share of those who "
+                                  "answered"), model.subtitle, large=large)
     if table.empty:
         return message_figure(fig, "No answers to this question are held.", large=large)
     return _diverging(fig, model, table, large=large)
@@ -204,15 +222,11 @@ def statements_figure(model: SurveyModel, area_code: str, table: pd.DataFrame, *
         return message_figure(fig, "No answers to these statements are held.", large=large)
     texts = dict(zip(model.questions["number"], model.questions["text"]))
     # Two short lines per statement (the full wording is in the table and the hover).
-    labels = {n: wrap(_clip(f"{n} {texts.get(n, '')}", 64), 34)
+    labels = {n: wrap(shorten(f"{n} {texts.get(n, '')}", 64), 34)
               for n in table["question"].unique()}
     fig = _diverging(fig, model, table.assign(area=table["question"].map(labels)), large=large)
     fig.update_layout(height=(360 if large else 290) + 80 * len(labels))
     return fig
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _diverging(fig: go.Figure, model: SurveyModel, table: pd.DataFrame, *,
@@ -270,7 +284,7 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     q = model.question(question_id)
     fig = go.Figure()
     area = table["area"].iloc[0] if len(table) else model.area_name
-    _title(fig, f"{q['number']}: engagement level with each partner, {area}",
+    _title(fig, question_title(q, f"engagement level with each partner, {area}"),
            model.subtitle_for([area]), large=large)
     if table.empty:
         return message_figure(fig, "No answers to this question are held.", large=large)

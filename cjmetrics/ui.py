@@ -251,12 +251,17 @@ def sidebar() -> None:
     options = tree.selectable()
     if not options:
         return
+    # Kept in the address (?area=CODE), so a reload, a bookmark or a shared link shows the
+    # same area.
+    sync_from_url(AREA_KEY, options)
     if st.session_state.get(AREA_KEY) not in options:
         st.session_state[AREA_KEY] = _default_area(options)
     with st.sidebar:
-        st.selectbox("Area", options, key=AREA_KEY, format_func=tree.label,
-                     help="The partnership or council area the pages show. Councils of a "
-                          "partnership are listed under it.")
+        area = st.selectbox("Area", options, key=AREA_KEY, format_func=tree.label,
+                            on_change=remember(AREA_KEY),
+                            help="The partnership or council area the pages show. Councils "
+                                 "of a partnership are listed under it.")
+        sync_to_url(AREA_KEY, area)
         if cached(_demo_loaded):
             st.caption(":material/info: The store holds **illustrative demo data**: invented "
                        "figures to explore the dashboard, not official statistics. Undo the "

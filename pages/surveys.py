@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cjmetrics import export, ui
+from cjmetrics.analysis import shorten
 from cjmetrics.chart_registry import period_param
 from cjmetrics.surveys import (
     TYPE_WORDS,
@@ -19,10 +20,6 @@ def keep_valid(key: str, options: list) -> None:
     """A choice left over from another survey or area is dropped, so the first option shows."""
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
-
-
-def short(text: str, width: int = 90) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 with ui.guard():
@@ -74,8 +71,9 @@ with ui.guard():
                if "strengthening engagement transition project" in model.sources.lower() else ""),
             icon=":material/science:")
     st.caption(f":material/visibility_off: Counts below {model.threshold} are shown as "
-               f"\"<{model.threshold}\", and no share, interval or bar is given for them "
-               "(the threshold is the `small_number_threshold` setting).")
+               f"\"<{model.threshold}\", and no share, interval or bar is given for them. "
+               "An admin can change this number with the Settings template on the Upload "
+               "page.")
 
     with st.expander("The survey's questions", icon=":material/list_alt:"):
         # One block of text: an element per question adds up for the browser.
@@ -101,7 +99,7 @@ with ui.guard():
         ui.sync_from_url("question", questions)
         question_id = st.selectbox(
             "Question", questions, key="question", on_change=ui.remember("question"),
-            format_func=lambda q: short(model.question_label(q)))
+            format_func=lambda q: shorten(model.question_label(q), 90))
         ui.sync_to_url("question", question_id)
         q = model.question(question_id)
         st.markdown(f"**{ui.plain(q['number'])}** {ui.plain(q['text'])} "
@@ -129,7 +127,7 @@ with ui.guard():
         st.subheader("Free-text answers")
         keep_valid("survey-text-question", texts)
         text_id = st.selectbox("Free-text question", texts, key="survey-text-question",
-                               format_func=lambda q: short(model.question_label(q)))
+                               format_func=lambda q: shorten(model.question_label(q), 90))
         search = st.text_input("Search the answers", key="survey-text-search",
                                placeholder="a word or phrase, e.g. funding")
         answers = model.free_text(text_id, search)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cjmetrics import ui
+from cjmetrics.catalogue import readers_note
 from cjmetrics.trends import (
     areas_to_offer,
     areas_with_figures,
@@ -136,7 +137,7 @@ with ui.guard():
             f"{ui.plain(note.text)}"
             for number, note in enumerate(data.annotations.itertuples(), start=1)))
     if not data.indicator.get("confirmed", True):
-        st.caption(f":material/edit_note: {ui.plain(data.indicator['description'])}")
+        st.caption(f":material/edit_note: {ui.plain(readers_note(data.indicator['description']))}")
     ui.illustrative_notice(data.sources)
     with ui.fold("Edit the notes on this chart", icon=":material/edit_note:",
                  key="trend-notes-open") as shown:

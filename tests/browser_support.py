@@ -10,6 +10,7 @@ import csv
 import importlib.util
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -221,3 +222,15 @@ def chart_card_csv(page, index: int = 0) -> list[dict[str, str]]:
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def expect_address(page, base: str, path: str, **params: str) -> None:
+    """The page's address is `base`/`path` and carries `params` (in any order; the address also
+    names the sidebar's area, ?area=CODE, which a reload and a bookmark keep)."""
+    start = rf"^{re.escape(base)}/{re.escape(path)}"
+    if not params:
+        expect(page).to_have_url(re.compile(start + r"(?:\?.*)?$"))
+        return
+    carries = "".join(rf"(?=(?:.*&)?{re.escape(k)}={re.escape(v)}(?:&|$))"
+                      for k, v in params.items())
+    expect(page).to_have_url(re.compile(start + rf"\?{carries}.*$"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..analysis import format_value
+from ..analysis import format_value, shorten
 from ..store import Store
 from .pipeline import Prepared
 
@@ -18,6 +18,11 @@ LIMIT = 500
 REVISION_FACTOR_KEY = "revision_factor"
 DEFAULT_REVISION_FACTOR = 2.0
 VALUE_COLUMNS = ("value", "target_value", "baseline_value")
+# A survey answer's columns as the preview heads them (its old answer: "Answer (old)").
+ANSWER_COLUMNS = {"survey_id": "Survey", "area_code": "Area", "respondent_id": "Respondent",
+                  "question_id": "Question", "item_id": "Row", "period_label": "Period",
+                  "answer": "Answer", "source": "Source"}
+QUESTION_WIDTH = 60  # a question's wording in the preview, shortened to this many characters
 
 
 def readable_breakdown(key: object) -> str:
@@ -48,7 +53,8 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
     if "indicator_id" not in rows:
         if "survey_id" in rows and "answer" in rows:
-            rows = _answer_labels(store, rows)
+            return _other_kind(_answer_labels(_survey_definitions(store, prepared), rows),
+                               areas, ANSWER_COLUMNS)
         return _other_kind(rows, areas)
     table = _labels(rows, indicators, areas)
     value = next(c for c in ("value", "target_value", "text") if c in rows)
@@ -146,9 +152,10 @@ def large_revisions(store: Store, prepared: Prepared,
     return LargeRevisions(factor, table.reset_index(drop=True), len(rows), preview.rows_revised)
 
 
-def _other_kind(rows: pd.DataFrame, areas: dict) -> pd.DataFrame:
+def _other_kind(rows: pd.DataFrame, areas: dict, words: dict | None = None) -> pd.DataFrame:
     """Kinds without an indicator (engagement plan, posts, stages ...): their own columns, areas
-    by name, dates by label, and the old value beside each changed one."""
+    by name, dates by label, and the old value beside each changed one. `words` heads the
+    columns it names (survey answers); the others keep their own names, area_code as "area"."""
     shown = [c for c in rows.columns if c != "change" and not c.startswith("old_")
              and not c.endswith(("_start", "_end")) and c != "period_type"]
     table = rows[shown].copy()
@@ -158,17 +165,31 @@ def _other_kind(rows: pd.DataFrame, areas: dict) -> pd.DataFrame:
         old = f"old_{column}"
         if old in rows and (rows[old].notna() & (rows[old] != rows[column])).any():
             table[f"{column} (old)"] = rows[old]
-    return table.rename(columns={"area_code": "area"}).reset_index(drop=True)
+    words = words or {"area_code": "area"}
+    table = table.rename(columns=lambda c: f"{words[c[:-6]]} (old)"
+                         if c.endswith(" (old)") and c[:-6] in words else words.get(c, c))
+    return table.reset_index(drop=True)
 
 
-def _answer_labels(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
-    """Survey answers as their options' words ("Yes, we have identified ...", several joined
-    by "; "), questions by number: what the lead ticked, not the stored option ids. Free text
-    and answers without an option stay as they are."""
+def _survey_definitions(store: Store, prepared: Prepared) -> dict:
+    """The store's survey definitions, with the one an export would create (not yet written),
+    so a new survey's answers preview by its name and its questions' wording too."""
     definitions = store.survey_definitions()
+    new = (getattr(prepared, "survey_plan", None) or {}).get("new")
+    if not new:
+        return definitions
+    return {k: pd.concat([definitions[k], new[k]], ignore_index=True) if len(new[k])
+            else definitions[k] for k in ("surveys", "questions", "options", "items")}
+
+
+def _answer_labels(definitions: dict, rows: pd.DataFrame) -> pd.DataFrame:
+    """Survey answers as their options' words ("Yes, we have identified ...", several joined
+    by "; "), questions by number and shortened wording ("Q1 How safe do you feel ..."),
+    surveys by name: what the lead ticked, not the stored ids. Free text and answers without
+    an option stay as they are."""
     options = {(o.survey_id, o.question_id, o.option_id): o.short_label or o.label
                for o in definitions["options"].itertuples()}
-    numbers = {(q.survey_id, q.question_id): q.number or q.question_id
+    numbers = {(q.survey_id, q.question_id): _question_words(q.number, q.text) or q.question_id
                for q in definitions["questions"].itertuples()}
     items = {(i.survey_id, i.question_id, i.item_id): i.label
              for i in definitions["items"].itertuples()}
@@ -191,8 +212,16 @@ def _answer_labels(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     rows["question_id"] = [numbers.get((s, q), q)
                            for s, q in zip(rows["survey_id"], rows["question_id"])]
     rows["survey_id"] = rows["survey_id"].map(names).fillna(rows["survey_id"])
-    return rows.rename(columns={"survey_id": "survey", "question_id": "question",
-                                "item_id": "row", "respondent_id": "respondent"})
+    if "item_id" in rows and not rows["item_id"].fillna("").astype(str).str.strip().any():
+        rows = rows.drop(columns="item_id")  # no matrix question: no Row column
+    return rows
+
+
+def _question_words(number: object, text: object) -> str:
+    """"Q1 How safe do you feel in your area?", the wording shortened; either part may be
+    missing."""
+    parts = [str(p).strip() for p in (number, text) if isinstance(p, str) and p.strip()]
+    return " ".join(parts[:1] + [shorten(p, QUESTION_WIDTH) for p in parts[1:]])
 
 
 def first_indicator(prepared: Prepared) -> str | None:

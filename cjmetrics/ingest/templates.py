@@ -282,7 +282,8 @@ SETTINGS_TEMPLATE = Template(
     "settings", "Settings",
     "Partnership-wide settings, e.g. rag_green and rag_amber: the default status bands as a "
     "share of target; revision_factor: a revision moving a figure by more than this many times "
-    "(default 2) must be confirmed before import.",
+    "(default 2) must be confirmed before import; small_number_threshold: survey counts below "
+    "it (default 5) are shown as \"<5\", never as the number.",
     (
         Column("key", "text", True, "The setting", "rag_green", ("setting",)),
         Column("value", "text", True, "Its value", "1.0"),

@@ -206,6 +206,46 @@ def test_a_survey_slide_keeps_suppression_in_the_pptx_and_pdf(empty_store):
         assert not carries(words, secret), secret
 
 
+# -- question wording on the slides ---------------------------------------------------------
+def _question_deck(store) -> tuple[decks.Deck, list[str]]:
+    """One slide per choice question of the Third Sector Survey (a matrix among them), with
+    the first words of each question's wording."""
+    model = build_survey(store, "third_sector", AYRSHIRE)
+    spec = {"survey": "third_sector", "area": AYRSHIRE, "period": "latest"}
+    items, starts = [], []
+    for question in model.choice_questions():
+        q = model.question(question)
+        chart = "survey_matrix" if q["type"] == "matrix" else "survey_answers"
+        extra = {"matrix_area": AYRSHIRE} if chart == "survey_matrix" else {}
+        items.append(decks.spec_item(chart, {**spec, "question": question, **extra}))
+        starts.append(f"{q['number']} {' '.join(q['text'].split()[:4])}")
+    return decks.Deck(name="Questions", meeting="Survey meeting", items=items), starts
+
+
+def test_a_survey_slide_says_what_was_asked_in_a_title_that_fits(demo_store):
+    from pptx import Presentation
+
+    from cjmetrics.survey_charts import TITLE_WIDTH
+
+    deck, starts = _question_deck(demo_store)
+    views = slides.slides_for(demo_store, deck)
+    titles = [s.view.title for s in views]
+    assert len(titles) >= 4
+    for title, start in zip(titles, starts):
+        assert title.startswith(start), title  # "Q3 In your view, what ...", not "Q3:"
+        assert len(title) <= TITLE_WIDTH, title  # two lines of a PowerPoint slide's title
+    assert "Q3 In your view, what level of awareness is there within the… – answers by area " \
+           "(share of those who answered)" in titles
+    assert any(t.startswith("Q5 Which of the 5 headings") and t.endswith(
+        "engagement level with each partner, Community Justice Ayrshire Partnership")
+        for t in titles)
+    prs = Presentation(io.BytesIO(slides.pptx_bytes(deck, views)))
+    assert [s.shapes.title.text for s in list(prs.slides)[1:]] == titles
+    html = _html_text(slides.html_bytes(deck, views))
+    for title in titles:
+        assert f"<h2>{title}</h2>" in html
+
+
 # -- from the pages ------------------------------------------------------------------------
 def test_add_to_deck_on_the_three_pages_saves_specs_that_present_shows(demo_db):
     from test_pages_present import PRESENT, run_app

@@ -286,6 +286,38 @@ def test_the_indicator_chosen_follows_between_trends_and_compare_areas(demo_db):
     assert at.selectbox(key="indicator").value == AGREE
 
 
+def query_value(at: AppTest, key: str):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_the_area_is_kept_in_the_address_so_a_reload_keeps_it(demo_db):
+    at = run_app(TRENDS, area=GLASGOW)
+    assert query_value(at, "area") == GLASGOW
+    at.selectbox(key="area").set_value(WEST_DUNBARTONSHIRE).run()
+    at.run()  # a rerun before the address has caught up keeps the area just chosen
+    assert at.selectbox(key="area").value == WEST_DUNBARTONSHIRE
+    assert query_value(at, "area") == WEST_DUNBARTONSHIRE
+
+    # A reload (or a bookmark, or a link a colleague sent) is a new session with that address.
+    again = run_app(TRENDS, query={"area": WEST_DUNBARTONSHIRE,
+                                   "indicator": query_value(at, "indicator")})
+    assert_clean(again)
+    assert again.selectbox(key="area").value == WEST_DUNBARTONSHIRE
+    assert "West Dunbartonshire" in set(trend_table(again)["Area"])
+    # An address naming no known area opens the usual default, without a word of error.
+    unknown = run_app(OVERVIEW, query={"area": "nowhere"})
+    assert unknown.selectbox(key="area").value == AYRSHIRE
+
+
+def test_an_unconfirmed_indicator_says_so_in_a_readers_words(demo_db):
+    at = run_app(TRENDS, query={"indicator": "cjpf_reconviction_rate"})
+    assert_clean(at)
+    [note] = [c for c in texts(at.caption) if "Wording not confirmed" in c]
+    assert "Wording not confirmed against the published framework: Placeholder" in note, note
+    assert "edit this row" not in note
+
+
 def test_a_chart_card_draws_its_downloads_and_data_only_once_opened(demo_db):
     at = run_app(TRENDS)
     [card] = [e for e in at.expander if e.label == "Data behind this chart"]

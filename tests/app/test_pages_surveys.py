@@ -50,7 +50,10 @@ def test_demo_partnership_shows_responses_answers_and_suppression(demo_db):
     assert any("Counts below 5" in c for c in texts(at.caption))
     titles = figure_titles(at)
     assert titles[0].startswith("Statutory Partner Survey: responses by area")
-    assert titles[1].startswith("Q1: answers by area")
+    # The chart's title says what was asked, not only the question's number.
+    assert titles[1].replace("<br>", " ") == (
+        "Q1 Under the new model for community justice, the Community… – answers by area "
+        "(share of those who answered)")
     responses, answers = tables(at)[:2]
     assert responses["Respondents"].tolist() == ["41", "15", "16", "10"]  # seed 001: 41
     assert responses["Area"].tolist() == ["Community Justice Ayrshire Partnership",
@@ -91,7 +94,9 @@ def test_likert_question_gets_a_diverging_chart(demo_db):
     at = run_app(area=AYRSHIRE)
     at.selectbox(key="survey").set_value("public_understanding").run()
     assert_clean(at)
-    assert figure_titles(at)[1].startswith("Q1: disagree (left) and agree (right)")
+    title = figure_titles(at)[1].replace("<br>", " ")
+    assert title.startswith("Q1 People should help their community as… – disagree (left) and "
+                            "agree (right)")
     bars = [t for t in figures(at)[1]["data"] if t["name"] == "Strongly disagree"]
     assert bars and all(x is None or x <= 0 for x in bars[0]["x"])  # disagree to the left
     assert any("example" in c.lower() for c in texts(at.caption))
@@ -152,7 +157,12 @@ def test_threshold_setting_changes_what_is_suppressed(demo_db):
     commit(store, prepare(store, b"key,value\nsmall_number_threshold,12\n", "s.csv",
                           kind="settings"))
     at = run_app(area=AYRSHIRE)
-    assert any("Counts below 12" in c for c in texts(at.caption))
+    [caption] = [c for c in texts(at.caption) if "Counts below" in c]
+    # Says who changes the threshold and where, in words, not the setting's internal name.
+    assert caption.endswith('Counts below 12 are shown as "<12", and no share, interval or bar '
+                            'is given for them. An admin can change this number with the '
+                            'Settings template on the Upload page.')
+    assert "small_number_threshold" not in " ".join(texts(at.caption) + texts(at.markdown))
     responses = tables(at)[0]["Respondents"].tolist()
     # South Ayrshire's 10 is below 12, and East's 15 goes with it (41 - 16 - 15 = 10).
     assert responses == ["41", "hidden", "16", "<12"]
@@ -192,12 +202,17 @@ def test_uploading_survey_answers_with_a_typo_then_fixed(demo_db):
     # (the folded templates show each template's example row, survey answers' among them)
     [templates] = [e for e in at.expander if e.label.startswith("Templates")]
     examples = [t.value for t in templates.dataframe]
-    [preview] = [d.value for d in at.dataframe if "answer" in d.value and len(d.value)
+    [preview] = [d.value for d in at.dataframe if "Answer" in d.value and len(d.value)
                  and not any(d.value.equals(e) for e in examples)]
-    assert set(preview["answer"]) == {"Consult", "Limited awareness"}
-    assert set(preview["question"]) == {"Q5", "Q3"}
-    assert set(preview["row"]) == {"Police Scotland", ""}
-    assert set(preview["survey"]) == {"Third Sector Survey"}
+    assert preview.columns.tolist() == ["Survey", "Area", "Respondent", "Question", "Row",
+                                        "Period", "Answer", "Source"]
+    assert set(preview["Answer"]) == {"Consult", "Limited awareness"}
+    # Questions by number and (shortened) wording, not "q5".
+    assert sorted(preview["Question"]) == [
+        "Q3 In your view, what level of awareness is there within the…",
+        "Q5 Which of the 5 headings (Inform, Consult, Involve…"]
+    assert set(preview["Row"]) == {"Police Scotland", ""}
+    assert set(preview["Survey"]) == {"Third Sector Survey"}
     [button] = [b for b in at.button if b.label.startswith("Import")]
     assert button.label == "Import 2 answers"
     button.click().run()

@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_pages_upload import UPLOAD, buttons, run_app, tiles, upload
+from test_pages_upload import UPLOAD, buttons, preview_table, run_app, tiles, upload
 
 from cjmetrics import survey_mapping as sm
 from cjmetrics.ingest import formats
+from cjmetrics.ingest.preview import change_table
 from cjmetrics.store import open_store
 
 from apptest_support import assert_clean, texts
@@ -187,6 +188,32 @@ def test_a_new_definition_is_created_with_the_import(empty_store, name):
     assert formats.suggested_answers(empty_store, again)["survey"] == "service_users_2020"
 
 
+def test_the_preview_of_a_new_surveys_answers_reads_in_words(empty_store):
+    # Before anything is written, the preview names the survey to be created and its
+    # questions' wording, not survey_id / q1 and the stored column names.
+    _, prepared = _import(empty_store, "sm_expanded_new.csv", survey=sm.NEW,
+                          survey_name="Service users 2020")
+    table = change_table(empty_store, prepared, "new")
+    assert table.columns.tolist() == ["Survey", "Area", "Respondent", "Question", "Row",
+                                      "Period", "Answer", "Source"]
+    assert set(table["Survey"]) == {"Service users 2020"}
+    first = table.iloc[0]
+    assert (first["Area"], first["Question"], first["Period"], first["Answer"]) == (
+        "Glasgow City", "Q1 How safe do you feel in your area?", "2019/20", "Very safe")
+    assert "Q4 How would you rate each service?" in set(table.loc[table["Row"] == "Housing",
+                                                                  "Question"])
+    long = next(q for q in table["Question"] if q.startswith("Q3 "))
+    assert len(long) <= 63 and long.endswith("…")  # a long question's wording is shortened
+
+
+def test_the_preview_of_answers_to_a_held_survey_reads_in_words(empty_store):
+    _, prepared = _import(empty_store, "gf_understanding.csv")
+    table = change_table(empty_store, prepared, "new")
+    assert "Row" not in table  # no matrix question, no empty Row column
+    assert set(table["Survey"]) == {"Community justice understanding survey (example)"}
+    assert table["Question"].iloc[0].startswith("Q1 People should help their community")
+
+
 def test_condensed_old_naming_and_microsoft_forms_map_onto_it(empty_store):
     _, first = _import(empty_store, "sm_expanded_new.csv", survey=sm.NEW, survey_name="Safety")
     formats.commit_export(empty_store, first)
@@ -311,6 +338,28 @@ def test_upload_page_imports_google_forms_onto_an_existing_survey(demo_db):
         " ".join(d.value.to_csv() for d in at.dataframe)
     assert "Glasgow City: 6 respondents to the Community justice understanding survey " \
            "(example) in 2019/20" in shown
+
+
+@needs_samples
+@pytest.mark.parametrize("name, survey, question", [
+    ("google_forms_export_1.csv", "google forms export 1",
+     "Q1 Do you believe that a hotdog falls under the category of a…"),
+    ("surveymonkey_export_1.csv", "surveymonkey export 1",
+     "Q1 Have you seen any of the 6 films in the Star Wars franchise?")])
+def test_upload_page_previews_a_new_surveys_answers_in_words(empty_db, name, survey, question):
+    at = run_app(UPLOAD)
+    upload(at, name, (SAMPLES / name).read_bytes())
+    assert_clean(at)
+    [when] = [t for t in at.text_input if t.label == "When did it run?"]
+    if not when.value:  # SurveyMonkey's export here has no dates
+        when.set_value("2024/25").run()
+        assert_clean(at)
+    new = preview_table(at, "New")
+    assert new.columns.tolist()[:4] == ["Survey", "Area", "Respondent", "Question"]
+    assert {"Period", "Answer"} <= set(new.columns)
+    assert set(new["Survey"]) == {survey}  # the name in the box, not the survey id
+    assert new["Question"].iloc[0] == question
+    assert new["Area"].iloc[0] == "Glasgow City"
 
 
 def test_personal_columns_are_named_but_a_question_mentioning_email_is_kept():

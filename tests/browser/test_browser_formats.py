@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from test_browser_upload import glasgow_figures, metric_value
 
-from browser_support import choose_area, settled, title, wait_for_app
+from browser_support import choose_area, expect_address, settled, title, wait_for_app
 from conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser]
@@ -41,7 +41,7 @@ def test_a_mailchimp_export_is_imported_and_its_figure_shown_on_trends(page, ser
 
     page.get_by_role("link", name="See the figures in Trends").click()
     expect(title(page)).to_have_text("Trends")
-    expect(page).to_have_url(f"{server}/trends?indicator=eng_newsletter_opens")
+    expect_address(page, server, "trends", indicator="eng_newsletter_opens")
     settled(page)
     figures = glasgow_figures(page)
     assert figures["Feb 2017"] == 52 and figures["Mar 2017"] == 98

@@ -69,6 +69,38 @@ def test_the_area_picker_is_first_in_the_sidebar_and_in_the_first_screen(laptop,
     assert below is None, f"the first figure's top is at {below} px"
 
 
+CUT_OFF = """() => [...document.querySelectorAll(
+    '[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && e.innerText.trim())
+    .map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize("path", ["", "engagement"])
+def test_tiles_names_and_changes_are_read_in_full_on_a_projector(laptop, server, path):
+    """At 1280 px a three-column tile is narrower than "Agree with community sentences": the
+    name and its change wrap rather than end in "..."."""
+    laptop.goto(f"{server}/{path}")
+    wait_for_app(laptop)
+    expect(laptop.get_by_test_id("stMetricLabel").first).to_be_visible()
+    expect(title(laptop)).to_have_css("font-size", "36px")  # the app's styles have arrived
+    settled(laptop)
+    assert laptop.get_by_test_id("stMetricLabel").count() >= 4
+    assert laptop.evaluate(CUT_OFF) == []
+
+
+def test_a_reload_keeps_the_area_chosen(laptop, server):
+    laptop.goto(f"{server}/trends")
+    wait_for_app(laptop)
+    choose_area(laptop, "West Dunbartonshire")
+    expect(laptop).to_have_url(re.compile(r"area=S12000039"))
+    settled(laptop)
+    laptop.reload()
+    wait_for_app(laptop)
+    expect(area_box(laptop)).to_have_value("West Dunbartonshire")
+    expect(laptop.get_by_test_id("stMain").get_by_text("West Dunbartonshire").first
+           ).to_be_visible()
+
+
 def test_no_request_leaves_the_app_on_any_page(laptop, server):
     outside: list[str] = []
     laptop.on("request", lambda request: outside.append(request.url)

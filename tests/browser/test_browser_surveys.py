@@ -13,7 +13,14 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import chart_card_csv, choose_area, settled, title, wait_for_app
+from browser_support import (
+    chart_card_csv,
+    choose_area,
+    expect_address,
+    settled,
+    title,
+    wait_for_app,
+)
 from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
@@ -66,9 +73,11 @@ def test_filter_the_surveys_page_and_download_a_chart(page, server):
     expect(page.get_by_text("Third Sector Survey: responses by area")).to_be_visible()
     settled(page)
     choose(page, "Question", "Q3", "Q3 In your view, what level of awareness")
-    expect(page.get_by_text("Q3: answers by area")).to_be_visible()
+    # The chart's title (its first line) names the question's wording.
+    expect(page.get_by_text("Q3 In your view, what level of awareness is there within the… – "
+                            "answers by area")).to_be_visible()
     settled(page)
-    expect(page).to_have_url(f"{server}/surveys?survey=third_sector&question=q3")
+    expect_address(page, server, "surveys", survey="third_sector", question="q3")
 
     rows = download_card(page, 1)
     assert {r["Area"] for r in rows} == {"Glasgow City"}

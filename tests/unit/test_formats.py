@@ -146,7 +146,8 @@ def test_detection_matrix_every_file_against_every_detector(path, expected):
      {"area": GLASGOW}, 2),
     ("facebook_insights_post_level_1.csv",
      "Facebook Page Insights post-level export: 1 post, Jan 2017", {"area": GLASGOW}, 2),
-    ("eventbrite_attendees_1.csv", "Eventbrite attendee report: 3 registrations",
+    ("eventbrite_attendees_1.csv", "Eventbrite attendee report: 3 registrations and no "
+     "check-ins, so registrations will be counted as attendance",
      {"area": GLASGOW, "event": "Partnership talk", "period": "Dec 2024"}, 1),
     ("google_analytics_ua_export_1.csv", "Universal Analytics report: Users by day, Jan 2019",
      {"area": GLASGOW}, 1),

@@ -97,7 +97,8 @@ def _recognised(source: Source, sheet: str, header, body, first_row: int) -> Rec
     checked_in = sum(e["checked"] for e in events.values())
     what = (f"{plural(checked_in, 'attendee')} checked in of {registered:,} registered"
             if any_check_info else
-            f"{plural(registered, 'registration')}, nobody checked in on Eventbrite")
+            f"{plural(registered, 'registration')} and no check-ins, so registrations will "
+            f"be counted as attendance (each figure's note says so)")
     description = ("Eventbrite attendee report: "
                    + (f"{plural(len(names), 'event')}, " if names else "") + what)
     questions = [area_question()]
