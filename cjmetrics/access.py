@@ -59,6 +59,8 @@ class Actor:
 
 
 LOCAL = Actor("local", "admin", local=True)
+# How the local user is named where people read who did something (Imports & history).
+LOCAL_WORDS = "No sign-in (local use)"
 NOBODY = Actor("not signed in", None)
 # cjmetrics itself, for the catalogue and demo data it loads when a store is created or upgraded.
 SYSTEM = Actor("cjmetrics", "admin", local=True)
@@ -75,6 +77,14 @@ def current() -> Actor:
     if actor is None and _fallback_hook is not None:
         actor = _fallback_hook()
     return actor or LOCAL
+
+
+def shown_name(who: object) -> str:
+    """The name recorded against a change, as a person reads it: the local user (no identity
+    provider, or the command line) in words, anyone else as recorded."""
+    if who is None or (isinstance(who, float) and who != who):
+        return ""
+    return LOCAL_WORDS if who == LOCAL.name else str(who)
 
 
 def set_fallback(hook: Callable[[], Actor | None] | None) -> None:

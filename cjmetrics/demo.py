@@ -15,6 +15,8 @@ from . import config
 from .periods import parse_periods
 from .store import ANNOTATIONS, OBSERVATIONS, TARGETS, ImportResult, Store, file_sha256
 
+KIND = "demo"  # the import kind of the demo data
+TITLE = "Demo data"  # the kind as Imports & history names it
 _NUMBERS = ("value", "numerator", "denominator", "lower", "upper")
 
 
@@ -89,7 +91,7 @@ def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]
         path = directory / file_name
         data = path.read_bytes()
         results.append(store.commit_rows(
-            spec, to_rows(_read(path)), kind="demo", file_name=f"demo/{file_name}",
+            spec, to_rows(_read(path)), kind=KIND, file_name=f"demo/{file_name}",
             sha256=file_sha256(data), who="cjmetrics demo",
             summary="Illustrative demo data shipped with cjmetrics"))
     for file_name, kind in PIPELINE_FILES.items():
@@ -97,5 +99,5 @@ def load_demo(store: Store, directory: Path | None = None) -> list[ImportResult]
         prepared = prepare(store, path.read_bytes(), f"demo/{file_name}", kind=kind)
         if not prepared.ok:  # a broken demo file is a bug in cjmetrics, not the user's doing
             raise ValueError(f"demo file {file_name}: {prepared.problems.head(3).to_dict()}")
-        results.append(commit(store, prepared, who="cjmetrics demo", import_kind="demo"))
+        results.append(commit(store, prepared, who="cjmetrics demo", import_kind=KIND))
     return results

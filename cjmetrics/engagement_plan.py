@@ -233,7 +233,7 @@ class StagesModel:
                 "Area": area, "Service": service, "Assessed": latest["period_label"],
                 "Current stage": self.stage_text(latest["stage"]),
                 "Stage": int(latest["stage"]),
-                "Previous stage": None if before is None else int(before["stage"]),
+                "Previous stage": None if before is None else self.stage_text(before["stage"]),
                 "Change": None if before is None else int(latest["stage"] - before["stage"]),
                 "Stretch target": self.stage_text(target),
                 "Target stage": None if pd.isna(target) else int(target),

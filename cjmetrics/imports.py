@@ -7,18 +7,36 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import demo, reference
+from .access import shown_name
 from .analysis import breakdown_label, format_value, format_values
+from .ingest import TEMPLATES
+from .ingest.formats import FORMATS
 from .store import Store
+
+# An import's status in words: its figures count, or it was undone.
+STATUS_WORDS = {"committed": "Current", "undone": "Undone"}
+CURRENT = STATUS_WORDS["committed"]
+
+
+def kind_name(kind: object) -> str:
+    """An import's kind as the Upload page names it: the tool export's or template's title
+    ("Eventbrite attendee report", "Indicator values"), or the demo's and reference figures'."""
+    titles = {f.key: f.title for f in FORMATS} | {k: t.title for k, t in TEMPLATES.items()} | \
+        {demo.KIND: demo.TITLE, reference.KIND: reference.TITLE}
+    if not isinstance(kind, str) or not kind:
+        return ""
+    return titles.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def import_log(store: Store) -> pd.DataFrame:
     log = store.imports()
     return pd.DataFrame({
-        "Import": log["import_id"], "When": log["committed_at"], "Who": log["who"],
-        "Kind": log["kind"].str.replace("_", " "), "File": log["file_name"],
+        "Import": log["import_id"], "When": log["committed_at"], "Who": log["who"].map(shown_name),
+        "Kind": log["kind"].map(kind_name), "File": log["file_name"],
         "New": log["rows_new"], "Revised": log["rows_revised"], "Unchanged": log["rows_unchanged"],
-        "Status": log["status"].map({"committed": "current", "undone": "undone"}),
-        "Undone by": log["undone_by"].fillna(""), "Summary": log["summary"],
+        "Status": log["status"].map(STATUS_WORDS),
+        "Undone by": log["undone_by"].map(shown_name), "Summary": log["summary"],
     })
 
 
@@ -65,8 +83,8 @@ def history_of_figure(store: Store, indicator_id: str, area_code: str) -> pd.Dat
     return pd.DataFrame({
         "Period": rows["period_label"], "Breakdown": rows["breakdown"].map(breakdown_label),
         "Value": [format_value(v, unit, indicator["decimals"]) for v in rows["value"]],
-        "Import": rows["import_id"], "File": rows["file_name"], "Who": rows["who"],
+        "Import": rows["import_id"], "File": rows["file_name"], "Who": rows["who"].map(shown_name),
         "When": rows["committed_at"],
         "Counts?": rows["status"].eq("committed") & rows["is_current"],
-        "Import status": rows["status"].map({"committed": "current", "undone": "undone"}),
+        "Import status": rows["status"].map(STATUS_WORDS),
     })

@@ -21,6 +21,7 @@ from .store import OBSERVATIONS, ImportResult, Store, file_sha256
 
 REFERENCE_DIR = config.DATA_DIR / "reference"
 KIND = "reference"
+TITLE = "Published reference figures"  # the kind as Imports & history names it
 COLUMNS = ["indicator_id", "area_code", "period", "value", "note", "publisher", "publication",
            "edition", "source_url", "provisional"]
 # The name each file's import carries in the import log.

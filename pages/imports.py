@@ -4,6 +4,7 @@ import streamlit as st
 
 from cjmetrics import ui
 from cjmetrics.imports import (
+    CURRENT,
     figure_choices,
     history_of_figure,
     import_log,
@@ -12,6 +13,9 @@ from cjmetrics.imports import (
 )
 
 ui.ensure_entrypoint()
+
+# When an import was made, the same way in the log and in a figure's history: 3 Dec 2026, 15:11.
+WHEN = st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")
 
 
 def undo(import_id: int) -> None:
@@ -64,11 +68,10 @@ with ui.guard():
         st.stop()
     with st.container(key="import-log"):  # the page's headline: browser tests find it by key
         st.dataframe(log, hide_index=True, width="stretch",
-                     column_config={
-                         "When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+                     column_config={"When": WHEN})
 
     st.subheader("Undo an import")
-    committed = log[log["Status"] == "current"]
+    committed = log[log["Status"] == CURRENT]
     if not ui.allowed("editor", "undo imports"):
         pass  # viewers and read-only servers see the log and histories, not the undo controls
     elif committed.empty:
@@ -107,4 +110,5 @@ with ui.guard():
                                  key="history_period")
         st.dataframe(history[history["Period"] == period].drop(columns=["Period"]),
                      hide_index=True, width="stretch",
-                     column_config={"Value": st.column_config.TextColumn(alignment="right")})
+                     column_config={"Value": st.column_config.TextColumn(alignment="right"),
+                                    "When": WHEN})

@@ -48,9 +48,12 @@ def _formatted(values: pd.Series, indicator_ids: pd.Series, units: dict) -> list
 def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     """Rows of one kind of change (new, revised, unchanged) in a lead's words."""
     changes = prepared.preview.changes
-    rows = changes[changes["change"] == change].head(LIMIT)
+    rows = changes[changes["change"] == change]
     indicators = dict(zip(store.indicators()["indicator_id"], store.indicators()["name"]))
     areas = dict(zip(store.areas()["area_code"], store.areas()["name"]))
+    if "indicator_id" in rows:
+        rows = _in_reading_order(rows, list(indicators), list(areas))
+    rows = rows.head(LIMIT)
     if "indicator_id" not in rows:
         if "survey_id" in rows and "answer" in rows:
             return _other_kind(_answer_labels(_survey_definitions(store, prepared), rows),
@@ -69,6 +72,23 @@ def change_table(store: Store, prepared: Prepared, change: str) -> pd.DataFrame:
     else:
         table["Value" if value != "text" else "Note"] = shown
     return table.reset_index(drop=True)
+
+
+def _in_reading_order(rows: pd.DataFrame, indicators: list[str], areas: list[str]) -> pd.DataFrame:
+    """Indicators and areas in catalogue order, each one's periods oldest first, the total
+    before its breakdowns: a published table's years read in order, however the comparison with
+    the store returned them."""
+    rank = {"indicator_id": {i: n for n, i in enumerate(indicators)},
+            "area_code": {a: n for n, a in enumerate(areas)}}
+    by = [c for c in ("indicator_id", "area_code", "period_start", "period_end",
+                      "target_start", "target_end", "breakdown") if c in rows]
+
+    def key(column: pd.Series) -> pd.Series:
+        if column.name in rank:
+            return column.map(rank[column.name]).fillna(len(rank[column.name]))
+        return column.fillna("") if column.name == "breakdown" else column
+
+    return rows.sort_values(by, key=key, kind="stable", na_position="first")
 
 
 def _labels(rows: pd.DataFrame, indicators: dict, areas: dict) -> pd.DataFrame:

@@ -7,6 +7,7 @@ Expected figures are computed here from data/demo/*.csv with pandas, not through
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -410,8 +411,9 @@ def test_imports_demo_log_and_history_of_a_figure(demo_db, observations):
     published = sorted(p.name for p in (PROJECT_ROOT / "data" / "reference").glob("*.csv"))
     # one per demo file, and one per file of published reference figures
     assert sorted(log["Import"]) == list(range(1, len(demo_files) + len(published) + 1))
-    assert set(log["Status"]) == {"current"}
-    assert set(log["Kind"]) == {"demo", "reference"}
+    # Kinds and statuses in words, as the Upload page names them, not the stored codes.
+    assert set(log["Status"]) == {"Current"}
+    assert set(log["Kind"]) == {"Demo data", "Published reference figures"}
 
     at.selectbox(key="history_indicator").set_value(DIVERSION_COMPLETED).run()
     at.selectbox(key="history_area").set_value(GLASGOW).run()
@@ -421,6 +423,11 @@ def test_imports_demo_log_and_history_of_a_figure(demo_db, observations):
     history = dataframe_with(at, "Counts?")
     assert list(history["Value"]) == [f"{float(latest.value):,.0f}"]  # a count, as people read it
     assert list(history["Counts?"]) == [True]
+    assert list(history["Import status"]) == ["Current"]
+    # Both tables show when an import was made the same way: "3 Dec 2026, 15:11".
+    formats = [json.loads(d.proto.columns).get("When", {}).get("type_config", {}).get("format")
+               for d in at.dataframe if "When" in d.value.columns]
+    assert formats == ["D MMM YYYY, HH:mm"] * 2, formats
 
 
 def test_undoing_the_demo_figures_empties_the_overview(demo_db, observations):
@@ -439,7 +446,7 @@ def test_undoing_the_demo_figures_empties_the_overview(demo_db, observations):
     assert_clean(at)
     assert any(f"Import #{figures_import} undone" in s for s in texts(at.success))
     log = dataframe_with(at, "Summary")
-    assert log.loc[log["Import"] == figures_import, "Status"].item() == "undone"
+    assert log.loc[log["Import"] == figures_import, "Status"].item() == "Undone"
 
     at.switch_page(OVERVIEW).run()
     assert_clean(at)

@@ -130,6 +130,11 @@ def test_plan_demo_shows_counts_standards_and_stages(demo_db):
     stages = pd.read_csv(DEMO_DIR / "service_stages.csv")
     assert len(current) == 1
     assert set(current[0]["Service"]) == set(stages.loc[stages["area"] == GLASGOW, "service"])
+    # The stage before reads like the current one: "Stage 3" beside "Stage 4", not a bare 3.
+    unpaid = stages[(stages["area"] == GLASGOW) & (stages["service"] == "Unpaid work")]
+    shown = current[0].set_index("Service").loc["Unpaid work"]
+    assert shown["Current stage"] == f"Stage {unpaid['stage'].iloc[-1]}"
+    assert shown["Previous stage"] == f"Stage {unpaid['stage'].iloc[-2]}"
     assert any("placeholder names" in c for c in texts(at.caption))
     assert [e.label for e in at.expander if e.label.startswith("Edit")] == [
         "Edit the engagement plan", "Edit service stage assessments", "Edit the stage names"]

@@ -183,7 +183,8 @@ def test_upload_import_trends_and_undo(store):
     log = dataframe_with(at, "Summary")
     row = log[log["Import"] == import_id].iloc[0]
     assert (row["File"], row["New"], row["Revised"], row["Status"], row["Who"]) == (
-        "glasgow-diversion.csv", 1, 1, "current", "local")
+        "glasgow-diversion.csv", 1, 1, "Current", "No sign-in (local use)")
+    assert row["Kind"] == "Indicator values"  # the template's title, as on the Upload page
     at.selectbox(key="undo_import").set_value(import_id).run()
     assert_clean(at)
     effect = dataframe_with(at, "Value after undo").set_index("Period")
@@ -197,7 +198,7 @@ def test_upload_import_trends_and_undo(store):
     assert_clean(at)
     assert any(s.startswith(f"Import #{import_id} undone") for s in texts(at.success))
     log = dataframe_with(at, "Summary")
-    assert log.loc[log["Import"] == import_id, "Status"].item() == "undone"
+    assert log.loc[log["Import"] == import_id, "Status"].item() == "Undone"
 
     open_trends(at, DIVERSION)
     shown = trend_rows(at, "Glasgow City")

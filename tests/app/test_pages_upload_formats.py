@@ -173,6 +173,30 @@ def test_a_statistics_table_offers_its_rows_for_mapping(demo_db):
 
 
 @needs_samples
+def test_a_statistics_table_preview_reads_in_period_order(demo_db):
+    """New and revised figures of a published table are listed year by year, not in the order
+    the comparison with the store happened to give (2013/14, 1999/00, 2009/10 ...)."""
+    at = run_app(UPLOAD)
+    upload(at, "reconviction.xlsx",
+           (SAMPLES / "scotgov_reconviction_tables_2017_18.xlsx").read_bytes(), XLSX)
+    assert_clean(at)
+    for tab in at.tabs[:2]:  # New figures, Revised figures
+        periods = tab.dataframe[0].value["Period"].tolist()
+        assert len(periods) > 1
+        assert periods == sorted(periods, key=lambda p: int(p[:4])), periods
+
+
+@needs_samples
+def test_a_statistics_cube_names_its_area(demo_db):
+    at = run_app(UPLOAD)
+    upload(at, "crime.csv",
+           (SAMPLES / "statsgovscot_cube_recorded_crime_edinburgh_readr.csv").read_bytes())
+    assert not at.exception
+    assert texts(at.info)[0].startswith("Recognised: statistics.gov.scot cube download: 115 "
+                                        "series for City of Edinburgh, 1996/1997 to 2017/2018")
+
+
+@needs_samples
 def test_another_table_of_the_workbook_is_chosen_by_its_sheet(demo_db):
     at = run_app(UPLOAD)
     upload(at, "reconviction.xlsx",

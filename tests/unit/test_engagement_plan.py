@@ -137,7 +137,8 @@ def test_service_stages_current_history_and_target(store):
     stages = build_stages(store, GLASGOW)
     current = stages.current().set_index("Service")
     assert current.loc["Unpaid work", "Current stage"] == "Stage 4"
-    assert current.loc["Unpaid work", "Previous stage"] == 2
+    # Both stages read the same way: "Stage 2", not a bare 2 beside "Stage 4".
+    assert current.loc["Unpaid work", "Previous stage"] == "Stage 2"
     assert current.loc["Unpaid work", "Stages to go"] == 2
     assert current.loc["Throughcare", "Current stage"] == "Stage 8: Co-production"
     assert stages.placeholders == [1, 2, 3, 4, 5, 6, 7]

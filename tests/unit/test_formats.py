@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cjmetrics.errors import ImportRefused
+from cjmetrics.imports import import_log, kind_name
 from cjmetrics.ingest import commit, formats
 from cjmetrics.ingest.formats.base import number, read_source, share
 from cjmetrics.ingest.formats.surveys import parse_survey
@@ -152,7 +153,7 @@ def test_detection_matrix_every_file_against_every_detector(path, expected):
     ("google_analytics_ua_export_1.csv", "Universal Analytics report: Users by day, Jan 2019",
      {"area": GLASGOW}, 1),
     ("statsgovscot_cube_recorded_crime_edinburgh_readr.csv",
-     "statistics.gov.scot cube download: 115 series for 1 area",
+     "statistics.gov.scot cube download: 115 series for City of Edinburgh, ",
      {"mapping": {"Count | Crimes Or Offences Recorded | All Offences":
                   "ndo1_diversion_commenced"}}, None),
     ("scotgov_reconviction_tables_2017_18.xlsx", "sheet 'Table 1', periods as rows): 3 series",
@@ -172,6 +173,22 @@ def test_each_sample_is_recognised_and_imports(empty_store, name, phrase, answer
     log = empty_store.imports()
     assert log["kind"].iloc[0] == recognised.format.key
     assert log["summary"].iloc[0].startswith(recognised.description)
+    # Imports & history names the kind as the list of supported exports does, by its title.
+    assert import_log(empty_store)["Kind"].iloc[0] == recognised.format.title
+
+
+def test_imports_and_history_names_kinds_and_the_local_user(empty_store):
+    """The stored codes ("x_daily_activity", "local") are shown in words."""
+    data = (FIXTURES / "twitter_daily_en.csv").read_bytes()
+    prepared = formats.prepare_any(empty_store, data, "daily.csv", answers={"area": GLASGOW})
+    commit(empty_store, prepared)
+    [row] = import_log(empty_store).to_dict("records")
+    assert (row["Kind"], row["Who"], row["Status"]) == (
+        "X/Twitter daily activity", "No sign-in (local use)", "Current")
+    assert kind_name("indicator_values") == "Indicator values"
+    assert (kind_name("demo"), kind_name("reference")) == (
+        "Demo data", "Published reference figures")
+    assert kind_name("some_new_kind") == "Some new kind"
 
 
 @needs_samples
@@ -362,6 +379,20 @@ def test_cube_confidence_limits_become_bounds_and_other_geographies_are_left_out
     assert prepared.problems["problem"].str.contains("not areas cjmetrics holds").any()
 
 
+def test_a_cube_names_the_areas_it_holds(empty_store):
+    """The description names the areas in the file's own words (FeatureName), a few of them and
+    then how many more, where it once said only "for 3 areas"."""
+    name = "statsgov_cube_ci.csv"
+    recognised = formats.recognise((FIXTURES / name).read_bytes(), name)
+    assert "1 series for Glasgow City, NHS Greater Glasgow and Clyde and Scotland, " in \
+        recognised.description
+    lines = (FIXTURES / name).read_text().splitlines()
+    many = [lines[0]] + [line.replace("S12000049,Glasgow City", f"S1200099{i},Area {i}")
+                         for i in range(6) for line in lines[1:] if "S12000049" in line]
+    recognised = formats.recognise("\n".join(many).encode(), "many.csv")
+    assert "for Area 0, Area 1, Area 2 and 3 more areas, " in recognised.description
+
+
 def test_statistics_table_download_reads_geography_uris_and_period_uris(empty_store):
     name = "statsgov_table_download.csv"
     recognised = formats.recognise((FIXTURES / name).read_bytes(), name)
@@ -416,7 +447,7 @@ def test_older_layout_group_rows_markers_and_area_rows(empty_store):
     ("ua_users_by_day.csv", "Universal Analytics report: Users by day, Jan 2019",
      {"area": GLASGOW}, 1),
     ("statsgov_cube_financial_years.csv",
-     "statistics.gov.scot cube download: 3 series for 1 area, 2015/2016 to 2016/2017",
+     "statistics.gov.scot cube download: 3 series for Glasgow City, 2015/2016 to 2016/2017",
      {"mapping": {"Count | Crimes Or Offences Recorded | All Crimes":
                   "ndo1_diversion_commenced"}}, 2),
     ("scotgov_older_layout.xlsx", "sheet 'Table 3', categories): 2 series",

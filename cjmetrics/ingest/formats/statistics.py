@@ -109,6 +109,14 @@ def _period_of(text: str) -> str | None:
     return t if t and re.search(r"\d{4}", t) and is_period(t) else None
 
 
+def named_areas(names: list[str], shown: int = 3) -> str:
+    """"City of Edinburgh"; "Fife and Glasgow City"; "Angus, Fife, Moray and 29 more areas"
+    (a list one name longer than `shown` is named in full rather than end "and 1 more")."""
+    if len(names) > shown + 1:
+        return f"{', '.join(names[:shown])} and {plural(len(names) - shown, 'more area')}"
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "no area"
+
+
 def mapping_question(series: dict[str, str]) -> Question:
     return Question("mapping", "Which catalogue indicator is each row of this table? Choose an "
                                "indicator for the rows to import (the choice is remembered for "
@@ -151,16 +159,19 @@ def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
         raise ExportIncomplete(f"'{source.name}' looks like a statistics.gov.scot {what}, "
                            f"but it has no {', '.join(missing)} column. Download it "
                            "again from statistics.gov.scot without removing columns.")
-    known = {col[k] for k in col} | {find_column(header, n) for n in ("FeatureName",
-                                                                       "FeatureType")}
+    name_col = find_column(header, "FeatureName")
+    known = {col[k] for k in col} | {name_col, find_column(header, "FeatureType")}
     dims = [i for i in range(len(header)) if i not in known]
     groups: dict = defaultdict(dict)
     units = set()
     rows_of: dict = {}
+    names: dict[str, str] = {}  # FeatureCode -> FeatureName, when the file names its areas
     for row, r in enumerate(grid[1:], start=2):
         if not any(r):
             continue
         r = r + [""] * (len(header) - len(r))
+        if name_col is not None and r[name_col].strip():
+            names.setdefault(r[col["FeatureCode"]], r[name_col].strip())
         measure = r[col["Measurement"]]
         key = (r[col["FeatureCode"]], r[col["DateCode"]], r[col["Units"]],
                tuple(r[i] for i in dims))
@@ -186,10 +197,11 @@ def detect_cube(source: Source, sheet: str | None) -> Recognised | None:
                            lower if with_ci else None, upper if with_ci else None, "",
                            None if _value(raw) is not None or not raw else f"marked {raw}",
                            rows_of[key][measure]))
-    features = {p[1] for p in points}
+    features = list(dict.fromkeys(p[1] for p in points))
     periods = sorted({p[2] for p in points})
     description = (f"statistics.gov.scot {what}: {plural(len(series), 'series', 'series')}"
-                   f" for {plural(len(features), 'area')}, {periods[0]} to {periods[-1]}")
+                   f" for {named_areas([names.get(f, f) for f in features])}, "
+                   f"{periods[0]} to {periods[-1]}")
     key = "cube:" + "|".join(norm(header[i]) for i in dims) + "|" + "|".join(sorted(units))
 
     def build(answers: dict):
