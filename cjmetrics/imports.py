@@ -5,6 +5,8 @@ other page shows them."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from . import demo, reference
@@ -22,11 +24,16 @@ CURRENT = STATUS_WORDS["committed"]
 def kind_name(kind: object) -> str:
     """An import's kind as the Upload page names it: the tool export's or template's title
     ("Eventbrite attendee report", "Indicator values"), or the demo's and reference figures'."""
-    titles = {f.key: f.title for f in FORMATS} | {k: t.title for k, t in TEMPLATES.items()} | \
-        {demo.KIND: demo.TITLE, reference.KIND: reference.TITLE}
     if not isinstance(kind, str) or not kind:
         return ""
-    return titles.get(kind) or kind.replace("_", " ").capitalize()
+    return _kind_titles().get(kind) or kind.replace("_", " ").capitalize()
+
+
+@cache
+def _kind_titles() -> dict[str, str]:
+    """Every import kind's title, built once."""
+    return {f.key: f.title for f in FORMATS} | {k: t.title for k, t in TEMPLATES.items()} | \
+        {demo.KIND: demo.TITLE, reference.KIND: reference.TITLE}
 
 
 def import_log(store: Store) -> pd.DataFrame:
