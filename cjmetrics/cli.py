@@ -462,7 +462,7 @@ def _undo(args) -> int:
 
 
 def _export(args) -> int:
-    from .export import indicator_values_table, write_table
+    from .export import indicator_values_table, table_bytes
 
     store = _open(args)
     table = indicator_values_table(store, args.indicator, args.area)
@@ -474,7 +474,7 @@ def _export(args) -> int:
             + ", so there is nothing to export and no file was written. Import figures first"
             + (", or choose another indicator or area." if chosen else "."),
             title="Nothing was exported")
-    write_table(table, args.out)
+    _write_out(args.out, table_bytes(table, args.out), "Nothing was exported", "the figures")
     print(f"Wrote {len(table):,} figures to {args.out}.")
     return 0
 
@@ -493,12 +493,7 @@ def _statement(args) -> int:
     if area is None:
         raise StatementNotWritten(resolver.problem(args.area) + " " + resolver.fix)
     statement = build_statement(store, area, args.start, args.end)
-    data = render(statement, suffix)
-    try:
-        args.out.write_bytes(data)
-    except OSError as exc:
-        raise StatementNotWritten(f"{args.out} could not be written ({exc.strerror}). Check the "
-                                  "folder exists and you may write to it.") from exc
+    _write_out(args.out, render(statement, suffix), StatementNotWritten.title, "the statement")
     print(f"Wrote the participation statement for {statement.area_name}, "
           f"{statement.period_text} ({len(statement.rows)} activities) to {args.out}.")
     if not statement.rows:
@@ -513,21 +508,14 @@ def _report(args) -> int:
     if args.out.suffix.lower() not in FORMATS:
         raise AnnualReportNotWritten(f"Write the report to a .docx or .md file, not "
                                      f"'{args.out.name}'.")
-    if not args.out.parent.is_dir():
-        raise AnnualReportNotWritten(f"There is no folder {args.out.parent} to write the report "
-                                     "in. Create it first or name another folder.")
     store = _open(args)
     resolver = area_resolver(store.areas())
     area = resolver.resolve(args.area)
     if area is None:
         raise AnnualReportNotWritten(resolver.problem(args.area) + " " + resolver.fix)
     report = build_annual_report(store, area, args.year)
-    data = render_report(store, report, args.out.suffix)
-    try:
-        args.out.write_bytes(data)
-    except OSError as exc:
-        raise AnnualReportNotWritten(f"{args.out} could not be written ({exc.strerror}). Check the "
-                                     "folder exists and you may write to it.") from exc
+    _write_out(args.out, render_report(store, report, args.out.suffix),
+               AnnualReportNotWritten.title, "the report")
     print(f"Wrote the draft annual report for {report.area_name}, {report.year_label} to "
           f"{args.out}: {len(report.indicators) - len(report.gaps)} of "
           f"{len(report.indicators)} national indicators have a figure for the year.")
@@ -549,11 +537,24 @@ def _deck(args) -> int:
         raise CjmetricsError(f"No figures are held for {args.area} up to {args.period}, so the "
                              "pack would be empty. Load figures first, or pick another area.",
                              title="No deck was written")
-    data = slides.export(store, pack, fmt)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
+    _write_out(args.out, slides.export(store, pack, fmt), "No deck was written", "the deck")
     print(f"Wrote {len(pack.items) + 1} slides ({pack.heading}) to {args.out}.")
     return 0
+
+
+def _write_out(out: Path, data: bytes, title: str, what: str) -> None:
+    """Write a command's document. A folder that does not exist is refused rather than made, so
+    a mistyped path does not leave the file somewhere nobody looks; a disk or permission problem
+    is a sentence."""
+    if not out.parent.is_dir():
+        raise CjmetricsError(f"There is no folder {out.parent} to write {what} in. Create it "
+                             "first or name another folder.", title=title)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CjmetricsError(f"{out} could not be written ({exc.strerror or exc}). Check that "
+                             "you may write to that folder and the disk has room.",
+                             title=title) from exc
 
 
 def printable(text: str) -> str:

@@ -76,13 +76,10 @@ def indicator_values_table(store, indicator_ids=None, area_codes=None) -> pd.Dat
     return table[columns]
 
 
-def write_table(table: pd.DataFrame, out: Path) -> None:
-    out = Path(out)
-    if out.suffix.lower() == ".xlsx":
-        safe = table.map(neutralise)
-        safe.to_excel(out, index=False)
-    elif out.suffix.lower() == ".csv":
-        out.write_bytes(csv_bytes(table))
-    else:
-        raise CjmetricsError(f"Cannot write '{out.name}': name a .csv or .xlsx file.",
+def table_bytes(table: pd.DataFrame, out: Path) -> bytes:
+    """The table as the file `out` names: CSV or an Excel workbook."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise CjmetricsError(f"Cannot write '{Path(out).name}': name a .csv or .xlsx file.",
                              title="Nothing was exported")
+    return csv_bytes(table) if suffix == ".csv" else xlsx_bytes(table)

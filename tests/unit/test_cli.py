@@ -181,6 +181,40 @@ def test_an_export_with_nothing_to_export_says_so_and_writes_no_file(empty_db, d
     assert not out.exists()
 
 
+
+# Every command that writes a document, with the file it is asked for.
+DOCUMENTS = {
+    "export": ["export", "--out", "{out}.xlsx"],
+    "deck": ["deck", "--area", "CJP-AYR", "--period", "2024/25", "--out", "{out}.pdf"],
+    "report": ["report", "--area", "Glasgow", "--year", "2024/25", "--out", "{out}.md"],
+    "statement": ["statement", "--area", "CJP-AYR", "--from", "2024-04", "--to", "2025-03",
+                  "--out", "{out}.md"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(DOCUMENTS))
+def test_a_document_for_a_missing_folder_or_an_unwritable_path_is_a_sentence(
+        command, demo_db, tmp_path, capsys):
+    def ask(out):
+        return cli.main(["--db", str(demo_db)]
+                        + [a.format(out=out) for a in DOCUMENTS[command]])
+
+    assert ask(tmp_path / "no such folder" / "pack") == 1
+    said = capsys.readouterr().err
+    assert f"There is no folder {tmp_path / 'no such folder'} to write" in said
+    assert "Create it first" in said and said.count("\n") == 1
+    assert not (tmp_path / "no such folder").exists()
+    # the name of a folder that is already there: the operating system refuses the write
+    suffix = DOCUMENTS[command][-1].rsplit(".", 1)[1]
+    (tmp_path / f"taken.{suffix}").mkdir()
+    assert ask(tmp_path / "taken") == 1
+    said = capsys.readouterr().err
+    assert "could not be written (Is a directory)" in said and "Traceback" not in said
+    # and the same command to a folder that exists writes the file
+    assert ask(tmp_path / "pack") == 0
+    assert (tmp_path / f"pack.{suffix}").stat().st_size > 0
+
+
 def test_init_demo_on_a_read_only_store_says_it_cannot_write(empty_db, monkeypatch, capsys):
     before = empty_db.read_bytes()
     monkeypatch.setenv("CJMETRICS_READ_ONLY", "1")
