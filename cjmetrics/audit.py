@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 
+from .access import shown_name
+from .imports import kind_name
 from .store import Store
 
 ACTIONS = {"import": "Imported a file", "edit": "Edited in the app", "undo": "Undid an import",
@@ -27,10 +30,26 @@ def audit_table(store: Store, who: tuple[str, ...] = (), actions: tuple[str, ...
     mean everyone / everything; start and end are days, both included."""
     rows = store.audit_log(who or None, actions or None, start, end)
     return pd.DataFrame({
-        "When": rows["happened_at"], "Who": rows["who"], "Role": rows["role"].fillna(""),
+        "When": rows["happened_at"], "Who": rows["who"].map(shown_name),
+        "Role": rows["role"].fillna(""),
         "What": rows["action"].map(lambda a: ACTIONS.get(a, a)),
         "Import": rows["import_id"].map(lambda i: "" if pd.isna(i) else f"#{int(i)}"),
-        "Detail": rows["detail"].fillna("")})
+        "Detail": rows["detail"].fillna("").map(detail_in_words)})
+
+
+# An import's detail as the store records it: "<kind>: <file> (<n> new, <n> revised)".
+_IMPORTED = re.compile(r"(?P<kind>[a-z0-9_]+): (?P<file>.*) \((?P<new>\d+) new, "
+                       r"(?P<revised>\d+) revised\)")
+
+
+def detail_in_words(detail: str) -> str:
+    """An import's detail with its kind named as the Upload page names it and its counts in
+    thousands ("Demo data: demo/social_posts.csv (1,104 new, 0 revised)"); others as recorded."""
+    found = _IMPORTED.fullmatch(detail)
+    if not found:
+        return detail
+    return (f"{kind_name(found['kind'])}: {found['file']} ({int(found['new']):,} new, "
+            f"{int(found['revised']):,} revised)")
 
 
 def action_label(action: str) -> str:

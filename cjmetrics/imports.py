@@ -38,11 +38,13 @@ def _kind_titles() -> dict[str, str]:
 
 def import_log(store: Store) -> pd.DataFrame:
     log = store.imports()
+    # What a lead scans for first (which import, when, does it still count, what it was) comes
+    # first, so it fits a laptop's width; who and the summary follow.
     return pd.DataFrame({
-        "Import": log["import_id"], "When": log["committed_at"], "Who": log["who"].map(shown_name),
-        "Kind": log["kind"].map(kind_name), "File": log["file_name"],
-        "New": log["rows_new"], "Revised": log["rows_revised"], "Unchanged": log["rows_unchanged"],
-        "Status": log["status"].map(STATUS_WORDS),
+        "Import": log["import_id"], "When": log["committed_at"],
+        "Status": log["status"].map(STATUS_WORDS), "Kind": log["kind"].map(kind_name),
+        "File": log["file_name"], "New": log["rows_new"], "Revised": log["rows_revised"],
+        "Unchanged": log["rows_unchanged"], "Who": log["who"].map(shown_name),
         "Undone by": log["undone_by"].map(shown_name), "Summary": log["summary"],
     })
 

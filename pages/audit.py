@@ -26,8 +26,8 @@ def roles_section() -> None:
     if not ui.auth_configured():
         st.caption("No identity provider is configured, so everyone who opens this dashboard is "
                    "the local user, with every role. To have people sign in, add an [auth] "
-                   "section and a [cjmetrics.roles] table to .streamlit/secrets.toml (see the "
-                   "README).")
+                   "section and a [cjmetrics.roles] table to .streamlit/secrets.toml: "
+                   "docs/deploy.md says how.")
         return
     rules = ui.role_rules()
     roles, claimed = rules.addresses, rules.claim_roles
@@ -56,7 +56,7 @@ with ui.guard():
     choices = ui.cached(audit_filters)
     who_col, what_col, when_col = st.columns([2, 2, 2])
     who = who_col.multiselect("Who", choices["people"], key="audit_who",
-                              placeholder="Everyone")
+                              format_func=access.shown_name, placeholder="Everyone")
     what = what_col.multiselect("What", choices["actions"], key="audit_what",
                                 format_func=action_label, placeholder="Everything")
     days = when_col.date_input("Between", value=(), key="audit_days", format="DD/MM/YYYY",

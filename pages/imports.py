@@ -15,7 +15,7 @@ from cjmetrics.imports import (
 ui.ensure_entrypoint()
 
 # When an import was made, the same way in the log and in a figure's history: 3 Dec 2026, 15:11.
-WHEN = st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")
+WHEN = st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", width=130)
 
 
 def undo(import_id: int) -> None:
@@ -67,8 +67,12 @@ with ui.guard():
                 icon=":material/info:")
         st.stop()
     with st.container(key="import-log"):  # the page's headline: browser tests find it by key
-        st.dataframe(log, hide_index=True, width="stretch",
-                     column_config={"When": WHEN})
+        count = st.column_config.NumberColumn(format="localized", width=70)
+        text = st.column_config.TextColumn
+        st.dataframe(log, hide_index=True, width="stretch", column_config={
+            "Import": st.column_config.NumberColumn(width=60), "When": WHEN,
+            "Status": text(width=70), "Kind": text(width=150), "File": text(width=210),
+            "New": count, "Revised": count, "Unchanged": count})
 
     st.subheader("Undo an import")
     committed = log[log["Status"] == CURRENT]

@@ -88,6 +88,9 @@ def test_local_user_has_every_role_and_the_sidebar_says_so(demo_db):
     # the demo and the published reference figures, loaded with the new store
     assert set(log["Who"]) == {"cjmetrics demo", "cjmetrics"}
     assert set(log["What"]) == {"Imported a file"}
+    # each import's detail names its kind as the Upload page does, its counts in thousands
+    assert "Demo data: demo/social_posts.csv (1,104 new, 0 revised)" in set(log["Detail"])
+    assert not log["Detail"].str.startswith("demo:").any()
     assert "Download CSV" in [b.label for b in at.get("download_button")]
     assert "Download a backup" in [b.label for b in at.get("download_button")]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cjmetrics.audit import audit_table
 from cjmetrics.errors import ImportRefused
 from cjmetrics.imports import import_log, kind_name
 from cjmetrics.ingest import commit, formats
@@ -185,6 +186,13 @@ def test_imports_and_history_names_kinds_and_the_local_user(empty_store):
     [row] = import_log(empty_store).to_dict("records")
     assert (row["Kind"], row["Who"], row["Status"]) == (
         "X/Twitter daily activity", "No sign-in (local use)", "Current")
+    # what a lead scans for first fits a laptop's width: which, when, whether it counts, what
+    assert list(import_log(empty_store).columns[:5]) == ["Import", "When", "Status", "Kind",
+                                                         "File"]
+    # the Audit page says the same
+    [entry] = audit_table(empty_store).to_dict("records")
+    assert entry["Who"] == "No sign-in (local use)"
+    assert entry["Detail"] == f"X/Twitter daily activity: daily.csv ({row['New']:,} new, 0 revised)"
     assert kind_name("indicator_values") == "Indicator values"
     assert (kind_name("demo"), kind_name("reference")) == (
         "Demo data", "Published reference figures")
