@@ -25,10 +25,14 @@ class Reference:
     area_name: str
     value_text: str
     period_label: str
+    # Demo data stands in for Scotland's figures too: shown beside an area that has none, it
+    # must say it is invented, or a board quotes it as Scotland's.
+    illustrative: bool = False
 
     @property
     def text(self) -> str:
-        return f"{self.area_name}: {self.value_text} ({self.period_label})"
+        demo = ", illustrative demo figure" if self.illustrative else ""
+        return f"{self.area_name}: {self.value_text} ({self.period_label}{demo})"
 
 
 @dataclass
@@ -63,7 +67,10 @@ class Tile:
 
     @property
     def illustrative(self) -> bool:
-        return bool(self.source) and ILLUSTRATIVE_MARK.lower() in self.source.lower()
+        """The tile shows demo figures: its own, or the parent's shown beside "No figure"."""
+        if self.reference is not None:
+            return self.reference.illustrative
+        return is_illustrative(self.source)
 
     @property
     def spark_svg(self) -> str | None:
@@ -73,6 +80,10 @@ class Tile:
         word = self.direction.word if self.direction else ""
         colour = {"improving": "#009E73", "worsening": "#D55E00"}.get(word, "#6B6B6B")
         return sparkline_svg(self.spark, colour)
+
+
+def is_illustrative(source: object) -> bool:
+    return isinstance(source, str) and ILLUSTRATIVE_MARK.lower() in source.lower()
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 240, 44, 3
@@ -251,7 +262,7 @@ def indicator_tiles(store: Store, indicators: pd.DataFrame, area_code: str,
                     last = parent.iloc[-1]
                     reference = Reference(tree.name(code), analysis.format_value(
                         last["value"], indicator["unit"], indicator["decimals"]),
-                        last["period_label"])
+                        last["period_label"], is_illustrative(last["source"]))
                     break
         target_rows = targets[targets["indicator_id"] == indicator["indicator_id"]]
         target = target_rows.iloc[0] if len(target_rows) and not rows.empty else None

@@ -182,8 +182,8 @@ def test_overview_demo_glasgow_tiles_show_latest_figures(demo_db, observations):
     agree = series(observations, AGREE, SCOTLAND).iloc[-1]
     tile = metric(at, "Agree with community sentences")
     assert tile.value == "No figure" and not tile.delta
-    assert f"No figure for Glasgow City · Scotland: {agree.value:.1f}% ({agree.period})" in \
-        texts(at.caption)
+    assert f"No figure for Glasgow City · Scotland: {agree.value:.1f}% ({agree.period}, " \
+        "illustrative demo figure)" in texts(at.caption)  # the demo's Scotland, said so
 
     links = {link.proto.query_string for link in at.get("page_link")}
     assert f"indicator={DIVERSION_COMPLETED}" in links

@@ -129,7 +129,8 @@ def test_a_national_survey_shows_the_scotland_figure_labelled_and_without_status
 
     assert not tile.has_data and tile.latest_value is None  # never Glasgow's own figure
     assert tile.area_note == (f"No figure for Glasgow City · Scotland: "
-                              f"{scotland['value'].iloc[-1]:.1f}% ({scotland['period'].iloc[-1]})")
+                              f"{scotland['value'].iloc[-1]:.1f}% ({scotland['period'].iloc[-1]}, "
+                              "illustrative demo figure)")  # the demo's, and it says so
     assert tile.rag == "none" and tile.direction is None
 
 

@@ -147,8 +147,9 @@ def test_ndo9_for_a_council_says_it_has_no_figure_and_names_scotlands(demo_store
     latest = f"{scotland['value'].iloc[-1]:.1f}%"
     assert not tile.has_data and tile.latest_value is None
     assert tile.latest_text == "No figure"
+    # the demo's Scotland figure says it is invented, as the area's own would
     assert tile.area_note == (f"No figure for {area_name(area_code)} · Scotland: {latest} "
-                              f"({scotland['period'].iloc[-1]})")
+                              f"({scotland['period'].iloc[-1]}, illustrative demo figure)")
     assert tile.rag == "none" and tile.direction is None and tile.previous_text is None
     assert tile.spark == [] and tile.spark_svg is None and tile.baseline_text is None
     assert latest in tile.summary and tile.summary.startswith("No figure is held for")
@@ -222,6 +223,12 @@ def test_an_area_without_figures_never_borrows_a_parents_counts(demo_store):
     agree = next(t for t in aberdeen.tiles if t.indicator_id == "ndo9_agree_community_sentence")
     assert not agree.has_data and agree.reference.area_name == "Scotland"  # named, not judged
     assert agree.area_note.startswith("No figure for Aberdeen City · Scotland: ")
+    # Scotland's figure here is the demo's, so the tile says it is invented; the published one
+    # (the reconviction rate, from the reference figures) says nothing of the kind
+    assert agree.illustrative and agree.area_note.endswith(", illustrative demo figure)")
+    published = next(t for t in aberdeen.tiles if t.indicator_id == "cjpf_reconviction_rate")
+    assert published.reference is not None and not published.illustrative
+    assert "illustrative" not in published.area_note
 
 
 def test_monthly_tiles_compare_with_the_same_month_a_year_earlier(demo_store):
