@@ -102,11 +102,17 @@ def _areas_over_time(store: Store, *, indicator: str, areas: list[str], scotland
                             summary=data.summary(), file_stem=f"{indicator}-areas-over-time")
 
 
-def _self_assessment(store: Store, *, area: str, large: bool = False) -> ChartView:
+def _self_assessment(store: Store, *, area: str, end: str | None = None,
+                     large: bool = False) -> ChartView:
+    """The area's self-assessment scores; with `end` (a period, as a meeting pack's "figures
+    to"), only the sessions held by the end of that period."""
     from .charts import self_assessment_figure
     from .framework import build_scorecard
+    from .periods import parse_period
 
     card = _model(store, build_scorecard, area)
+    if end is not None:
+        card = card.sessions_up_to(parse_period(end).end)
     return view_from_figure(self_assessment_figure(card, large=large),
                             card.self_assessment_table(), summary=card.self_assessment_summary(),
                             file_stem=f"self-assessment-{area}")

@@ -182,12 +182,14 @@ def standard_pack(store: Store, area: str, period: str,
                                    label="Social media reach by channel"))
     if progress:
         progress(total, total, "Self-assessment scores")
-    card = build(store, "self_assessment", {"area": area})
+    # The sessions held by the pack's period end, like every other chart in it.
+    scores = {"area": area, "end": end.label}
+    card = build(store, "self_assessment", scores)
     if not card.table.empty:
         # After the outcome indicators, before engagement.
         position = sum(1 for item in deck.items
                        if not item.params.get("indicator", "").startswith("eng_"))
-        deck.items.insert(position, spec_item("self_assessment", {"area": area}))
+        deck.items.insert(position, spec_item("self_assessment", scores))
     return deck
 
 

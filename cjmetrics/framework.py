@@ -10,7 +10,7 @@ Plain data only, so the page just renders it and tests can check every number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -205,6 +205,13 @@ class Scorecard:
     def illustrative(self) -> bool:
         return any(t.illustrative for t in self.tiles) or \
             "illustrative" in self.score_sources.lower()
+
+    def sessions_up_to(self, end: date) -> Scorecard:
+        """The same scorecard with only the self-assessment sessions held on or before `end`: a
+        meeting pack "figures to Mar 2025" shows the scores the partnership had by then."""
+        return replace(self, outcomes=[
+            replace(card, scores=[p for p in card.scores if p.period_start <= end])
+            for card in self.outcomes])
 
     def self_assessment_table(self) -> pd.DataFrame:
         """The tidy table behind the self-assessment chart."""

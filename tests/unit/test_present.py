@@ -147,3 +147,21 @@ def test_html_and_powerpoint_show_typed_text_once_escaped(demo_store):
     texts = [shape.text_frame.text for s in prs.slides for shape in s.shapes
              if shape.has_text_frame]
     assert not [t for t in texts if "&lt;" in t or "&amp;" in t]
+
+
+def test_a_meeting_packs_self_assessment_holds_the_sessions_up_to_its_period(demo_store):
+    """A pack "figures to 2023/24" shows the sessions held by 31 March 2024, not a later one;
+    a pack for a period before any session leaves the slide out."""
+    def sessions(period: str) -> list[str]:
+        pack = decks.standard_pack(demo_store, GLASGOW, period)
+        return [list(decks.build_view(demo_store, item).table["Session"].drop_duplicates())
+                for item in pack.items if item.chart == "self_assessment"]
+
+    latest, = sessions("2024/25")
+    earlier, = sessions("2023/24")
+    assert "11 Mar 2025" in latest and "11 Mar 2025" not in earlier
+    assert earlier == [s for s in latest if s.endswith(("2023", "2024"))]
+    assert sessions("2019/20") == []
+    # a self-assessment added from the Performance Framework page holds every session
+    everything = decks.build_view(demo_store, decks.spec_item("self_assessment", {"area": GLASGOW}))
+    assert list(everything.table["Session"].drop_duplicates()) == latest
