@@ -15,6 +15,16 @@ from . import config
 from .errors import CjmetricsError
 
 
+def _import_number(text: str) -> int:
+    """An import's number as `imports` lists it; anything else is refused in a sentence."""
+    try:
+        return int(text.strip().lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an import's number. `python -m cjmetrics imports` lists every "
+            "import with its number in the first column.") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m cjmetrics",
@@ -88,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "previous values come back",
                                description="Undo import IMPORT_ID (see `imports`). Nothing is "
                                            "deleted: the import is marked undone.")
-    undo.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    undo.add_argument("import_id", type=_import_number, metavar="IMPORT_ID")
     undo.add_argument("--who", default="local", metavar="PERSON",
                       help="the person the undo is done on behalf of (as for import)")
     exp = commands.add_parser(

@@ -181,6 +181,19 @@ def test_an_export_with_nothing_to_export_says_so_and_writes_no_file(empty_db, d
     assert not out.exists()
 
 
+def test_undo_of_something_that_is_not_an_import_number_is_a_sentence(demo_db, capsys):
+    imports_before = open_store(demo_db).imports()
+    close_all()
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--db", str(demo_db), "undo", "abc"])
+    assert exited.value.code == 2
+    said = capsys.readouterr().err
+    assert "'abc' is not an import's number" in said and "invalid int value" not in said
+    assert "`python -m cjmetrics imports` lists every import" in said
+    assert cli.main(["--db", str(demo_db), "undo", "9999"]) == 1
+    assert "There is no import #9999" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(open_store(demo_db).imports(), imports_before)
+
 
 # Every command that writes a document, with the file it is asked for.
 DOCUMENTS = {
