@@ -59,10 +59,11 @@ with ui.guard():
     left.segmented_control("Figures by", list(GRAINS), format_func=GRAINS.get,
                            default="quarter", key="eng-grain")
     if not model.has_figures:
-        st.info(f"No engagement figures are held for {model.area_name}. Upload monthly figures "
-                "(indicator values template, e.g. eng_social_reach with breakdown "
-                "channel:Facebook) and social media posts (social media posts template) on the "
-                "Upload page.", icon=":material/info:")
+        st.info(f"No engagement figures are held for {model.area_name}. On the Upload page, "
+                "load a tool's own export (Mailchimp, X/Twitter, Facebook, Instagram, LinkedIn, "
+                "Google Analytics, Eventbrite) as it comes, or monthly figures in the Indicator "
+                "values template (social media reach by channel, website visits, newsletter "
+                "opens) and posts in the Social media posts template.", icon=":material/info:")
         st.stop()
     periods = model.periods
     labels = {label: start for start, label in periods}

@@ -111,7 +111,10 @@ def test_reach_switching_area_keeps_a_period_that_exists(demo_db):
 def test_reach_empty_store_says_what_to_upload(empty_db):
     at = run_page(REACH, GLASGOW)
     assert texts(at.title) == ["Engagement reach: Glasgow City"]
-    assert any("No engagement figures are held for Glasgow City" in i for i in texts(at.info))
+    [said] = [i for i in texts(at.info) if "No engagement figures are held for Glasgow City" in i]
+    # what to upload, in the Upload page's words, not the store's ids
+    assert "Indicator values template" in said and "Mailchimp" in said
+    assert "eng_" not in said and "channel:" not in said
     assert not at.get("plotly_chart")
 
 
