@@ -32,7 +32,7 @@ def kind_name(kind: object) -> str:
 @cache
 def _kind_titles() -> dict[str, str]:
     """Every import kind's title, built once."""
-    return {f.key: f.title for f in FORMATS} | {k: t.title for k, t in TEMPLATES.items()} | \
+    return {f.key: f.name for f in FORMATS} | {k: t.title for k, t in TEMPLATES.items()} | \
         {demo.KIND: demo.TITLE, reference.KIND: reference.TITLE}
 
 

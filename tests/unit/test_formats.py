@@ -10,6 +10,7 @@ beside the project; without it those tests are reported as skipped, with the rea
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from cjmetrics.audit import audit_table
 from cjmetrics.errors import ImportRefused
 from cjmetrics.imports import import_log, kind_name
 from cjmetrics.ingest import commit, formats
-from cjmetrics.ingest.formats.base import number, read_source, share
+from cjmetrics.ingest.formats.base import number, parse_date, read_source, share
 from cjmetrics.ingest.formats.surveys import parse_survey
 from cjmetrics.store import Store
 
@@ -75,6 +76,8 @@ FIXTURE_FORMATS = {
     "twitter_tweets_es.csv": "x_tweet_activity",
     "twitter_daily_de.csv": "x_tweet_activity",
     "twitter_tweets_pl_by_position.csv": "x_tweet_activity",
+    "x_posts_content.csv": "x_tweet_activity",  # X analytics since 2024
+    "x_account_overview.csv": "x_tweet_activity",
     "meta_facebook_posts.csv": "facebook_posts",
     "instagram_posts.csv": "facebook_posts",
     "facebook_ads_monthly.csv": "facebook_ads",
@@ -174,8 +177,9 @@ def test_each_sample_is_recognised_and_imports(empty_store, name, phrase, answer
     log = empty_store.imports()
     assert log["kind"].iloc[0] == recognised.format.key
     assert log["summary"].iloc[0].startswith(recognised.description)
-    # Imports & history names the kind as the list of supported exports does, by its title.
-    assert import_log(empty_store)["Kind"].iloc[0] == recognised.format.title
+    # Imports & history names the kind by its short name, which the list of supported exports
+    # holds too, within its title.
+    assert import_log(empty_store)["Kind"].iloc[0] == recognised.format.name
 
 
 def test_imports_and_history_names_kinds_and_the_local_user(empty_store):
@@ -194,6 +198,13 @@ def test_imports_and_history_names_kinds_and_the_local_user(empty_store):
     assert entry["Who"] == "No sign-in (local use)"
     assert entry["Detail"] == f"X/Twitter daily activity: daily.csv ({row['New']:,} new, 0 revised)"
     assert kind_name("indicator_values") == "Indicator values"
+    # a tool whose title lists its tools and layouts is named short in the log; the Upload
+    # page's list of formats keeps the whole title
+    assert kind_name("survey_export") == "Survey responses"
+    assert kind_name("facebook_posts") == "Facebook/Instagram posts"
+    assert all(len(kind_name(f.key)) <= 30 for f in formats.FORMATS)
+    assert "Survey tools: SurveyMonkey (expanded or condensed), Google Forms, Microsoft Forms " \
+        "response exports" in formats.supported_formats()
     assert (kind_name("demo"), kind_name("reference")) == (
         "Demo data", "Published reference figures")
     assert kind_name("some_new_kind") == "Some new kind"
@@ -311,6 +322,37 @@ def test_x_exports_in_other_languages(empty_store, name, month, reach, engaged):
     assert got[("eng_social_engagements", *key)].value == engaged
 
 
+def test_x_analytics_since_2024_posts_and_overview(empty_store):
+    """X's newer exports: posts with a Post Link to x.com and days as 'Tue, Nov 26, 2024'. A post
+    pasted twice is counted once, and the preview says so."""
+    posts = formats.recognise((FIXTURES / "x_posts_content.csv").read_bytes(), "content.csv")
+    assert posts.description == "X/Twitter post analytics export: 4 posts, Nov 2024 to Dec 2024"
+    assert posts.notes == ["1 row of the file is an exact copy of an earlier row (row 6 repeats "
+                           "row 3), so each is counted once."]
+    got = _figures(empty_store, "x_posts_content.csv", {"area": GLASGOW})
+    nov, dec = [(GLASGOW, month, "channel:X/Twitter") for month in ("Nov 2024", "Dec 2024")]
+    assert (got[("eng_social_reach", *nov)].value, got[("eng_social_engagements", *nov)].value) \
+        == (1200 + 800 + 50, 40 + 25 + 2)
+    assert got[("eng_social_reach", *dec)].value == 600
+    overview = formats.recognise((FIXTURES / "x_account_overview.csv").read_bytes(), "o.csv")
+    assert overview.description == "X/Twitter account overview export: 3 days, Nov 2024 to Dec 2024"
+    got = _figures(empty_store, "x_account_overview.csv", {"area": GLASGOW})
+    assert got[("eng_social_reach", *nov)].value == 500
+    assert (got[("eng_social_reach", *dec)].value, got[("eng_social_engagements", *dec)].value) \
+        == (900 + 300, 30 + 10)
+
+
+def test_x_daily_resaved_in_british_excel_reads_slash_dates_day_first(empty_store, tmp_path):
+    """X writes ISO dates, so slash dates come from a re-save in Excel: in Scotland, day first.
+    01/05/2021 is 1 May, not 5 January."""
+    text = (FIXTURES / "twitter_daily_en.csv").read_text()
+    for iso, slashed in [("2021-04-29", "01/05/2021"), ("2021-04-30", "02/05/2021"),
+                         ("2021-05-01", "03/05/2021")]:
+        text = text.replace(iso, slashed)
+    recognised = formats.recognise(text.encode(), "daily.csv")
+    assert recognised.description == "X/Twitter daily activity export: 3 days, May 2021"
+
+
 def test_x_channel_label_is_the_one_the_demo_uses():
     demo = (PROJECT_ROOT / "data" / "demo" / "observations.csv").read_text()
     assert "channel:X/Twitter" in demo
@@ -372,6 +414,15 @@ def test_localised_numbers():
     assert number("99,88%") == pytest.approx(99.88) and number("1.234,5") == pytest.approx(1234.5)
     assert share("27.78%") == share("27.78") == pytest.approx(0.2778)
     assert share("0.2778") == pytest.approx(0.2778)
+
+
+def test_iso_times_with_zones_are_read_as_written():
+    """A tool's ISO time, with fractions and a zone, is its date as written, not the UTC one; a
+    date that is not one is still unread."""
+    assert parse_date("2026-12-03T10:00:00.000Z") == date(2026, 12, 3)
+    assert parse_date("2025-01-15 23:53:05-05:00") == date(2025, 1, 15)
+    assert parse_date("Tue, Nov 26, 2024") == date(2024, 11, 26)
+    assert parse_date("2026-13-40T10:00") is None
 
 
 def test_cube_confidence_limits_become_bounds_and_other_geographies_are_left_out(empty_store):

@@ -202,6 +202,13 @@ class ExportFormat:
     title: str  # "Mailchimp campaign report"
     group: str  # Newsletters, Social media, ...
     detect: Callable[[Source, str | None], Recognised | None]
+    # the kind's name in the import history and audit, where the title's list of tools and
+    # layouts would not fit: "Survey responses"
+    short: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.short or self.title
 
 
 # -- headers, numbers and dates ----------------------------------------------------------------
@@ -281,7 +288,9 @@ _DATE_FORMATS_WORDS = ["%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y", "%B
                       "%d %b %Y", "%d %B %Y", "%d %b %Y %H:%M", "%a, %d %b %Y",
                       # Excel's own re-save of a date: 9-Mar-17, 9-Mar-2017 18:54
                       "%d-%b-%y", "%d-%b-%Y", "%d-%b-%y %H:%M", "%d-%b-%Y %H:%M",
-                      "%b %d, %Y %I:%M:%S %p"]
+                      "%b %d, %Y %I:%M:%S %p",
+                      # X analytics since 2024: "Tue, Nov 26, 2024"
+                      "%a, %b %d, %Y"]
 _DATE_FORMATS_ISO = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d",
                      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -301,18 +310,31 @@ def parse_date(text: str, order: str = "mdy") -> date | None:
             return datetime.strptime(t, fmt).date()
         except ValueError:
             continue
-    return None
+    return _iso_date(t)
 
 
-def guess_order(values: list[str]) -> str:
-    """'dmy' when some slash date has a first part above 12, else 'mdy' (the US tools' own)."""
+def _iso_date(text: str) -> date | None:
+    """Any ISO 8601 time the standard library reads ("2026-12-03T10:00:00.000Z", with or
+    without seconds, fractions or an offset), as written: its date, not the UTC one."""
+    if not re.match(r"\d{4}-\d{2}-\d{2}[T ]", text):
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def guess_order(values: list[str], default: str = "mdy") -> str:
+    """'dmy' when some slash date has a first part above 12, 'mdy' when some has a second part
+    above 12, else `default`: 'mdy' for the US tools' own dates, 'dmy' for a tool that writes
+    ISO dates, whose slash dates can only come from a re-save in (British) Excel."""
     for v in values:
         m = re.match(r"\s*(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}", str(v))
         if m and int(m.group(1)) > 12:
             return "dmy"
         if m and int(m.group(2)) > 12:
             return "mdy"
-    return "mdy"
+    return default
 
 
 def month_label(d: date) -> str:
@@ -343,6 +365,29 @@ def rows_frame(rows: list[dict]) -> pd.DataFrame:
     frame = frame[VALUE_COLUMNS].astype(object).where(frame[VALUE_COLUMNS].notna(), None)
     frame[SOURCE_ROW] = source_row
     return frame
+
+
+def distinct_records(records: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]],
+                                                                    str | None]:
+    """(Excel row, cells) records without exact copies of an earlier one, and a sentence
+    naming the copies. A tool writes each post, day, attendee or campaign once; a copy is a
+    block pasted twice, and summed it would count those figures twice."""
+    first_of: dict[tuple, int] = {}
+    kept, copies = [], []
+    for row, cells in records:
+        key = tuple(c.strip() for c in cells)
+        if key in first_of:
+            copies.append((row, first_of[key]))
+            continue
+        first_of[key] = row
+        kept.append((row, cells))
+    if not copies:
+        return kept, None
+    shown = "; ".join(f"row {row} repeats row {first}" for row, first in copies[:5])
+    more = f" and {plural(len(copies) - 5, 'more')}" if len(copies) > 5 else ""
+    copy = "is an exact copy" if len(copies) == 1 else "are exact copies"
+    return kept, (f"{plural(len(copies), 'row')} of the file {copy} of an earlier row "
+                  f"({shown}{more}), so each is counted once.")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

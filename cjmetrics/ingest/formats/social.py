@@ -17,6 +17,7 @@ from .base import (
     Recognised,
     Source,
     area_question,
+    distinct_records,
     find_column,
     guess_order,
     is_template_header,
@@ -83,21 +84,54 @@ ENGAGEMENTS = ("engagements", "interacciones", "engajamentos", "Interaktionen", 
                "エンゲージメント")
 _STATUS_URL = re.compile(r"https?://(www\.|mobile\.)?(twitter|x)\.com/[^/]+/status/\d+")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# X analytics since 2024 exports posts (account_analytics_content) and days
+# (account_overview_analytics) under new names, dates as "Tue, Nov 26, 2024" and no promoted
+# columns; its overview is told from other tools' daily tables by X's own metrics.
+POST_ID = ("Post id",)
+POST_LINK = ("Post Link",)
+_X_OVERVIEW_ONLY = {"bookmarks", "create post", "new follows", "unfollows", "reposts",
+                    "profile visits"}
+
+
+def _x_post_links(header: list[str], body: Grid) -> bool:
+    """The newer content export: a Post id column and a Post Link to an X status on every row
+    that has one (Facebook's own exports also have a 'Post ID')."""
+    post, link = find_column(header, *POST_ID), find_column(header, *POST_LINK)
+    if post is None or link is None:
+        return False
+    links = [_cells(r, link + 1)[link] for r in body]
+    return bool(links) and all(_STATUS_URL.match(u) for u in links if u) and any(links)
+
+
+def _x_overview(header: list[str]) -> bool:
+    return find_column(header, *DATE) is not None and \
+        find_column(header, *IMPRESSIONS) is not None and \
+        sum(norm(h) in _X_OVERVIEW_ONLY for h in header) >= 2
 
 
 def _x_layout(grid: Grid) -> tuple[str, dict] | None:
-    """('tweets'|'daily', column indexes) from the header names, or from positions when the
-    data has the export's tell-tale shape."""
+    """('tweets'|'daily'|'posts'|'overview', column indexes) from the header names, or from
+    positions when the data has the export's tell-tale shape."""
     if not grid:
         return None
     header, body = grid[0], [r for r in grid[1:] if any(r)][:50]
     if not body:
         if find_column(header, *TWEET_ID) is not None and find_column(header, *PERMALINK) \
-                is not None or find_column(header, *DATE) == 0 and \
-                find_column(header, *PUBLISHED) == 1:
+                is not None or find_column(header, *DATE) is not None and \
+                find_column(header, *PUBLISHED) is not None or \
+                find_column(header, *POST_ID) is not None and \
+                find_column(header, *POST_LINK) is not None and \
+                find_column(header, *IMPRESSIONS) is not None or _x_overview(header):
             raise ExportIncomplete("This X/Twitter Analytics export has its header row but no rows "
                                "of figures: the file looks cut short. Download it again.")
         return None
+    named = {"date": find_column(header, *DATE), "reach": find_column(header, *IMPRESSIONS),
+             "engaged": find_column(header, *ENGAGEMENTS)}
+    if named["date"] is not None and named["reach"] is not None:
+        if _x_post_links(header, body):
+            return "posts", named
+        if _x_overview(header) and find_column(header, *PUBLISHED) is None:
+            return "overview", named
     promoted = sum(1 for h in header if norm(h).startswith(("promoted", "promocionad",
                                                            "promovid", "sponsoris",
                                                            "beworben", "gesponsert")))
@@ -107,13 +141,22 @@ def _x_layout(grid: Grid) -> tuple[str, dict] | None:
         return "tweets", {"date": find_column(header, *TIME) or 3,
                           "reach": find_column(header, *IMPRESSIONS) or 4,
                           "engaged": find_column(header, *ENGAGEMENTS) or 5}
-    named = find_column(header, *DATE) == 0 and find_column(header, *PUBLISHED) == 1
+    # By name the columns may stand in any order (moved about in Excel); by position only in
+    # the export's own.
+    by_name = named["date"] is not None and find_column(header, *PUBLISHED) is not None
     shaped = len(header) >= 30 and promoted >= 10 or len(header) in (38, 40) and all(
         _ISO_DAY.fullmatch(r[0]) and number(_cells(r, 4)[2]) is not None for r in body)
-    if (named and len(header) >= 4) or (shaped and all(_ISO_DAY.fullmatch(r[0]) for r in body)):
-        return "daily", {"date": 0, "reach": find_column(header, *IMPRESSIONS) or 2,
-                         "engaged": find_column(header, *ENGAGEMENTS) or 3}
+    if by_name and len(header) >= 4:
+        return "daily", {"date": named["date"], "reach": _or(named["reach"], 2),
+                         "engaged": _or(named["engaged"], 3)}
+    if shaped and all(_ISO_DAY.fullmatch(r[0]) for r in body):
+        return "daily", {"date": 0, "reach": _or(named["reach"], 2),
+                         "engaged": _or(named["engaged"], 3)}
     return None
+
+
+def _or(index: int | None, position: int) -> int:
+    return position if index is None else index
 
 
 def detect_x(source: Source, sheet: str | None) -> Recognised | None:
@@ -124,35 +167,46 @@ def detect_x(source: Source, sheet: str | None) -> Recognised | None:
     if layout is None:
         return None
     kind, col = layout
-    title = "X/Twitter tweet activity" if kind == "tweets" else "X/Twitter daily activity"
+    title = _X_TITLES[kind]
     width = len(grid[0])
+    records, repeated = distinct_records(
+        [(row, _cells(r, width)) for row, r in enumerate(grid[1:], start=2) if any(r)])
+    # X writes ISO dates; slash dates come from a re-save in Excel, day first in Scotland.
+    order = guess_order([cells[col["date"]] for _, cells in records], default="dmy")
     items, unread = [], 0
-    for row, r in enumerate(grid[1:], start=2):
-        if not any(r):
-            continue
-        cells = _cells(r, width)
-        day = parse_date(cells[col["date"]][:16].strip() if kind == "tweets"
-                         else cells[col["date"]])
+    for row, cells in records:
+        written = cells[col["date"]].strip()
+        # tweet times carry a zone in the interface's language ("+0000", "GMT"): the first 16
+        # characters hold the date and time
+        day = parse_date(written, order) or (parse_date(written[:16].strip(), order)
+                                             if kind == "tweets" else None)
         if day is None:
             unread += 1
             continue
-        items.append((day, number(cells[col["reach"]]), number(cells[col["engaged"]]), row))
+        engaged = number(cells[col["engaged"]]) if col["engaged"] is not None else None
+        items.append((day, number(cells[col["reach"]]), engaged, row))
     if not items:
         raise ExportIncomplete(
             f"'{source.name}' looks like an {title} export, but none of its rows "
             "has a date cjmetrics can read. Download the export from X Analytics "
             "again.")
-    unit = "tweet" if kind == "tweets" else "day"
+    unit = {"tweets": "tweet", "posts": "post"}.get(kind, "day")
     description = f"{title} export: {plural(len(items), unit)}, {span([i[0] for i in items])}"
     if unread:
         description += f" ({plural(unread, 'row')} without a readable date left out)"
-    fmt = X_TWEETS if kind == "tweets" else X_DAILY
+    fmt = X_TWEETS if kind in ("tweets", "posts") else X_DAILY
 
     def build(answers: dict):
         return rows_frame(monthly_rows(items, X_CHANNEL, f"{title} export", answers,
                                        reach_note="impressions", unit=unit))
 
-    return Recognised(fmt, description, [area_question()], build)
+    return Recognised(fmt, description, [area_question()], build,
+                      notes=[repeated] if repeated else [])
+
+
+_X_TITLES = {"tweets": "X/Twitter tweet activity", "daily": "X/Twitter daily activity",
+             "posts": "X/Twitter post analytics",
+             "overview": "X/Twitter account overview"}
 
 
 # -- Facebook / Instagram post exports --------------------------------------------------------
@@ -169,7 +223,8 @@ def detect_posts(source: Source, sheet: str | None) -> Recognised | None:
         if not grid or (sheet is not None and name != sheet):
             continue
         header = grid[0]
-        if find_column(header, "Post ID") is None or is_template_header(header):
+        if find_column(header, "Post ID") is None or is_template_header(header) or \
+                _x_post_links(header, [r for r in grid[1:] if any(r)][:50]):
             continue
         col = {"date": find_column(header, *FB_DATE), "reach": find_column(header, *FB_REACH),
                "engaged": find_column(header, *FB_ENGAGED),
@@ -473,17 +528,22 @@ def detect_linkedin(source: Source, sheet: str | None) -> Recognised | None:
     return None
 
 
-X_TWEETS = ExportFormat("x_tweet_activity", "X/Twitter tweet activity", "Social media", detect_x)
-X_DAILY = ExportFormat("x_daily_activity", "X/Twitter daily activity", "Social media",
-                       lambda s, sh: None)  # detected together with tweet activity
+# X's exports since 2024 (post analytics, account overview) are read as the older two.
+X_TWEETS = ExportFormat("x_tweet_activity", "X/Twitter tweet activity, or post analytics (since "
+                        "2024)", "Social media", detect_x, short="X/Twitter tweet activity")
+X_DAILY = ExportFormat("x_daily_activity", "X/Twitter daily activity, or account overview "
+                       "(since 2024)", "Social media",
+                       lambda s, sh: None,  # detected together with tweet activity
+                       short="X/Twitter daily activity")
 FACEBOOK_POSTS = ExportFormat("facebook_posts",
                               "Facebook Page Insights post level / Meta Business Suite posts "
-                              "(Facebook and Instagram)", "Social media", detect_posts)
+                              "(Facebook and Instagram)", "Social media", detect_posts,
+                              short="Facebook/Instagram posts")
 FACEBOOK_PAGE = ExportFormat("facebook_page", "Facebook Page Insights page level (daily)",
-                             "Social media", detect_page_level)
+                             "Social media", detect_page_level, short="Facebook page (daily)")
 FACEBOOK_ADS = ExportFormat("facebook_ads", "Facebook Ads Manager", "Social media", detect_ads)
 X_ADS = ExportFormat("x_ads", "X Ads (Twitter Ads) campaign export (xlsx/csv)", "Social media",
-                     detect_x_ads)
+                     detect_x_ads, short="X Ads campaigns")
 LINKEDIN = ExportFormat("linkedin", "LinkedIn page analytics (xls/xlsx)", "Social media",
-                        detect_linkedin)
+                        detect_linkedin, short="LinkedIn page analytics")
 FORMATS = [X_TWEETS, X_DAILY, FACEBOOK_POSTS, FACEBOOK_PAGE, FACEBOOK_ADS, X_ADS, LINKEDIN]

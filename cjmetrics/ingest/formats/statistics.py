@@ -485,9 +485,10 @@ def list_tables(source: Source) -> list[tuple[str, str]]:
 
 
 CUBE = ExportFormat("statsgovscot_cube", "statistics.gov.scot cube download (CSV)",
-                    "Official statistics", detect_cube)
+                    "Official statistics", detect_cube, short="statistics.gov.scot cube")
 TABLE = ExportFormat("statsgovscot_table", "statistics.gov.scot table download (CSV)",
-                     "Official statistics", detect_table)
+                     "Official statistics", detect_table, short="statistics.gov.scot table")
 SG_TABLES = ExportFormat("scotgov_tables", "Scottish Government published tables (xlsx/xls, "
-                         "older and accessible layouts)", "Official statistics", detect_sg)
+                         "older and accessible layouts)", "Official statistics", detect_sg,
+                         short="Scottish Government tables")
 FORMATS = [CUBE, TABLE, SG_TABLES]

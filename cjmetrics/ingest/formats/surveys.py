@@ -158,7 +158,10 @@ def _stamp(text: str, order: str) -> str | None:
             return datetime.strptime(t, fmt).strftime("%Y%m%d-%H%M%S")
         except ValueError:
             continue
-    return None
+    try:  # a sheet re-saved with ISO times: 2025-01-15T21:53:05.000Z
+        return datetime.fromisoformat(t).strftime("%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
 
 
 def _respondent_ids(stamps: list[str]) -> list[str]:
@@ -480,5 +483,6 @@ def detect(source: Source, sheet: str | None):
 
 KEY = "survey_export"
 SURVEYS = ExportFormat(KEY, "Survey tools: SurveyMonkey (expanded or condensed), Google Forms, "
-                       "Microsoft Forms response exports", "Surveys", detect)
+                       "Microsoft Forms response exports", "Surveys", detect,
+                       short="Survey responses")
 FORMATS = [SURVEYS]

@@ -205,7 +205,8 @@ def _recognised(source: Source, title: str, items, metric_name: str, start: date
 
 
 UA = ExportFormat("google_analytics_ua", "Google Analytics (Universal Analytics) CSV", "Web "
-                  "analytics", detect)
+                  "analytics", detect,
+                  short="Google Analytics (Universal)")
 GA4 = ExportFormat("google_analytics_ga4", "Google Analytics 4 CSV", "Web analytics",
                    lambda s, sh: None)  # detected by the same reader as UA
 FORMATS = [UA, GA4]

@@ -107,6 +107,39 @@ def twitter() -> None:
          "0", "0", "0", "0", "0", "0", "1", "1", *["-"] * 18] for day, n, imp, eng in days]))
 
 
+def x_analytics() -> None:
+    # X analytics since 2024: the content export (account_analytics_content_*.csv) has a Post id
+    # and a Post Link to x.com, dates as "Tue, Nov 26, 2024", no promoted columns, a reply row
+    # X writes with neither id nor link; the overview (account_overview_analytics_*.csv) has one
+    # row a day, newest first. The content file holds one post pasted twice by its owner.
+    header = ["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes", "Engagements",
+              "Bookmarks", "Shares", "New follows", "Replies", "Reposts", "Profile visits",
+              "Detail Expands", "URL Clicks", "Hashtag Clicks", "Permalink Clicks"]
+
+    def post(ident: str, when: str, text: str, impressions: int, engagements: int) -> list[str]:
+        link = f"https://x.com/cjpartnership/status/{ident}" if ident else ""
+        return [ident, when, text, link, str(impressions), "3", str(engagements), "0", "0", "0",
+                "1", "1", "2", "4", "1", "0", "0"]
+
+    posts = [post("1861000000000000001", "Tue, Nov 26, 2024", "Our open day, all welcome", 1200,
+                  40),
+             post("1861000000000000002", "Fri, Nov 29, 2024", "Thank you, volunteers", 800, 25),
+             post("", "Sat, Nov 30, 2024", "@neighbour thanks for coming", 50, 2),
+             post("1865000000000000003", "Mon, Dec 2, 2024", "New report out today", 600, 20)]
+    write("x_posts_content.csv", "".join(
+        ",".join(f'"{c}"' if "," in c else c for c in row) + "\n"
+        for row in [header, *posts, posts[1]]))
+    header = ["Date", "Impressions", "Likes", "Engagements", "Bookmarks", "Shares", "New follows",
+              "Unfollows", "Replies", "Reposts", "Profile visits", "Create Post", "Video views",
+              "Media views"]
+    days = [("Mon, Dec 2, 2024", 900, 30), ("Sun, Dec 1, 2024", 300, 10),
+            ("Sat, Nov 30, 2024", 500, 15)]
+    write("x_account_overview.csv", "".join(
+        ",".join(f'"{c}"' if "," in c else c for c in row) + "\n"
+        for row in [header] + [[day, str(imp), "5", str(eng), "0", "0", "1", "0", "1", "1", "3",
+                                "1", "0", "0"] for day, imp, eng in days]))
+
+
 # -- Facebook Page Insights, post level ----------------------------------------------------------
 def facebook_posts() -> None:
     # A UTF-8 BOM straight before a quoted header, a second header row of metric descriptions,
@@ -301,6 +334,7 @@ def template_inline() -> None:
 if __name__ == "__main__":
     mailchimp()
     twitter()
+    x_analytics()
     facebook_posts()
     eventbrite()
     universal_analytics()
