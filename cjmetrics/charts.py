@@ -211,13 +211,36 @@ def _hover_value(indicator: dict) -> str:
         if indicator["unit"] in ("rate", "score") else "%{y:,.0f}"
 
 
+_EDITION_DATE = re.compile(r"\s*\([^()]*\)$")
+
+
+def cited(sources: str) -> str:
+    """A chart's "; "-separated sources with the editions of one series named once
+    ("Scottish Government: Reconviction Rates in Scotland, 4 editions (2012-13 Offender Cohort
+    to 2020-21 Offender Cohort)"), so a chart holding a decade of releases keeps its room for
+    the plot. Each edition stays in the data behind the chart."""
+    series: dict[str, list[str]] = {}  # "publisher: title" -> its sources
+    for source in sources.split("; ") if sources else []:
+        publisher, _, rest = source.partition(": ")
+        title, _, edition = rest.partition(": ")
+        series.setdefault(f"{publisher}: {title}" if edition else source, []).append(source)
+    named = []
+    for key, editions in series.items():
+        if len(editions) == 1:
+            named.append(editions[0])
+            continue
+        names = sorted(_EDITION_DATE.sub("", e[len(key) + 2:]) for e in editions)
+        named.append(f"{key}, {len(editions)} editions ({names[0]} to {names[-1]})")
+    return "; ".join(named)
+
+
 def subtitle(data: TrendData) -> str:
     areas = ", ".join(dict.fromkeys(data.series.loc[~data.series["is_comparator"], "area_name"]))
     if data.comparator_code is not None:
         areas = f"{areas} (Scotland for comparison)" if areas else "Scotland"
     span = f"{data.period_range[0]} to {data.period_range[1]}" if data.period_range else ""
-    return " · ".join(p for p in (areas, span, kinds_note(data), f"Source: {data.sources}")
-                      if p)
+    return " · ".join(p for p in (areas, span, kinds_note(data),
+                                  f"Source: {cited(data.sources)}") if p)
 
 
 def kinds_note(data: TrendData) -> str:
@@ -227,6 +250,26 @@ def kinds_note(data: TrendData) -> str:
         return ""
     others = [kind_name(k) for k in data.kinds if k != data.period_type]
     return f"{kind_name(data.period_type).capitalize()} ({' and '.join(others)} also held)"
+
+
+def _label_points(fig: go.Figure, labels: list[tuple]) -> None:
+    """Write "Baseline 2019/20" and "Target 2025/26" beside their points, on a pale ground
+    that masks any line running under them, so they read on a crowded chart and a projector.
+    A baseline's words run right and a target's left, inside the plot; of two labels at one
+    period, the lower goes under its point, so two areas' targets do not sit on each other."""
+    at: dict[tuple, list] = {}
+    for x, y, words, colour in labels:
+        at.setdefault((x, words.split()[0]), []).append((y, words, colour))
+    for (x, kind), points in at.items():
+        points.sort(key=lambda p: p[0])
+        for n, (y, words, colour) in enumerate(points):
+            below = len(points) > 1 and n < len(points) - 1
+            fig.add_annotation(
+                x=x, y=y, text=words, showarrow=False, font=dict(color=colour),
+                xanchor="left" if kind == "Baseline" else "right",
+                xshift=8 if kind == "Baseline" else -8,
+                yanchor="top" if below else "bottom", yshift=-8 if below else 8,
+                bgcolor="rgba(255, 255, 255, 0.85)", borderpad=2)
 
 
 def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
@@ -262,6 +305,7 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
             customdata=rows[["period_label"]].to_numpy(),
             hovertemplate=f"<b>{literal(name)}</b><br>%{{customdata[0]}}: {hover_value}"
                           "<extra></extra>"))
+    labels = []  # (x, y, words, colour) of each baseline and target, written after the lines
     for i, (_, target) in enumerate(data.targets.iterrows()):
         # An area with a target but no figures yet gets the next colour of the palette.
         colour = line_colour.setdefault(target["area_code"],
@@ -277,13 +321,7 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=[p[0] for p in points], y=[p[1] for p in points],
-            # Labelled on the chart ("Baseline 2019/20", "Target 2025/26"), not by its dash alone.
-            name=f"{target['area_name']}: baseline to target", mode="lines+markers+text",
-            # The baseline's words run right, the target's left: both stay inside the plot, clear
-            # of the axis's tick labels at either end.
-            textposition=["top right" if p[2].startswith("Baseline") else "top left"
-                          for p in points],
-            textfont=dict(color=colour), cliponaxis=False,
+            name=f"{target['area_name']}: baseline to target", mode="lines+markers",
             line=dict(color=colour, width=1.5, dash="longdash"),
             marker=dict(symbol=["diamond-open", "star"][:len(points)] if len(points) == 2
                         else ["star" if points[0][2].startswith("Target") else "diamond-open"],
@@ -291,6 +329,8 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
             text=[p[2] for p in points],
             hovertemplate=f"<b>{literal(target['area_name'])}</b><br>%{{text}}: {hover_value}"
                           "<extra></extra>"))
+        labels += [(p[0], p[1], p[2], colour) for p in points]
+    _label_points(fig, labels)
     if not data.annotations.empty:
         top = series["upper"].max() if series["upper"].notna().any() else series["value"].max()
         notes = data.annotations.reset_index(drop=True)
@@ -382,7 +422,7 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
     grades = sorted(model.scale)
     fig = go.Figure()
     span = f"{dates[0][2]} to {dates[-1][2]}" if len(dates) > 1 else dates[0][2] if dates else ""
-    sources = f"Source: {model.sources}" if model.sources else ""
+    sources = f"Source: {cited(model.sources)}" if model.sources else ""
     subtitle_text = " · ".join(p for p in (model.area_name, span, "Care Inspectorate six-point "
                                            "scale", sources) if p)
     fig.update_layout(title=dict(text="Quality-indicator self-evaluation grades",
@@ -486,7 +526,7 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
     if comparison.scotland is not None:
         parts.append("dotted line: Scotland")
     if comparison.sources:
-        parts.append(f"Source: {comparison.sources}")
+        parts.append(f"Source: {cited(comparison.sources)}")
     fig = go.Figure()
     fig.update_layout(title=dict(
         text=wrap(f"{comparison.title}: areas ranked", 45 if large else 70),
@@ -550,7 +590,7 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
     parts = [scorecard.area_name, span, f"score {scale.minimum:g} to {scale.maximum:g}"]
     if scorecard.priorities:
         parts.append("★ priority in the improvement plan")
-    parts.append(f"Source: {scorecard.score_sources}")
+    parts.append(f"Source: {cited(scorecard.score_sources)}")
     title = dict(text="Self-assessment scores by national outcome",
                  subtitle=dict(text=wrap(" · ".join(p for p in parts if p),
                                           75 if large else 110)))

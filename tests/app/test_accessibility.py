@@ -80,8 +80,9 @@ def test_the_baseline_to_target_line_is_labelled_on_the_chart(demo_store):
     fig = charts.trend_figure(build_trend(demo_store, "ndo1_diversion_completed",
                                           ["S12000049"]))
     [line] = [t for t in fig.data if t.name.endswith("baseline to target")]
-    assert "text" in line.mode  # the words are drawn, not only shown on hover
-    assert [t.split()[0] for t in line.text] == ["Baseline", "Target"]
+    # the words are drawn beside the points, not only shown on hover
+    assert [a.text.split()[0] for a in fig.layout.annotations] == ["Baseline", "Target"]
+    assert [(a.x, a.y) for a in fig.layout.annotations] == list(zip(line.x, line.y))
 
 
 def test_the_plotly_toolbar_is_not_drawn():

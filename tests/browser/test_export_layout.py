@@ -128,3 +128,23 @@ def test_no_text_collides_on_a_survey_slide_whose_title_holds_the_question(demo_
                 drawn += 1
     assert drawn >= 14
     assert not problems, "\n".join(problems)
+
+
+def test_two_areas_targets_at_one_period_do_not_collide_on_a_slide_or_a_screen(demo_store,
+                                                                               browser):
+    """North and South Ayrshire's newsletter open-rate targets fall in one month: their labels
+    go either side of their points instead of onto each other."""
+    from cjmetrics import chart_registry
+
+    measurer = open_measurer(browser)
+    params = {"indicator": "eng_newsletter_open_rate", "areas": ["S12000021", "S12000028"]}
+    problems = []
+    for large in (True, False):
+        fig = chart_registry.build(demo_store, "trend", params, large=large).figure
+        sized = slides.sized(fig, *slides.SLIDE_PX, title=True) if large else \
+            go.Figure(fig).update_layout(width=SCREEN_WIDTHS[0], height=fig.layout.height or 450)
+        measured = text_boxes(measurer, sized)
+        targets = [b for b in measured["boxes"] if b["text"].startswith("Target")]
+        assert len(targets) == 2, [b["text"] for b in measured["boxes"]]
+        problems += [f"large={large}: {p}" for p in collisions(measured)]
+    assert not problems, "\n".join(problems)

@@ -92,6 +92,47 @@ def test_the_target_is_drawn_from_baseline_to_target_in_the_area_colour(demo_sto
     assert trace.line.color == glasgow_line.line.color
 
 
+def test_baseline_and_target_labels_read_through_lines_and_do_not_stack(demo_store):
+    """On a crowded chart a line running through "Baseline Mar 2020" made it unreadable, and
+    two areas' targets at one period sat on each other."""
+    areas = ["S12000021", "S12000028"]  # North and South Ayrshire: two open-rate targets
+    fig = trend_figure(build_trend(demo_store, "eng_newsletter_open_rate", areas))
+    labels = list(fig.layout.annotations)
+    targets = sorted((a for a in labels if a.text.startswith("Target")), key=lambda a: a.y)
+    assert len(targets) == 2 and targets[0].x == targets[1].x
+    # each on a pale ground that masks the lines under it, in its area's colour
+    assert len(labels) == 4
+    assert all(a.bgcolor and "255, 255, 255" in a.bgcolor for a in labels)
+    lines = {t.name: t.line.color for t in area_lines(fig)}
+    assert {a.font.color for a in targets} == set(lines.values())
+    # the lower target's words go under its point, the higher one's over it: apart
+    assert (targets[0].yanchor, targets[0].yshift) == ("top", -8)
+    assert (targets[1].yanchor, targets[1].yshift) == ("bottom", 8)
+    # a baseline's words run right of its point, a target's left: inside the plot
+    assert {a.xanchor for a in labels if a.text.startswith("Baseline")} == {"left"}
+    assert {a.xanchor for a in targets} == {"right"}
+
+
+def test_a_series_of_editions_is_cited_once_in_the_subtitle(demo_store):
+    from cjmetrics.charts import cited, subtitle
+
+    sources = ("Illustrative demo data - not official statistics; "
+               "Scottish Government: Reconviction Rates in Scotland: 2012-13 Offender Cohort "
+               "(31 March 2015); Scottish Government: Reconviction Rates in Scotland: 2020-21 "
+               "Offender Cohort (2020-21 cohort edition); National Records of Scotland: Mid-2019 "
+               "Population Estimates Scotland (30 April 2020)")
+    assert cited(sources) == (
+        "Illustrative demo data - not official statistics; Scottish Government: Reconviction "
+        "Rates in Scotland, 2 editions (2012-13 Offender Cohort to 2020-21 Offender Cohort); "
+        "National Records of Scotland: Mid-2019 Population Estimates Scotland (30 April 2020)")
+    assert cited("Care Inspectorate") == "Care Inspectorate" and cited("") == ""
+    # the demo store's reconviction chart holds four editions; its table keeps each one
+    data = build_trend(demo_store, "cjpf_reconviction_rate", ["S12000008"])
+    assert "Reconviction Rates in Scotland, 4 editions (2012-13 Offender Cohort to 2020-21 " \
+        "Offender Cohort)" in subtitle(data)
+    assert data.table()["Source"].str.contains("2015-16 Offender Cohort").any()
+
+
 def test_no_target_trace_without_a_target(demo_store):
     targets = demo("targets")
     assert targets.query("indicator_id == 'ndo1_diversion_assessments'").empty
