@@ -70,8 +70,10 @@ with ui.guard():
                 "will appear here.", icon=":material/info:")
     else:
         st.dataframe(table, hide_index=True, width="stretch", column_config={
-            "When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")})
-        st.caption(f"{len(table):,} entr{'y' if len(table) == 1 else 'ies'}.")
+            "When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss"),
+            "Detail": st.column_config.TextColumn(width="large")})
+        st.caption(f"{len(table):,} entr{'y' if len(table) == 1 else 'ies'}. A detail too long "
+                   "for its cell reads in full when you double-click it, and in the CSV.")
         ui.recorded_download("Download CSV", lambda: export.csv_bytes(table),
                              file_name="cjmetrics-audit.csv", mime="text/csv",
                              key="audit-csv", what="audit log")

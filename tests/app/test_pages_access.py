@@ -145,6 +145,9 @@ def test_an_admin_sees_the_audit_log_and_filters_it(demo_db):
     assert_clean(at)
     log = at.dataframe[0].value
     assert {"board@elsewhere.org", "lead@council.gov.uk", "cjmetrics demo"} <= set(log["Who"])
+    # a detail wider than a 1280 px screen's table is cut; the page says how to read it all
+    assert any(c.startswith(f"{len(log)} entries. A detail too long for its cell reads in full "
+                            "when you double-click it") for c in texts(at.caption))
     at.multiselect(key="audit_who").set_value(["board@elsewhere.org"]).run()
     log = at.dataframe[0].value
     assert list(log["What"]) == ["Downloaded"] and list(log["Detail"]) == [
