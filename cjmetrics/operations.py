@@ -42,7 +42,12 @@ def requests_dir(db_path: Path) -> Path:
 # -- backup ----------------------------------------------------------------------------------
 def backup(db_path: Path, target: Path, *, wait: float = 120) -> str:
     """Write a consistent copy of the store at db_path to target; a sentence saying what was
-    done. Works whether or not the dashboard is running."""
+    done. Works whether or not the dashboard is running. A folder that does not exist is
+    refused rather than made, as for every document the command line writes."""
+    folder = Path(target).resolve().parent
+    if not folder.is_dir():
+        raise StoreUnavailable(f"There is no folder {folder} to write the backup in. Create it "
+                               "first or name another folder.", title="The backup was not written")
     if config.is_postgres(db_path):
         return _backup_postgres(str(db_path), Path(target).resolve())
     db_path, target = Path(db_path).resolve(), Path(target).resolve()

@@ -228,6 +228,18 @@ def test_a_document_for_a_missing_folder_or_an_unwritable_path_is_a_sentence(
     assert (tmp_path / f"pack.{suffix}").stat().st_size > 0
 
 
+def test_a_backup_into_a_missing_folder_is_refused_and_no_folder_is_made(demo_db, tmp_path,
+                                                                         capsys):
+    missing = tmp_path / "no such folder"
+    assert cli.main(["--db", str(demo_db), "backup", str(missing / "store.duckdb")]) == 1
+    said = capsys.readouterr().err
+    assert f"There is no folder {missing} to write the backup in" in said
+    assert "Create it first" in said and "Traceback" not in said
+    assert not missing.exists()
+    assert cli.main(["--db", str(demo_db), "backup", str(tmp_path / "store.duckdb")]) == 0
+    assert (tmp_path / "store.duckdb").stat().st_size > 0
+
+
 def test_init_demo_on_a_read_only_store_says_it_cannot_write(empty_db, monkeypatch, capsys):
     before = empty_db.read_bytes()
     monkeypatch.setenv("CJMETRICS_READ_ONLY", "1")
