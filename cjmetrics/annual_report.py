@@ -19,10 +19,11 @@ import pandas as pd
 from . import analysis
 from .areas import AreaTree
 from .care_inspectorate import build_quality
+from .config import is_illustrative
 from .engagement import build_engagement
 from .errors import AnnualReportNotWritten
 from .framework import FRAMEWORK, Scale, build_scorecard
-from .overview import ILLUSTRATIVE_MARK, build_tile, one_kind
+from .overview import build_tile, one_kind
 from .participation import Statement, build_statement
 from .periods import PeriodUnrecognised, financial_year_of, kind_name, parse_period, shift
 from .store import Store
@@ -74,7 +75,7 @@ class IndicatorEntry:
 
     @property
     def illustrative(self) -> bool:
-        return bool(self.source) and ILLUSTRATIVE_MARK.lower() in self.source.lower()
+        return is_illustrative(self.source)
 
     @property
     def status_line(self) -> str:
@@ -179,7 +180,7 @@ class AnnualReport:
 
     @property
     def illustrative(self) -> bool:
-        return any(ILLUSTRATIVE_MARK.lower() in s.lower() for s in self.sources)
+        return any(map(is_illustrative, self.sources))
 
     @property
     def indicators(self) -> list[IndicatorEntry]:

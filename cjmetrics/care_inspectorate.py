@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 
 from .areas import AreaTree
+from .config import is_illustrative
 from .store import QI_EVALUATIONS, Store
 
 SCALE_ID = "ci_six_point"
@@ -156,7 +157,7 @@ class QualityModel:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     @property
     def period_range(self) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from .config import is_illustrative
 from .periods import kind_name
 from .trends import TrendData
 
@@ -84,7 +85,7 @@ class ChartView:
     @property
     def demo(self) -> bool:
         """Whether the figures are illustrative demo data, not the area's own."""
-        return "illustrative" in self.source.lower()
+        return is_illustrative(self.source)
 
 
 SOURCE_MARK = "Source:"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
+from .config import is_illustrative
 from .periods import of_kind, shown_kind
 from .store import Store
 from .trends import TrendData, build_trend, choose_kind
@@ -86,7 +87,7 @@ class Comparison:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     def table(self) -> pd.DataFrame:
         """The tidy table behind the ranked bar chart, Scotland last when shown."""

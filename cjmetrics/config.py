@@ -16,6 +16,13 @@ DEFAULT_DB = DATA_DIR / "cjmetrics.duckdb"
 DEMO_SOURCE = "Illustrative demo data - not official statistics"
 
 
+def is_illustrative(source: object) -> bool:
+    """Whether a source (or a joined list of sources) marks its figures as illustrative:
+    the demo data and any figure its uploader so marked, which no page may present as
+    official."""
+    return isinstance(source, str) and "illustrative" in source.casefold()
+
+
 def db_path() -> Path | str:
     """The store: CJMETRICS_DB when set, else `db` of [cjmetrics] in .streamlit/secrets.toml,
     else data/cjmetrics.duckdb. A PostgreSQL database (a postgresql:// URL or a libpq

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .analysis import format_value, format_values
 from .areas import AreaTree
+from .config import is_illustrative
 from .periods import period_containing, shift
 from .store import Store
 
@@ -126,7 +127,7 @@ class EngagementModel:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     @property
     def periods(self) -> list[tuple[date, str]]:

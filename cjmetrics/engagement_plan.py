@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 
 from .areas import AreaTree
+from .config import is_illustrative
 from .ingest.engagement_templates import JOIN, SEPARATORS
 from .periods import period_containing
 from .store import Store
@@ -67,7 +68,7 @@ class PlanModel:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     def by_level_and_community(self) -> pd.DataFrame:
         """Activities per level and focus community (an activity counts once for each of its
@@ -209,7 +210,7 @@ class StagesModel:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     def stage_text(self, stage) -> str:
         """"Stage 8: Co-production"; "Stage 3" while stage 3 has only its placeholder name."""

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import AreaTree
+from .config import is_illustrative
 from .overview import Tile, indicator_tiles
 from .store import EVIDENCE_NOTES, PRIORITY_OUTCOMES, SELF_ASSESSMENTS, Store
 
@@ -204,7 +205,7 @@ class Scorecard:
     @property
     def illustrative(self) -> bool:
         return any(t.illustrative for t in self.tiles) or \
-            "illustrative" in self.score_sources.lower()
+            is_illustrative(self.score_sources)
 
     def sessions_up_to(self, end: date) -> Scorecard:
         """The same scorecard with only the self-assessment sessions held on or before `end`: a

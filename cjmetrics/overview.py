@@ -12,10 +12,9 @@ import pandas as pd
 
 from . import analysis
 from .areas import AreaTree
+from .config import is_illustrative
 from .periods import of_kind, shown_kind
 from .store import Store
-
-ILLUSTRATIVE_MARK = "Illustrative"
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,6 @@ class Tile:
         word = self.direction.word if self.direction else ""
         colour = {"improving": "#009E73", "worsening": "#D55E00"}.get(word, "#6B6B6B")
         return sparkline_svg(self.spark, colour)
-
-
-def is_illustrative(source: object) -> bool:
-    return isinstance(source, str) and ILLUSTRATIVE_MARK.lower() in source.lower()
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 240, 44, 3

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .areas import AreaTree
+from .config import is_illustrative
 from .engagement_plan import activities_frame, list_values, split
 from .errors import StatementNotWritten
 from .periods import PeriodUnrecognised, parse_period
@@ -46,7 +47,7 @@ class Statement:
 
     @property
     def illustrative(self) -> bool:
-        return any("illustrative" in s.lower() for s in self.sources)
+        return any(map(is_illustrative, self.sources))
 
     @property
     def introduction(self) -> str:

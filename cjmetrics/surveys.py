@@ -23,6 +23,7 @@ import pandas as pd
 
 from .analysis import wilson_interval
 from .areas import SCOTLAND, AreaTree
+from .config import is_illustrative
 from .store import Store
 
 DEFAULT_THRESHOLD = 5
@@ -103,7 +104,7 @@ class SurveyModel:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     @property
     def subtitle(self) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
+from .config import is_illustrative
 from .periods import kind_name, kinds_held, of_kind, parse_period, shown_kind
 from .store import Store
 
@@ -36,7 +37,7 @@ class TrendData:
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.sources.lower()
+        return is_illustrative(self.sources)
 
     def table(self) -> pd.DataFrame:
         """The tidy table behind the chart, in the words a lead would use."""

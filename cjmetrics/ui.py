@@ -587,7 +587,7 @@ def chosen_area() -> str:
 
 
 def illustrative_notice(source: str | None) -> None:
-    if source and "illustrative" in source.lower():
+    if config.is_illustrative(source):
         st.caption(":material/science: Illustrative demo figures, not official statistics.")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjmetrics.config import DATA_DIR
+from cjmetrics.config import DATA_DIR, DEMO_SOURCE, is_illustrative
 from cjmetrics.reference import KIND
 
 SCOTLAND = "S92000003"
@@ -66,3 +66,12 @@ def test_undoing_the_reference_import_removes_the_figures_and_they_stay_removed(
 
 def test_an_empty_store_on_purpose_holds_no_reference_figures(empty_store):
     assert (empty_store.imports()["kind"] != KIND).all()
+
+
+def test_demo_figures_are_told_apart_from_published_ones_by_their_source():
+    """Every page's 'illustrative, not official' notice rests on this one test of a source."""
+    published = reference_file("scotland.csv")
+    assert is_illustrative(DEMO_SOURCE)
+    assert is_illustrative("North Ayrshire survey; ILLUSTRATIVE figures for training")
+    assert not any(map(is_illustrative, published["publisher"] + ": " + published["publication"]))
+    assert not is_illustrative(None) and not is_illustrative("")
