@@ -524,10 +524,11 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
     parts = [when, kinds_note(comparison.trend), f"ranked {comparison.order_text}",
              f"{comparison.focus_name} highlighted"]
     parts = [p for p in parts if p]
-    if comparison.scotland is not None:
-        parts.append("dotted line: Scotland")
-    if comparison.sources:
-        parts.append(f"Source: {cited(comparison.sources)}")
+    if comparison.scotland is not None:  # its own source named with it, when not the bars'
+        own = comparison.scotland_source
+        parts.append(f"dotted line: Scotland ({cited(own)})" if own else "dotted line: Scotland")
+    if comparison.area_sources:
+        parts.append(f"Source: {cited(comparison.area_sources)}")
     fig = go.Figure()
     fig.update_layout(title=dict(
         text=wrap(f"{comparison.title}: areas ranked", 45 if large else 70),

@@ -33,6 +33,11 @@ RANKING_COLUMNS = ["area_code", "area_name", "label", "parent_code", "parent_nam
                    "period_start", "is_focus", "source"]
 
 
+def _joined(cells) -> str:
+    """Sources of many rows ("a; b" each), each named once, in order."""
+    return "; ".join(sorted({s for cell in cells for s in str(cell).split("; ")}))
+
+
 @dataclass
 class Reference:
     """Scotland's figure drawn as a reference line."""
@@ -40,6 +45,7 @@ class Reference:
     value: float
     value_text: str
     period_label: str
+    source: str | None = None  # where Scotland's figure was published (or that it is a demo's)
 
 
 @dataclass
@@ -81,9 +87,22 @@ class Comparison:
 
     @property
     def sources(self) -> str:
-        values = sorted({s for cell in self.ranking["source"].dropna()
-                         for s in str(cell).split("; ")})
-        return "; ".join(values) if values else self.indicator.get("source") or ""
+        """The sources of every figure the chart draws: the areas' bars and Scotland's line."""
+        cells = list(self.ranking["source"].dropna())
+        if self.scotland is not None and self.scotland.source:
+            cells.append(self.scotland.source)
+        return _joined(cells) or self.indicator.get("source") or ""
+
+    @property
+    def area_sources(self) -> str:
+        """The sources of the areas' bars alone."""
+        return _joined(self.ranking["source"].dropna()) or self.indicator.get("source") or ""
+
+    @property
+    def scotland_source(self) -> str | None:
+        """Where Scotland's line comes from, when none of the bars comes from there too."""
+        own = self.scotland.source if self.scotland is not None else None
+        return own if own and own not in self.area_sources.split("; ") else None
 
     @property
     def illustrative(self) -> bool:
@@ -106,7 +125,8 @@ class Comparison:
                 "Rank": None, "Area": "Scotland (reference, not ranked)",
                 "Ranked among": "", "Period": self.scotland.period_label,
                 "Value": self.scotland.value,
-                f"Per {PER:,} population": self.scotland.value, "Source": None}])],
+                f"Per {PER:,} population": self.scotland.value,
+                "Source": self.scotland.source}])],
                 ignore_index=True)
             if not self.per_population:
                 frame = frame.drop(columns=[f"Per {PER:,} population"])
@@ -338,7 +358,8 @@ def build_comparison(store: Store, indicator_id: str, area_codes: list[str],
             row = (same if len(same) else scotland_rows).iloc[-1]
             reference = Reference(float(row["value"]),
                                   analysis.format_value(row["value"], unit, decimals),
-                                  row["period_label"])
+                                  row["period_label"],
+                                  None if pd.isna(row["source"]) else str(row["source"]))
             if common and row["period_label"] != period_label:
                 note = (f"Scotland's latest figure is for {row['period_label']}: none is held "
                         f"for {period_label}.")

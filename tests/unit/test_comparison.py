@@ -356,6 +356,26 @@ def test_counts_are_compared_per_10000_population_from_the_stored_estimates(demo
     assert over_time[(EAST_AYRSHIRE, data.period_label)] == pytest.approx(rates[EAST_AYRSHIRE])
 
 
+def test_scotlands_published_reference_is_credited_beside_the_areas_demo_figures(demo_store):
+    """The bars are the demo's, Scotland's line a Scottish Government release: the subtitle
+    and the table behind the chart name both, so the line is not taken for invented."""
+    data = build_comparison(demo_store, "ndo1_diversion_assessments", AYRSHIRE_COUNCILS, True)
+    scotland = figures("ndo1_diversion_assessments", SCOTLAND)
+    release = scotland[scotland["period"] == data.scotland.period_label].iloc[-1]
+    published = data.scotland.source
+    assert release["publisher"] in published and release["publication"] in published
+    assert data.illustrative  # the areas' bars still are
+
+    assert published in data.sources.split("; ")
+    table = data.table()
+    assert table["Source"].iloc[-1] == published
+    assert set(table["Source"].iloc[:-1]) == {"Illustrative demo data - not official statistics"}
+    subtitle = ranked_bar_figure(data).layout.title.subtitle.text.replace("<br>", " ")
+    assert "dotted line: Scotland (Scottish Government: Justice Social Work Statistics in " \
+        "Scotland: 2022-23" in subtitle
+    assert subtitle.endswith("Source: Illustrative demo data - not official statistics")
+
+
 def test_a_partnership_is_its_councils_total_above_them_never_ranked_among_them(demo_store):
     data = build_comparison(demo_store, DIVERSION, [AYRSHIRE] + AYRSHIRE_COUNCILS, True)
 
