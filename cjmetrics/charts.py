@@ -117,12 +117,17 @@ def styled(fig: go.Figure, *, large: bool = False) -> go.Figure:
     if large:
         fig.update_layout(LARGE_TYPE.layout)
         fig.update_traces(selector=dict(type="scatter"), line_width=4, marker_size=12)
+        if fig.layout.xaxis.title.text:
+            # Room below for the tick labels and the axis title in large type: on a slide a
+            # long title block leaves plotly too little height to push the margin itself.
+            fig.update_layout(margin=dict(b=max(fig.layout.margin.b or 0, X_TITLE_ROOM)))
     if fig.layout.title.text:
         room_for_title(fig, int(fig.layout.height or DEFAULT_HEIGHT), large=large)
     return inert(fig)
 
 
 DEFAULT_HEIGHT = 450  # plotly's, when a figure does not set its own
+X_TITLE_ROOM = 125  # px under a large-type plot: 22 px tick labels, then a 22 px axis title
 
 
 def _lines(text: object) -> int:

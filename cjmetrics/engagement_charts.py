@@ -172,15 +172,6 @@ def attendance_over_time(model: EngagementModel, start: date) -> ChartView:
 
 
 # -- the engagement plan -------------------------------------------------------------------------
-def count_step(top: int, most: int = 6) -> int:
-    """A whole-number tick step (1, 2, 5, 10, 20, 50 ...) giving at most `most` steps up to
-    `top`: a plan of 3 activities reads 0, 1, 2, 3; a national one of 58, 0, 10 ... 50."""
-    step = 1
-    while top / step > most:
-        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
-    return step
-
-
 def level_community_heatmap(model: PlanModel) -> ChartView:
     table = model.by_level_and_community()
     fig = go.Figure()
@@ -197,12 +188,12 @@ def level_community_heatmap(model: PlanModel) -> ChartView:
     top = max(max(r) for r in z) or 1
     fig.add_trace(go.Heatmap(
         x=levels, y=["<br>".join(wrap(c, 28).split("<br>")) for c in communities], z=z,
-        colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], xgap=3, ygap=3,
-        colorbar=dict(title=dict(text="Activities"), dtick=count_step(top)),
+        colorscale=[[0, "#f7f7f7"], [1, PALETTE[0]]], zmin=0, zmax=top, xgap=3, ygap=3,
         # Each cell's count in its cell: the trace's own text, which Plotly draws in white or
         # black for contrast with the cell, in the figure's type size (an annotation per cell cost
-        # the page a redraw each).
-        texttemplate="%{z}",
+        # the page a redraw each). With the counts written, a colour scale says nothing more,
+        # and on a slide its title ran into its top count.
+        showscale=False, texttemplate="%{z}",
         hovertemplate="%{y}<br>%{x}: %{z} activities<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, title="Level of engagement")

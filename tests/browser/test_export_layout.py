@@ -148,3 +148,38 @@ def test_two_areas_targets_at_one_period_do_not_collide_on_a_slide_or_a_screen(d
         assert len(targets) == 2, [b["text"] for b in measured["boxes"]]
         problems += [f"large={large}: {p}" for p in collisions(measured)]
     assert not problems, "\n".join(problems)
+
+
+AYRSHIRE = ["CJP-AYR", "S12000008", "S12000021", "S12000028"]
+# Every chart with a title under its x axis: on a slide its title block is tall.
+X_TITLED = [
+    ("ranked", {"indicator": "ndo4_community_sentences_completed", "areas": AYRSHIRE}, "Per cent"),
+    ("ranked", {"indicator": "ndo1_diversion_assessments", "areas": AYRSHIRE}, "Rate"),
+    ("plan_levels", {"area": "CJP-AYR"}, "Level of engagement"),
+    ("plan_standards", {"area": "CJP-AYR"}, "Activities addressing the standard"),
+    ("survey_responses", {"survey": "statutory_partner", "area": "CJP-AYR"}, "Respondents"),
+]
+
+
+@pytest.mark.parametrize("chart, params, axis_title", X_TITLED,
+                         ids=[f"{c}-{t}" for c, _, t in X_TITLED])
+def test_a_charts_axis_title_stays_on_a_slide(demo_store, browser, chart, params, axis_title):
+    """A ranked chart's long title block (Scotland's line credited to its publication) left
+    plotly too little height to make room below, and 'Per cent' ran off the PDF page."""
+    from cjmetrics import chart_registry
+
+    measurer = open_measurer(browser)
+    fig = chart_registry.build(demo_store, chart, params, large=True).figure
+    problems = []
+    for export, sized in (
+            ("PDF page", slides.sized(fig, *slides.SLIDE_PX, title=True)),
+            ("PowerPoint picture", slides.sized(fig, *slides.PPTX_CHART_PX, title=False))):
+        measured = text_boxes(measurer, sized)
+        axis = [b for b in measured["boxes"] if b["text"] == axis_title]
+        assert len(axis) == 1, [b["text"] for b in measured["boxes"]]
+        # Not pressed against the page's edge, where the PDF cut it through.
+        if axis[0]["y1"] > measured["height"] - 20:
+            problems.append(f"{export}: the axis title ends at {axis[0]['y1']:.0f} of "
+                            f"{measured['height']:.0f} px")
+        problems += [f"{export}: {p}" for p in collisions(measured)]
+    assert not problems, "\n".join(problems)
