@@ -298,3 +298,38 @@ def test_upload_import_undo_add_to_deck_and_present_with_the_keyboard_alone(page
     settled(page)
     page.keyboard.press("Escape")
     expect(page.get_by_text("Slides (1)")).to_be_visible()
+
+
+# Each chosen item of a multi-select: its tag's box, whether the tag is inside the part of the
+# box a person sees, and whether its name is cut short (an ellipsis).
+CHOSEN_ITEMS = """() => {
+  const box = document.querySelector('[data-testid="stMultiSelectTagsContainer"]');
+  const seen = box.getBoundingClientRect();
+  return [...box.querySelectorAll('[data-tag-index]')].map(tag => {
+    const at = tag.getBoundingClientRect();
+    const name = tag.querySelector('span[title]');
+    return {name: tag.innerText.trim(),
+            in_sight: at.top >= seen.top - 1 && at.bottom <= seen.bottom + 1 &&
+                      at.left >= seen.left - 1 && at.right <= seen.right + 1,
+            cut_short: name.scrollWidth > name.clientWidth + 1};
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_every_area_chosen_to_compare_is_in_sight_with_its_whole_name(browser, server, width):
+    """Compare areas opens with a partnership and its three councils chosen: all four names are
+    seen in the Areas box, the partnership's long name whole (wrapped, not "Community Justice
+    Ayrshire P..."), not one of them on a hidden second line or scrolled out of the box."""
+    context = browser.new_context(viewport={"width": width, "height": 720})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        open_page(page, server, "comparison?area=CJP-AYR")
+        items = page.evaluate(CHOSEN_ITEMS)
+    finally:
+        context.close()
+    assert [item["name"] for item in items] == [
+        "Community Justice Ayrshire Partnership", "East Ayrshire", "North Ayrshire",
+        "South Ayrshire"]
+    assert all(item["in_sight"] and not item["cut_short"] for item in items), items
