@@ -147,8 +147,22 @@ def room_for_title(fig: go.Figure, height: int, *, large: bool = False) -> go.Fi
     top = 24 + int(size * 1.3) * (_lines(heading.text) - 1)
     fig.update_layout(title=dict(yref="container", y=1 - top / height, yanchor="top"),
                       margin=dict(t=max(fig.layout.margin.t or 0,
-                                        top + block + (70 if subplots else 40))))
+                                        top + block + (70 if subplots else 40)
+                                        + _tick_labels_above(fig, large))))
     return fig
+
+
+def _tick_labels_above(fig: go.Figure, large: bool) -> int:
+    """The height of the tick labels an x axis draws above the plot (a heatmap's columns),
+    which sit between the subtitle and the plot."""
+    lines = 0
+    for name in (key for key in fig.layout if key.startswith("xaxis")):
+        axis = fig.layout[name]
+        if axis.side == "top" and axis.showticklabels is not False:
+            labels = axis.ticktext if axis.ticktext else [
+                x for trace in fig.data for x in (getattr(trace, "x", None) or ())]
+            lines = max([lines, *(_lines(label) for label in labels)])
+    return int((22 if large else 14) * 1.3) * lines + 8 if lines else 0
 
 
 # -- untrusted text in charts --

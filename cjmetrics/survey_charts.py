@@ -304,14 +304,24 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
         z=z, x=columns, y=rows, text=text, texttemplate="%{text}",
         textfont=dict(family=FONT, size=18 if large else 13),
         colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]], zmin=0, zmax=100,
-        xgap=2, ygap=2, customdata=custom,
-        colorbar=dict(title="% of row", ticksuffix="%"),
+        # Each cell's share is written in it, so a colour scale says nothing more; on a slide
+        # its title ran into its top figure.
+        xgap=2, ygap=2, customdata=custom, showscale=False,
         hovertemplate=HOVER.replace("customdata[0]}</b>", "customdata[0]}</b> ·")))
-    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="")
-    fig.update_xaxes(side="top", showgrid=False, ticks="")
+    # Every row and column named, even where plotly would leave out every other label to
+    # keep them apart (a slide's short plot): a row with no name cannot be read. The columns
+    # stay level, wrapped onto lines, so they do not slant up into the subtitle.
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticks="", tickmode="array",
+                     tickvals=rows, ticktext=rows,
+                     tickfont=dict(size=18) if large else None)
+    fig.update_xaxes(side="top", showgrid=False, ticks="", tickmode="array", tickvals=columns,
+                     ticktext=[wrap(str(c), 12) for c in columns],
+                     tickangle=0)
     fig.update_layout(height=(320 if large else 240) + 44 * len(rows), plot_bgcolor="#f0f0f0",
                       margin=dict(t=200 if large else 175))
-    return styled(fig, large=large)
+    # Nothing is drawn under the plot: no room kept there for tick labels or an axis title
+    # (large type keeps 90 px by default, a sixth of a slide).
+    return styled(fig, large=large).update_layout(margin_b=30)
 
 
 def responses_figure(model: SurveyModel, table: pd.DataFrame, *,

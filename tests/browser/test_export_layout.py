@@ -100,33 +100,42 @@ def test_no_text_collides_in_any_chart_of_a_pack_as_the_pages_draw_it(demo_store
 
 def test_no_text_collides_on_a_survey_slide_whose_title_holds_the_question(demo_store, browser):
     """Every answers chart of every demo survey as a slide (PDF page, PowerPoint picture): the
-    title, which names the question's wording, leaves room for the plot. (The matrix heatmap
-    is left out: its column labels run into the subtitle and each other whatever its title.)"""
+    title, which names the question's wording, leaves room for the plot. The matrix heatmap
+    too, whose column labels are drawn above the plot, under the subtitle, and which names
+    every partner down its side (plotly left out every other one on the PDF page)."""
     from cjmetrics.surveys import build_survey
 
     if not render.available():
         pytest.skip("no chromium: exports cannot be drawn here")
     measurer = open_measurer(browser)
-    problems, drawn = [], 0
+    problems, drawn, matrices = [], 0, 0
     area = "CJP-AYR"
     for survey in ("statutory_partner", "third_sector", "public_understanding"):
         model = build_survey(demo_store, survey, area)
         for question in model.choice_questions():
             q = model.question(question)
+            params = {"survey": survey, "area": area, "question": question, "period": "latest"}
             if q["type"] == "matrix":
-                continue
-            item = decks.spec_item("survey_answers", {"survey": survey, "area": area,
-                                                      "question": question, "period": "latest"})
+                params["matrix_area"] = area
+            item = decks.spec_item("survey_matrix" if q["type"] == "matrix"
+                                   else "survey_answers", params)
             view = decks.build_view(demo_store, item, large=True)
             assert view.title.startswith(f"{q['number']} {q['text'].split()[0]}"), view.title
             for export, fig in (
                     ("PDF page", slides.sized(view.figure, *slides.SLIDE_PX, title=True)),
                     ("PowerPoint picture",
                      slides.sized(view.figure, *slides.PPTX_CHART_PX, title=False))):
+                measured = text_boxes(measurer, fig)
                 problems += [f"{survey} {question}, {export}: {p}"
-                             for p in collisions(text_boxes(measurer, fig))]
+                             for p in collisions(measured)]
+                if q["type"] == "matrix":
+                    drawn_text = {b["text"] for b in measured["boxes"]}
+                    problems += [f"{survey} {question}, {export}: no label for the row {row!r}"
+                                 for row in view.figure.data[0].y
+                                 if row not in drawn_text]
+                    matrices += 1
                 drawn += 1
-    assert drawn >= 14
+    assert drawn >= 16 and matrices >= 2
     assert not problems, "\n".join(problems)
 
 
