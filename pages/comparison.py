@@ -54,8 +54,10 @@ with ui.guard():
                             kind)
     if data.ranking.empty:
         st.info(f"No figures are held for {ui.plain(data.title)} in "
-                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}. Choose other areas or "
-                "another indicator, or load figures for them.", icon=":material/info:")
+                f"{', '.join(ui.plain(tree.name(a)) for a in areas)}"
+                + (", nor in any other area. Load figures for it on the Upload page, or choose "
+                   "another indicator." if not holding else ". Choose other areas or another "
+                   "indicator, or load figures for them."), icon=":material/info:")
         st.stop()
     if data.missing:
         st.info(f"No figures held for {', '.join(ui.plain(m) for m in data.missing)} "

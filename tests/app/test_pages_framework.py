@@ -277,8 +277,21 @@ def test_compare_a_count_per_10000_then_as_counts_without_scotland(demo_db):
 def test_compare_empty_store(empty_db):
     at = run_app(COMPARISON)
     assert texts(at.title) == ["Compare areas"]
-    assert any("No figures are held" in i for i in texts(at.info)), texts(at.info)
+    # Said to be held nowhere, with where to load them: not "choose other areas", which
+    # would hold none either.
+    assert any("No figures are held" in i and "nor in any other area. Load figures for it on "
+               "the Upload page" in i for i in texts(at.info)), texts(at.info)
+    assert not any("Choose other areas" in i for i in texts(at.info))
     assert not charts(at)
+
+
+def test_compare_areas_holding_none_of_an_indicator_other_areas_hold(demo_db):
+    """Aberdeen City on its own holds no demo figures; other areas do: choose others."""
+    at = run_app(COMPARISON, area=ABERDEEN)
+    at.multiselect(key=f"compare-areas-{ABERDEEN}").set_value([ABERDEEN]).run()
+    infos = texts(at.info)
+    assert any("No figures are held" in i and "Choose other areas" in i for i in infos), infos
+    assert not any("nor in any other area" in i for i in infos)
 
 
 def test_framework_shows_text_from_users_literally(demo_db):
