@@ -19,7 +19,7 @@ import pandas as pd
 from . import analysis
 from .areas import AreaTree
 from .care_inspectorate import build_quality
-from .config import is_illustrative
+from .config import each_source, is_illustrative
 from .engagement import build_engagement
 from .errors import AnnualReportNotWritten
 from .framework import FRAMEWORK, Scale, build_scorecard
@@ -317,7 +317,7 @@ def _surveys(store: Store, area_code: str, year) -> list[SurveyResponses]:
 
     return [SurveyResponses(model.survey.name, model.period_label, [
         (r.area, str(r.respondents), r.note or "") for r in model.responses_table().itertuples()],
-        [s for s in model.sources.split("; ") if s])
+        each_source(model.sources))
         for model in wave_responses(store, area_code, latest_in_year)]
 
 
@@ -372,7 +372,7 @@ def build_annual_report(store: Store, area_code: str, year_text: str) -> AnnualR
         events = [(e.Event, e.Month, analysis.format_value(e.Attendance, "count"))
                   for e in engagement.top_events(year.start, limit=50).itertuples()]
         note = engagement.source_note()
-        sources |= {s for s in engagement.sources.split("; ") if s}
+        sources |= set(each_source(engagement.sources))
     surveys = _surveys(store, area_code, year)
     sources |= {s for survey in surveys for s in survey.sources}
     quality = build_quality(store, area_code)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from .config import is_illustrative
+from .config import each_source, is_illustrative
 from .periods import kind_name
 from .trends import TrendData
 
@@ -240,7 +240,7 @@ def cited(sources: str) -> str:
     to 2020-21 Offender Cohort)"), so a chart holding a decade of releases keeps its room for
     the plot. Each edition stays in the data behind the chart."""
     series: dict[str, list[str]] = {}  # "publisher: title" -> its sources
-    for source in sources.split("; ") if sources else []:
+    for source in each_source(sources):
         publisher, _, rest = source.partition(": ")
         title, _, edition = rest.partition(": ")
         series.setdefault(f"{publisher}: {title}" if edition else source, []).append(source)

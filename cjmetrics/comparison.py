@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
-from .config import is_illustrative
+from .config import each_source, is_illustrative, joined_sources
 from .periods import of_kind, shown_kind
 from .store import Store
 from .trends import TrendData, build_trend, choose_kind
@@ -31,11 +31,6 @@ NO_SCOTLAND = "No Scotland figure is held for this indicator."
 RANKING_COLUMNS = ["area_code", "area_name", "label", "parent_code", "parent_name", "grouped",
                    "rank", "ranked_among", "value", "value_text", "period_label",
                    "period_start", "is_focus", "source"]
-
-
-def _joined(cells) -> str:
-    """Sources of many rows ("a; b" each), each named once, in order."""
-    return "; ".join(sorted({s for cell in cells for s in str(cell).split("; ")}))
 
 
 @dataclass
@@ -88,21 +83,21 @@ class Comparison:
     @property
     def sources(self) -> str:
         """The sources of every figure the chart draws: the areas' bars and Scotland's line."""
-        cells = list(self.ranking["source"].dropna())
-        if self.scotland is not None and self.scotland.source:
+        cells = list(self.ranking["source"])
+        if self.scotland is not None:
             cells.append(self.scotland.source)
-        return _joined(cells) or self.indicator.get("source") or ""
+        return joined_sources(cells) or self.indicator.get("source") or ""
 
     @property
     def area_sources(self) -> str:
         """The sources of the areas' bars alone."""
-        return _joined(self.ranking["source"].dropna()) or self.indicator.get("source") or ""
+        return joined_sources(self.ranking["source"]) or self.indicator.get("source") or ""
 
     @property
     def scotland_source(self) -> str | None:
         """Where Scotland's line comes from, when none of the bars comes from there too."""
         own = self.scotland.source if self.scotland is not None else None
-        return own if own and own not in self.area_sources.split("; ") else None
+        return own if own and own not in each_source(self.area_sources) else None
 
     @property
     def illustrative(self) -> bool:

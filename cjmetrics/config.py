@@ -23,6 +23,22 @@ def is_illustrative(source: object) -> bool:
     return isinstance(source, str) and "illustrative" in source.casefold()
 
 
+# Where figures come from is kept as text: the sources of many figures are one line of them,
+# "a; b", each named once, in order. A cell may itself hold several, joined the same way.
+SOURCE_SEPARATOR = "; "
+
+
+def joined_sources(cells) -> str:
+    """One line naming every source the cells hold (missing cells skipped)."""
+    return SOURCE_SEPARATOR.join(sorted({s for cell in cells if isinstance(cell, str)
+                                         for s in each_source(cell)}))
+
+
+def each_source(sources: str | None) -> list[str]:
+    """The sources a joined line names."""
+    return [s for s in sources.split(SOURCE_SEPARATOR) if s] if sources else []
+
+
 def db_path() -> Path | str:
     """The store: CJMETRICS_DB when set, else `db` of [cjmetrics] in .streamlit/secrets.toml,
     else data/cjmetrics.duckdb. A PostgreSQL database (a postgresql:// URL or a libpq

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .analysis import format_value, format_values
 from .areas import AreaTree
-from .config import is_illustrative
+from .config import is_illustrative, joined_sources
 from .periods import period_containing, shift
 from .store import Store
 
@@ -277,11 +277,10 @@ def build_engagement(store: Store, area_code: str, grain: str = "quarter") -> En
         "attendance": events["value"]})
     from_councils = [i for i in MEASURES
                      if totals.loc[totals["indicator_id"] == i, "from_councils"].any()]
-    sources = sorted({part for cell in totals["source"].dropna() for part in cell.split("; ")})
     return EngagementModel(
         area_code, tree.name(area_code), grain, info, totals.reset_index(drop=True),
         channels.reset_index(drop=True), events.reset_index(drop=True), from_councils,
-        [tree.name(c) for c in tree.children(area_code)], "; ".join(sources))
+        [tree.name(c) for c in tree.children(area_code)], joined_sources(totals["source"]))
 
 
 TOP_COUNTS = ("Attendance", "Impressions", "Engagements", "Clicks")  # of the top tables

@@ -23,6 +23,7 @@ from .charts import (
     view_from_figure,
     wrap,
 )
+from .config import joined_sources
 from .engagement import CHANNELS, EVENTS, EngagementModel, format_value
 from .engagement_plan import CO_PRODUCTION, PlanModel, StagesModel
 
@@ -57,9 +58,7 @@ def _tick(label: str) -> str:
 
 
 def _sources(rows: pd.DataFrame) -> str:
-    parts = {p for cell in rows.get("source", pd.Series(dtype=object)).dropna()
-             for p in str(cell).split("; ")}
-    return "; ".join(sorted(parts))
+    return joined_sources(rows["source"]) if "source" in rows else ""
 
 
 def _subtitle(model, span: str, sources: str | None = None) -> str:

@@ -17,7 +17,7 @@ from datetime import date
 import pandas as pd
 
 from .areas import AreaTree
-from .config import is_illustrative
+from .config import is_illustrative, joined_sources
 from .ingest.engagement_templates import JOIN, SEPARATORS
 from .periods import period_containing
 from .store import Store
@@ -64,7 +64,7 @@ class PlanModel:
 
     @property
     def sources(self) -> str:
-        return "; ".join(sorted(set(self.activities["source"].dropna())))
+        return joined_sources(self.activities["source"])
 
     @property
     def illustrative(self) -> bool:
@@ -206,7 +206,7 @@ class StagesModel:
 
     @property
     def sources(self) -> str:
-        return "; ".join(sorted(set(self.history["source"].dropna())))
+        return joined_sources(self.history["source"])
 
     @property
     def illustrative(self) -> bool:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import AreaTree
-from .config import is_illustrative
+from .config import is_illustrative, joined_sources
 from .overview import Tile, indicator_tiles
 from .store import EVIDENCE_NOTES, PRIORITY_OUTCOMES, SELF_ASSESSMENTS, Store
 
@@ -199,8 +199,8 @@ class Scorecard:
 
     @property
     def score_sources(self) -> str:
-        sources = sorted({p.source for card in self.outcomes for p in card.scores if p.source})
-        return "; ".join(sources) if sources else "Partnership self-assessment"
+        return joined_sources(p.source for card in self.outcomes for p in card.scores) \
+            or "Partnership self-assessment"
 
     @property
     def illustrative(self) -> bool:

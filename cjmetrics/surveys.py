@@ -23,7 +23,7 @@ import pandas as pd
 
 from .analysis import wilson_interval
 from .areas import SCOTLAND, AreaTree
-from .config import is_illustrative
+from .config import is_illustrative, joined_sources
 from .store import Store
 
 DEFAULT_THRESHOLD = 5
@@ -442,7 +442,7 @@ def build_survey(store: Store, survey_id: str, area_code: str,
     if label is not None:
         counts = store.survey_answer_counts(survey_id, pairs, start, end)
         answers = store.survey_answers(survey_id, members, start, end)
-        sources = "; ".join(sorted({s for s in answers["source"].dropna() if s}))
+        sources = joined_sources(answers["source"])
         text_ids = defs["questions"].query(
             "survey_id == @survey_id and type == 'free_text'")["question_id"]
         free = answers[answers["question_id"].isin(text_ids)].assign(
@@ -521,7 +521,7 @@ def wave_responses(store: Store, area_code: str, pick) -> list[SurveyModel]:
             area_code=area_code, area_name=tree.name(area_code),
             areas=[(c, tree.name(c)) for c in keep], period_label=label, periods=periods,
             threshold=small_number_threshold(store), questions=empty, options=empty,
-            items=empty, sources="; ".join(sorted(set(wave["source"]))), _responses=grouped))
+            items=empty, sources=joined_sources(wave["source"]), _responses=grouped))
     return models
 
 

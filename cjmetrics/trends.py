@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import analysis
 from .areas import SCOTLAND, AreaTree
-from .config import is_illustrative
+from .config import is_illustrative, joined_sources
 from .periods import kind_name, kinds_held, of_kind, parse_period, shown_kind
 from .store import Store
 
@@ -32,8 +32,7 @@ class TrendData:
 
     @property
     def sources(self) -> str:
-        values = sorted({s for cell in self.series["source"].dropna() for s in cell.split("; ")})
-        return "; ".join(values) if values else self.indicator.get("source") or ""
+        return joined_sources(self.series["source"]) or self.indicator.get("source") or ""
 
     @property
     def illustrative(self) -> bool:

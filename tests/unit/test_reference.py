@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cjmetrics.config import DATA_DIR, DEMO_SOURCE, is_illustrative
+from cjmetrics.config import DATA_DIR, DEMO_SOURCE, each_source, is_illustrative, joined_sources
 from cjmetrics.reference import KIND
 
 SCOTLAND = "S92000003"
@@ -75,3 +75,14 @@ def test_demo_figures_are_told_apart_from_published_ones_by_their_source():
     assert is_illustrative("North Ayrshire survey; ILLUSTRATIVE figures for training")
     assert not any(map(is_illustrative, published["publisher"] + ": " + published["publication"]))
     assert not is_illustrative(None) and not is_illustrative("")
+
+
+def test_the_sources_of_many_figures_are_one_line_each_named_once():
+    """What every chart's subtitle and every report's sources list are built from: a figure's
+    cell may already name several sources; missing cells name none."""
+    nrs = "National Records of Scotland: Mid-2019 Population Estimates Scotland"
+    sg = "Scottish Government: Justice Social Work Statistics in Scotland: 2022-23"
+    cells = pd.Series([sg, f"{nrs}; {sg}", None, float("nan"), "", sg])
+    assert joined_sources(cells) == f"{nrs}; {sg}"
+    assert each_source(joined_sources(cells)) == [nrs, sg]
+    assert joined_sources([None]) == "" and each_source("") == [] and each_source(None) == []
