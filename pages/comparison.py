@@ -30,10 +30,12 @@ with ui.guard():
                                    "compare.")
     kind = ui.period_kind_picker(st, indicator_id, areas, key="compare-kind")
     is_count = ui.cached(indicator_unit, indicator_id) == "count"
-    # One above the other: side by side, the switches are too close to touch apart on a phone.
-    toggles = [st.container()]
-    st.space("small")  # room to touch one switch without the other (WCAG 2.2 target size)
-    toggles.append(st.container())
+    # One above the other under the indicator: side by side, the switches are too close to
+    # touch apart on a phone; beside the areas, they keep the chart in the first screen while
+    # the Areas box grows to show a partnership and all its councils.
+    toggles = [left.container()]
+    left.space("small")  # room to touch one switch without the other (WCAG 2.2 target size)
+    toggles.append(left.container())
     # Counts are compared per 10,000 people, so a large council's total does not outrank a
     # small one's; the switch shows the raw counts instead.
     per_10000 = toggles[0].toggle("Per 10,000 population", value=True, key="compare-per-10000",
