@@ -320,7 +320,7 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     fig.update_layout(height=(320 if large else 240) + 44 * len(rows), plot_bgcolor="#f0f0f0",
                       margin=dict(t=200 if large else 175))
     # Nothing is drawn under the plot: no room kept there for tick labels or an axis title
-    # (large type keeps 90 px by default, a sixth of a slide).
+    # (large type keeps 90 px by default, 13% of a PDF page's height).
     return styled(fig, large=large).update_layout(margin_b=30)
 
 
