@@ -40,8 +40,9 @@ COMPARATOR_COLOUR = "#595959"
 RAG_COLOURS = {"green": "#1b7837", "amber": "#b35806", "red": "#b2182b", "none": "#6b6b6b"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 
+TEMPLATE_FONT_SIZE = 14  # px, of every chart's text on screen
 pio.templates["cjmetrics"] = go.layout.Template(layout=go.Layout(
-    font=dict(family=FONT, size=14, color="#1a1a1a"),
+    font=dict(family=FONT, size=TEMPLATE_FONT_SIZE, color="#1a1a1a"),
     colorway=PALETTE,
     paper_bgcolor="white", plot_bgcolor="white",
     xaxis=dict(showgrid=False, linecolor="#444", ticks="outside", automargin=True),
@@ -148,21 +149,23 @@ def room_for_title(fig: go.Figure, height: int, *, large: bool = False) -> go.Fi
     fig.update_layout(title=dict(yref="container", y=1 - top / height, yanchor="top"),
                       margin=dict(t=max(fig.layout.margin.t or 0,
                                         top + block + (70 if subplots else 40)
-                                        + _tick_labels_above(fig, large))))
+                                        + _tick_labels_above(fig))))
     return fig
 
 
-def _tick_labels_above(fig: go.Figure, large: bool) -> int:
+def _tick_labels_above(fig: go.Figure) -> int:
     """The height of the tick labels an x axis draws above the plot (a heatmap's columns),
     which sit between the subtitle and the plot."""
-    lines = 0
+    room = 0
     for name in (key for key in fig.layout if key.startswith("xaxis")):
         axis = fig.layout[name]
         if axis.side == "top" and axis.showticklabels is not False:
             labels = axis.ticktext if axis.ticktext else [
                 x for trace in fig.data for x in (getattr(trace, "x", None) or ())]
-            lines = max([lines, *(_lines(label) for label in labels)])
-    return int((22 if large else 14) * 1.3) * lines + 8 if lines else 0
+            lines = max((_lines(label) for label in labels), default=0)
+            size = axis.tickfont.size or fig.layout.font.size or TEMPLATE_FONT_SIZE
+            room = max(room, int(size * 1.3) * lines + 8 if lines else 0)
+    return room
 
 
 # -- untrusted text in charts --

@@ -317,8 +317,8 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
     fig.update_xaxes(side="top", showgrid=False, ticks="", tickmode="array", tickvals=columns,
                      ticktext=[wrap(str(c), 12) for c in columns],
                      tickangle=0)
-    fig.update_layout(height=(320 if large else 240) + 44 * len(rows), plot_bgcolor="#f0f0f0",
-                      margin=dict(t=200 if large else 175))
+    # The room above the plot for the title and the column labels is room_for_title's.
+    fig.update_layout(height=(320 if large else 240) + 44 * len(rows), plot_bgcolor="#f0f0f0")
     # Nothing is drawn under the plot: no room kept there for tick labels or an axis title
     # (large type keeps 90 px by default, 13% of a PDF page's height).
     return styled(fig, large=large).update_layout(margin_b=30)
