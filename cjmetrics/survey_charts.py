@@ -300,6 +300,10 @@ def matrix_figure(model: SurveyModel, question_id: str, table: pd.DataFrame, *,
                                                                           errors="coerce"))])
         custom.append([[row, answer, *values[2:]] for answer, values in
                        zip(columns, _custom(cells.reset_index()))])
+    if all(share is None for shares in z for share in shares):
+        # Every cell suppressed: plotly would draw an empty grey box.
+        return message_figure(fig, f"Fewer than {model.threshold} answered for each partner "
+                                   "and level, so no counts or shares are shown.", large=large)
     fig.add_trace(go.Heatmap(
         z=z, x=columns, y=rows, text=text, texttemplate="%{text}",
         textfont=dict(family=FONT, size=18 if large else 13),

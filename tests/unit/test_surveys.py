@@ -603,3 +603,19 @@ def test_a_threshold_that_is_not_a_whole_number_is_refused(empty_store, value):
     ok = prepare(empty_store, b"key,value\nsmall_number_threshold,10\nrag_green,1.0\n",
                  "settings.csv", kind="settings")
     assert ok.ok
+
+
+def test_a_matrix_whose_every_cell_is_suppressed_says_so_instead_of_an_empty_box(demo_store):
+    """South Ayrshire's third sector respondents are too few in every cell of the matrix: the
+    chart says why nothing is shown (it was a blank grey box), and draws no cell."""
+    south_ayrshire = "S12000028"
+    model = build_survey(demo_store, "third_sector", AYRSHIRE)
+    table = model.matrix("q5", south_ayrshire)
+    assert len(table) and table["percent"].isna().all()  # the case: every share withheld
+    fig = matrix_figure(model, "q5", table)
+    assert not [t for t in fig.data if t.type == "heatmap"]
+    assert [a.text for a in fig.layout.annotations] == [
+        f"Fewer than {model.threshold} answered for each partner and level, so no counts or "
+        "shares are shown."]
+    shown = matrix_figure(model, "q5", model.matrix("q5", AYRSHIRE))  # the partnership's own
+    assert [t.type for t in shown.data] == ["heatmap"]
