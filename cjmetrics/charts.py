@@ -224,6 +224,15 @@ def wrap(text: str, width: int = 90) -> str:
     return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
+# A subtitle's line: on screen, within the 770 px chart beside the sidebar on a 1280 px
+# projector (120 characters ran past it); in large type, within a slide.
+SUBTITLE_CHARS, LARGE_SUBTITLE_CHARS = 110, 75
+
+
+def wrap_subtitle(text: str, *, large: bool) -> str:
+    return wrap(text, LARGE_SUBTITLE_CHARS if large else SUBTITLE_CHARS)
+
+
 def _axis_title(indicator: dict) -> str:
     return {"percent": "Per cent", "count": "Number", "rate": "Rate", "score": "Score",
             "grade": "Grade"}.get(indicator["unit"], "")
@@ -368,7 +377,7 @@ def trend_figure(data: TrendData, *, large: bool = False) -> go.Figure:
     _period_axis(fig, series, data.targets)
     fig.update_layout(
         title=dict(text=wrap(data.title, 45 if large else 70),
-                   subtitle=dict(text=wrap(subtitle(data), 75 if large else 110))),
+                   subtitle=dict(text=wrap_subtitle(subtitle(data), large=large))),
         yaxis_title=_axis_title(indicator), hovermode="closest", height=520 if not large else 720)
     if indicator["unit"] == "percent":
         fig.update_yaxes(ticksuffix="%")
@@ -449,7 +458,7 @@ def grade_heatmap_figure(model: "QualityModel", *, large: bool = False) -> go.Fi
     subtitle_text = " · ".join(p for p in (model.area_name, span, "Care Inspectorate six-point "
                                            "scale", sources) if p)
     fig.update_layout(title=dict(text="Quality-indicator self-evaluation grades",
-                                 subtitle=dict(text=wrap(subtitle_text, 75 if large else 120))))
+                                 subtitle=dict(text=wrap_subtitle(subtitle_text, large=large))))
     if not dates or not qis or not grades:
         fig.add_annotation(text=f"No quality-indicator self-evaluations held for "
                                 f"{model.area_name}.", showarrow=False, x=0.5, y=0.5,
@@ -554,7 +563,7 @@ def ranked_bar_figure(comparison: "Comparison", *, large: bool = False) -> go.Fi
     fig = go.Figure()
     fig.update_layout(title=dict(
         text=wrap(f"{comparison.title}: areas ranked", 45 if large else 70),
-        subtitle=dict(text=wrap(" · ".join(parts), 75 if large else 110))))
+        subtitle=dict(text=wrap_subtitle(" · ".join(parts), large=large))))
     if ranking.empty:
         return message_figure(fig, "No figures are held for the areas chosen.", large=large)
     # A partnership shown with its councils is their total, above them and never ranked.
@@ -616,8 +625,8 @@ def self_assessment_figure(scorecard: "Scorecard", *, large: bool = False) -> go
         parts.append("★ priority in the improvement plan")
     parts.append(f"Source: {cited(scorecard.score_sources)}")
     title = dict(text="Self-assessment scores by national outcome",
-                 subtitle=dict(text=wrap(" · ".join(p for p in parts if p),
-                                          75 if large else 110)))
+                 subtitle=dict(text=wrap_subtitle(" · ".join(p for p in parts if p),
+                                                   large=large)))
     if not scorecard.has_scores:
         fig = go.Figure()
         fig.update_layout(title=title)

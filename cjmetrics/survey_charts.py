@@ -14,7 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .analysis import shorten
-from .charts import FONT, PALETTE, message_figure, styled, text_colour_on, wrap
+from .charts import (
+    FONT,
+    PALETTE,
+    message_figure,
+    styled,
+    text_colour_on,
+    wrap,
+    wrap_subtitle,
+)
 from .surveys import SurveyModel
 
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
@@ -37,7 +45,7 @@ def _pattern(shape: str, colour: str) -> dict:
 
 def _title(fig: go.Figure, title: str, subtitle: str, *, large: bool) -> None:
     fig.update_layout(title=dict(text=wrap(title, 45 if large else 80),
-                                 subtitle=dict(text=wrap(subtitle, 75 if large else 120))))
+                                 subtitle=dict(text=wrap_subtitle(subtitle, large=large))))
 
 
 def question_title(q, what: str) -> str:
