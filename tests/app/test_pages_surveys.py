@@ -79,8 +79,11 @@ def test_choosing_the_third_sector_matrix_shows_the_heatmap(demo_db):
     assert heatmap["data"][0]["y"][0] == "Local Authority"
     at.selectbox(key=f"survey-matrix-area-{AYRSHIRE}").set_value(SOUTH).run()
     assert_clean(at)
-    south = figures(at)[1]["data"][0]
-    assert all(z is None for row in south["z"] for z in row)  # fewer than 5 answered
+    south = figures(at)[1]
+    # Fewer than 5 answered in every cell: no cell drawn, and the chart says why.
+    assert not [t for t in south["data"] if t["type"] == "heatmap"]
+    assert [a["text"] for a in south["layout"]["annotations"]] == [
+        "Fewer than 5 answered for each partner and level, so no counts or shares are shown."]
     assert "South Ayrshire" in figures(at)[1]["layout"]["title"]["text"]
     assert any("fewer than 5 respondents answered" in c for c in texts(at.caption))
     # Another sidebar area: the matrix box offers that area's own choices, starting with it.
